@@ -1,0 +1,5 @@
+import sys
+
+from grnet.cli import main
+
+sys.exit(main())

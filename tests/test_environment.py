@@ -1,0 +1,61 @@
+"""environment.yml must mirror pyproject.toml: same packages, same version bounds."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+
+tomllib = pytest.importorskip("tomllib")  # Python >= 3.11; the check is the same on any version
+
+ROOT = Path(__file__).resolve().parents[1]
+NOT_PACKAGES = {"python", "pip"}
+
+
+def _canon(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _requirements(specs: list[str]) -> dict[str, str]:
+    out = {}
+    for spec in specs:
+        req = Requirement(spec)
+        out[_canon(req.name)] = str(req.specifier)
+    return out
+
+
+def pyproject_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    specs = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        specs += [s for s in extra if not s.startswith(project["name"] + "[")]
+    return _requirements(specs)
+
+
+def environment_requirements() -> dict[str, str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    specs: list[str] = []
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            specs += [s for s in dep["pip"] if not s.startswith("-e")]
+        else:
+            specs.append(dep)
+    reqs = _requirements(specs)
+    return {name: spec for name, spec in reqs.items() if name not in NOT_PACKAGES}
+
+
+def test_environment_yml_mirrors_pyproject():
+    ours, theirs = pyproject_requirements(), environment_requirements()
+    assert set(ours) - set(theirs) == set(), "in pyproject.toml, missing from environment.yml"
+    assert set(theirs) - set(ours) == set(), "in environment.yml, missing from pyproject.toml"
+    differing = {n: (ours[n], theirs[n]) for n in ours if ours[n] != theirs[n]}
+    assert differing == {}, "version bounds differ (pyproject, environment.yml)"
+
+
+def test_environment_yml_installs_the_package_itself():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert "-e ." in pip_section
