@@ -1,0 +1,212 @@
+"""The dual-stream GRnet (Eqs 1-3, Fig. 3) and its one-stream references.
+
+Registered models:
+
+- ``"grnet"``: :class:`GRnet`, M = (S_rgb, S_gr, F, D) (Eq 1): two ResNet-18 trunks, one on the
+  RGB image and one on its guided residual (MTE, Eq 11), fused by the AFM (Eqs 12-15, or a plain
+  fusion), then the detector D (global average pooling + linear), trained by Eq 3.
+- ``"resnet18"``: one ResNet-18 on the RGB image, the one-stream reference.
+- ``"residual_resnet18"``: one ResNet-18 on a residual only (Table II compares residual extractors
+  "using the same backbone networks").
+
+Every stream is a :class:`Stream`: its input (ImageNet-normalised RGB, or a residual from
+:func:`grnet.residuals.build_residual` followed by BatchNorm) and a ResNet-18 trunk.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+from grnet.fusion import build_fusion
+from grnet.models import register
+from grnet.models.backbones import FEATURE_CHANNELS, imagenet_normalize, pooled_classifier, resnet18_trunk
+from grnet.residuals import build_residual
+
+RGB = "rgb"
+RESIDUAL_NORMS = ("batchnorm", "none")
+
+
+class Stream(nn.Module):
+    """One stream: (N, 3, H, W) images in [0, 1] -> (N, 512, H/32, W/32) feature maps.
+
+    ``source="rgb"``: the image, ImageNet-normalised (what the pretrained trunk expects).
+    Otherwise ``source`` names a residual extractor (``build_residual(source, **residual_options)``).
+    Extractors without trainable parameters (mte, highpass, srm) run under ``torch.no_grad``;
+    learnable ones (bayar, amten) are trained with the stream. ``forward(x, residual)`` takes a
+    precomputed residual instead (e.g. from ``GuidedResidualTransform`` in data workers).
+
+    ``residual_norm="batchnorm"`` (default): the residual goes through an affine ``BatchNorm2d``
+    before the trunk. The paper does not say how residuals are normalised. Residual ranges differ by
+    extractor (the MTE's scaled |x - GF(x)| is non-negative with mean ~0.1-0.3, SRM and high-pass
+    outputs are signed, Bayar/AMTEN outputs drift while they learn), so a learned standardisation
+    puts every residual of Table II on the same footing, and it gives the trunk the zero-mean,
+    unit-variance inputs its (ImageNet) conv1 was trained on. ``"none"``: the residual as is.
+    """
+
+    def __init__(
+        self,
+        source: str = RGB,
+        pretrained: str = "none",
+        residual_options: dict[str, Any] | None = None,
+        residual_norm: str = "batchnorm",
+    ) -> None:
+        super().__init__()
+        if residual_norm not in RESIDUAL_NORMS:
+            raise ValueError(f"residual_norm must be one of {RESIDUAL_NORMS}, got {residual_norm!r}")
+        self.source = source
+        if source == RGB:
+            if residual_options:
+                raise ValueError("residual_options apply to a residual stream, not to the RGB stream")
+            self.extractor = None
+            self.norm = imagenet_normalize()
+            in_channels = 3
+        else:
+            self.extractor = build_residual(source, **(residual_options or {}))
+            in_channels = self.extractor.out_channels
+            self.norm = nn.BatchNorm2d(in_channels) if residual_norm == "batchnorm" else nn.Identity()
+        self.in_channels = in_channels
+        self.trunk = resnet18_trunk(pretrained, in_channels)
+
+    def forward(self, x: Tensor, residual: Tensor | None = None) -> Tensor:
+        if x.dim() != 4 or x.shape[1] != 3:
+            raise ValueError(f"expected images of shape (N, 3, H, W) in [0, 1], got {tuple(x.shape)}")
+        if self.extractor is None:
+            if residual is not None:
+                raise ValueError("this stream sees the RGB image; a precomputed residual does not apply")
+            return self.trunk(self.norm(x))
+        if residual is None:
+            residual = self._extract(x)
+        elif residual.shape != (x.shape[0], self.in_channels, *x.shape[-2:]):
+            raise ValueError(
+                f"precomputed {self.source!r} residual must have shape "
+                f"{(x.shape[0], self.in_channels, *x.shape[-2:])}, got {tuple(residual.shape)}"
+            )
+        return self.trunk(self.norm(residual))
+
+    def _extract(self, x: Tensor) -> Tensor:
+        if any(p.requires_grad for p in self.extractor.parameters()):
+            return self.extractor(x)
+        with torch.no_grad():
+            return self.extractor(x)
+
+
+class OneStreamNet(nn.Module):
+    """One :class:`Stream` and the detector head: the "resnet18" and "residual_resnet18" models."""
+
+    def __init__(self, stream: Stream, num_classes: int) -> None:
+        super().__init__()
+        self.stream = stream
+        self.head = pooled_classifier(FEATURE_CHANNELS, num_classes)
+
+    def forward(self, x: Tensor, residual: Tensor | None = None) -> Tensor:
+        return self.head(self.stream(x, residual))
+
+
+def _switch(flag: bool | None, choice: str | None, on: str, off: str, names: tuple[str, str]) -> str:
+    """Resolve a Table I switch (``mte``/``afm``) against the matching Table II/III choice."""
+    flag_name, choice_name = names
+    if choice is None:
+        return off if flag is False else on
+    if flag is True and choice != on:
+        raise ValueError(f"{flag_name}=True means {choice_name}={on!r}, got {choice_name}={choice!r}")
+    if flag is False and choice == on:
+        raise ValueError(f"{flag_name}=False contradicts {choice_name}={on!r}")
+    return choice
+
+
+@register("grnet")
+class GRnet(nn.Module):
+    """GRnet (Eqs 1-3): RGB stream + residual stream -> fusion -> detector; any number of classes.
+
+    Options (the switches of the paper's ablations, mirrored in params.yaml):
+
+    - ``pretrained``: "none" or "imagenet" (both trunks; see :mod:`grnet.models.backbones`).
+    - ``mte`` (Table I): True/None = the second stream sees the guided residual; False = it sees
+      the RGB image again (its own ImageNet-normalised trunk), so the comparison isolates MTE and
+      keeps the two-stream capacity. With ``residual`` given, ``mte=False`` just asserts it is not
+      "mte".
+    - ``residual`` (Table II): any :func:`grnet.residuals.build_residual` name for the second
+      stream; ``residual_options`` go to that extractor (e.g. MTE's radius/eps/guidance/scale);
+      ``residual_norm``: see :class:`Stream`.
+    - ``afm`` (Table I): True/None = AFM; False = plain element-wise **sum**, the AFM without its
+      channel attention and its loss-driven weights (Eq 15 with alpha = 1, 1). The paper's own
+      numbers point the same way: Table I's MTE-without-AFM row on JP60 (94.85%) equals Table
+      III's sum fusion (94.85%).
+    - ``fusion`` (Table III): "afm", "max", "min", "sum" or "concat" (1024 channels into D).
+    - AFM options (only with the AFM; see :class:`grnet.fusion.AttentionFusion`): ``attention``
+      ("residual" | "plain"), ``alpha_update`` ("epoch" | "running"), ``alpha_momentum``,
+      ``stream_loss_weight``.
+
+    ``forward(x, residual=None)``: the second stream's residual is computed inside unless a
+    precomputed one is given. With the AFM, :meth:`auxiliary_loss` and :meth:`on_epoch_end` drive
+    the per-stream losses and the weights alpha (Eq 14); with a plain fusion there is no extra loss.
+    """
+
+    def __init__(
+        self,
+        num_classes: int = 2,
+        pretrained: str = "none",
+        mte: bool | None = None,
+        afm: bool | None = None,
+        residual: str | None = None,
+        fusion: str | None = None,
+        residual_options: dict[str, Any] | None = None,
+        residual_norm: str = "batchnorm",
+        attention: str | None = None,
+        alpha_update: str | None = None,
+        alpha_momentum: float | None = None,
+        stream_loss_weight: float | None = None,
+    ) -> None:
+        super().__init__()
+        second = _switch(mte, residual, on="mte", off=RGB, names=("mte", "residual"))
+        fusion_name = _switch(afm, fusion, on="afm", off="sum", names=("afm", "fusion"))
+        afm_options = {
+            key: value
+            for key, value in dict(
+                attention=attention,
+                alpha_update=alpha_update,
+                alpha_momentum=alpha_momentum,
+                stream_loss_weight=stream_loss_weight,
+            ).items()
+            if value is not None
+        }
+        self.fusion = build_fusion(fusion_name, FEATURE_CHANNELS, num_classes, **afm_options)
+        self.rgb_stream = Stream(RGB, pretrained)
+        self.second_stream = Stream(second, pretrained, residual_options, residual_norm)
+        self.head = pooled_classifier(self.fusion.out_channels, num_classes)
+
+    def forward(self, x: Tensor, residual: Tensor | None = None) -> Tensor:
+        fused = self.fusion(self.rgb_stream(x), self.second_stream(x, residual))
+        return self.head(fused)
+
+    def auxiliary_loss(self, targets: Tensor) -> tuple[Tensor, dict[str, float]]:
+        """The AFM's stream losses L_1 + L_2 (Fig. 6) and its logs (losses, alpha); zero otherwise."""
+        if hasattr(self.fusion, "auxiliary_loss"):
+            return self.fusion.auxiliary_loss(targets)
+        return self.head[-1].weight.new_zeros(()), {}
+
+    def on_epoch_end(self) -> None:
+        """Per-epoch update of the AFM's alpha (Eq 14)."""
+        if hasattr(self.fusion, "on_epoch_end"):
+            self.fusion.on_epoch_end()
+
+
+@register("resnet18")
+def build_resnet18(num_classes: int = 2, pretrained: str = "none") -> OneStreamNet:
+    """One ResNet-18 on the ImageNet-normalised RGB image."""
+    return OneStreamNet(Stream(RGB, pretrained), num_classes)
+
+
+@register("residual_resnet18")
+def build_residual_resnet18(
+    num_classes: int = 2,
+    pretrained: str = "none",
+    residual: str = "mte",
+    residual_options: dict[str, Any] | None = None,
+    residual_norm: str = "batchnorm",
+) -> OneStreamNet:
+    """One ResNet-18 on a residual only (Table II); options as for :class:`Stream`."""
+    return OneStreamNet(Stream(residual, pretrained, residual_options, residual_norm), num_classes)

@@ -1,0 +1,382 @@
+"""Residual extractors: the MTE's guided residual (paper Eq 11) and those Table II compares it with.
+
+Every extractor is an ``nn.Module`` built by :func:`build_residual` that maps images in [0, 1],
+shape (N, 3, H, W), to a residual of shape (N, module.out_channels, H, W):
+
+- ``"mte"``: :class:`GuidedResidual`, |x - GF(x)| (Eq 11), the paper's manipulation trace extractor;
+- ``"highpass"``: :class:`HighPassResidual`, a fixed high-pass filter (Mo et al. 2018);
+- ``"srm"``: :class:`SRMResidual`, the three standard SRM kernels (Zhou et al. 2018, the paper's [33]);
+- ``"bayar"``: :class:`BayarConv2d`, the constrained convolution (Bayar & Stamm 2018, MISLnet);
+- ``"amten"``: :class:`AdaptiveResidual`, conv3x3(x) - x (AMTEN, Guo et al. 2021).
+
+Convolutions pad by reflection so that the image border does not show up as a strong residual
+edge (zero padding would); the output keeps the input's H x W (which must exceed the padding:
+at least 3 px for 5x5 kernels).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import cv2
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from grnet.guided_filter import guided_filter
+
+__all__ = [
+    "MTE_DEFAULTS",
+    "AdaptiveResidual",
+    "BayarConv2d",
+    "GuidedResidual",
+    "GuidedResidualTransform",
+    "HighPassResidual",
+    "SRMResidual",
+    "available_residuals",
+    "build_residual",
+    "guided_residual",
+    "luma",
+]
+
+Guidance = Literal["color", "gray", "channel"]
+GUIDANCE_MODES: tuple[str, ...] = ("color", "gray", "channel")
+
+# ITU-R BT.601 luma weights, those of cv2.COLOR_RGB2GRAY, so the torch and OpenCV paths agree.
+_LUMA = (0.299, 0.587, 0.114)
+
+MTE_DEFAULTS: dict[str, Any] = {
+    "radius": 2,
+    "eps": 1e-2,
+    "guidance": "color",
+    "scale": 10.0,
+}
+"""The MTE's settings; the paper publishes none of them (mirrored in params.yaml).
+
+- ``radius`` 2 (5 x 5 windows): the guided filter keeps, as content, every structure that the local
+  linear model can follow over 5 px; what is left are traces finer than that: GAN up-sampling
+  patterns (period 2-4 px), demosaicing and resampling noise, the 8 x 8 JPEG grid's edges. Wider
+  windows keep less of a trace (a 2 px checkerboard: 61% kept at r=2, 52% at r=4) and leak more
+  edges; r=1 scores about as r=2 (66%), so r=2 follows the prototype the lead's numbers came from.
+- ``eps`` 1e-2: a window whose standard deviation is below ~0.1 (~25 grey levels of 255) counts as
+  flat and is smoothed, so its fine variation becomes residual; stronger edges (variance >> eps)
+  get a ~ 1 and are kept as content, so face contours stay out of the residual (Eq 11's q = C).
+  It is the middle of the trade-off: eps 1e-1 keeps more trace (82%) but its residual is 2.3x
+  stronger on the top-10% Sobel edges than elsewhere (content leaking in), 1e-3 keeps only 33%.
+- ``guidance`` "color": the image guides itself with its 3 colour channels (He et al.'s colour
+  guide), so edges that differ in colour but not in brightness are kept as content too; it leaks
+  the fewest edges (1.3x vs 1.8x for a luma guide and 1.7x for each channel guiding itself, at
+  r=2, eps=1e-2), at a modest cost in trace kept (61% vs 73%). "gray" (luma guide) and "channel"
+  remain options.
+- ``scale`` 10: guided residuals of photos are small (mean ~0.012 at these settings); scaling
+  brings them to the order of the [0, 1] RGB stream that the same backbone sees. The paper itself
+  shows them "enlarged five times" (Fig. 4).
+
+Figures: five 128 px crops of scikit-image photos (astronaut x2, coffee, chelsea, rocket); "kept"
+is the mean change of the residual when a trace of amplitude 2/255 is added, over the trace's.
+"""
+
+
+def _check_images(x: Tensor, where: str) -> None:
+    if x.dim() != 4 or x.shape[1] != 3 or not x.is_floating_point():
+        raise ValueError(
+            f"{where} expects float images of shape (N, 3, H, W) in [0, 1], got {x.dtype} {tuple(x.shape)}"
+        )
+
+
+def _check_mte_options(radius: int, eps: float, guidance: str, scale: float) -> None:
+    """Fail when the MTE is built, not at its first image, on settings it cannot use."""
+    if isinstance(radius, bool) or not isinstance(radius, int) or radius < 1:
+        raise ValueError(f"MTE radius must be an integer >= 1, got {radius!r}")
+    if not eps > 0 or not scale > 0:
+        raise ValueError(f"MTE eps and scale must be > 0, got eps={eps!r}, scale={scale!r}")
+    if guidance not in GUIDANCE_MODES:
+        raise ValueError(f"unknown guidance {guidance!r}; expected one of {GUIDANCE_MODES}")
+
+
+def luma(x: Tensor) -> Tensor:
+    """BT.601 luma (N, 1, H, W) of RGB images (N, 3, H, W), as ``cv2.COLOR_RGB2GRAY``: the gray guide."""
+    return (x * x.new_tensor(_LUMA).view(1, 3, 1, 1)).sum(1, keepdim=True)
+
+
+def guided_residual(
+    x: Tensor,
+    radius: int = MTE_DEFAULTS["radius"],
+    eps: float = MTE_DEFAULTS["eps"],
+    guidance: Guidance = MTE_DEFAULTS["guidance"],
+) -> Tensor:
+    """Guided residual R_gr = |p - q| (paper Eq 11), q the image guided-filtered (Eqs 5-9).
+
+    Args:
+        x: images (N, 3, H, W) in [0, 1].
+        radius, eps: the guided filter's window radius and regulariser (see :data:`MTE_DEFAULTS`).
+        guidance: "color" (the image guides itself, 3x3 colour covariance), "gray" (its BT.601
+            luma guides all three channels) or "channel" (each channel guides itself).
+
+    Returns:
+        Non-negative (N, 3, H, W) residual, unscaled.
+    """
+    _check_images(x, "guided_residual")
+    if guidance == "color":
+        smooth = guided_filter(x, x, radius, eps)
+    elif guidance == "gray":
+        smooth = guided_filter(luma(x), x, radius, eps)
+    elif guidance == "channel":
+        flat = x.reshape(-1, 1, *x.shape[-2:])
+        smooth = guided_filter(flat, flat, radius, eps).view_as(x)
+    else:
+        raise ValueError(f"unknown guidance {guidance!r}; expected one of {GUIDANCE_MODES}")
+    return (x - smooth).abs()
+
+
+class GuidedResidual(nn.Module):
+    """The manipulation trace extractor (MTE): ``scale * |x - GF(x)|`` (Eq 11), no parameters."""
+
+    out_channels = 3
+
+    def __init__(
+        self,
+        radius: int = MTE_DEFAULTS["radius"],
+        eps: float = MTE_DEFAULTS["eps"],
+        guidance: Guidance = MTE_DEFAULTS["guidance"],
+        scale: float = MTE_DEFAULTS["scale"],
+    ) -> None:
+        super().__init__()
+        _check_mte_options(radius, eps, guidance, scale)
+        self.radius, self.eps, self.guidance, self.scale = radius, eps, guidance, scale
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.scale * guided_residual(x, self.radius, self.eps, self.guidance)
+
+    def extra_repr(self) -> str:
+        return f"radius={self.radius}, eps={self.eps}, guidance={self.guidance!r}, scale={self.scale}"
+
+
+def mte_options(model: nn.Module) -> dict[str, Any]:
+    """The options of the one MTE (:class:`GuidedResidual`) inside ``model``, so that a
+    :class:`GuidedResidualTransform` in the data workers computes exactly its residual."""
+    found = [m for m in model.modules() if isinstance(m, GuidedResidual)]
+    if len(found) != 1:
+        raise ValueError(
+            f"{type(model).__name__} has {len(found)} MTE modules; computing the residual in the data "
+            "workers needs exactly one (grnet, or residual_resnet18 with residual='mte')"
+        )
+    m = found[0]
+    return {"radius": m.radius, "eps": m.eps, "guidance": m.guidance, "scale": m.scale}
+
+
+class GuidedResidualTransform:
+    """The MTE on the CPU for data-loading workers, through ``cv2.ximgproc.guidedFilter``.
+
+    Takes one image as a float CHW tensor (3, H, W) in [0, 1] and returns its scaled guided
+    residual as a float32 CHW tensor, equal to :class:`GuidedResidual` on that image to ~1e-4
+    before scaling (OpenCV's float guided filter is several times faster than our batched torch
+    filter on a CPU: see benchmarks/guided_filter.py). OpenCV's colour
+    path loses precision for eps < 1e-2 (see :func:`grnet.guided_filter.guided_filter`); use the
+    torch module there.
+    """
+
+    def __init__(
+        self,
+        radius: int = MTE_DEFAULTS["radius"],
+        eps: float = MTE_DEFAULTS["eps"],
+        guidance: Guidance = MTE_DEFAULTS["guidance"],
+        scale: float = MTE_DEFAULTS["scale"],
+    ) -> None:
+        _check_mte_options(radius, eps, guidance, scale)
+        self.radius, self.eps, self.guidance, self.scale = radius, eps, guidance, scale
+
+    def __call__(self, image: Tensor) -> Tensor:
+        if image.dim() != 3 or image.shape[0] != 3 or not image.is_floating_point():
+            raise ValueError(
+                f"GuidedResidualTransform expects a float (3, H, W) image in [0, 1], "
+                f"got {image.dtype} {tuple(image.shape)}"
+            )
+        hwc = np.ascontiguousarray(image.detach().cpu().permute(1, 2, 0).numpy(), dtype=np.float32)
+        if self.guidance == "color":
+            smooth = cv2.ximgproc.guidedFilter(hwc, hwc, self.radius, self.eps, -1)
+        elif self.guidance == "gray":
+            gray = cv2.cvtColor(hwc, cv2.COLOR_RGB2GRAY)
+            smooth = cv2.ximgproc.guidedFilter(gray, hwc, self.radius, self.eps, -1)
+        else:
+            planes = [np.ascontiguousarray(hwc[..., c]) for c in range(3)]
+            smooth = np.stack(
+                [cv2.ximgproc.guidedFilter(p, p, self.radius, self.eps, -1) for p in planes], -1
+            )
+        residual = np.abs(hwc - smooth) * np.float32(self.scale)
+        return torch.from_numpy(residual).permute(2, 0, 1).contiguous()
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(radius={self.radius}, eps={self.eps}, "
+            f"guidance={self.guidance!r}, scale={self.scale})"
+        )
+
+
+class _FixedFilter(nn.Module):
+    """A fixed (non-learnable) convolution with reflection padding; kernels are a buffer."""
+
+    def __init__(self, weight: Tensor, groups: int) -> None:
+        super().__init__()
+        self.register_buffer("weight", weight, persistent=False)
+        self.groups = groups
+        self.out_channels = weight.shape[0]
+
+    def forward(self, x: Tensor) -> Tensor:
+        _check_images(x, type(self).__name__)
+        pad = self.weight.shape[-1] // 2
+        x = F.pad(x, (pad, pad, pad, pad), mode="reflect")
+        return F.conv2d(x, self.weight.to(x.dtype), groups=self.groups)
+
+
+# The three SRM kernels (Fridrich & Kodovsky 2012) in Zhou et al. 2018's order, each normalised so
+# that its central tap is -1: KB ("square 3x3", /4, embedded in 5x5), KV ("square 5x5", /12) and the
+# horizontal second-order one (/2). Every kernel sums to zero: constant content is removed.
+SRM_KERNELS: dict[str, Tensor] = {
+    "kb": torch.tensor(
+        [
+            [0, 0, 0, 0, 0],
+            [0, -1, 2, -1, 0],
+            [0, 2, -4, 2, 0],
+            [0, -1, 2, -1, 0],
+            [0, 0, 0, 0, 0],
+        ],
+        dtype=torch.float32,
+    )
+    / 4,
+    "kv": torch.tensor(
+        [
+            [-1, 2, -2, 2, -1],
+            [2, -6, 8, -6, 2],
+            [-2, 8, -12, 8, -2],
+            [2, -6, 8, -6, 2],
+            [-1, 2, -2, 2, -1],
+        ],
+        dtype=torch.float32,
+    )
+    / 12,
+    "second_order": torch.tensor(
+        [
+            [0, 0, 0, 0, 0],
+            [0, 0, 0, 0, 0],
+            [0, 1, -2, 1, 0],
+            [0, 0, 0, 0, 0],
+            [0, 0, 0, 0, 0],
+        ],
+        dtype=torch.float32,
+    )
+    / 2,
+}
+
+
+class HighPassResidual(_FixedFilter):
+    """Fixed high-pass residual (Mo et al. 2018), applied to each colour channel separately.
+
+    Mo et al. do not publish their kernel (they picked the best of several high-pass filters).
+    We use the 3x3 second-order "square" kernel [[-1, 2, -1], [2, -4, 2], [-1, 2, -1]] / 4 (SRM's
+    KB): the smallest isotropic high-pass filter that removes constant and linear content, with a
+    3x3 support that keeps it distinct from the 5x5 SRM bank of :class:`SRMResidual`.
+    """
+
+    def __init__(self) -> None:
+        kernel = SRM_KERNELS["kb"][1:4, 1:4]
+        super().__init__(kernel.expand(3, 1, 3, 3).clone(), groups=3)
+
+
+class SRMResidual(_FixedFilter):
+    """The three standard SRM kernels (:data:`SRM_KERNELS`: KB/4, KV/12, second-order/2).
+
+    Channel mapping: by default as Zhou et al. 2018 (the paper's [33]): output k is kernel k
+    applied to every input channel and summed, i.e. kernel k on R + G + B; 3 outputs. With
+    ``per_channel=True`` each kernel filters each colour channel separately: 9 outputs, channel-major
+    (output 3c + k is kernel k on channel c), which keeps colour-specific traces.
+    """
+
+    def __init__(self, per_channel: bool = False) -> None:
+        kernels = torch.stack(list(SRM_KERNELS.values())).unsqueeze(1)  # (3, 1, 5, 5)
+        if per_channel:
+            super().__init__(kernels.repeat(3, 1, 1, 1), groups=3)
+        else:
+            super().__init__(kernels.expand(3, 3, 5, 5).clone(), groups=1)
+
+
+class BayarConv2d(nn.Conv2d):
+    """Bayar-Stamm constrained convolution (MISLnet, Bayar & Stamm 2018): a learnable residual.
+
+    Each (output, input) kernel slice is a prediction-error filter: its centre weight is -1 and its
+    other weights sum to 1, so every filter sums to zero and removes image content. The constraint
+    is imposed at construction and must be re-imposed after every optimiser step by
+    :meth:`reimpose_constraint` (the trainer calls it through
+    :func:`grnet.models.reimpose_constraints`). No bias, as in the original; reflection padding.
+    """
+
+    def __init__(self, in_channels: int = 3, out_channels: int = 3, kernel_size: int = 5) -> None:
+        if kernel_size % 2 != 1:
+            raise ValueError(f"BayarConv2d needs an odd kernel size, got {kernel_size}")
+        super().__init__(
+            in_channels,
+            out_channels,
+            kernel_size,
+            padding=kernel_size // 2,
+            padding_mode="reflect",
+            bias=False,
+        )
+        self.reimpose_constraint()
+
+    @torch.no_grad()
+    def reimpose_constraint(self) -> None:
+        """Set each kernel's centre to -1 and scale its other weights to sum to 1."""
+        w = self.weight
+        c = self.kernel_size[0] // 2
+        w[:, :, c, c] = 0
+        total = w.sum(dim=(2, 3), keepdim=True)
+        # A slice whose weights sum to ~0 cannot be rescaled; give it a uniform predictor instead.
+        tiny = total.abs() < 1e-8
+        uniform = torch.full_like(w, 1.0 / (w.shape[-1] * w.shape[-2] - 1))
+        w.copy_(torch.where(tiny, uniform, w / torch.where(tiny, torch.ones_like(total), total)))
+        w[:, :, c, c] = -1
+
+
+class AdaptiveResidual(nn.Module):
+    """AMTEN's adaptive manipulation-trace extraction (Guo et al. 2021): conv3x3(x) - x.
+
+    A learnable 3x3 convolution predicts each pixel from its neighbourhood; the residual is the
+    prediction minus the input. This module returns that residual; AMTENnet reuses it by
+    concatenation in its later layers. Reflection padding (the Caffe original zero-pads, which
+    marks the image border in the residual); bias as in Caffe's default.
+    """
+
+    def __init__(self, channels: int = 3) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(channels, channels, 3, padding=1, padding_mode="reflect")
+        self.out_channels = channels
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.conv(x) - x
+
+
+_BUILDERS: dict[str, type[nn.Module]] = {
+    "mte": GuidedResidual,
+    "highpass": HighPassResidual,
+    "srm": SRMResidual,
+    "bayar": BayarConv2d,
+    "amten": AdaptiveResidual,
+}
+
+
+def available_residuals() -> list[str]:
+    """Names accepted by :func:`build_residual`."""
+    return sorted(_BUILDERS)
+
+
+def build_residual(name: str, **options: Any) -> nn.Module:
+    """Build the residual extractor ``name`` (one of :func:`available_residuals`).
+
+    The module maps (N, 3, H, W) images in [0, 1] to (N, module.out_channels, H, W). ``options``
+    go to its constructor (e.g. ``radius``/``eps``/``guidance``/``scale`` for "mte",
+    ``per_channel`` for "srm").
+    """
+    if name not in _BUILDERS:
+        raise KeyError(f"unknown residual {name!r}; available: {', '.join(available_residuals())}")
+    return _BUILDERS[name](**options)
