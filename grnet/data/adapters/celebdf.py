@@ -1,0 +1,102 @@
+"""Celeb-DF v2 (Li et al. 2020): 590 celebrity and 300 YouTube real videos, 5,639 deepfakes.
+
+Layout: ``Celeb-real/idS_NNNN.mp4``, ``YouTube-real/NNNNN.mp4``, ``Celeb-synthesis/idS_idT_NNNN.mp4``
+and ``List_of_testing_videos.txt`` with lines ``<label> <subdir>/<file>.mp4`` where **1 = real**,
+the reverse of ours (converted; a listed label that contradicts its folder is skipped and recorded).
+
+Splits: test = the listed videos; train = every other video. Celeb-DF has no validation split, so
+one is drawn identity-disjoint from train: ``--val-fraction`` of the identities (the ``idN_``
+prefixes) are held out, seeded; a real video goes with its identity, a fake with both of its
+identities, and a fake whose two identities fall on different sides is skipped (recorded as
+"identities straddle train and val") because keeping it would leak a validation face into train.
+YouTube-real videos carry no identity: each is its own group, drawn with the same fraction.
+Every fake has class ``"fake"``; video ids are ``"<subdir>/<stem>"``.
+
+Paper (Section IV-C): Celeb-DF is a test set for detectors trained on FF++, so the defaults are
+FF++'s (128 px, a frame every 10, at most 20 faces per video).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from grnet.data.adapters import Item, LayoutError, Scan, add_val_arguments, require_dir, split_groups
+
+KIND = "videos"
+DEFAULTS = {"size": 128, "every": 10, "frames_per_video": 20}
+SOURCE = "the request form linked from github.com/yuezunli/celeb-deepfakeforensics"
+TEST_LIST = "List_of_testing_videos.txt"
+FOLDERS = {"Celeb-real": 0, "YouTube-real": 0, "Celeb-synthesis": 1}
+LAYOUT = (
+    f"Celeb-real/, YouTube-real/, Celeb-synthesis/ (*.mp4) and {TEST_LIST} "
+    "('<label> <subdir>/<file>', 1 = real)"
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_val_arguments(parser, default=0.1, unit="identities (and of YouTube-real videos)")
+
+
+def identities(subdir: str, stem: str) -> tuple[str, ...]:
+    """``("id0",)`` for Celeb-real ``id0_0000``, ``("id0", "id1")`` for ``id0_id1_0000``; a
+    YouTube-real video is its own group ``("YouTube-real/00000",)``."""
+    found = tuple(re.findall(r"(id\d+)_", stem))
+    return found or (f"{subdir}/{stem}",)
+
+
+def _read_test_list(root: Path, result: Scan) -> set[str]:
+    path = root / TEST_LIST
+    if not path.is_file():
+        raise LayoutError(f"{path}: not found. Celeb-DF v2 expects {LAYOUT}. Where to get it: {SOURCE}")
+    listed = set()
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        fields = line.split()
+        if not fields:
+            continue
+        if len(fields) != 2 or fields[0] not in ("0", "1") or fields[1].split("/")[0] not in FOLDERS:
+            result.skipped.append(
+                {"path": f"{path}:{lineno}", "reason": "malformed line, expected '<0|1> <subdir>/<file>'"}
+            )
+            continue
+        label, rel = 1 - int(fields[0]), fields[1]  # the list says 1 = real
+        if FOLDERS[rel.split("/")[0]] != label:
+            result.skipped.append(
+                {"path": str(root / rel), "reason": f"listed label {fields[0]} contradicts its folder"}
+            )
+        elif not (root / rel).is_file():
+            result.skipped.append({"path": str(root / rel), "reason": f"listed in {TEST_LIST} but missing"})
+        listed.add(rel)
+    return listed
+
+
+def scan(root: Path, args: argparse.Namespace) -> Scan:
+    require_dir(root, "Celeb-DF v2", LAYOUT, SOURCE)
+    for folder in FOLDERS:
+        require_dir(root / folder, "Celeb-DF v2", LAYOUT, SOURCE)
+    result = Scan(items=[])
+    listed = _read_test_list(root, result)
+    skipped_paths = {s["path"] for s in result.skipped}
+    videos = [(sub, p) for sub in FOLDERS for p in sorted((root / sub).glob("*.mp4"))]
+    train = [(sub, p) for sub, p in videos if f"{sub}/{p.name}" not in listed]
+    groups = {g for sub, p in train for g in identities(sub, p.stem)}
+    val_groups = split_groups(groups, args.val_fraction, args.seed)
+    for sub, path in videos:
+        label = FOLDERS[sub]
+        video = f"{sub}/{path.stem}"
+        if f"{sub}/{path.name}" in listed:
+            if str(path) not in skipped_paths:
+                result.items.append(Item(path, video, label, "fake" if label else "real", "test"))
+            continue
+        held = {g in val_groups for g in identities(sub, path.stem)}
+        if len(held) > 1:
+            result.skipped.append({"path": str(path), "reason": "identities straddle train and val"})
+            continue
+        split = "val" if held == {True} else "train"
+        result.items.append(Item(path, video, label, "fake" if label else "real", split))
+    result.settings = {
+        "val": f"{args.val_fraction} of identities, seed {args.seed}",
+        "val_identities": sorted(str(g) for g in val_groups if str(g).startswith("id")),
+    }
+    return result

@@ -1,0 +1,247 @@
+"""The small neural networks the embedded benchmark trains locally (seeded, CPU minutes).
+
+Each mirrors, by mechanism, the network behind one of the paper's forgery techniques; what a
+detector can learn from them is the trace their *architecture* leaves, not their realism:
+
+- :class:`SynthesisGenerator` with ``upsample="transposed"`` (StyleGAN stand-in): decoding through
+  stride-2 transposed convolutions, as StyleGAN's fused up-sampling convolutions at high
+  resolution do, with StyleGAN's per-pixel noise injection. Transposed convolutions leave the
+  known periodic (checkerboard) spectral peaks.
+- :class:`SynthesisGenerator` with ``upsample="nearest"`` (PGGAN stand-in): nearest-neighbour
+  up-sampling followed by 3x3 convolutions and pixel-wise feature normalisation, as in PGGAN.
+- :class:`Translator` (StarGAN stand-in): a single image-to-image network conditioned on a target
+  domain given as constant one-hot input planes (StarGAN's design), down-sampling, residual
+  blocks with instance norm, transposed-convolution up-sampling. Its domains are colour and tone
+  "attribute" edits of the input; domain 0 is the identity, which the NeuralTextures stand-in
+  uses as a neural re-renderer.
+
+Open choice: the generators are trained as autoencoders (L1 reconstruction of real crops through
+a narrow bottleneck), not adversarially; adversarial training does not fit in CPU minutes, and the
+decoder's design, which is what leaves the up-sampling trace, is the same either way. They are
+trained on crops of every source photo: a real GAN's quality does not depend on which of the
+detector's splits an image lands in, and the detector never sees the generator's training.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from grnet.data.photos import random_crop
+
+UPSAMPLERS = ("transposed", "nearest")
+
+
+@contextlib.contextmanager
+def single_threaded(seed: int) -> Iterator[None]:
+    """Seed torch and run single-threaded, so training is bit-for-bit reproducible on the CPU."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    torch.manual_seed(seed)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+class PixelNorm(nn.Module):
+    """PGGAN's pixel-wise feature vector normalisation."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * torch.rsqrt(x.pow(2).mean(dim=1, keepdim=True) + 1e-8)
+
+
+class NoiseInjection(nn.Module):
+    """StyleGAN's per-pixel Gaussian noise, scaled by a learned per-channel weight."""
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.full((1, channels, 1, 1), 0.1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.weight * torch.randn_like(x[:, :1])
+
+
+class SynthesisGenerator(nn.Module):
+    """Encoder to a ``size / 2**stages`` bottleneck of ``latent`` channels, then ``stages``
+    up-sampling blocks that synthesise every output pixel.
+
+    Input and output are (N, 3, H, W) in [0, 1], H and W divisible by ``2**stages``. Open choice:
+    2 stages and 32 latent channels (a 1.5x narrower code than the image at 64 px), because a
+    deeper, narrower bottleneck does not train past a blur in the CPU minutes available (L1 0.09
+    against 0.05 after 120-150 steps, measured); the up-sampling trace is there either way.
+    """
+
+    def __init__(
+        self, upsample: str = "transposed", width: int = 24, latent: int = 32, stages: int = 2
+    ) -> None:
+        super().__init__()
+        if upsample not in UPSAMPLERS:
+            raise ValueError(f"upsample must be one of {UPSAMPLERS}, got {upsample!r}")
+        act = nn.LeakyReLU(0.2)
+        encoder: list[nn.Module] = [nn.Conv2d(3, width, 3, padding=1), act]
+        for _ in range(stages):
+            encoder += [nn.Conv2d(width, width, 4, stride=2, padding=1), act]
+        self.encoder = nn.Sequential(*encoder, nn.Conv2d(width, latent, 1))
+        layers: list[nn.Module] = [nn.Conv2d(latent, width, 1), act]
+        for _ in range(stages):
+            if upsample == "transposed":
+                layers += [
+                    nn.ConvTranspose2d(width, width, 4, stride=2, padding=1),
+                    NoiseInjection(width),
+                    act,
+                ]
+            else:
+                layers += [
+                    nn.Upsample(scale_factor=2, mode="nearest"),
+                    nn.Conv2d(width, width, 3, padding=1),
+                    act,
+                    PixelNorm(),
+                ]
+        layers += [nn.Conv2d(width, 3, 3, padding=1), nn.Sigmoid()]
+        self.decoder = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decoder(self.encoder(x))
+
+
+class _ResidualBlock(nn.Module):
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(width, width, 3, padding=1, bias=False), nn.InstanceNorm2d(width, affine=True),
+            nn.ReLU(),
+            nn.Conv2d(width, width, 3, padding=1, bias=False), nn.InstanceNorm2d(width, affine=True),
+        )  # fmt: skip
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.body(x)
+
+
+def _rotate_hue(x: torch.Tensor, degrees: float = 45.0) -> torch.Tensor:
+    """Rotate colours about the gray axis (Rodrigues' formula): a "hair colour" change."""
+    c, s = np.cos(np.radians(degrees)), np.sin(np.radians(degrees))
+    k = 1 / 3
+    m = torch.tensor(
+        [[c + (1 - c) * k, k * (1 - c) - np.sqrt(k) * s, k * (1 - c) + np.sqrt(k) * s],
+         [k * (1 - c) + np.sqrt(k) * s, c + (1 - c) * k, k * (1 - c) - np.sqrt(k) * s],
+         [k * (1 - c) - np.sqrt(k) * s, k * (1 - c) + np.sqrt(k) * s, c + (1 - c) * k]],
+        dtype=x.dtype, device=x.device,
+    )  # fmt: skip
+    return torch.einsum("ij,njhw->nihw", m, x).clamp(0, 1)
+
+
+def _age(x: torch.Tensor) -> torch.Tensor:
+    """Half desaturated, a little more contrast: an "age" change."""
+    gray = x.mean(dim=1, keepdim=True)
+    return ((0.5 * x + 0.5 * gray - 0.5) * 1.1 + 0.5).clamp(0, 1)
+
+
+def _warm(x: torch.Tensor) -> torch.Tensor:
+    """Warmer tones: a "skin tone" change."""
+    return (x * torch.tensor([1.08, 1.0, 0.9], dtype=x.dtype, device=x.device).view(1, 3, 1, 1)).clamp(0, 1)
+
+
+# The translator's domains: 0 is the identity (re-rendering), the others are attribute edits,
+# global colour/tone changes standing in for StarGAN's hair colour, age and skin attributes.
+DOMAIN_EDITS: tuple[Callable[[torch.Tensor], torch.Tensor], ...] = (lambda x: x, _rotate_hue, _age, _warm)
+
+
+class Translator(nn.Module):
+    """A StarGAN-like image-to-image network: (N, 3, H, W) in [0, 1] plus a target domain index.
+
+    Open choice: it predicts a change added to its input (a global skip connection), which
+    StarGAN's generator lacks, so that it learns its edits in the CPU minutes available instead
+    of first learning to reproduce the image.
+    """
+
+    def __init__(self, width: int = 32, blocks: int = 2, domains: int = len(DOMAIN_EDITS)) -> None:
+        super().__init__()
+        self.domains = domains
+        self.net = nn.Sequential(
+            nn.Conv2d(3 + domains, width, 5, padding=2, bias=False),
+            nn.InstanceNorm2d(width, affine=True), nn.ReLU(),
+            nn.Conv2d(width, 2 * width, 4, stride=2, padding=1, bias=False),
+            nn.InstanceNorm2d(2 * width, affine=True), nn.ReLU(),
+            *[_ResidualBlock(2 * width) for _ in range(blocks)],
+            nn.ConvTranspose2d(2 * width, width, 4, stride=2, padding=1, bias=False),
+            nn.InstanceNorm2d(width, affine=True), nn.ReLU(),
+            nn.Conv2d(width, 3, 5, padding=2), nn.Tanh(),
+        )  # fmt: skip
+
+    def forward(self, x: torch.Tensor, domain: torch.Tensor) -> torch.Tensor:
+        planes = nn.functional.one_hot(domain, self.domains).to(x.dtype)[:, :, None, None]
+        return (x + self.net(torch.cat([x, planes.expand(-1, -1, *x.shape[2:])], dim=1))).clamp(0, 1)
+
+
+def _crop_batch(
+    photos: Sequence[np.ndarray], rng: np.random.Generator, batch: int, size: int
+) -> torch.Tensor:
+    crops = [random_crop(photos[int(rng.integers(len(photos)))], rng, size) for _ in range(batch)]
+    return torch.from_numpy(np.stack(crops)).permute(0, 3, 1, 2).float().div(255)
+
+
+def train_generator(
+    net: SynthesisGenerator,
+    photos: Sequence[np.ndarray],
+    size: int,
+    steps: int,
+    seed: int,
+    batch: int = 16,
+    lr: float = 2e-3,
+    device: str | torch.device = "cpu",
+) -> SynthesisGenerator:
+    """Train ``net`` to reconstruct random ``size`` px crops of ``photos`` (L1), seeded; returns it
+    in eval mode."""
+    rng = np.random.default_rng(seed)
+    net.to(device).train()
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    for _ in range(steps):
+        x = _crop_batch(photos, rng, batch, size).to(device)
+        loss = (net(x) - x).abs().mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return net.eval()
+
+
+def train_translator(
+    net: Translator,
+    photos: Sequence[np.ndarray],
+    size: int,
+    steps: int,
+    seed: int,
+    batch: int = 16,
+    lr: float = 2e-3,
+    device: str | torch.device = "cpu",
+) -> Translator:
+    """Train ``net`` to map a crop and a domain to that domain's edit (:data:`DOMAIN_EDITS`, L1), seeded."""
+    rng = np.random.default_rng(seed)
+    net.to(device).train()
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    for _ in range(steps):
+        x = _crop_batch(photos, rng, batch, size).to(device)
+        domain = torch.from_numpy(rng.integers(0, net.domains, batch)).to(device)
+        target = torch.stack([DOMAIN_EDITS[int(d)](xi[None])[0] for xi, d in zip(x, domain, strict=True)])
+        loss = (net(x, domain) - target).abs().mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return net.eval()
+
+
+@torch.no_grad()
+def run_on_images(net: nn.Module, images: np.ndarray, *extra: torch.Tensor, seed: int = 0) -> np.ndarray:
+    """Apply ``net`` to (N, H, W, 3) uint8 RGB images; returns (N, H, W, 3) uint8 (rounded).
+
+    ``seed`` seeds torch first, so the StyleGAN stand-in's noise injection is reproducible.
+    """
+    torch.manual_seed(seed)
+    device = next(net.parameters()).device
+    x = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float().div(255).to(device)
+    y = net(x, *(e.to(device) for e in extra))
+    return (y.clamp(0, 1) * 255).round().byte().permute(0, 2, 3, 1).cpu().numpy()

@@ -1,0 +1,422 @@
+"""`grnet data prepare` on tiny trees in each dataset's official layout."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from test_faces import face_frames, make_video
+
+from grnet.data import prepare
+from grnet.data.adapters import LayoutError
+from grnet.data.images import read_rgb
+from grnet.data.index import read_index
+
+
+def parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    prepare.configure_parser(parser)
+    return parser.parse_args([str(a) for a in argv])
+
+
+def summary_of(out: Path) -> dict:
+    return json.loads((out / "summary.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def video(tmp_path_factory) -> Path:
+    """Frame 0 blank (no face), frames 1-3 a real face."""
+    return make_video(tmp_path_factory.mktemp("video") / "face.mp4")
+
+
+def place(video: Path, *paths: Path) -> None:
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(video, path)
+
+
+def by_video(rows: list[dict]) -> dict[str, set[tuple[str, int, str]]]:
+    out: dict[str, set] = {}
+    for r in rows:
+        out.setdefault(r["video"], set()).add((r["split"], r["label"], r["class"]))
+    return out
+
+
+# --- FaceForensics++ -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ffpp_tree(tmp_path, video) -> tuple[Path, Path]:
+    root, splits = tmp_path / "FF", tmp_path / "splits"
+    splits.mkdir()
+    for split, pairs in {
+        "train": [["000", "001"]],
+        "val": [["002", "003"]],
+        "test": [["004", "005"]],
+    }.items():
+        (splits / f"{split}.json").write_text(json.dumps(pairs))
+    real = root / "original_sequences/youtube/raw/videos"  # the download script's name for c0
+    place(video, *(real / f"{i:03d}.mp4" for i in range(5)), real / "999.mp4")
+    (real / "005.mp4").write_text("this is not a video")
+    fakes = root / "manipulated_sequences/Deepfakes/raw/videos"
+    place(video, *(fakes / f"{n}.mp4" for n in ("000_001", "001_000", "002_003", "004_005")))
+    f2f = root / "manipulated_sequences/Face2Face/raw/videos"
+    place(video, f2f / "000_001.mp4", f2f / "002_004.mp4")
+    return root, splits
+
+
+def test_ffpp_pairs_share_a_split_and_video_ids_carry_the_method(ffpp_tree, tmp_path):
+    root, splits = ffpp_tree
+    out = tmp_path / "out"
+    args = parse(
+        "ffpp",
+        "--root",
+        root,
+        "--out",
+        out,
+        "--splits",
+        splits,
+        "--compression",
+        "c0",
+        "--methods",
+        "Deepfakes",
+        "Face2Face",
+        "--every",
+        "1",
+        "--frames-per-video",
+        "2",
+        "--size",
+        "32",
+    )
+    assert prepare.run(args) == 0
+    rows = read_index(out)
+    videos = by_video(rows)
+    assert videos == {
+        "real/000": {("train", 0, "real")},
+        "real/001": {("train", 0, "real")},
+        "real/002": {("val", 0, "real")},
+        "real/003": {("val", 0, "real")},
+        "real/004": {("test", 0, "real")},
+        "Deepfakes/000_001": {("train", 1, "Deepfakes")},
+        "Deepfakes/001_000": {("train", 1, "Deepfakes")},
+        "Deepfakes/002_003": {("val", 1, "Deepfakes")},
+        "Deepfakes/004_005": {("test", 1, "Deepfakes")},
+        "Face2Face/000_001": {("train", 1, "Face2Face")},
+    }
+    # Two faces per video (frames 1 and 2), each a 32 px crop under DST.
+    assert len(rows) == 2 * len(videos)
+    assert {int(r["frame"]) for r in rows} == {1, 2}
+    assert read_rgb(out / rows[0]["path"]).shape == (32, 32, 3)
+    summary = summary_of(out)
+    no_face = [s for s in summary["skipped"] if s["reason"] == "no face detected"]
+    assert sorted(s["video"] for s in no_face) == sorted(videos) and {s["frame"] for s in no_face} == {0}
+    reasons = {Path(s["path"]).name: s["reason"] for s in summary["skipped"] if "frame" not in s}
+    assert reasons["999.mp4"] == "id not in the official split files"
+    assert "pair" in reasons["002_004.mp4"]
+    assert "cannot open" in reasons["005.mp4"]
+    assert summary["per_split_class"]["train"] == {"Deepfakes": 4, "Face2Face": 2, "real": 4}
+    assert summary["settings"]["size"] == 32 and summary["settings"]["real_folder"].endswith("raw/videos")
+
+
+def test_ffpp_rerun_resumes_and_new_settings_redo(ffpp_tree, tmp_path):
+    root, splits = ffpp_tree
+    out = tmp_path / "out"
+    common = (
+        "ffpp",
+        "--root",
+        root,
+        "--out",
+        out,
+        "--splits",
+        splits,
+        "--compression",
+        "raw",
+        "--methods",
+        "Deepfakes",
+        "--every",
+        "1",
+        "--frames-per-video",
+        "1",
+    )
+    prepare.prepare(parse(*common, "--size", "32"))
+    crop = out / "faces/Deepfakes/000_001/000001.png"
+    stamp = crop.stat().st_mtime_ns
+    first = read_index(out)
+    prepare.prepare(parse(*common, "--size", "32"))
+    assert crop.stat().st_mtime_ns == stamp
+    assert read_index(out) == first
+    prepare.prepare(parse(*common, "--size", "16"))
+    assert read_rgb(crop).shape == (16, 16, 3)
+
+
+def test_ffpp_bad_video_with_on_bad_error_stops_naming_it(ffpp_tree, tmp_path, capsys):
+    root, splits = ffpp_tree
+    args = parse(
+        "ffpp",
+        "--root",
+        root,
+        "--out",
+        tmp_path / "out",
+        "--splits",
+        splits,
+        "--compression",
+        "raw",
+        "--methods",
+        "Deepfakes",
+        "--on-bad",
+        "error",
+        "--frames-per-video",
+        "1",
+    )
+    with pytest.raises(prepare.PrepareError, match="005.mp4"):
+        prepare.prepare(args)
+    assert prepare.run(args) == 2
+    assert "005.mp4" in capsys.readouterr().err
+
+
+def test_ffpp_missing_split_files_say_where_they_come_from(ffpp_tree, tmp_path):
+    root, _ = ffpp_tree
+    args = parse("ffpp", "--root", root, "--out", tmp_path / "out", "--splits", tmp_path / "nosplits")
+    with pytest.raises(LayoutError, match="train.json.*FaceForensics"):
+        prepare.prepare(args)
+
+
+# --- DFDC ------------------------------------------------------------------------------------
+
+
+def test_dfdc_splits_by_part_and_fakes_follow_their_original(tmp_path, video):
+    root = tmp_path / "dfdc"
+    parts = {
+        root / "dfdc_train_part_0": {"a.mp4": ("REAL", None), "b.mp4": ("FAKE", "a.mp4")},
+        # unzipped one folder deeper
+        root / "dfdc_train_part_01/dfdc_train_part_1": {
+            "c.mp4": ("REAL", None),
+            "d.mp4": ("FAKE", "c.mp4"),
+            "e.mp4": ("FAKE", "a.mp4"),
+        },
+        root / "dfdc_train_part_2": {
+            "f.mp4": ("REAL", None),
+            "g.mp4": ("FAKE", "f.mp4"),
+            "gone.mp4": ("FAKE", "f.mp4"),
+        },
+    }
+    for folder, entries in parts.items():
+        place(video, *(folder / name for name in entries if name != "gone.mp4"))
+        meta = {
+            name: {"label": label, "split": "train", "original": orig}
+            for name, (label, orig) in entries.items()
+        }
+        (folder / "metadata.json").write_text(json.dumps(meta))
+    out = tmp_path / "out"
+    assert prepare.run(parse("dfdc", "--root", root, "--out", out, "--every", "2", "--size", "24")) == 0
+    videos = by_video(read_index(out))
+    assert videos == {
+        "dfdc_train_part_0/a": {("train", 0, "real")},
+        "dfdc_train_part_0/b": {("train", 1, "fake")},
+        "dfdc_train_part_1/c": {("val", 0, "real")},
+        "dfdc_train_part_1/d": {("val", 1, "fake")},
+        "dfdc_train_part_1/e": {("train", 1, "fake")},  # its original a.mp4 is in part 0 (train)
+        "dfdc_train_part_2/f": {("test", 0, "real")},
+        "dfdc_train_part_2/g": {("test", 1, "fake")},
+    }
+    summary = summary_of(out)
+    assert summary["settings"]["val_parts"] == [1] and summary["settings"]["test_parts"] == [2]
+    assert any(s["path"].endswith("gone.mp4") and "missing" in s["reason"] for s in summary["skipped"])
+    # every 2nd frame: frame 0 has no face, frame 2 gives one (paper protocol: every 30th, 10 max)
+    assert summary["skipped_counts"]["no face detected"] == 7 and summary["total"] == 7
+
+
+def test_dfdc_root_may_be_a_single_part_folder(tmp_path, video):
+    part = tmp_path / "dfdc_train_part_7"
+    place(video, part / "a.mp4", part / "b.mp4")
+    meta = {"a.mp4": {"label": "REAL", "split": "train"}, "b.mp4": {"label": "FAKE", "original": "a.mp4"}}
+    (part / "metadata.json").write_text(json.dumps(meta))
+    out = tmp_path / "out"
+    assert prepare.run(parse("dfdc", "--root", part, "--out", out, "--every", "2", "--size", "24")) == 0
+    assert by_video(read_index(out)) == {
+        "dfdc_train_part_7/a": {("test", 0, "real")},
+        "dfdc_train_part_7/b": {("test", 1, "fake")},
+    }
+
+
+# --- Celeb-DF v2 -----------------------------------------------------------------------------
+
+
+def test_celebdf_reverses_test_labels_and_draws_an_identity_disjoint_val(tmp_path, video):
+    root = tmp_path / "Celeb-DF-v2"
+    names = {
+        "Celeb-real": ["id0_0000", "id1_0000", "id2_0000", "id3_0000", "id4_0000"],
+        "YouTube-real": ["00000", "00001", "00002"],
+        "Celeb-synthesis": [
+            "id0_id1_0000",
+            "id1_id0_0000",
+            "id2_id3_0000",
+            "id3_id2_0001",
+            "id0_id4_0000",
+            "id3_id1_0000",
+        ],
+    }
+    place(video, *(root / sub / f"{n}.mp4" for sub, stems in names.items() for n in stems))
+    (root / "List_of_testing_videos.txt").write_text(
+        "1 Celeb-real/id4_0000.mp4\n0 Celeb-synthesis/id3_id1_0000.mp4\n1 YouTube-real/00002.mp4\n"
+        "0 Celeb-real/id3_0000.mp4\n"  # contradicts its folder: skipped, and kept out of train
+    )
+    out = tmp_path / "out"
+    args = parse(
+        "celebdf",
+        "--root",
+        root,
+        "--out",
+        out,
+        "--every",
+        "1",
+        "--frames-per-video",
+        "1",
+        "--size",
+        "24",
+        "--val-fraction",
+        "0.4",
+        "--seed",
+        "3",
+    )
+    assert prepare.run(args) == 0
+    videos = by_video(read_index(out))
+    test = {v for v, s in videos.items() if next(iter(s))[0] == "test"}
+    assert test == {"Celeb-real/id4_0000", "Celeb-synthesis/id3_id1_0000", "YouTube-real/00002"}
+    assert videos["Celeb-real/id4_0000"] == {("test", 0, "real")}  # listed with 1 = real
+    assert videos["Celeb-synthesis/id3_id1_0000"] == {("test", 1, "fake")}
+    assert "Celeb-real/id3_0000" not in videos
+
+    def ids(video_id: str) -> set[str]:
+        stem = video_id.split("/")[1]
+        return set(stem.split("_")[:-1]) or {video_id}
+
+    train_ids = {i for v, s in videos.items() if next(iter(s))[0] == "train" for i in ids(v)}
+    val_ids = {i for v, s in videos.items() if next(iter(s))[0] == "val" for i in ids(v)}
+    assert val_ids and train_ids and not (train_ids & val_ids)
+    summary = summary_of(out)
+    straddling = [s for s in summary["skipped"] if s["reason"] == "identities straddle train and val"]
+    accounted = len(videos) + len(straddling) + 1  # + the contradicted test entry
+    assert accounted == sum(len(v) for v in names.values())
+    assert any("contradicts" in s["reason"] for s in summary["skipped"])
+
+
+# --- HFF -------------------------------------------------------------------------------------
+
+
+def _png(path: Path, seed: int) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.random.default_rng(seed).integers(0, 256, (16, 16, 3), dtype=np.uint8)).save(path)
+    return path
+
+
+def _hff_tree(root: Path) -> None:
+    for i, rel in enumerate(
+        [
+            "train/real/CelebA/a.png",
+            "train/real/CelebA-HQ/b.png",
+            "train/real/YouTube/c.png",
+            "train/fake/PGGAN/d.png",
+            "train/fake/StyleGAN/e.png",
+            "train/fake/Glow/f.png",
+            "train/fake/Face2Face/g.png",
+            "train/fake/StarGAN/h.png",
+            "test/real/celeba_hq/i.png",
+            "test/fake/stargan/j.png",
+            "test/fake/BigGAN/k.png",
+        ]
+    ):
+        _png(root / rel, i)
+    (root / "train/fake/StarGAN/zero.png").write_bytes(b"")
+    buf = io.BytesIO()
+    Image.fromarray(face_frames()[0]).save(buf, format="JPEG")
+    (root / "train/fake/PGGAN/cut.jpg").write_bytes(buf.getvalue()[:300])
+    (root / "train/real/CelebA/notes.jpg").write_text("not an image")
+
+
+def test_hff_folders_give_six_classes_links_and_a_val_split(tmp_path):
+    root, out = tmp_path / "HFF", tmp_path / "out"
+    _hff_tree(root)
+    assert prepare.run(parse("hff", "--root", root, "--out", out, "--val-fraction", "0.25")) == 0
+    rows = {Path(r["path"]).name: r for r in read_index(out)}
+    assert set(rows) == {f"{c}.png" for c in "abcdefghij"}
+    assert {n: (r["class"], r["label"], r["source"]) for n, r in rows.items() if n[0] in "abij"} == {
+        "a.png": ("real", 0, "CelebA"),
+        "b.png": ("real", 0, "CelebA-HQ"),
+        "i.png": ("real", 0, "CelebA-HQ"),
+        "j.png": ("StarGAN", 1, "StarGAN"),
+    }
+    assert {r["class"] for r in rows.values()} == {
+        "real",
+        "PGGAN",
+        "StyleGAN",
+        "Glow",
+        "Face2Face",
+        "StarGAN",
+    }
+    splits = [r["split"] for n, r in rows.items() if n[0] in "abcdefgh"]
+    assert splits.count("val") == 2 and splits.count("train") == 6
+    assert rows["i.png"]["split"] == rows["j.png"]["split"] == "test"
+    linked = out / rows["d.png"]["path"]
+    assert linked.read_bytes() == (root / "train/fake/PGGAN/d.png").read_bytes()
+    assert linked.stat().st_ino == (root / "train/fake/PGGAN/d.png").stat().st_ino  # a hard link
+    skipped = {Path(s["path"]).name: s["reason"] for s in summary_of(out)["skipped"]}
+    assert "unknown source" in skipped["k.png"]
+    assert "empty" in skipped["zero.png"]
+    assert "truncated" in skipped["cut.jpg"]
+    assert "not an image" in skipped["notes.jpg"]
+
+
+def test_hff_label_files_are_reversed_and_reroot_the_authors_paths(tmp_path):
+    root, out = tmp_path / "HFF", tmp_path / "out"
+    _hff_tree(root)
+    (root / "train.txt").write_text(
+        "/home/authors/HFF/train/fake/PGGAN/d.png 0\n"  # absolute path from the authors' machine
+        "train/real/CelebA/a.png 1\n"
+        "train/real/YouTube/c.png 0\n"  # says fake, folder says real: conflict
+        "garbage line\n"
+    )
+    (root / "test.txt").write_text("test/real/celeba_hq/i.png 1\ntest/fake/stargan/j.png 0\n")
+    assert prepare.run(parse("hff", "--root", root, "--out", out, "--val-fraction", "0")) == 0
+    rows = {Path(r["path"]).name: (r["label"], r["class"], r["split"]) for r in read_index(out)}
+    assert rows == {
+        "d.png": (1, "PGGAN", "train"),
+        "a.png": (0, "real", "train"),
+        "i.png": (0, "real", "test"),
+        "j.png": (1, "StarGAN", "test"),
+    }
+    reasons = [s["reason"] for s in summary_of(out)["skipped"]]
+    assert any("conflict" in r for r in reasons) and any("malformed" in r for r in reasons)
+
+
+def test_hff_on_bad_error_stops_at_the_first_bad_file(tmp_path):
+    root = tmp_path / "HFF"
+    _hff_tree(root)
+    with pytest.raises(prepare.PrepareError, match=r"(zero\.png|cut\.jpg|notes\.jpg)"):
+        prepare.prepare(parse("hff", "--root", root, "--out", tmp_path / "out", "--on-bad", "error"))
+
+
+# --- every dataset ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dataset", "extra", "source"),
+    [
+        ("hff", (), "e-mail"),
+        ("ffpp", ("--splits", "."), "request form"),
+        ("dfdc", (), "Kaggle"),
+        ("celebdf", (), "request form"),
+    ],
+)
+def test_missing_root_names_the_layout_and_where_to_get_the_data(tmp_path, capsys, dataset, extra, source):
+    args = parse(dataset, "--root", tmp_path / "absent", "--out", tmp_path / "out", *extra)
+    assert prepare.run(args) == 2
+    err = capsys.readouterr().err
+    assert str(tmp_path / "absent") in err and "expects" in err and source in err
+    assert not (tmp_path / "out").exists()
