@@ -1,0 +1,139 @@
+"""Training and inference throughput of every model, and of the data loader, in one run.
+
+Prints images/s for one training step (the trainer's own step: forward, cross-entropy plus the
+auxiliary loss, backward, Adam, constraints) and for inference, at each image size, for one
+ResNet-18 stream (``resnet18``), GRnet and every baseline; the ratio of GRnet's step time to one
+stream's (target: at most 2.15x, two ResNet-18 streams plus the MTE and AFM); and the loader's
+images/s (PNG decoding, resizing, the paper's augmentations, in ``--workers`` processes) beside
+GRnet's training images/s, since the loader must not be the bottleneck.
+
+Run it on a quiet machine (CUDA is used when present)::
+
+    python benchmarks/train_throughput.py                      # the real measurement
+    python benchmarks/train_throughput.py --steps 1 --warmup 0 --batch 2 --loader-images 8   # smoke
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from grnet.data.dataset import IndexedImages, make_loader
+from grnet.data.images import write_rgb
+from grnet.data.index import write_index
+from grnet.distributed import default_device
+from grnet.evaluate import predict_loader
+from grnet.models import available_models, build_model
+from grnet.train import train_epoch
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def model_throughput(
+    name: str, size: int, batch: int, steps: int, warmup: int, device: torch.device
+) -> tuple[float, float]:
+    """(training, inference) images/s of model ``name`` on random [0, 1] batches."""
+    torch.manual_seed(0)
+    model = build_model(name, num_classes=2).to(device)
+    if device.type == "cuda":
+        model = model.to(memory_format=torch.channels_last)
+    optimizer = torch.optim.Adam(model.parameters(), lr=5e-4)
+    scaler = torch.amp.GradScaler(
+        device.type, enabled=device.type == "cuda" and not torch.cuda.is_bf16_supported()
+    )
+    batches = [(torch.rand(batch, 3, size, size), torch.randint(0, 2, (batch,))) for _ in range(steps)]
+    rates = []
+    for run in (
+        lambda b: train_epoch(model, model, b, optimizer, scaler, device, None),
+        lambda b: predict_loader(model, b, device),
+    ):
+        if warmup:
+            run(batches[:warmup])
+        _sync(device)
+        start = time.perf_counter()
+        run(batches)
+        _sync(device)
+        rates.append(batch * steps / (time.perf_counter() - start))
+    return rates[0], rates[1]
+
+
+def loader_throughput(size: int, batch: int, images: int, workers: int, device: torch.device) -> float:
+    """Images/s of the training loader (PNG read, resize from 2x, augmentations) over ``images``."""
+    rng = np.random.default_rng(0)
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = []
+        for i in range(images):
+            path = f"{i:05d}.png"
+            write_rgb(Path(tmp) / path, rng.integers(0, 256, (2 * size, 2 * size, 3), dtype=np.uint8))
+            rows.append(
+                {"path": path, "label": i % 2, "class": "fake" if i % 2 else "real", "split": "train"}
+            )
+        write_index(tmp, rows)
+        dataset = IndexedImages(tmp, "train", image_size=size, augment=True)
+        loader = make_loader(
+            dataset,
+            batch,
+            shuffle=True,
+            workers=workers,
+            generator=torch.Generator().manual_seed(0),
+            device=device,
+        )
+        start = time.perf_counter()
+        seen = sum(len(targets) for _, targets in loader)
+        return seen / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[64, 128])
+    parser.add_argument("--models", nargs="+", default=None, help="default: every registered model")
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--steps", type=int, default=10, help="timed steps per model and size")
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="loader worker processes")
+    parser.add_argument("--loader-images", type=int, default=256)
+    args = parser.parse_args()
+    device = default_device()
+    models = args.models or available_models()
+    print(
+        f"device: {device} ({torch.cuda.get_device_name(device) if device.type == 'cuda' else 'CPU'}), "
+        f"torch threads {torch.get_num_threads()}, batch {args.batch}, {args.steps} steps"
+    )
+    print(f"{'model':<18} {'size':>4} {'train img/s':>12} {'infer img/s':>12}")
+    train_rate: dict[tuple[str, int], float] = {}
+    for size in args.sizes:
+        for name in models:
+            try:
+                train_ips, infer_ips = model_throughput(
+                    name, size, args.batch, args.steps, args.warmup, device
+                )
+            except Exception as err:  # one model that cannot run at this size must not stop the others
+                print(f"{name:<18} {size:>4} failed: {err}")
+                continue
+            train_rate[name, size] = train_ips
+            print(f"{name:<18} {size:>4} {train_ips:>12.1f} {infer_ips:>12.1f}")
+    for size in args.sizes:
+        if ("grnet", size) in train_rate and ("resnet18", size) in train_rate:
+            ratio = train_rate["resnet18", size] / train_rate["grnet", size]
+            verdict = "ok" if ratio <= 2.15 else "above the 2.15x target"
+            print(f"GRnet / one stream training step time at {size} px: {ratio:.2f}x ({verdict})")
+    for size in args.sizes:
+        loader_ips = loader_throughput(size, args.batch, args.loader_images, args.workers, device)
+        line = f"loader at {size} px ({args.workers} workers): {loader_ips:.1f} img/s"
+        if ("grnet", size) in train_rate:
+            grnet_ips = train_rate["grnet", size]
+            verdict = "not the bottleneck" if loader_ips >= grnet_ips else "the bottleneck"
+            line += f" vs GRnet training {grnet_ips:.1f} img/s: {verdict}"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""Loading a prepared dataset (``index.csv``) for training and evaluation.
+
+Each item is ``(image, target)``: ``image`` a float tensor (3, S, S) in [0, 1] (models normalise
+inside), ``target`` the label (task ``"binary"``: 1 = fake, 0 = real) or the index of the row's
+class in :func:`grnet.data.index.class_names` (task ``"multiclass"``: real = 0).
+
+The pipeline per image follows the paper (Section IV-B): read the face image, apply the
+dataset-wide post-processing the experiment studies (JPEG 60, mean filter 5x5, ... with
+:func:`grnet.data.degrade.apply`; the same deterministic operation on train, val and test as
+the ablation of Table I does), resize to the run's image size, and for training only augment with
+horizontal flip, rotation of +-10 degrees and a random perspective (torchvision transforms v2).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, Dataset, DistributedSampler
+from torchvision.transforms import v2
+
+from grnet.data import degrade
+from grnet.data.images import read_rgb
+from grnet.data.index import SPLITS, class_names, read_index
+from grnet.residuals import GuidedResidualTransform
+
+TASKS = ("binary", "multiclass")
+
+
+def image_transform(image_size: int, augment: bool) -> v2.Compose:
+    """uint8 (3, H, W) tensor -> float (3, S, S) in [0, 1].
+
+    Resizing comes first so the augmentations work on the small image (cheaper, same result in
+    distribution). Augmentations (training only): horizontal flip p=0.5, rotation uniform in
+    [-10, 10] degrees and ``RandomPerspective`` with torchvision's defaults (distortion 0.5,
+    p=0.5), the set the authors' public PyTorch code uses; the paper names the same three
+    operations without parameters. Normalisation is left to the models.
+    """
+    steps: list[Callable] = [v2.Resize((image_size, image_size), antialias=True)]
+    if augment:
+        steps += [v2.RandomHorizontalFlip(), v2.RandomRotation(10), v2.RandomPerspective()]
+    steps.append(v2.ToDtype(torch.float32, scale=True))
+    return v2.Compose(steps)
+
+
+def to_chw_uint8(image: np.ndarray) -> torch.Tensor:
+    """HxWx3 uint8 RGB array -> (3, H, W) uint8 tensor."""
+    return torch.from_numpy(np.array(image, dtype=np.uint8, copy=True)).permute(2, 0, 1).contiguous()
+
+
+def limit_rows(rows: Sequence[Mapping[str, Any]], limit: int | None, seed: int) -> list[Mapping[str, Any]]:
+    """At most ``limit`` rows, a seeded random subset kept in index order (for tiny runs).
+
+    A random subset rather than the first rows: an index is often sorted by class, and its head
+    would hold one class only.
+    """
+    if limit is None or limit >= len(rows):
+        return list(rows)
+    if limit < 1:
+        raise ValueError(f"limit must be >= 1 or None, got {limit}")
+    keep = sorted(random.Random(seed).sample(range(len(rows)), limit))
+    return [rows[i] for i in keep]
+
+
+class IndexedImages(Dataset):
+    """One split of a prepared dataset folder.
+
+    Args:
+        root: folder holding ``index.csv`` and the images (paths in the index are relative to it).
+        split: ``"train"``, ``"val"`` or ``"test"``.
+        task: ``"binary"`` or ``"multiclass"``.
+        image_size: side of the square images handed to the model.
+        augment: apply the paper's training augmentations.
+        postprocess: a :func:`grnet.data.degrade.apply` spec (``"jpeg:60"``, ``"mean:5"``) or None.
+        classes: class names for multiclass targets; by default those of the whole index, so
+            every split maps a technique to the same index.
+        limit: keep at most this many rows (seeded random subset), for tiny runs.
+        seed: seed of that subset and of the augmentations (with the epoch, see :meth:`set_epoch`).
+        residual: options of :class:`grnet.residuals.GuidedResidualTransform`; when given, the
+            guided residual (Eq 11) is computed on the CPU in the loader's workers and the item
+            is ``((image, residual), target)``: the model is called as ``model(image, residual)``
+            (see :func:`model_inputs`) and skips its own MTE.
+    """
+
+    def __init__(
+        self,
+        root: str | os.PathLike,
+        split: str,
+        task: str = "binary",
+        image_size: int = 128,
+        augment: bool = False,
+        postprocess: str | None = None,
+        classes: Sequence[str] | None = None,
+        limit: int | None = None,
+        seed: int = 0,
+        residual: Mapping[str, Any] | None = None,
+    ) -> None:
+        if split not in SPLITS:
+            raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+        if task not in TASKS:
+            raise ValueError(f"task must be one of {TASKS}, got {task!r}")
+        self.root = Path(root)
+        all_rows = read_index(self.root)
+        self.classes = list(classes) if classes is not None else class_names(all_rows)
+        if task == "binary":
+            self.classes = ["real", "fake"]
+        self.rows = limit_rows([r for r in all_rows if r["split"] == split], limit, seed)
+        if not self.rows:
+            raise ValueError(f"{self.root / 'index.csv'}: no rows in split {split!r}")
+        unknown = {r["class"] for r in self.rows} - set(self.classes)
+        if task == "multiclass" and unknown:
+            raise ValueError(f"{self.root / 'index.csv'}: classes {sorted(unknown)} not in {self.classes}")
+        self.split, self.task, self.postprocess = split, task, postprocess
+        self.augment, self.seed, self.epoch = augment, seed, 0
+        self.transform = image_transform(image_size, augment)
+        self.residual = GuidedResidualTransform(**residual) if residual is not None else None
+
+    def set_epoch(self, epoch: int) -> None:
+        """Draw this epoch's augmentations (call before iterating; workers copy the dataset)."""
+        self.epoch = epoch
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def target(self, row: Mapping[str, Any]) -> int:
+        if self.task == "binary":
+            return int(row["label"])
+        return self.classes.index(row["class"])
+
+    def targets(self) -> list[int]:
+        return [self.target(r) for r in self.rows]
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor | tuple[torch.Tensor, torch.Tensor], int]:
+        row = self.rows[i]
+        image = read_rgb(self.root / row["path"])
+        if self.postprocess:
+            image = degrade.apply(image, self.postprocess)
+        if self.augment:
+            # Augmentations drawn from a seed of (seed, epoch, item): the same whatever the number
+            # of loader workers or processes, and without touching the caller's random state.
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed((self.seed * 1_000_003 + self.epoch) * 10_000_019 + i)
+                x = self.transform(to_chw_uint8(image))
+        else:
+            x = self.transform(to_chw_uint8(image))
+        if self.residual is not None:
+            return (x, self.residual(x)), self.target(row)
+        return x, self.target(row)
+
+
+def model_inputs(batch: torch.Tensor | Sequence[torch.Tensor], device: torch.device) -> list[torch.Tensor]:
+    """The loader's inputs as the model's positional arguments, on ``device`` (channels_last on
+    CUDA): ``[images]``, or ``[images, residuals]`` when the residual was computed in workers."""
+    tensors = [batch] if isinstance(batch, torch.Tensor) else list(batch)
+    out = [t.to(device, non_blocking=True) for t in tensors]
+    if device.type == "cuda":
+        out = [t.contiguous(memory_format=torch.channels_last) for t in out]
+    return out
+
+
+def seed_worker(worker_id: int) -> None:
+    """Seed numpy and ``random`` in a loader worker from its torch seed (itself derived from the
+    loader's generator), so augmentations that use them are repeatable too."""
+    seed = torch.initial_seed() % 2**32
+    np.random.seed(seed)
+    random.seed(seed)
+
+
+def make_loader(
+    dataset: Dataset,
+    batch_size: int,
+    shuffle: bool,
+    workers: int,
+    generator: torch.Generator,
+    device: torch.device,
+    distributed: bool = False,
+    seed: int = 0,
+) -> DataLoader:
+    """DataLoader with seeded shuffling and workers, pinned memory on CUDA.
+
+    ``generator`` drives the shuffling and the workers' base seed: saving and restoring its state
+    (the trainer does, in its checkpoints) makes a resumed run draw the same batches. With
+    ``distributed``, a :class:`DistributedSampler` (seeded with ``seed``; call ``set_epoch``) gives
+    each process its share.
+    """
+    sampler = DistributedSampler(dataset, shuffle=shuffle, seed=seed) if distributed else None
+    return DataLoader(
+        dataset,
+        batch_size=batch_size,
+        shuffle=shuffle if sampler is None else None,
+        sampler=sampler,
+        num_workers=workers,
+        pin_memory=device.type == "cuda",
+        # Not persistent: each epoch's workers get a fresh copy of the dataset, so that
+        # ``set_epoch`` reaches them.
+        persistent_workers=False,
+        worker_init_fn=seed_worker,
+        generator=generator,
+    )

@@ -1,0 +1,441 @@
+"""Training with the paper's settings (Section IV-B), resumable and repeatable.
+
+Adam (beta1 0.9, beta2 0.999), initial learning rate 5e-4, exponential decay gamma 0.5 per
+epoch; cross-entropy plus the model's optional ``auxiliary_loss`` (GRnet's stream losses L1, L2
+of Fig. 6); the model's ``on_epoch_end`` after each epoch (GRnet's alpha, Eq 14) and
+:func:`grnet.models.reimpose_constraints` after every optimiser step (Bayar-Stamm).
+
+A run lives in one folder:
+
+- ``config.json``: the run's configuration;
+- ``last.pt``: the full training state after the last finished epoch (resumption point);
+- ``best.pt``: the weights of the epoch with the best validation accuracy (ties: lower validation
+  loss). The test split never takes part in this choice;
+- ``metrics.csv``: one row per epoch (epoch, train_loss, val_loss, val_acc, val_auc, lr and the
+  auxiliary logs such as alpha), for ``dvc plots``;
+- ``predictions.csv`` and ``metrics.json``: the best checkpoint on the test split, written last
+  (their presence marks a finished run).
+
+A run killed mid-way restarts from ``last.pt`` and ends with the metrics an uninterrupted run
+would have had: the checkpoint holds every random state the run draws from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import io
+import json
+import random
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+import yaml
+from torch import nn
+from tqdm import tqdm
+
+from grnet.checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
+from grnet.data.dataset import TASKS, IndexedImages, make_loader, model_inputs
+from grnet.distributed import DistContext, init_distributed, shutdown
+from grnet.evaluate import autocast, evaluate_dataset
+from grnet.io import write_json_atomic, write_text_atomic
+from grnet.models import build_model, reimpose_constraints
+from grnet.residuals import mte_options
+
+
+@dataclass
+class TrainConfig:
+    """Everything a run depends on. Defaults follow the paper and the authors' public PyTorch code
+    (batch 64, 20 epochs, seed 7); the paper leaves epochs, batch and input size unpublished.
+
+    ``limit`` keeps at most that many images per split (a seeded subset) for tiny runs.
+    ``residual_in_workers`` computes the guided residual (Eq 11) in the loader's workers on the
+    CPU with OpenCV, with the options of the model's own MTE, and hands it to the model beside
+    the image (``model(image, residual)``); the model then skips its own MTE. Only for models
+    with one MTE stream (``grnet``, ``residual_resnet18`` with ``residual="mte"``). ``workers``
+    changes speed only, never results (augmentations are
+    seeded per image and epoch, shuffling by the loader's generator).
+    """
+
+    model: str = "grnet"
+    data: str = ""
+    model_options: dict[str, Any] = field(default_factory=dict)
+    task: str = "binary"
+    postprocess: str | None = None
+    image_size: int = 128
+    epochs: int = 20
+    batch_size: int = 64
+    lr: float = 5e-4
+    gamma: float = 0.5
+    seed: int = 7
+    augment: bool = True
+    limit: int | None = None
+    residual_in_workers: bool = False
+    workers: int = 2
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any], source: str = "config") -> TrainConfig:
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"{source}: unknown setting(s) {unknown}; expected some of {sorted(known)}")
+        if not values.get("data"):
+            raise ValueError(f"{source}: no dataset given (data: a prepared folder with index.csv)")
+        try:
+            return cls(**values)
+        except ValueError as err:
+            raise ValueError(f"{source}: {err}") from None
+
+    def __post_init__(self) -> None:
+        if self.task not in TASKS:
+            raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
+        if self.epochs < 1 or self.batch_size < 1 or self.image_size < 8:
+            raise ValueError(
+                f"epochs and batch_size must be >= 1 and image_size >= 8, got {self.epochs}, "
+                f"{self.batch_size}, {self.image_size}"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _meta(config: TrainConfig, classes: list[str]) -> dict[str, Any]:
+    """What a checkpoint needs to rebuild the model and its input (see grnet.checkpoint)."""
+    return {
+        "model": config.model,
+        "model_options": dict(config.model_options),
+        "classes": classes,
+        "task": config.task,
+        "image_size": config.image_size,
+        "postprocess": config.postprocess,
+    }
+
+
+def _metrics_csv(history: list[dict[str, float]]) -> str:
+    columns = ["epoch", "train_loss", "val_loss", "val_acc", "val_auc", "lr"]
+    columns += sorted({k for row in history for k in row} - set(columns))
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(history)
+    return buf.getvalue()
+
+
+def _is_better(val_acc: float, val_loss: float, best: Mapping[str, Any] | None) -> bool:
+    """Higher validation accuracy wins; equal accuracy, lower validation loss wins."""
+    if best is None:
+        return True
+    return val_acc > best["val_acc"] or (val_acc == best["val_acc"] and val_loss < best["val_loss"])
+
+
+def _log(text: str, bar: tqdm | None) -> None:
+    if bar is not None:
+        bar.write(text)
+    else:
+        print(text, file=sys.stderr, flush=True)
+
+
+def train_epoch(
+    model: nn.Module,
+    core: nn.Module,
+    loader,
+    optimizer: torch.optim.Optimizer,
+    scaler: torch.amp.GradScaler,
+    device: torch.device,
+    bar: tqdm | None,
+) -> dict[str, float]:
+    """One pass over ``loader``; returns the mean loss and the mean of each auxiliary log."""
+    model.train()
+    sums: dict[str, float] = defaultdict(float)
+    seen = 0
+    auxiliary = getattr(core, "auxiliary_loss", None)
+    for images, targets in loader:
+        inputs = model_inputs(images, device)
+        targets = targets.to(device, non_blocking=True)
+        with autocast(device):
+            logits = model(*inputs)
+            loss = F.cross_entropy(logits.float(), targets)
+            logs: Mapping[str, Any] = {}
+            if auxiliary is not None:
+                aux_loss, logs = auxiliary(targets)
+                loss = loss + aux_loss
+        optimizer.zero_grad(set_to_none=True)
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)
+        scaler.update()
+        reimpose_constraints(core)
+        n = len(targets)
+        seen += n
+        sums["train_loss"] += loss.item() * n
+        for key, value in logs.items():
+            sums[key] += float(value) * n
+        if bar is not None:
+            bar.update(n)
+            bar.set_postfix(loss=f"{sums['train_loss'] / seen:.4f}")
+    return {k: v / seen for k, v in sums.items()}
+
+
+def train(config: TrainConfig, out_dir: str | Path, progress: bool | None = None) -> dict[str, Any]:
+    """Train ``config`` into ``out_dir`` (resuming from its ``last.pt`` if there) and evaluate the
+    best checkpoint on the test split. Returns the test metrics (on rank 0; {} on other ranks).
+
+    ``progress``: tqdm bars (default: when stderr is a terminal), else one log line per epoch.
+    """
+    out_dir = Path(out_dir)
+    ctx: DistContext = init_distributed()
+    try:
+        return _train(config, out_dir, ctx, sys.stderr.isatty() if progress is None else progress)
+    finally:
+        shutdown(ctx)
+
+
+def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool) -> dict[str, Any]:
+    device = ctx.device
+    torch.manual_seed(config.seed)
+    np.random.seed(config.seed)
+    random.seed(config.seed)
+    generator = torch.Generator().manual_seed(config.seed)
+
+    common: dict[str, Any] = dict(
+        task=config.task,
+        image_size=config.image_size,
+        postprocess=config.postprocess,
+        limit=config.limit,
+        seed=config.seed,
+    )
+    classes = IndexedImages(config.data, "train", **common).classes
+    model = build_model(config.model, num_classes=len(classes), **config.model_options).to(device)
+    if config.residual_in_workers:
+        common["residual"] = mte_options(model)
+    train_set = IndexedImages(config.data, "train", augment=config.augment, classes=classes, **common)
+    val_set = IndexedImages(config.data, "val", classes=classes, **common)
+    batch = max(1, config.batch_size // ctx.world_size)  # the global batch is config.batch_size
+    train_loader = make_loader(
+        train_set,
+        batch,
+        shuffle=True,
+        workers=config.workers,
+        generator=generator,
+        device=device,
+        distributed=ctx.enabled,
+        seed=config.seed,
+    )
+    if device.type == "cuda":
+        model = model.to(memory_format=torch.channels_last)
+    core = model
+    if ctx.enabled:
+        model = nn.parallel.DistributedDataParallel(
+            model, device_ids=[device.index] if device.type == "cuda" else None
+        )
+    optimizer = torch.optim.Adam(core.parameters(), lr=config.lr, betas=(0.9, 0.999))
+    scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=config.gamma)
+    fp16 = device.type == "cuda" and not torch.cuda.is_bf16_supported()
+    scaler = torch.amp.GradScaler(device.type, enabled=fp16)
+    meta = _meta(config, classes)
+
+    start, best, history = 0, None, []
+    last_path, best_path = out_dir / "last.pt", out_dir / "best.pt"
+    if last_path.exists():
+        state = load_checkpoint(last_path, map_location=device)
+        if result_settings(state["config"]) != result_settings(config.to_dict()):
+            raise ValueError(
+                f"{last_path}: belongs to another run (its config differs); use another output folder"
+            )
+        core.load_state_dict(state["state_dict"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        scaler.load_state_dict(state["scaler"])
+        set_rng_state(state["rng"], generator)
+        start, best, history = state["epoch"], state["best"], state["history"]
+        if ctx.is_main:
+            _log(f"resuming {out_dir} after epoch {start}", None)
+    elif ctx.is_main:
+        write_json_atomic(out_dir / "config.json", config.to_dict())
+
+    for epoch in range(start, config.epochs):
+        train_set.set_epoch(epoch)
+        if ctx.enabled:
+            train_loader.sampler.set_epoch(epoch)
+        lr = scheduler.get_last_lr()[0]
+        bar = None
+        if progress and ctx.is_main:
+            bar = tqdm(total=len(train_loader.sampler), desc=f"epoch {epoch + 1}/{config.epochs}", unit="img")
+        t0 = time.perf_counter()
+        logs = train_epoch(model, core, train_loader, optimizer, scaler, device, bar)
+        on_epoch_end = getattr(core, "on_epoch_end", None)
+        if on_epoch_end is not None:
+            on_epoch_end()
+        scheduler.step()
+        if ctx.is_main:
+            val = evaluate_dataset(core, val_set, device, batch, config.workers)
+            row = {
+                "epoch": epoch + 1,
+                **logs,
+                "val_loss": val["loss"],
+                "val_acc": val["acc"],
+                "val_auc": val["auc"],
+                "lr": lr,
+            }
+            history.append(row)
+            if _is_better(val["acc"], val["loss"], best):
+                best = {"epoch": epoch + 1, "val_acc": val["acc"], "val_loss": val["loss"]}
+                save_checkpoint(best_path, {**meta, "state_dict": core.state_dict(), "epoch": epoch + 1})
+            write_text_atomic(out_dir / "metrics.csv", _metrics_csv(history))
+            save_checkpoint(
+                last_path,
+                {
+                    **meta,
+                    "config": config.to_dict(),
+                    "state_dict": core.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(),
+                    "scaler": scaler.state_dict(),
+                    "rng": rng_state(generator),
+                    "epoch": epoch + 1,
+                    "best": best,
+                    "history": history,
+                },
+            )
+            auc = "n/a" if val["auc"] is None else f"{val['auc']:.4f}"
+            extra = "".join(f" {k}={v:.4f}" for k, v in logs.items() if k != "train_loss")
+            _log(
+                f"epoch {epoch + 1}/{config.epochs} train_loss={logs['train_loss']:.4f} "
+                f"val_loss={val['loss']:.4f} val_acc={val['acc']:.4f} val_auc={auc} lr={lr:.3g}{extra} "
+                f"({time.perf_counter() - t0:.1f}s)",
+                bar,
+            )
+        if bar is not None:
+            bar.close()
+        ctx.barrier()
+
+    if not ctx.is_main:
+        return {}
+    core.load_state_dict(load_checkpoint(best_path, map_location=device)["state_dict"])
+    test_set = IndexedImages(config.data, "test", classes=classes, **common)
+    # metrics.json, written last, marks the run finished.
+    return evaluate_dataset(
+        core,
+        test_set,
+        device,
+        batch,
+        config.workers,
+        out_dir=out_dir,
+        extra={
+            "best_epoch": best["epoch"],
+            "best_val_acc": best["val_acc"],
+            "best_val_loss": best["val_loss"],
+            "epochs": config.epochs,
+        },
+    )
+
+
+# Settings that change speed, never results: left out of a run's identity.
+SPEED_ONLY = ("workers",)
+
+
+def result_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings that decide a run's results."""
+    return {k: v for k, v in config.items() if k not in SPEED_ONLY}
+
+
+def _option(text: str) -> tuple[str, Any]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE (value in YAML syntax), got {text!r}")
+    return key, yaml.safe_load(value)
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="YAML file of TrainConfig settings; flags given override it")
+    parser.add_argument("--model", help="registered model name (grnet, resnet18, meso4, ...)")
+    parser.add_argument(
+        "--option",
+        type=_option,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a model option, value in YAML syntax (repeatable), e.g. --option afm=false",
+    )
+    parser.add_argument("--data", help="prepared dataset folder (with index.csv)")
+    parser.add_argument("--task", choices=("binary", "multiclass"))
+    parser.add_argument("--postprocess", help="post-processing of every split, e.g. jpeg:60, mean:5")
+    parser.add_argument("--image-size", type=int)
+    parser.add_argument("--epochs", type=int)
+    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--lr", type=float)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--limit", type=int, help="at most this many images per split (tiny runs)")
+    parser.add_argument("--workers", type=int)
+    parser.add_argument("--no-augment", dest="augment", action="store_false", default=None)
+    parser.add_argument(
+        "--residual-in-workers",
+        action="store_true",
+        default=None,
+        help="compute the guided residual (MTE) in the data workers on the CPU (OpenCV) instead of "
+        "in the model (for grnet and residual_resnet18 with residual=mte)",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--out", help="run folder (resumed if it holds last.pt)")
+    where.add_argument(
+        "--cache-dir",
+        default="runs",
+        help="run cache: each distinct run is trained once into a folder named by its "
+        "settings (default: runs)",
+    )
+
+
+def config_from_args(args: argparse.Namespace) -> TrainConfig:
+    """The YAML file's settings, overridden by the flags given."""
+    values: dict[str, Any] = {}
+    if args.config:
+        try:
+            with open(args.config, encoding="utf-8") as f:
+                values = yaml.safe_load(f) or {}
+        except OSError as err:
+            raise SystemExit(f"grnet train: cannot read {args.config}: {err}") from err
+        if not isinstance(values, dict):
+            raise SystemExit(f"grnet train: {args.config}: expected a mapping of settings")
+    for name in (
+        "model",
+        "data",
+        "task",
+        "postprocess",
+        "image_size",
+        "epochs",
+        "batch_size",
+        "lr",
+        "seed",
+        "limit",
+        "workers",
+        "augment",
+        "residual_in_workers",
+    ):
+        if getattr(args, name) is not None:
+            values[name] = getattr(args, name)
+    if args.option:
+        values["model_options"] = {**values.get("model_options", {}), **dict(args.option)}
+    return TrainConfig.from_dict(values, source=args.config or "grnet train")
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    if args.out:
+        out, metrics = Path(args.out), train(config, args.out)
+    else:
+        from grnet.runcache import get_or_train
+
+        result = get_or_train(config, args.cache_dir)
+        out, metrics = result.run_dir, result.metrics
+    if metrics:
+        summary = {k: metrics.get(k) for k in ("acc", "auc", "video_auc", "best_epoch")}
+        print(json.dumps({**summary, "run_dir": str(out)}))
+    return 0

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from tiny_fixtures import make_tiny_dataset
+
+from grnet.data import degrade
+from grnet.data.dataset import IndexedImages, image_transform, make_loader, to_chw_uint8
+from grnet.data.images import BadImageError, read_rgb
+from grnet.data.index import read_index, write_index
+from grnet.residuals import GuidedResidualTransform
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tiny")
+    return make_tiny_dataset(
+        root, per_split={"train": 4, "val": 2, "test": 2}, techniques=("disk", "stripes")
+    )
+
+
+def test_items_are_unit_range_images_at_the_run_size(data):
+    ds = IndexedImages(data, "train", image_size=24)
+    x, target = ds[0]
+    assert x.dtype == torch.float32 and x.shape == (3, 24, 24)
+    assert 0.0 <= x.min() and x.max() <= 1.0 and x.max() > 0.2
+    assert len(ds) == 12 and all(r["split"] == "train" for r in ds.rows)
+
+
+def test_binary_targets_are_labels_and_multiclass_targets_index_class_names(data):
+    binary = IndexedImages(data, "test", task="binary", image_size=16)
+    assert binary.targets() == [r["label"] for r in binary.rows]
+    multi = IndexedImages(data, "test", task="multiclass", image_size=16)
+    assert multi.classes == ["real", "disk", "stripes"]
+    assert [multi.classes[t] for t in multi.targets()] == [r["class"] for r in multi.rows]
+    assert binary[0][1] == binary.rows[0]["label"]
+
+
+def test_evaluation_items_are_deterministic_and_training_items_augmented(data):
+    plain = IndexedImages(data, "train", image_size=32)
+    assert torch.equal(plain[3][0], plain[3][0])
+    aug = IndexedImages(data, "train", image_size=32, augment=True, seed=1)
+    first = torch.stack([aug[i][0] for i in range(len(aug))])
+    # seeded by (seed, epoch, item): the same items again, new ones in the next epoch
+    assert torch.equal(first, torch.stack([aug[i][0] for i in range(len(aug))]))
+    aug.set_epoch(1)
+    second = torch.stack([aug[i][0] for i in range(len(aug))])
+    assert not torch.equal(first, second)
+    assert not torch.equal(first, torch.stack([plain[i][0] for i in range(len(plain))]))
+
+
+def test_augmentation_leaves_the_callers_random_state_alone(data):
+    aug = IndexedImages(data, "train", image_size=16, augment=True)
+    torch.manual_seed(5)
+    expected = torch.rand(3)
+    torch.manual_seed(5)
+    aug[0]
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_postprocess_is_the_degradation_before_resizing(data):
+    ds = IndexedImages(data, "test", image_size=32, postprocess="jpeg:60")
+    row = ds.rows[1]
+    expected = image_transform(32, augment=False)(
+        to_chw_uint8(degrade.apply(read_rgb(data / row["path"]), "jpeg:60"))
+    )
+    assert torch.equal(ds[1][0], expected)
+    assert not torch.equal(ds[1][0], IndexedImages(data, "test", image_size=32)[1][0])
+
+
+def test_residual_in_workers_comes_beside_the_image(data):
+    options = {"radius": 2, "eps": 0.01}
+    (image, residual), target = IndexedImages(data, "val", image_size=32, residual=options)[0]
+    plain, plain_target = IndexedImages(data, "val", image_size=32)[0]
+    assert torch.equal(image, plain) and target == plain_target
+    assert torch.allclose(residual, GuidedResidualTransform(**options)(plain))
+
+
+def test_limit_is_a_seeded_subset_in_index_order(data):
+    full = IndexedImages(data, "train", image_size=16)
+    small = IndexedImages(data, "train", image_size=16, limit=5, seed=3)
+    assert len(small) == 5
+    positions = [full.rows.index(r) for r in small.rows]
+    assert positions == sorted(positions)
+    assert small.rows == IndexedImages(data, "train", image_size=16, limit=5, seed=3).rows
+    assert small.rows != IndexedImages(data, "train", image_size=16, limit=5, seed=4).rows
+
+
+def test_bad_inputs_name_the_file(data, tmp_path):
+    with pytest.raises(ValueError, match="split"):
+        IndexedImages(data, "holdout")
+    with pytest.raises(FileNotFoundError, match="index.csv"):
+        IndexedImages(tmp_path, "train")
+    rows = read_index(data)
+    (tmp_path / "broken.png").write_bytes(b"not a png")
+    write_index(tmp_path, [{**rows[0], "path": "broken.png"}])
+    with pytest.raises(BadImageError, match="broken.png"):
+        IndexedImages(tmp_path, "train")[0]
+    with pytest.raises(ValueError, match="no rows in split 'val'"):
+        IndexedImages(tmp_path, "val")
+
+
+def test_loader_batches_repeat_with_the_same_generator_seed_whatever_the_workers(data):
+    ds = IndexedImages(data, "train", image_size=16, augment=True, seed=2)
+
+    def batches(workers: int) -> list[torch.Tensor]:
+        loader = make_loader(
+            ds,
+            4,
+            shuffle=True,
+            workers=workers,
+            generator=torch.Generator().manual_seed(9),
+            device=torch.device("cpu"),
+        )
+        return [torch.cat([x.flatten(), y.float()]) for x, y in loader]
+
+    one, two = batches(0), batches(2)
+    assert len(one) == 3
+    assert all(torch.equal(a, b) for a, b in zip(one, two, strict=True))
+    assert np.unique([b[-4:].tolist() for b in one]).size > 1  # both labels occur

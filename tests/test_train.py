@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from tiny_fixtures import make_tiny_dataset
+
+import grnet.train as train_module
+from grnet.checkpoint import load_checkpoint
+from grnet.cli import build_parser
+from grnet.data.index import read_index, write_index
+from grnet.models import available_models
+from grnet.models.grnet import GRnet
+from grnet.train import TrainConfig, config_from_args, train
+
+REPO = Path(__file__).resolve().parents[1]
+
+# The smallest input each model takes (16 px unless it pools more), to keep the sweep cheap.
+MIN_SIZE = {"amten": 32, "mislnet": 48}
+
+
+@pytest.fixture(scope="module")
+def binary_data(tmp_path_factory):
+    return make_tiny_dataset(tmp_path_factory.mktemp("binary"), per_split={"train": 8, "val": 3, "test": 3})
+
+
+@pytest.fixture(scope="module")
+def multiclass_data(tmp_path_factory):
+    return make_tiny_dataset(
+        tmp_path_factory.mktemp("multi"),
+        per_split={"train": 8, "val": 2, "test": 2},
+        techniques=("disk", "stripes"),
+    )
+
+
+def tiny_config(data: Path, **changes) -> TrainConfig:
+    values = dict(model="resnet18", data=str(data), image_size=16, epochs=2, batch_size=8, workers=0, seed=3)
+    return TrainConfig(**{**values, **changes})
+
+
+def history(run_dir: Path) -> list[dict[str, str]]:
+    with (run_dir / "metrics.csv").open(newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("task", ["binary", "multiclass"])
+@pytest.mark.parametrize("model", available_models())
+def test_every_model_learns_the_tiny_set(model, task, binary_data, multiclass_data, tmp_path):
+    data = binary_data if task == "binary" else multiclass_data
+    # Without augmentation and with batches of 4, two epochs of the same images lower every
+    # model's mean training loss by a clear margin; with them the two-epoch means are noise.
+    config = tiny_config(
+        data, model=model, task=task, image_size=MIN_SIZE.get(model, 16), batch_size=4, augment=False
+    )
+    metrics = train(config, tmp_path)
+    rows = history(tmp_path)
+    assert [int(r["epoch"]) for r in rows] == [1, 2]
+    assert {"train_loss", "val_loss", "val_acc", "val_auc"} <= set(rows[0])
+    assert [float(r["lr"]) for r in rows] == [5e-4, 2.5e-4]  # Adam 5e-4, gamma 0.5 per epoch
+    assert float(rows[1]["train_loss"]) < float(rows[0]["train_loss"])
+    assert len(metrics["classes"]) == (2 if task == "binary" else 3)
+    if model == "grnet":
+        assert any(k.startswith("alpha") for k in rows[0])  # the AFM's logged weights (Eq 14)
+    assert json.loads((tmp_path / "metrics.json").read_text()) == metrics
+    assert (tmp_path / "predictions.csv").read_text().count("\n") == 1 + metrics["n"]
+
+
+def test_same_config_twice_gives_the_same_metrics_whatever_the_workers(binary_data, tmp_path):
+    first = train(tiny_config(binary_data), tmp_path / "a")
+    second = train(tiny_config(binary_data, workers=2), tmp_path / "b")
+    assert first == second
+    assert history(tmp_path / "a") == history(tmp_path / "b")
+
+
+def test_residual_computed_in_workers_feeds_the_model_beside_the_image(binary_data, tmp_path, monkeypatch):
+    # The worker residual equals the in-model MTE's to ~1e-5 (tests/test_grnet.py checks the
+    # logits); training is not bit-identical, since Adam's first steps amplify float noise.
+    seen = []
+    forward = GRnet.forward
+
+    def spy(self, x, residual=None):
+        seen.append(residual is not None)
+        return forward(self, x, residual)
+
+    monkeypatch.setattr(GRnet, "forward", spy)
+    config = tiny_config(binary_data, model="grnet", epochs=1, batch_size=4, augment=False)
+    metrics = train(dataclasses.replace(config, residual_in_workers=True), tmp_path / "workers")
+    assert metrics["n"] == len([r for r in read_index(binary_data) if r["split"] == "test"])
+    assert seen[:2] == [True, True]  # training batches came with their residual
+    with pytest.raises(ValueError, match="MTE"):
+        train(tiny_config(binary_data, residual_in_workers=True), tmp_path / "resnet")
+
+
+def test_a_killed_run_resumes_and_ends_with_the_uninterrupted_metrics(binary_data, tmp_path, monkeypatch):
+    config = tiny_config(binary_data, epochs=3)
+    expected = train(config, tmp_path / "whole")
+
+    real_save = train_module.save_checkpoint
+
+    def save_then_die(path, payload):
+        real_save(path, payload)
+        if Path(path).name == "last.pt":
+            raise KeyboardInterrupt("killed after the first epoch")
+
+    monkeypatch.setattr(train_module, "save_checkpoint", save_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        train(config, tmp_path / "killed")
+    assert load_checkpoint(tmp_path / "killed" / "last.pt")["epoch"] == 1
+    assert not (tmp_path / "killed" / "metrics.json").exists()
+    monkeypatch.setattr(train_module, "save_checkpoint", real_save)
+
+    assert train(config, tmp_path / "killed") == expected
+    assert history(tmp_path / "killed") == history(tmp_path / "whole")
+
+
+def test_resuming_a_folder_of_another_run_is_refused(binary_data, tmp_path):
+    train(tiny_config(binary_data, epochs=1), tmp_path)
+    (tmp_path / "metrics.json").unlink()
+    with pytest.raises(ValueError, match="another run"):
+        train(tiny_config(binary_data, epochs=1, lr=1e-3), tmp_path)
+
+
+def test_the_best_checkpoint_is_chosen_on_val_never_on_test(binary_data, tmp_path):
+    # Val holds the test images with their labels flipped: every gain in val accuracy is a loss in
+    # test accuracy, so choosing on val picks the epoch that is worst on test.
+    rows = read_index(binary_data)
+    data = tmp_path / "data"
+    shutil.copytree(binary_data, data)
+    test_rows = [r for r in rows if r["split"] == "test"]
+    flipped = [
+        {**r, "split": "val", "label": 1 - r["label"], "class": "real" if r["label"] else "disk"}
+        for r in test_rows
+    ]
+    write_index(data, [r for r in rows if r["split"] == "train"] + flipped + test_rows)
+
+    metrics = train(tiny_config(data, epochs=3), tmp_path / "run")
+    val_acc = [float(r["val_acc"]) for r in history(tmp_path / "run")]
+    val_loss = [float(r["val_loss"]) for r in history(tmp_path / "run")]
+    assert len(set(val_acc)) > 1, "the case needs epochs that val tells apart"
+    best = max(range(3), key=lambda e: (val_acc[e], -val_loss[e]))
+    assert metrics["best_epoch"] == best + 1
+    assert metrics["acc"] == pytest.approx(1 - val_acc[best])
+    assert metrics["acc"] == pytest.approx(min(1 - a for a in val_acc))
+    assert load_checkpoint(tmp_path / "run" / "best.pt")["epoch"] == best + 1
+
+
+def test_checkpoints_hold_what_rebuilding_and_resuming_need(binary_data, tmp_path):
+    train(tiny_config(binary_data, epochs=1), tmp_path)
+    last = load_checkpoint(tmp_path / "last.pt")  # weights_only=True inside
+    assert {"optimizer", "scheduler", "rng", "epoch", "best", "history"} <= set(last)
+    assert set(last["rng"]) == {"torch", "cuda", "numpy", "python", "loader"}
+    best = load_checkpoint(tmp_path / "best.pt")
+    assert (best["model"], best["classes"], best["image_size"]) == ("resnet18", ["real", "fake"], 16)
+
+
+def test_cli_config_from_yaml_with_flags_overriding(tmp_path):
+    path = tmp_path / "run.yaml"
+    path.write_text("model: grnet\ndata: somewhere\nepochs: 5\nmodel_options: {afm: false}\n")
+    args = build_parser().parse_args(
+        ["train", "--config", str(path), "--epochs", "2", "--option", "mte=true", "--no-augment"]
+    )
+    config = config_from_args(args)
+    assert (config.model, config.data, config.epochs, config.augment) == ("grnet", "somewhere", 2, False)
+    assert config.model_options == {"afm": False, "mte": True}
+    path.write_text("model: grnet\ndata: x\nepoch: 5\n")
+    with pytest.raises(ValueError, match="unknown setting.*epoch"):
+        config_from_args(build_parser().parse_args(["train", "--config", str(path)]))
+
+
+@pytest.mark.slow
+def test_torchrun_two_cpu_processes_give_the_metrics_of_one(binary_data, tmp_path):
+    flags = [
+        "--data",
+        str(binary_data),
+        "--model",
+        "resnet18",
+        "--image-size",
+        "16",
+        "--epochs",
+        "1",
+        "--batch-size",
+        "8",
+        "--workers",
+        "0",
+    ]
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(REPO)}
+    torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2"]
+    done = subprocess.run(
+        [*torchrun, "-m", "grnet", "train", *flags, "--out", str(tmp_path / "ddp")],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    single = train(tiny_config(binary_data, epochs=1), tmp_path / "one")
+    ddp = json.loads((tmp_path / "ddp" / "metrics.json").read_text())
+    assert set(ddp) == set(single) and ddp["n"] == single["n"]
+    assert list(history(tmp_path / "ddp")[0]) == list(history(tmp_path / "one")[0])
+    assert torch.load(tmp_path / "ddp" / "best.pt", weights_only=True)["epoch"] == 1
