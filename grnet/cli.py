@@ -1,4 +1,5 @@
-"""The ``grnet`` command line: ``grnet data build|prepare``, ``grnet train|evaluate|predict``.
+"""The ``grnet`` command line: ``grnet data build|prepare``, ``grnet train|evaluate|predict``,
+``grnet experiment data|plan|run`` and ``grnet report``.
 
 Each subcommand lives in the module that does the work; that module defines
 ``configure_parser(parser)`` (its arguments) and ``run(args) -> int`` (its exit status).
@@ -18,15 +19,18 @@ SUBCOMMANDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("train",), "grnet.train", "train a detector on a prepared dataset"),
     (("evaluate",), "grnet.evaluate", "evaluate a checkpoint on a prepared dataset split"),
     (("predict",), "grnet.predict", "score images, folders or videos with a checkpoint"),
+    (("experiment",), "grnet.experiments", "the reproduction pipeline: data, plan and runs of Tables I-IX"),
+    (("report",), "grnet.reporting", "Tables I-IX beside the paper's, and the paper's claims checked"),
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The full parser; given ``argv``, only the subcommand it names imports its module (the
+    others would import torch, timm, PyAV... for nothing), which keeps every command's start fast."""
     parser = argparse.ArgumentParser(prog="grnet", description=__doc__.splitlines()[0])
     top = parser.add_subparsers(dest="command", required=True)
     groups: dict[str, argparse._SubParsersAction] = {}
     for path, module_name, help_text in SUBCOMMANDS:
-        module = importlib.import_module(module_name)
         if len(path) == 1:
             sub = top.add_parser(path[0], help=help_text, description=help_text)
         else:
@@ -34,13 +38,16 @@ def build_parser() -> argparse.ArgumentParser:
                 group = top.add_parser(path[0], help=f"{path[0]} commands")
                 groups[path[0]] = group.add_subparsers(dest=f"{path[0]}_command", required=True)
             sub = groups[path[0]].add_parser(path[1], help=help_text, description=help_text)
-        module.configure_parser(sub)
-        sub.set_defaults(_run=module.run)
+        if argv is None or list(argv[: len(path)]) == list(path):
+            module = importlib.import_module(module_name)
+            module.configure_parser(sub)
+            sub.set_defaults(_run=module.run)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(argv).parse_args(argv)
     return int(args._run(args) or 0)
 
 
