@@ -1,0 +1,561 @@
+"""Every figure of the companion: the paper's Figs 4, 5, 7-10 and this reproduction's own.
+
+Each figure function returns a :class:`matplotlib.figure.Figure` (built without pyplot, so
+nothing is shown or kept alive behind the caller's back); :func:`save` writes it as a PNG,
+atomically. Notebooks display the returned figure; the pipeline saves it under ``reports/figures/``.
+
+- :func:`mte_pipeline`: Fig. 4, the MTE on one image: p, the guided filter output q (Eqs 5-9),
+  the guided residual R_gr = |p - q| (Eq 11) enlarged.
+- :func:`residual_comparison`: Fig. 5, high-pass (prediction, Eq 4) against guided residuals
+  (Eq 11) on a real face and each fake, at high and low quality, with the noise-analysis view.
+- :func:`sample_grid`: Figs 7-9 analogues, one row per class of a prepared dataset.
+- :func:`grad_cam` and :func:`activation_maps`: Fig. 10, what a detector's last conv block looks at
+  (pytorch-grad-cam), for each residual kind or for both GRnet streams (:func:`cam_layers`).
+- :func:`training_curves`, :func:`roc_curves`, :func:`confusion`: a run's history and test results.
+- :func:`table_comparison`: one of the paper's Tables I-IX beside the pipeline's values;
+  :func:`paper_vs_reproduction`: every cell of every table, ours against the paper's.
+- Beyond the paper: :func:`robustness` (a trained model tested under JPEG and blur of growing
+  strength, through :mod:`grnet.evaluate` and :mod:`grnet.data.degrade`) and
+  :func:`robustness_figure`; :func:`mte_sensitivity` (content leak vs trace kept over a grid of the
+  guided filter's radius and eps, no training) and :func:`sensitivity_figure`.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from pytorch_grad_cam import GradCAM
+from pytorch_grad_cam.utils.image import show_cam_on_image
+from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
+from sklearn.metrics import ConfusionMatrixDisplay, roc_auc_score, roc_curve
+from torch import Tensor, nn
+
+from grnet.checkpoint import load_model
+from grnet.course import noise_analysis
+from grnet.data import degrade
+from grnet.data.dataset import IndexedImages
+from grnet.data.images import read_rgb
+from grnet.data.index import class_names, read_index
+from grnet.distributed import default_device
+from grnet.evaluate import evaluate_dataset, video_scores
+from grnet.guided_filter import guided_filter
+from grnet.io import atomic_write
+from grnet.paper import table as paper_table
+from grnet.reporting import AVERAGE, load_results, our_values
+from grnet.residuals import MTE_DEFAULTS, build_residual, guided_residual
+
+ROBUSTNESS_SPECS: tuple[str, ...] = (
+    "none",
+    "jpeg:90",
+    "jpeg:75",
+    "jpeg:60",
+    "jpeg:45",
+    "jpeg:30",
+    "mean:3",
+    "mean:5",
+    "mean:7",
+    "gauss:3",
+    "gauss:5",
+    "gauss:7",
+)
+"""The robustness sweep: raw, JPEG quality 90 to 30, mean and Gaussian blur 3 to 7 (kernel side)."""
+
+_KIND_TITLES = {"jpeg": "JPEG quality", "mean": "mean blur (kernel)", "gauss": "Gaussian blur (kernel)"}
+
+
+def save(fig: Figure, path: str | os.PathLike, dpi: int = 100) -> Path:
+    """Write ``fig`` as a PNG at ``dpi`` (modest by default: these go into git), atomically."""
+    return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight"))
+
+
+def _as_batch(image: np.ndarray) -> Tensor:
+    """HxWx3 uint8 RGB -> (1, 3, H, W) float in [0, 1]."""
+    image = np.asarray(image)
+    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+        raise ValueError(f"expected an HxWx3 uint8 RGB image, got {image.shape} {image.dtype}")
+    return torch.from_numpy(image).permute(2, 0, 1)[None].float() / 255
+
+
+def _as_image(x: Tensor) -> np.ndarray:
+    """(3, H, W) or (1, 3, H, W) float -> HxWx3 float in [0, 1] for imshow."""
+    return x.reshape(-1, *x.shape[-2:]).permute(1, 2, 0).clamp(0, 1).cpu().numpy()
+
+
+def _off(ax: Any, title: str | None = None) -> None:
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=9)
+
+
+def mte_pipeline(
+    image: np.ndarray,
+    radius: int = MTE_DEFAULTS["radius"],
+    eps: float = MTE_DEFAULTS["eps"],
+    enlarge: float = 5.0,
+) -> Figure:
+    """Fig. 4: input p, guided filter output q (Eqs 5-9, the image guiding itself in colour, as
+    the MTE's default) and the guided residual R_gr = |p - q| (Eq 11) enlarged ``enlarge`` times
+    (the paper enlarges it five times "to facilitate observation")."""
+    x = _as_batch(image).double()
+    q = guided_filter(x, x, radius, eps)
+    r = guided_residual(x, radius, eps, "color")
+    fig = Figure(figsize=(7.5, 2.8), layout="constrained")
+    axes = fig.subplots(1, 3)
+    panels = (
+        ("input p", x),
+        (f"guided filter q (r={radius}, eps={eps:g})", q),
+        (f"R_gr = |p - q| x{enlarge:g}", r * enlarge),
+    )
+    for ax, (title, t) in zip(axes, panels, strict=True):
+        ax.imshow(_as_image(t.float()))
+        _off(ax, title)
+    fig.suptitle("Manipulation trace extractor (Fig. 4, Eq 11)", fontsize=10)
+    return fig
+
+
+def residual_comparison(
+    images: Mapping[str, np.ndarray],
+    qualities: Mapping[str, str] | None = None,
+    radius: int = MTE_DEFAULTS["radius"],
+    eps: float = MTE_DEFAULTS["eps"],
+    enlarge: float = 5.0,
+) -> Figure:
+    """Fig. 5: for each quality (default HQ = raw, LQ = JPEG 60, :func:`grnet.data.degrade.apply`
+    specs) four rows, one column per image (real first, then each fake):
+
+    the image; the high-pass prediction residual (Eq 4, its magnitude); the guided residual
+    (Eq 11) enlarged ``enlarge`` times; its noise analysis (:func:`grnet.course.noise_analysis`,
+    the view the paper's footnote 5 uses). The high-pass row is scaled so its 99th percentile
+    is white, per row: its raw magnitude is not on the guided residual's scale.
+    """
+    if not images:
+        raise ValueError("residual_comparison needs at least one image")
+    qualities = qualities or {"HQ": "none", "LQ": "jpeg:60"}
+    highpass = build_residual("highpass").eval()
+    rows = ("image", "high-pass residual", f"guided residual x{enlarge:g}", "noise analysis")
+    fig = Figure(figsize=(1.6 * len(images) + 1, 1.6 * 4 * len(qualities)), layout="constrained")
+    axes = fig.subplots(4 * len(qualities), len(images), squeeze=False)
+    for q, (quality, spec) in enumerate(qualities.items()):
+        degraded = {name: degrade.apply(img, spec) for name, img in images.items()}
+        batch = torch.cat([_as_batch(img) for img in degraded.values()])
+        with torch.no_grad():
+            hp = highpass(batch).abs().mean(1)
+        hp = (hp / hp.flatten().quantile(0.99).clamp_min(1e-8)).clamp(0, 1).numpy()
+        gr = (guided_residual(batch, radius, eps) * enlarge).clamp(0, 1)
+        for c, name in enumerate(degraded):
+            residual = _as_image(gr[c])
+            panels = (degraded[name], hp[c], residual, noise_analysis(residual))
+            for k, panel in enumerate(panels):
+                ax = axes[4 * q + k, c]
+                ax.imshow(
+                    panel,
+                    cmap="gray" if panel.ndim == 2 else None,
+                    vmin=0,
+                    vmax=1 if panel.dtype != np.uint8 else 255,
+                )
+                _off(ax, name if q == 0 and k == 0 else None)
+                if c == 0:
+                    ax.set_ylabel(f"{quality}\n{rows[k]}", fontsize=8)
+    fig.suptitle("High-pass vs guided residuals (Fig. 5)", fontsize=10)
+    return fig
+
+
+def sample_grid(
+    root: str | os.PathLike, per_class: int = 6, split: str = "test", seed: int = 0, title: str | None = None
+) -> Figure:
+    """Figs 7-9 analogues: ``per_class`` random images of each class (one row per class, "real"
+    first) from the ``split`` of a prepared dataset folder (``index.csv``)."""
+    root = Path(root)
+    rows = [r for r in read_index(root) if r["split"] == split]
+    if not rows:
+        raise ValueError(f"{root / 'index.csv'}: no rows in split {split!r}")
+    by_class: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_class[row["class"]].append(row)
+    classes = class_names(rows)
+    rng = np.random.default_rng(seed)
+    fig = Figure(figsize=(1.2 * per_class + 1, 1.2 * len(classes) + 0.4), layout="constrained")
+    axes = fig.subplots(len(classes), per_class, squeeze=False)
+    for i, cls in enumerate(classes):
+        members = by_class[cls]
+        picks = rng.choice(len(members), size=min(per_class, len(members)), replace=False)
+        for j, ax in enumerate(axes[i]):
+            _off(ax)
+            if j < len(picks):
+                ax.imshow(read_rgb(root / members[picks[j]]["path"]))
+            else:
+                ax.set_axis_off()
+        axes[i, 0].set_ylabel(cls, fontsize=9)
+    fig.suptitle(title or f"{root.name} ({split})", fontsize=10)
+    return fig
+
+
+def cam_layers(model: nn.Module, block: str = "layer4") -> dict[str, nn.Module]:
+    """A conv block of each ResNet-18 stream, named by what the stream sees: both streams of a
+    :class:`grnet.models.grnet.GRnet`, the one stream of "resnet18"/"residual_resnet18".
+
+    ``block`` defaults to the last one ("layer4", the usual Grad-CAM target); it is 1/32 of the
+    input, so on small inputs (a 64 px image gives 2 x 2) an earlier block ("layer3": 1/16,
+    "layer2": 1/8) gives a map with some spatial detail."""
+    streams = {
+        name: getattr(model, name)
+        for name in ("rgb_stream", "second_stream", "stream")
+        if hasattr(model, name)
+    }
+    if not streams:
+        raise ValueError(
+            f"cam_layers: {type(model).__name__} has no ResNet-18 stream (expected a 'grnet', 'resnet18' "
+            "or 'residual_resnet18' model)"
+        )
+    if block not in ("layer1", "layer2", "layer3", "layer4"):
+        raise ValueError(f"cam_layers: block must be one of layer1-layer4, got {block!r}")
+    return {f"{stream.source} stream": getattr(stream.trunk, block) for stream in streams.values()}
+
+
+def grad_cam(
+    model: nn.Module, images: Tensor, layer: nn.Module, targets: Sequence[int] | None = None
+) -> np.ndarray:
+    """Grad-CAM maps (N, H, W) in [0, 1] of ``layer`` for ``targets`` (class indices; default the
+    predicted class), by pytorch-grad-cam on the model's own device. The model is put in eval mode."""
+    model.eval()
+    device = next(model.parameters()).device
+    wanted = None if targets is None else [ClassifierOutputTarget(int(t)) for t in targets]
+    with GradCAM(model=model, target_layers=[layer]) as cam:
+        return cam(input_tensor=images.to(device), targets=wanted)
+
+
+def activation_maps(
+    images: Tensor,
+    maps: Mapping[str, np.ndarray],
+    row_titles: Sequence[str] | None = None,
+    title: str = "Grad-CAM (Fig. 10)",
+) -> Figure:
+    """Fig. 10 analogue: one row per image, its input then each named map (N, H, W) overlaid."""
+    n = images.shape[0]
+    fig = Figure(figsize=(1.8 * (len(maps) + 1), 1.8 * n + 0.4), layout="constrained")
+    axes = fig.subplots(n, len(maps) + 1, squeeze=False)
+    for i in range(n):
+        rgb = _as_image(images[i]).astype(np.float32)
+        axes[i, 0].imshow(rgb)
+        _off(axes[i, 0], "input" if i == 0 else None)
+        if row_titles:
+            axes[i, 0].set_ylabel(row_titles[i], fontsize=8)
+        for j, (name, cams) in enumerate(maps.items(), start=1):
+            axes[i, j].imshow(show_cam_on_image(rgb, cams[i], use_rgb=True))
+            _off(axes[i, j], name if i == 0 else None)
+    fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def read_histories(path: str | os.PathLike) -> dict[str, list[dict[str, float | None]]]:
+    """Per-epoch histories by run: a run's ``metrics.csv`` (keyed by its folder's name) or the
+    pipeline's ``histories.csv`` (one ``run`` column)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path}: no history file (a run's metrics.csv or reports/results/histories.csv)"
+        )
+    runs: dict[str, list[dict[str, float | None]]] = defaultdict(list)
+    with path.open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            run = row.pop("run", None) or path.parent.name
+            row.pop("model", None)
+            runs[run].append({k: float(v) if v not in ("", None) else None for k, v in row.items()})
+    return dict(runs)
+
+
+def training_curves(histories: Mapping[str, Sequence[Mapping[str, float | None]]]) -> Figure:
+    """Loss (train and validation) and validation accuracy/AUC per epoch, one line per run."""
+    fig = Figure(figsize=(9, 3.2), layout="constrained")
+    loss_ax, acc_ax = fig.subplots(1, 2)
+    for name, history in histories.items():
+        epochs = [row["epoch"] for row in history]
+        (line,) = loss_ax.plot(
+            epochs, [row["train_loss"] for row in history], marker="o", label=f"{name} train"
+        )
+        loss_ax.plot(
+            epochs,
+            [row["val_loss"] for row in history],
+            ls="--",
+            marker="o",
+            color=line.get_color(),
+            label=f"{name} val",
+        )
+        acc_ax.plot(
+            epochs,
+            [row["val_acc"] for row in history],
+            marker="o",
+            color=line.get_color(),
+            label=f"{name} ACC",
+        )
+        if any(row.get("val_auc") is not None for row in history):
+            acc_ax.plot(
+                epochs,
+                [np.nan if row.get("val_auc") is None else row["val_auc"] for row in history],
+                ls=":",
+                marker="s",
+                color=line.get_color(),
+                label=f"{name} AUC",
+            )
+    loss_ax.set(xlabel="epoch", ylabel="cross-entropy", title="loss")
+    acc_ax.set(xlabel="epoch", ylabel="validation", title="validation ACC / AUC", ylim=(0, 1.02))
+    for ax in (loss_ax, acc_ax):
+        ax.legend(fontsize=7)
+        ax.grid(alpha=0.3)
+    return fig
+
+
+def _read_predictions(path: Path) -> dict[str, list[str]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    if not rows or not {"label", "p_fake"} <= set(rows[0]):
+        raise ValueError(f"{path}: expected a predictions.csv with label and p_fake columns")
+    return {key: [row[key] for row in rows] for key in rows[0]}
+
+
+def roc_curves(predictions: Mapping[str, str | os.PathLike], video: bool = False) -> Figure:
+    """ROC curves (real vs fake, fake score ``p_fake``) of runs' ``predictions.csv``, AUC in the
+    legend. ``video``: one point per video, its mean frame score (:func:`grnet.evaluate.video_scores`)."""
+    fig = Figure(figsize=(4.2, 4), layout="constrained")
+    ax = fig.subplots()
+    for name, path in predictions.items():
+        columns = _read_predictions(Path(path))
+        labels = np.array(columns["label"], dtype=int)
+        scores = np.array(columns["p_fake"], dtype=float)
+        if video:
+            scores, labels = video_scores(columns["video"], columns["class"], labels, scores)
+        if len(np.unique(labels)) < 2:
+            raise ValueError(f"{path}: ROC needs real and fake items, found labels {sorted(set(labels))}")
+        fpr, tpr, _ = roc_curve(labels, scores)
+        ax.plot(fpr, tpr, label=f"{name} (AUC {roc_auc_score(labels, scores):.3f})")
+    ax.plot([0, 1], [0, 1], color="gray", ls=":", lw=1)
+    ax.set(
+        xlabel="false positive rate",
+        ylabel="true positive rate",
+        title="ROC" + (" (video level)" if video else ""),
+    )
+    ax.legend(fontsize=7, loc="lower right")
+    return fig
+
+
+def confusion(
+    matrix: Sequence[Sequence[int]], classes: Sequence[str], title: str = "confusion matrix"
+) -> Figure:
+    """A confusion matrix (rows true, columns predicted, as ``metrics.json`` stores it)."""
+    fig = Figure(figsize=(1 + 0.8 * len(classes), 0.8 + 0.7 * len(classes)), layout="constrained")
+    ax = fig.subplots()
+    ConfusionMatrixDisplay(np.asarray(matrix), display_labels=list(classes)).plot(
+        ax=ax, colorbar=False, xticks_rotation=45
+    )
+    ax.set_title(title, fontsize=10)
+    return fig
+
+
+def table_comparison(number: int, results_dir: str | os.PathLike = "reports/results") -> Figure:
+    """The paper's Table ``number`` beside ours (``results_dir/tableN.json`` from the pipeline,
+    via :func:`grnet.reporting.our_values`): one panel per value column, per row a hatched bar for
+    the paper and a solid one for ours (mean, the seeds' std as error bar; absent where not run)."""
+    paper = paper_table(number)
+    ours = our_values(paper, load_results(results_dir).get(number))
+    fig = Figure(figsize=(3.2 * len(paper.columns) + 1.2, 0.45 * len(paper.rows) + 1.4), layout="constrained")
+    axes = fig.subplots(1, len(paper.columns), sharey=True, squeeze=False)[0]
+    y = np.arange(len(paper.rows))
+    for ax, column in zip(axes, paper.columns, strict=True):
+        theirs = [np.nan if v is None else v for v in (paper.value(r, column) for r in paper.row_names)]
+        values = [ours[(r, column)] for r in paper.row_names]
+        ax.barh(y - 0.2, theirs, height=0.4, color="white", edgecolor="gray", hatch="///", label="paper")
+        ax.barh(
+            y + 0.2,
+            [np.nan if v is None else v.mean for v in values],
+            xerr=[0 if v is None or v.std is None else v.std for v in values],
+            height=0.4,
+            color="tab:blue",
+            label="ours",
+        )
+        ax.set(title=column, xlim=(0, 100), xlabel="%")
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(y, [" ".join(r.labels) for r in paper.rows], fontsize=8)
+    axes[0].invert_yaxis()
+    axes[-1].legend(fontsize=7, loc="lower right")
+    ran = sum(v is not None for v in ours.values())
+    fig.suptitle(
+        f"Table {paper.roman}: paper vs this reproduction ({ran} of {len(ours)} cells run)", fontsize=10
+    )
+    return fig
+
+
+def paper_vs_reproduction(results_dir: str | os.PathLike = "reports/results") -> Figure:
+    """Every cell the pipeline has run, our mean against the paper's value (percent), one colour per
+    table, with the diagonal (ours = paper). Averages are left out (they repeat their rows)."""
+    results = load_results(results_dir)
+    fig = Figure(figsize=(5, 4.6), layout="constrained")
+    ax = fig.subplots()
+    for number, result in sorted(results.items()):
+        paper = paper_table(number)
+        points = [
+            (paper.value(row, column), value.mean)
+            for (row, column), value in our_values(paper, result).items()
+            if value is not None and column != AVERAGE and paper.value(row, column) is not None
+        ]
+        if points:
+            ax.scatter(*zip(*points, strict=True), s=18, label=f"Table {paper.roman}")
+    ax.plot([0, 100], [0, 100], color="gray", ls=":", lw=1)
+    ax.set(xlim=(0, 100), ylim=(0, 100), xlabel="paper (%)", ylabel="this reproduction (%)")
+    ax.set_title("Every table cell: paper vs reproduction", fontsize=10)
+    if ax.collections:
+        ax.legend(fontsize=7, loc="lower right")
+    else:
+        ax.text(50, 50, f"no results in {results_dir} yet: run `dvc repro`", ha="center", fontsize=9)
+    return fig
+
+
+def robustness(
+    model: nn.Module,
+    data: str | os.PathLike,
+    task: str,
+    image_size: int,
+    specs: Sequence[str] = ROBUSTNESS_SPECS,
+    classes: Sequence[str] | None = None,
+    split: str = "test",
+    batch_size: int = 64,
+    limit: int | None = None,
+) -> dict[str, dict[str, float | None]]:
+    """ACC and AUC of ``model`` on ``split`` of ``data`` under each post-processing spec.
+
+    Each spec (:func:`grnet.data.degrade.apply`) is applied to every test image at load time, as
+    the paper's JP60/ME5 conditions are; the model is evaluated by
+    :func:`grnet.evaluate.evaluate_dataset`. Returns ``{spec: {"acc", "auc"}}`` in ``specs`` order.
+    """
+    device = next(model.parameters()).device
+    results = {}
+    for spec in specs:
+        degrade.parse(spec)  # a bad spec fails here, naming itself, before any image is read
+        dataset = IndexedImages(
+            data,
+            split,
+            task,
+            image_size,
+            postprocess=None if spec == "none" else spec,
+            classes=classes,
+            limit=limit,
+        )
+        metrics = evaluate_dataset(model, dataset, device, batch_size)
+        results[spec] = {"acc": metrics["acc"], "auc": metrics["auc"]}
+    return results
+
+
+def robustness_from_checkpoint(
+    checkpoint: str | os.PathLike,
+    data: str | os.PathLike,
+    specs: Sequence[str] = ROBUSTNESS_SPECS,
+    **options: Any,
+) -> dict[str, dict[str, float | None]]:
+    """:func:`robustness` of a checkpoint written by ``grnet train``, with its task, input size and
+    classes. The specs replace the run's own post-processing: the sweep is meant for a model
+    trained on raw images (a run trained on JP60 tested on "none" sees raw images)."""
+    model, meta = load_model(checkpoint, device=default_device())
+    return robustness(
+        model, data, meta["task"], meta["image_size"], specs, classes=meta["classes"], **options
+    )
+
+
+def robustness_figure(
+    results: Mapping[str, Mapping[str, Mapping[str, float | None]]], metric: str = "acc"
+) -> Figure:
+    """One panel per degradation kind (JPEG, mean, Gaussian), ``metric`` against strength, one
+    line per detector; the raw score ("none") starts every line."""
+    kinds = sorted(
+        {degrade.parse(spec)[0] for sweep in results.values() for spec in sweep} - {"none"},
+        key=list(_KIND_TITLES).index,
+    )
+    if not kinds:
+        raise ValueError("robustness_figure: no degraded condition in the results")
+    fig = Figure(figsize=(3.6 * len(kinds), 3.2), layout="constrained")
+    axes = fig.subplots(1, len(kinds), squeeze=False)[0]
+    for ax, kind in zip(axes, kinds, strict=True):
+        for detector, sweep in results.items():
+            points = [
+                (spec, v[metric]) for spec, v in sweep.items() if degrade.parse(spec)[0] in ("none", kind)
+            ]
+            labels = ["raw" if spec == "none" else str(degrade.parse(spec)[1]) for spec, _ in points]
+            ax.plot(labels, [np.nan if v is None else v for _, v in points], marker="o", label=detector)
+        ax.set(title=_KIND_TITLES[kind], xlabel="strength", ylabel=metric.upper(), ylim=(0, 1.02))
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=7)
+    fig.suptitle("Robustness to post-processing (trained on raw)", fontsize=10)
+    return fig
+
+
+def _edges(image: np.ndarray) -> np.ndarray:
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255
+    return np.hypot(cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1))
+
+
+def mte_sensitivity(
+    images: Sequence[np.ndarray],
+    radii: Sequence[int] = (1, 2, 4, 8),
+    eps: Sequence[float] = (1e-3, 1e-2, 1e-1),
+    amplitude: float = 2 / 255,
+    period: int = 2,
+    guidance: str = MTE_DEFAULTS["guidance"],
+) -> dict[str, Any]:
+    """Content suppression against trace retention of the guided residual (Eq 11) over a grid.
+
+    The two measures the MTE's defaults were chosen by (see :data:`grnet.residuals.MTE_DEFAULTS`):
+
+    - ``trace_kept``: a checkerboard trace of ``amplitude`` and ``period`` px is added to each
+      image; the mean change of the residual, over ``amplitude``. 1 = the trace passes whole
+      into R_gr (Eq 10's T), 0 = the filter absorbed it into q.
+    - ``edge_leak``: the mean residual on the strongest 10% Sobel edges over its mean elsewhere.
+      1 = edges (content C) leave no more residual than flat areas; larger = content leaks in.
+
+    Returns ``{"radius", "eps", "trace_kept" (R, E), "edge_leak" (R, E)}``, averaged over images.
+    """
+    if not images:
+        raise ValueError("mte_sensitivity needs at least one image")
+    batch = torch.cat([_as_batch(img) for img in images]).double()
+    h, w = batch.shape[-2:]
+    yy, xx = np.mgrid[:h, :w]
+    trace = torch.from_numpy(np.where((yy // period + xx // period) % 2, amplitude, -amplitude))
+    strong = np.stack([(e := _edges(img)) >= np.quantile(e, 0.9) for img in images])
+    kept = np.zeros((len(radii), len(eps)))
+    leak = np.zeros_like(kept)
+    for i, r in enumerate(radii):
+        for j, e in enumerate(eps):
+            residual = guided_residual(batch, r, e, guidance)
+            traced = guided_residual((batch + trace).clamp(0, 1), r, e, guidance)
+            kept[i, j] = float((traced - residual).abs().mean()) / amplitude
+            magnitude = residual.mean(1).numpy()
+            leak[i, j] = float(magnitude[strong].mean() / max(magnitude[~strong].mean(), 1e-12))
+    return {"radius": list(radii), "eps": list(eps), "trace_kept": kept, "edge_leak": leak}
+
+
+def sensitivity_figure(result: Mapping[str, Any]) -> Figure:
+    """Two annotated heat maps of :func:`mte_sensitivity`: trace kept (higher is better) and edge
+    leak (lower is better), radius down, eps across."""
+    fig = Figure(figsize=(8, 3.2), layout="constrained")
+    axes = fig.subplots(1, 2)
+    panels = (
+        ("trace_kept", "trace kept (higher: more T in R_gr)"),
+        ("edge_leak", "edge leak (lower: less C in R_gr)"),
+    )
+    for ax, (key, title) in zip(axes, panels, strict=True):
+        values = np.asarray(result[key])
+        ax.imshow(values, cmap="viridis", aspect="auto")
+        for (i, j), v in np.ndenumerate(values):
+            ax.text(j, i, f"{v:.2f}", ha="center", va="center", color="white", fontsize=8)
+        ax.set_xticks(range(len(result["eps"])), [f"{e:g}" for e in result["eps"]])
+        ax.set_yticks(range(len(result["radius"])), [str(r) for r in result["radius"]])
+        ax.set(xlabel="eps", ylabel="radius", title=title)
+    fig.suptitle("MTE sensitivity to the guided filter's radius and eps", fontsize=10)
+    return fig
