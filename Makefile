@@ -1,6 +1,6 @@
 # Two entry points, each doing all set-up on a fresh machine:
 #   make repro   build .venv, then `dvc repro` (the embedded default benchmark, CPU)
-#   make test    build .venv, then ruff and the whole test suite
+#   make test    build .venv, then ruff, the test suite and the notebooks (nbval, lax mode)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 clean-venv:
 	rm -rf $(VENV)
