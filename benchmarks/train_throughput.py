@@ -29,7 +29,7 @@ from grnet.data.index import write_index
 from grnet.distributed import default_device
 from grnet.evaluate import predict_loader
 from grnet.models import available_models, build_model
-from grnet.train import train_epoch
+from grnet.train import paper_adam, train_epoch
 
 
 def _sync(device: torch.device) -> None:
@@ -45,7 +45,7 @@ def model_throughput(
     model = build_model(name, num_classes=2).to(device)
     if device.type == "cuda":
         model = model.to(memory_format=torch.channels_last)
-    optimizer = torch.optim.Adam(model.parameters(), lr=5e-4)
+    optimizer = paper_adam(model.parameters(), lr=5e-4)
     scaler = torch.amp.GradScaler(
         device.type, enabled=device.type == "cuda" and not torch.cuda.is_bf16_supported()
     )
