@@ -56,9 +56,13 @@ class ChannelAttention(nn.Module):
         self.gamma = nn.Parameter(torch.zeros(1)) if mode == "residual" else None
 
     def forward(self, x: Tensor) -> Tensor:
-        attention = channel_attention_matrix(x)
+        # M f = softmax(X X^T) X is attention with queries, keys and values all X (C tokens of
+        # H*W features) and scale 1: torch's fused attention computes it without materialising
+        # the C x C matrix M (forward and backward), which at C = 512 and a 2 x 2 map costs more
+        # than the map itself. channel_attention_matrix gives M explicitly; the two agree.
         with torch.autocast(x.device.type, enabled=False):
-            mixed = torch.bmm(attention, x.flatten(2).float()).view_as(x).to(x.dtype)
+            flat = x.flatten(2).float()
+            mixed = F.scaled_dot_product_attention(flat, flat, flat, scale=1.0).view_as(x).to(x.dtype)
         if self.gamma is None:
             return mixed
         return self.gamma * mixed + x

@@ -52,6 +52,22 @@ def test_residual_attention_starts_as_identity_and_plain_mixes_channels():
     assert (plain <= x.amax(1, keepdim=True) + 1e-6).all() and (plain >= x.amin(1, keepdim=True) - 1e-6).all()
 
 
+@pytest.mark.parametrize("scale", [1.0, 60.0])  # 60: energies ~1e4, as at 224 px
+def test_plain_attention_is_m_times_f_with_its_gradient(scale):
+    # Eqs 12-13: f' = M f with M = channel_attention_matrix; the module computes it fused in
+    # float32. Reference: the explicit product in float64.
+    x = _maps(3) * scale
+    x64 = x.double().requires_grad_()
+    explicit = torch.bmm(torch.softmax(x64.flatten(2) @ x64.flatten(2).transpose(1, 2), -1), x64.flatten(2))
+    (grad_explicit,) = torch.autograd.grad(explicit.square().sum(), x64)
+    x32 = x.clone().requires_grad_()
+    fused = ChannelAttention("plain")(x32)
+    (grad_fused,) = torch.autograd.grad(fused.square().sum(), x32)
+    big = grad_explicit.abs().max().item()
+    torch.testing.assert_close(fused.double(), explicit.view_as(x).detach(), rtol=0, atol=1e-5 * scale)
+    torch.testing.assert_close(grad_fused.double(), grad_explicit, rtol=0, atol=1e-3 * big)
+
+
 def test_stream_weights_follow_eq14():
     alpha = stream_weights(torch.tensor([0.2, 1.2]))
     assert math.isclose(float(alpha.sum()), 1.0, rel_tol=1e-6)

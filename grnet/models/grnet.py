@@ -38,12 +38,16 @@ class Stream(nn.Module):
     learnable ones (bayar, amten) are trained with the stream. ``forward(x, residual)`` takes a
     precomputed residual instead (e.g. from ``GuidedResidualTransform`` in data workers).
 
-    ``residual_norm="batchnorm"`` (default): the residual goes through an affine ``BatchNorm2d``
-    before the trunk. The paper does not say how residuals are normalised. Residual ranges differ by
+    ``residual_norm="batchnorm"`` (default): the residual goes through a ``BatchNorm2d`` before
+    the trunk. The paper does not say how residuals are normalised. Residual ranges differ by
     extractor (the MTE's scaled |x - GF(x)| is non-negative with mean ~0.1-0.3, SRM and high-pass
-    outputs are signed, Bayar/AMTEN outputs drift while they learn), so a learned standardisation
-    puts every residual of Table II on the same footing, and it gives the trunk the zero-mean,
-    unit-variance inputs its (ImageNet) conv1 was trained on. ``"none"``: the residual as is.
+    outputs are signed, Bayar/AMTEN outputs drift while they learn), so a standardisation with
+    batch statistics puts every residual of Table II on the same footing, and it gives the trunk
+    the zero-mean, unit-variance inputs its (ImageNet) conv1 was trained on. It has no affine
+    weight and bias: conv1 (linear) and the BatchNorm after it already absorb a per-channel scale
+    and shift, and learnable ones would make a fixed extractor's stream backpropagate into its
+    input, a full-resolution 7x7 convolution backward per step (~10% of a GRnet step at 64 px on
+    a CPU) for no added capacity. ``"none"``: the residual as is.
     """
 
     def __init__(
@@ -66,7 +70,8 @@ class Stream(nn.Module):
         else:
             self.extractor = build_residual(source, **(residual_options or {}))
             in_channels = self.extractor.out_channels
-            self.norm = nn.BatchNorm2d(in_channels) if residual_norm == "batchnorm" else nn.Identity()
+            standardise = residual_norm == "batchnorm"
+            self.norm = nn.BatchNorm2d(in_channels, affine=False) if standardise else nn.Identity()
         self.in_channels = in_channels
         self.trunk = resnet18_trunk(pretrained, in_channels)
 
