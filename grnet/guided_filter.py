@@ -1,7 +1,9 @@
 """The guided filter of He et al. (2013), the smoothing operator inside the MTE (paper Eqs 5-9).
 
 Batched NCHW torch, differentiable, O(1) per pixel in the radius: every window mean is a box
-filter computed by running sums, one axis at a time, never a k x k convolution. Borders follow
+filter taken one axis at a time, never a k x k convolution. Windows up to 9 pixels wide
+(radius <= 4, the MTE's range) add their shifted neighbours directly (at most 8 vectorised adds
+per pixel and axis); wider ones use running sums, whose cost does not grow with the radius. Borders follow
 OpenCV's ``BORDER_REFLECT`` (``fedcba|abcdef``, the edge pixel repeated), so the output matches
 ``cv2.ximgproc.guidedFilter`` at every pixel, also when the radius exceeds the image (the
 reflection is repeated with period ``2 n``).
@@ -22,6 +24,10 @@ __all__ = ["box_filter", "guided_filter"]
 
 # CPU batches are filtered in chunks of about this many pixels per channel (cache-sized).
 _CPU_CHUNK_PIXELS = 1 << 16
+# Windows up to this many pixels wide (radius 4) are summed from shifted copies instead of
+# running sums: torch's cumulative sum runs one element at a time, a shifted add is vectorised,
+# and summing along each axis in place needs no transposes (see _box_mean_direct).
+_DIRECT_MAX_WINDOW = 9
 
 
 def _reflect_index(n: int, radius: int, device: torch.device) -> Tensor:
@@ -70,6 +76,37 @@ def _box_mean_t(x: Tensor, radius: int) -> Tensor:
     return _window_sum(_transpose(_window_sum(x, radius)), radius) / (2 * radius + 1) ** 2
 
 
+def _direct(radius: int, x: Tensor) -> bool:
+    """Whether windows of ``radius`` over ``x`` (..., A, B) are summed directly."""
+    return 1 <= radius and 2 * radius + 1 <= _DIRECT_MAX_WINDOW and radius <= min(x.shape[-2:])
+
+
+def _box_mean_direct(x: Tensor, radius: int) -> Tensor:
+    """Window mean of (..., A, B) for narrow windows, in the input's own layout, without padding.
+
+    Per axis, the pixel d steps before and after each position is added as a shifted view (two
+    vectorised adds per offset, at most ``_DIRECT_MAX_WINDOW - 1`` per pixel whatever the image
+    size); the ``d`` border pixels whose neighbour falls outside get BORDER_REFLECT's instead:
+    the same edge run, mirrored (``x[-1-i] = x[i]``). Needs ``radius`` <= the image's sides.
+    """
+    for dim in (-2, -1):
+        n = x.shape[dim]
+        if x.requires_grad and torch.is_grad_enabled():
+            out, first = x.clone(), 1
+        else:  # the pixel and its neighbour at +1 in one pass (``out=`` has no autograd)
+            out, first = torch.empty_like(x), 2
+            torch.add(x.narrow(dim, 0, n - 1), x.narrow(dim, 1, n - 1), out=out.narrow(dim, 0, n - 1))
+            torch.mul(x.narrow(dim, n - 1, 1), 2.0, out=out.narrow(dim, n - 1, 1))  # reflected
+        for d in range(1, radius + 1):
+            out.narrow(dim, d, n - d).add_(x.narrow(dim, 0, n - d))  # neighbour at -d
+            out.narrow(dim, 0, d).add_(x.narrow(dim, 0, d).flip(dim))  # reflected past the start
+            if d >= first:
+                out.narrow(dim, 0, n - d).add_(x.narrow(dim, d, n - d))  # neighbour at +d
+                out.narrow(dim, n - d, d).add_(x.narrow(dim, n - d, d).flip(dim))  # past the end
+        x = out
+    return x.mul_(1.0 / (2 * radius + 1) ** 2)
+
+
 def box_filter(x: Tensor, radius: int) -> Tensor:
     """Mean of ``x`` over the ``(2r+1) x (2r+1)`` window centred at each pixel (f_mean, Eqs 6-8).
 
@@ -87,6 +124,8 @@ def box_filter(x: Tensor, radius: int) -> Tensor:
         raise ValueError(
             f"box_filter expects a floating tensor of shape (..., H, W), got {x.dtype} {tuple(x.shape)}"
         )
+    if _direct(radius, x):
+        return _box_mean_direct(x, radius)
     planes = x.reshape(-1, *x.shape[-2:]).contiguous()
     return _transpose(_box_mean_t(planes, radius)).view(x.shape)
 
@@ -124,10 +163,15 @@ def _check_inputs(guide: Tensor, src: Tensor, radius: int, eps: float) -> None:
 
 
 def _stage_means(planes: list[Tensor], radius: int) -> list[Tensor]:
-    """Box means of several (N, Ci, A, B) tensors in one batched pass, returned as (N, Ci, B, A)."""
+    """Box means of several (N, Ci, A, B) tensors in one batched pass: narrow windows in the same
+    layout, wide ones (running sums) returned transposed as (N, Ci, B, A). Both stages of a
+    filter take the same path, so the second undoes the first's transpose."""
     stack = torch.cat(planes, 1)
-    n, q, a, b = stack.shape
-    means = _box_mean_t(stack.reshape(n * q, a, b), radius).view(n, q, b, a)
+    if _direct(radius, stack):
+        means = _box_mean_direct(stack, radius)
+    else:
+        n, q, a, b = stack.shape
+        means = _box_mean_t(stack.reshape(n * q, a, b), radius).view(n, q, b, a)
     return list(means.split([p.shape[1] for p in planes], 1))
 
 

@@ -170,6 +170,16 @@ def test_batch_items_are_independent():
         np.testing.assert_allclose(batched_gray[i].numpy(), single_gray.numpy(), atol=1e-6)
 
 
+@pytest.mark.parametrize("radius", [1, 2, 4, 6])
+def test_differentiable_path_gives_the_same_values(radius):
+    # Inputs that require grad take other code paths (no ``out=``): same numbers as OpenCV's.
+    x = torch.rand(2, 3, 37, 29, generator=torch.Generator().manual_seed(radius))
+    plain = guided_filter(x, x, radius, 1e-2)
+    tracked = guided_filter(x.clone().requires_grad_(), x.clone().requires_grad_(), radius, 1e-2)
+    torch.testing.assert_close(tracked.detach(), plain, rtol=0, atol=1e-5)
+    torch.testing.assert_close(box_filter(x.clone().requires_grad_(), radius).detach(), box_filter(x, radius))
+
+
 @pytest.mark.parametrize("guide_channels", [1, 3])
 def test_gradcheck(guide_channels):
     gen = torch.Generator().manual_seed(0)
