@@ -12,7 +12,8 @@ the pipeline test). The commands, which ``dvc.yaml`` runs:
 - ``grnet experiment run``: train every distinct run once (:func:`grnet.runcache.get_or_train`)
   and write ``reports/results/``: ``tableN.json`` (each cell's value per seed and the runs behind
   it), ``runs.csv`` (one line per run: settings, test metrics, run folder, seconds),
-  ``histories.csv`` (every run's per-epoch validation curve) and ``summary.json``.
+  ``histories.csv`` (every run's per-epoch validation curve), ``roc/`` (Table VIII's ROC curves,
+  one CSV per method) and ``summary.json``.
 
 How the paper's rows and columns become runs (the paper's Section IV):
 
@@ -507,16 +508,23 @@ def train_all(configs: Sequence[TrainConfig], cache: Path, jobs: int, log=print)
     return folders
 
 
+def cross_evaluation_dir(run_dir: Path, data_root: Path) -> Path:
+    """Where :func:`cross_evaluate` keeps a run's metrics and predictions on ``data_root``."""
+    from grnet.runcache import index_checksum
+
+    return run_dir / f"test-{data_root.name}-{index_checksum(data_root)[:12]}"
+
+
 def cross_evaluate(run_dir: Path, data_root: Path, batch_size: int) -> dict[str, Any]:
     """Test metrics of a finished run's best checkpoint on another dataset's test split, kept in
-    ``run_dir/test-<dataset>-<index hash>/`` (evaluated once per version of that dataset)."""
+    :func:`cross_evaluation_dir` (evaluated once per version of that dataset, with the
+    per-image ``predictions.csv``)."""
     from grnet.checkpoint import load_model
     from grnet.data.dataset import IndexedImages
     from grnet.distributed import default_device
     from grnet.evaluate import evaluate_dataset
-    from grnet.runcache import index_checksum
 
-    out = run_dir / f"test-{data_root.name}-{index_checksum(data_root)[:12]}"
+    out = cross_evaluation_dir(run_dir, data_root)
     if (out / "metrics.json").is_file():
         return json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     device = default_device()
@@ -530,6 +538,25 @@ def cross_evaluate(run_dir: Path, data_root: Path, batch_size: int) -> dict[str,
         classes=meta["classes"],
     )
     return evaluate_dataset(model, dataset, device, batch_size, out_dir=out)
+
+
+ROC_TABLE = 8  # DFDC: binary, one run per method, AUC reported
+
+
+def _write_rocs(planned: Sequence[PlannedRun], folders: Mapping[str, Path], results_dir: Path) -> None:
+    """``roc/table8_<model>.csv`` (fpr, tpr on the test split) for each method of Table VIII, first
+    seed, for ``dvc plots`` (dvc.yaml draws them as one figure)."""
+    out = results_dir / "roc"
+    out.mkdir(parents=True, exist_ok=True)
+    seen: set[str] = set()
+    for p in planned:
+        if p.cell.table != ROC_TABLE or p.cell.model in seen:
+            continue
+        seen.add(p.cell.model)
+        metrics = json.loads((folders[config_id(p.config)] / "metrics.json").read_text(encoding="utf-8"))
+        roc = metrics.get("roc") or {}
+        rows = [{"fpr": f, "tpr": t} for f, t in zip(roc.get("fpr", []), roc.get("tpr", []), strict=True)]
+        write_text_atomic(out / f"table{ROC_TABLE}_{p.cell.model}.csv", _csv_text(rows, ["fpr", "tpr"]))
 
 
 def _metric(metrics: Mapping[str, Any], name: str) -> float | None:
@@ -678,6 +705,7 @@ def run_tables(
             results_dir / f"table{number}.json", {**table, "cells": list(table["cells"].values())}
         )
     write_text_atomic(results_dir / "runs.csv", _csv_text(list(runs.values()), RUN_COLUMNS))
+    _write_rocs(planned, folders, results_dir)
     history_columns = [
         "run",
         "model",

@@ -185,3 +185,12 @@ def check_outputs(repo: Path) -> None:
         assert paper.caption in (repo / "reports" / "tables" / f"{paper.key}.md").read_text(encoding="utf-8")
     readme = (repo / "reports" / "README.md").read_text(encoding="utf-8")
     assert "Profile: **ci**" in readme and "## The paper's claims" in readme
+    # the ROC curves dvc.yaml plots, one per method of Table VIII
+    plots = yaml.safe_load((repo / "dvc.yaml").read_text(encoding="utf-8"))["plots"]
+    (roc,) = [entry["roc_table8"] for entry in plots if "roc_table8" in entry]
+    assert len(roc["y"]) == len(TABLES[8].rows)
+    for name in roc["y"]:
+        with (repo / name).open(newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        assert rows and {"fpr", "tpr"} <= set(rows[0])
+        assert float(rows[0]["fpr"]) == 0.0 and float(rows[-1]["tpr"]) == 1.0

@@ -127,7 +127,7 @@ PROFILES: dict[str, Profile] = {
         dfdc_size=32, dfdc_frame=48, dfdc_clips=1, dfdc_length=4, dfdc_frames=2,
         celebdf_size=32, celebdf_frame=48, celebdf_clips=1, celebdf_length=4, celebdf_frames=2, **_COMMON,
     ),
-    # The default: every table at 64 px, ~100 training runs in 20-30 CPU minutes.
+    # The default (params.yaml profile mini): 64 px images, 1,200 / 300 / 600 HFF images per split.
     "mini": Profile(
         photo_side=256, gen_steps=150, translator_steps=120, gen_width=24, gen_batch=16,
         hff_size=64, hff_train=200, hff_val=50, hff_test=100,
