@@ -17,6 +17,8 @@ float32 (box means within ~1e-6 of float64 at 224 px).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
 from torch import Tensor
 
@@ -81,20 +83,24 @@ def _direct(radius: int, x: Tensor) -> bool:
     return 1 <= radius and 2 * radius + 1 <= _DIRECT_MAX_WINDOW and radius <= min(x.shape[-2:])
 
 
-def _box_mean_direct(x: Tensor, radius: int) -> Tensor:
+def _box_mean_direct(x: Tensor, radius: int, scratch: Tensor | None = None) -> Tensor:
     """Window mean of (..., A, B) for narrow windows, in the input's own layout, without padding.
 
     Per axis, the pixel d steps before and after each position is added as a shifted view (two
     vectorised adds per offset, at most ``_DIRECT_MAX_WINDOW - 1`` per pixel whatever the image
     size); the ``d`` border pixels whose neighbour falls outside get BORDER_REFLECT's instead:
     the same edge run, mirrored (``x[-1-i] = x[i]``). Needs ``radius`` <= the image's sides.
+    ``scratch``: a buffer like ``x`` for the first axis; the result then overwrites ``x`` (a
+    temporary of the caller's), so no memory is allocated.
     """
-    for dim in (-2, -1):
+    track = x.requires_grad and torch.is_grad_enabled()
+    targets = (scratch, x) if scratch is not None and not track else (None, None)
+    for dim, target in zip((-2, -1), targets, strict=True):
         n = x.shape[dim]
-        if x.requires_grad and torch.is_grad_enabled():
+        if track:
             out, first = x.clone(), 1
         else:  # the pixel and its neighbour at +1 in one pass (``out=`` has no autograd)
-            out, first = torch.empty_like(x), 2
+            out, first = (torch.empty_like(x) if target is None else target), 2
             torch.add(x.narrow(dim, 0, n - 1), x.narrow(dim, 1, n - 1), out=out.narrow(dim, 0, n - 1))
             torch.mul(x.narrow(dim, n - 1, 1), 2.0, out=out.narrow(dim, n - 1, 1))  # reflected
         for d in range(1, radius + 1):
@@ -130,17 +136,21 @@ def box_filter(x: Tensor, radius: int) -> Tensor:
     return _transpose(_box_mean_t(planes, radius)).view(x.shape)
 
 
-def _inverse_3x3_sym(a: Tensor, b: Tensor, c: Tensor, d: Tensor, e: Tensor, f: Tensor) -> list[Tensor]:
+def _inverse_3x3_sym(entries: list[Tensor], buffers: _Buffers, out: Tensor | None) -> Tensor:
     """Closed-form inverse of the symmetric matrices [[a, b, c], [b, d, e], [c, e, f]] (elementwise).
 
-    Returns the six distinct entries of the inverse in the same order (adjugate / determinant).
-    The matrices here are covariances plus ``eps * I``, so they are positive definite.
+    ``entries``: a..f, each (N, 1, H, W); returns (N, 6, H, W), in ``out`` if given, the six
+    distinct entries of the inverse in the same order (adjugate / determinant). The matrices here
+    are covariances plus ``eps * I``, so they are positive definite.
     """
-    ia = d * f - e * e
-    ib = c * e - b * f
-    ic = b * e - c * d
-    det = a * ia + b * ib + c * ic
-    return [m / det for m in (ia, ib, ic, a * f - c * c, b * c - a * e, a * d - b * b)]
+    a, b, c, d, e, f = entries
+    terms = ((d, f, e, e), (c, e, b, f), (b, e, c, d), (a, f, c, c), (b, c, a, e), (a, d, b, b))
+    adjugate = [
+        torch.mul(w, x, out=buffers(f"adjugate{k}", a)).addcmul_(y, z, value=-1)
+        for k, (w, x, y, z) in enumerate(terms)
+    ]
+    det = torch.mul(a, adjugate[0], out=buffers("det", a)).addcmul_(b, adjugate[1]).addcmul_(c, adjugate[2])
+    return torch.cat(adjugate, 1, out=out).div_(det)
 
 
 def _check_inputs(guide: Tensor, src: Tensor, radius: int, eps: float) -> None:
@@ -162,13 +172,56 @@ def _check_inputs(guide: Tensor, src: Tensor, radius: int, eps: float) -> None:
         )
 
 
-def _stage_means(planes: list[Tensor], radius: int) -> list[Tensor]:
+class _Buffers:
+    """Memory that the CPU chunks of one call share (see :func:`guided_filter`).
+
+    Each chunk's temporaries land in the same named buffers, allocated once per call: fresh
+    tensors of a few MB cost page faults whenever the C allocator has handed freed memory back to
+    the system, which at 224 px made some calls twice as slow as others. Disabled (CUDA, or inputs
+    that autograd tracks, since ``out=`` has no autograd), it hands out None and torch allocates.
+    """
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._flat: dict[str, Tensor] = {}
+
+    def __call__(self, name: str, like: Tensor, channels: int | None = None) -> Tensor | None:
+        """Buffer ``name`` shaped like ``like`` (N, C, H, W), with ``channels`` channels if given."""
+        if not self.enabled:
+            return None
+        shape = (like.shape[0], like.shape[1] if channels is None else channels, *like.shape[2:])
+        numel = shape[0] * shape[1] * shape[2] * shape[3]
+        flat = self._flat.get(name)
+        if flat is None or flat.numel() < numel:
+            flat = self._flat[name] = like.new_empty(numel)
+        return flat[:numel].view(shape)
+
+    def slots(self, name: str, like: Tensor, channels: Sequence[int]) -> list[Tensor | None]:
+        """The parts, ``channels`` each, of buffer ``name``: what is computed into them is already
+        in place when :meth:`stack` gathers the same parts there (no copy)."""
+        whole = self(name, like, sum(channels))
+        return [None] * len(channels) if whole is None else list(whole.split(list(channels), 1))
+
+    def stack(self, name: str, planes: Sequence[Tensor]) -> Tensor:
+        """``planes`` (N, Ci, H, W) concatenated on dim 1, in buffer ``name`` when enabled."""
+        sizes = [p.shape[1] for p in planes]
+        whole = self(name, planes[0], sum(sizes))
+        if whole is None:
+            return torch.cat(list(planes), 1)
+        for plane, slot in zip(planes, whole.split(sizes, 1), strict=True):
+            if plane.data_ptr() != slot.data_ptr():
+                slot.copy_(plane)
+        return whole
+
+
+def _stage_means(planes: list[Tensor], radius: int, buffers: _Buffers, stage: str) -> list[Tensor]:
     """Box means of several (N, Ci, A, B) tensors in one batched pass: narrow windows in the same
     layout, wide ones (running sums) returned transposed as (N, Ci, B, A). Both stages of a
-    filter take the same path, so the second undoes the first's transpose."""
-    stack = torch.cat(planes, 1)
+    filter take the same path, so the second undoes the first's transpose. ``stage``: the buffer
+    the planes are stacked in, and the means returned."""
+    stack = buffers.stack(stage, planes)
     if _direct(radius, stack):
-        means = _box_mean_direct(stack, radius)
+        means = _box_mean_direct(stack, radius, buffers("scratch", stack))
     else:
         n, q, a, b = stack.shape
         means = _box_mean_t(stack.reshape(n * q, a, b), radius).view(n, q, b, a)
@@ -202,48 +255,128 @@ def guided_filter(guide: Tensor, src: Tensor, radius: int, eps: float) -> Tensor
     guide = guide.to(src.dtype)
     solve = _filter_gray if guide.shape[1] == 1 else _filter_colour
     step = max(1, _CPU_CHUNK_PIXELS // (src.shape[-2] * src.shape[-1]))
-    if src.is_cuda or src.shape[0] <= step:
-        return solve(guide, src, radius, eps, same)
-    # On a CPU, a few images at a time keep the working set in cache (about 2x faster at 128 px).
+    tracked = torch.is_grad_enabled() and (guide.requires_grad or src.requires_grad)
+    buffers = _Buffers(enabled=not (src.is_cuda or tracked))
+    if not buffers.enabled or src.shape[0] <= step:
+        return solve(guide, src, radius, eps, same, buffers)
+    # On a CPU, a few images at a time keep the working set in cache (about 2x faster at 128 px);
+    # every chunk reuses the same buffers and writes straight into the output.
+    out = torch.empty_like(src)
     guides = src.split(step) if same else guide.split(step)
-    return torch.cat([solve(g, p, radius, eps, same) for g, p in zip(guides, src.split(step), strict=True)])
+    for g, p, o in zip(guides, src.split(step), out.split(step), strict=True):
+        solve(g, p, radius, eps, same, buffers, o)
+    return out
 
 
-def _filter_gray(guide: Tensor, src: Tensor, radius: int, eps: float, same: bool) -> Tensor:
-    """Eqs 6-9 with a 1-channel guide; ``same``: the guide is ``src`` itself."""
+def _filter_gray(
+    guide: Tensor,
+    src: Tensor,
+    radius: int,
+    eps: float,
+    same: bool,
+    buffers: _Buffers,
+    out: Tensor | None = None,
+) -> Tensor:
+    """Eqs 6-9 with a 1-channel guide; ``same``: the guide is ``src`` itself; ``out``: where to
+    write the result (no autograd)."""
+    c = src.shape[1]
     if same:
-        mean_i, mean_ii = _stage_means([guide, guide * guide], radius)
+        _, square_slot = buffers.slots("stage1", guide, (1, 1))
+        square = torch.mul(guide, guide, out=square_slot)
+        mean_i, mean_ii = _stage_means([guide, square], radius, buffers, "stage1")
         mean_p, mean_ip = mean_i, mean_ii
     else:
-        mean_i, mean_p, mean_ii, mean_ip = _stage_means([guide, src, guide * guide, guide * src], radius)
-    a = (mean_ip - mean_i * mean_p) / (mean_ii - mean_i * mean_i + eps)  # Eq 6
-    b = mean_p - a * mean_i  # Eq 7
-    mean_a, mean_b = _stage_means([a, b], radius)  # Eq 8
-    return mean_a * guide + mean_b  # Eq 9
+        _, _, square_slot, cross_slot = buffers.slots("stage1", guide, (1, c, 1, c))
+        square = torch.mul(guide, guide, out=square_slot)
+        cross = torch.mul(guide, src, out=cross_slot)
+        mean_i, mean_p, mean_ii, mean_ip = _stage_means(
+            [guide, src, square, cross], radius, buffers, "stage1"
+        )
+    variance = torch.addcmul(mean_ii, mean_i, mean_i, value=-1, out=buffers("variance", mean_i)).add_(eps)
+    a_slot, b_slot = buffers.slots("stage2", mean_p, (c, c))
+    a = torch.addcmul(mean_ip, mean_i, mean_p, value=-1, out=a_slot).div_(variance)  # Eq 6
+    b = torch.addcmul(mean_p, a, mean_i, value=-1, out=b_slot)  # Eq 7
+    mean_a, mean_b = _stage_means([a, b], radius, buffers, "stage2")  # Eq 8
+    return torch.addcmul(mean_b, mean_a, guide, out=out)  # Eq 9
 
 
-def _filter_colour(guide: Tensor, src: Tensor, radius: int, eps: float, same: bool) -> Tensor:
-    """Eqs 6-9 with a 3-channel guide (He et al. 2013, Eq 14); ``same``: the guide is ``src``."""
-    pairs = ((0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2))
-    products = torch.cat([guide[:, i : i + 1] * guide[:, j : j + 1] for i, j in pairs], 1)
+# The six distinct entries (00, 01, 02, 11, 12, 22) of a symmetric 3x3 matrix, and where row c's
+# entries (c0, c1, c2) sit among them.
+_PAIRS = ((0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2))
+_ROWS = ((0, 1, 2), (1, 3, 4), (2, 4, 5))
+
+
+def _dot3(weights: Sequence[Tensor], values: Sequence[Tensor], out: Tensor | None) -> Tensor:
+    """``w0 v0 + w1 v1 + w2 v2``, broadcast (one product, then two fused multiply-adds in place)."""
+    return (
+        torch.mul(weights[0], values[0], out=out)
+        .addcmul_(weights[1], values[1])
+        .addcmul_(weights[2], values[2])
+    )
+
+
+def _filter_colour(
+    guide: Tensor,
+    src: Tensor,
+    radius: int,
+    eps: float,
+    same: bool,
+    buffers: _Buffers,
+    out: Tensor | None = None,
+) -> Tensor:
+    """Eqs 6-9 with a 3-channel guide (He et al. 2013, Eq 14); ``same``: the guide is ``src``;
+    ``out``: where to write the result (no autograd).
+
+    With Sigma the guide's 3x3 window covariance and inv = (Sigma + eps U)^-1, each channel c of
+    ``src`` gets a_c = inv cov(I, p_c) and b_c = mean(p_c) - a_c . mu (Eqs 6-7, He's Eq 14). When
+    ``src`` is the guide, cov(I, p_c) is column c of Sigma, so the a_c form the matrix
+    inv Sigma = U - eps inv and b_c = eps (inv mu)_c: the filter needs only the means of inv's six
+    entries and of inv mu, and q_c = I_c - eps (sum_j mean(inv)_cj I_j - mean(inv mu)_c) (Eqs 8-9),
+    free of the cancellation in 1 - a (the MTE's residual I - q is small).
+    """
+    channels, c = guide.split(1, 1), src.shape[1]
+    slots = buffers.slots("stage1", guide, (3, 1, 1, 1, 1, 1, 1) if same else (3, 1, 1, 1, 1, 1, 1, c, 3 * c))
+    products = [torch.mul(channels[i], channels[j], out=slots[1 + m]) for m, (i, j) in enumerate(_PAIRS)]
     if same:
-        mean_i, mean_products = _stage_means([guide, products], radius)
+        mean_i, *mean_products = _stage_means([guide, *products], radius, buffers, "stage1")
         mean_p = mean_i
     else:
-        cross = torch.cat([guide[:, j : j + 1] * src for j in range(3)], 1)
-        mean_i, mean_products, mean_p, mean_cross = _stage_means([guide, products, src, cross], radius)
-    mu = mean_i.unbind(1)
-    sigma = [mean_products[:, m] - mu[i] * mu[j] for m, (i, j) in enumerate(pairs)]
-    if same:  # cov(I_j, p_c) is then the guide's own covariance
-        s = sigma
-        cov = [torch.stack(row, 1) for row in ((s[0], s[1], s[2]), (s[1], s[3], s[4]), (s[2], s[4], s[5]))]
-    else:
-        cov = [c - mean_i[:, j : j + 1] * mean_p for j, c in enumerate(mean_cross.chunk(3, 1))]
-    regularised = [s + eps if i == j else s for s, (i, j) in zip(sigma, pairs, strict=True)]
-    inv = [m.unsqueeze(1) for m in _inverse_3x3_sym(*regularised)]
-    a_r = inv[0] * cov[0] + inv[1] * cov[1] + inv[2] * cov[2]  # He et al. Eq 14
-    a_g = inv[1] * cov[0] + inv[3] * cov[1] + inv[4] * cov[2]
-    a_b = inv[2] * cov[0] + inv[4] * cov[1] + inv[5] * cov[2]
-    b = mean_p - a_r * mean_i[:, 0:1] - a_g * mean_i[:, 1:2] - a_b * mean_i[:, 2:3]  # Eq 7
-    mean_ar, mean_ag, mean_ab, mean_b = _stage_means([a_r, a_g, a_b, b], radius)  # Eq 8
-    return mean_ar * guide[:, 0:1] + mean_ag * guide[:, 1:2] + mean_ab * guide[:, 2:3] + mean_b  # Eq 9
+        cross_slot = None if slots[8] is None else slots[8].unflatten(1, (3, c))
+        cross = torch.mul(guide.unsqueeze(2), src.unsqueeze(1), out=cross_slot).flatten(
+            1, 2
+        )  # I_j p_c: 3j + c
+        mean_i, *mean_products, mean_p, mean_cross = _stage_means(
+            [guide, *products, src, cross], radius, buffers, "stage1"
+        )
+    mu = mean_i.split(1, 1)
+    regularised = [
+        torch.addcmul(mean_products[m], mu[i], mu[j], value=-1, out=buffers(f"sigma{m}", mu[0]))
+        for m, (i, j) in enumerate(_PAIRS)
+    ]
+    for m in (0, 3, 5):
+        regularised[m].add_(eps)
+    if same:
+        slots = buffers.slots("stage2", mu[0], (6, 1, 1, 1))
+        inverse = _inverse_3x3_sym(regularised, buffers, slots[0])
+        inv = inverse.split(1, 1)
+        inv_mu = [_dot3([inv[k] for k in row], mu, slots[1 + i]) for i, row in enumerate(_ROWS)]
+        mean_inverse, *mean_inv_mu = _stage_means([inverse, *inv_mu], radius, buffers, "stage2")  # Eq 8
+        mean_inv = mean_inverse.split(1, 1)
+        slots = buffers.slots("weighted", guide, (1, 1, 1))
+        weighted = [
+            _dot3([mean_inv[k] for k in row], channels, slots[i]).sub_(mean_inv_mu[i])
+            for i, row in enumerate(_ROWS)
+        ]
+        return torch.add(guide, buffers.stack("weighted", weighted), alpha=-eps, out=out)  # Eq 9
+    inv = _inverse_3x3_sym(regularised, buffers, buffers("inverse", mu[0], 6)).split(1, 1)
+    cov = [
+        torch.addcmul(cross_mean, mu[j], mean_p, value=-1, out=buffers(f"cov{j}", mean_p))
+        for j, cross_mean in enumerate(mean_cross.chunk(3, 1))
+    ]
+    slots = buffers.slots("stage2", mean_p, (c, c, c, c))
+    a = [_dot3([inv[k] for k in row], cov, slots[j]) for j, row in enumerate(_ROWS)]  # He's Eq 14
+    b = torch.addcmul(mean_p, a[0], mu[0], value=-1, out=slots[3])  # Eq 7
+    b.addcmul_(a[1], mu[1], value=-1).addcmul_(a[2], mu[2], value=-1)
+    mean_a0, mean_a1, mean_a2, mean_b = _stage_means([*a, b], radius, buffers, "stage2")  # Eq 8
+    q = torch.addcmul(mean_b, mean_a0, channels[0], out=out)  # Eq 9
+    return q.addcmul_(mean_a1, channels[1]).addcmul_(mean_a2, channels[2])

@@ -155,19 +155,20 @@ def test_colour_guide_small_eps_matches_float64_solve(radius, eps):
     np.testing.assert_allclose(ours_other, _he_colour_reference(img, other, radius, eps), atol=1e-10)
 
 
-def test_batch_items_are_independent():
-    """Also across the CPU's chunks of the batch (128 px: 4 images a chunk)."""
+@pytest.mark.parametrize("radius", [2, 6])
+def test_batch_items_are_independent(radius):
+    """Also across the CPU's chunks of the batch (128 px: 4 images a chunk, sharing buffers), for
+    every guide: colour or gray, the image itself or another; narrow and wide windows."""
     crops = [_photo(128, 128, 40 * i, 60 * i) for i in range(4)] + [_noise(128, 128)]
     x = torch.from_numpy(np.stack(crops)).permute(0, 3, 1, 2).contiguous()
-    gray = x.mean(1, keepdim=True)
-    batched_self, batched_gray = guided_filter(x, x, 2, 1e-2), guided_filter(gray, x, 2, 1e-2)
-    for i in range(len(x)):
-        one = x[i : i + 1]
-        np.testing.assert_allclose(
-            batched_self[i].numpy(), guided_filter(one, one, 2, 1e-2)[0].numpy(), atol=1e-6
-        )
-        single_gray = guided_filter(gray[i : i + 1], one, 2, 1e-2)[0]
-        np.testing.assert_allclose(batched_gray[i].numpy(), single_gray.numpy(), atol=1e-6)
+    gray, other = x.mean(1, keepdim=True), x.flip(0).contiguous()
+    cases = {"colour self": (x, x), "colour other": (x, other), "gray": (gray, x), "gray self": (gray, gray)}
+    for name, (guide, src) in cases.items():
+        batched = guided_filter(guide, src, radius, 1e-2)
+        for i in range(len(x)):
+            one = src[i : i + 1]
+            single = guided_filter(one if guide is src else guide[i : i + 1], one, radius, 1e-2)
+            np.testing.assert_allclose(batched[i].numpy(), single[0].numpy(), atol=1e-6, err_msg=name)
 
 
 @pytest.mark.parametrize("radius", [1, 2, 4, 6])
