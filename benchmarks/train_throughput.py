@@ -10,7 +10,7 @@ GRnet's training images/s, since the loader must not be the bottleneck.
 Run it on a quiet machine (CUDA is used when present)::
 
     python benchmarks/train_throughput.py                      # the real measurement
-    python benchmarks/train_throughput.py --steps 1 --warmup 0 --batch 2 --loader-images 8   # smoke
+    python benchmarks/train_throughput.py --steps 1 --warmup 0 --turns 1 --batch 2 --loader-images 8  # smoke
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import torch
+from torch import nn
 
 from grnet.data.dataset import IndexedImages, make_loader
 from grnet.data.images import write_rgb
@@ -37,10 +39,9 @@ def _sync(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-def model_throughput(
-    name: str, size: int, batch: int, steps: int, warmup: int, device: torch.device
-) -> tuple[float, float]:
-    """(training, inference) images/s of model ``name`` on random [0, 1] batches."""
+def trainer(name: str, device: torch.device) -> tuple[nn.Module, Callable[[list], object]]:
+    """Model ``name`` (2 classes) and a function that trains it on a list of batches (the trainer's
+    own epoch: forward, cross-entropy plus the auxiliary loss, backward, Adam, constraints)."""
     torch.manual_seed(0)
     model = build_model(name, num_classes=2).to(device)
     if device.type == "cuda":
@@ -49,12 +50,21 @@ def model_throughput(
     scaler = torch.amp.GradScaler(
         device.type, enabled=device.type == "cuda" and not torch.cuda.is_bf16_supported()
     )
-    batches = [(torch.rand(batch, 3, size, size), torch.randint(0, 2, (batch,))) for _ in range(steps)]
+    return model, lambda batches: train_epoch(model, model, batches, optimizer, scaler, device, None)
+
+
+def random_batches(size: int, batch: int, count: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    return [(torch.rand(batch, 3, size, size), torch.randint(0, 2, (batch,))) for _ in range(count)]
+
+
+def model_throughput(
+    name: str, size: int, batch: int, steps: int, warmup: int, device: torch.device
+) -> tuple[float, float]:
+    """(training, inference) images/s of model ``name`` on random [0, 1] batches."""
+    model, train = trainer(name, device)
+    batches = random_batches(size, batch, steps)
     rates = []
-    for run in (
-        lambda b: train_epoch(model, model, b, optimizer, scaler, device, None),
-        lambda b: predict_loader(model, b, device),
-    ):
+    for run in (train, lambda b: predict_loader(model, b, device)):
         if warmup:
             run(batches[:warmup])
         _sync(device)
@@ -63,6 +73,26 @@ def model_throughput(
         _sync(device)
         rates.append(batch * steps / (time.perf_counter() - start))
     return rates[0], rates[1]
+
+
+def step_ratio(size: int, batch: int, turns: int, device: torch.device) -> float:
+    """GRnet's training step time over one ResNet-18 stream's, the two taking turns step by step.
+
+    The best step of each over ``turns`` turns, after one warm-up turn: a slow spell of the
+    machine then weighs on both alike instead of on whichever model it fell on.
+    """
+    train = [trainer(name, device)[1] for name in ("resnet18", "grnet")]
+    batches = random_batches(size, batch, 1)
+    best = [float("inf")] * len(train)
+    for turn in range(turns + 1):
+        for i, run in enumerate(train):
+            _sync(device)
+            start = time.perf_counter()
+            run(batches)
+            _sync(device)
+            if turn:
+                best[i] = min(best[i], time.perf_counter() - start)
+    return best[1] / best[0]
 
 
 def loader_throughput(size: int, batch: int, images: int, workers: int, device: torch.device) -> float:
@@ -98,6 +128,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--steps", type=int, default=10, help="timed steps per model and size")
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--turns", type=int, default=10, help="alternating steps for the GRnet ratio")
     parser.add_argument("--workers", type=int, default=2, help="loader worker processes")
     parser.add_argument("--loader-images", type=int, default=256)
     args = parser.parse_args()
@@ -121,10 +152,12 @@ def main() -> None:
             train_rate[name, size] = train_ips
             print(f"{name:<18} {size:>4} {train_ips:>12.1f} {infer_ips:>12.1f}")
     for size in args.sizes:
-        if ("grnet", size) in train_rate and ("resnet18", size) in train_rate:
-            ratio = train_rate["resnet18", size] / train_rate["grnet", size]
-            verdict = "ok" if ratio <= 2.15 else "above the 2.15x target"
-            print(f"GRnet / one stream training step time at {size} px: {ratio:.2f}x ({verdict})")
+        ratio = step_ratio(size, args.batch, args.turns, device)
+        verdict = "ok" if ratio <= 2.15 else "above the 2.15x target"
+        print(
+            f"GRnet / one stream training step time at {size} px: {ratio:.2f}x "
+            f"(best of {args.turns} alternating steps; {verdict})"
+        )
     for size in args.sizes:
         loader_ips = loader_throughput(size, args.batch, args.loader_images, args.workers, device)
         line = f"loader at {size} px ({args.workers} workers): {loader_ips:.1f} img/s"

@@ -18,6 +18,10 @@ from grnet.models.backbones import pooled_classifier
 FUSIONS = ("afm", "max", "min", "sum", "concat")
 ATTENTION_MODES = ("residual", "plain")
 ALPHA_UPDATES = ("epoch", "running")
+# torch's CPU fused attention is fastest at 16 features per token: at C = 512, batch 32, forward
+# and backward took 47-59 ms with the 4-9 features of 2 x 2 and 3 x 3 maps, 33-34 ms padded to
+# 16 (2 threads). Smaller maps are padded with zeros to this width.
+_CPU_ATTENTION_FEATURES = 16
 
 
 def channel_attention_matrix(x: Tensor) -> Tensor:
@@ -62,7 +66,12 @@ class ChannelAttention(nn.Module):
         # than the map itself. channel_attention_matrix gives M explicitly; the two agree.
         with torch.autocast(x.device.type, enabled=False):
             flat = x.flatten(2).float()
-            mixed = F.scaled_dot_product_attention(flat, flat, flat, scale=1.0).view_as(x).to(x.dtype)
+            pixels = flat.shape[-1]
+            if x.device.type == "cpu" and 1 < pixels < _CPU_ATTENTION_FEATURES:
+                # Zero features change neither X X^T nor M X's first H*W columns.
+                flat = F.pad(flat, (0, _CPU_ATTENTION_FEATURES - pixels))
+            mixed = F.scaled_dot_product_attention(flat, flat, flat, scale=1.0)[..., :pixels]
+            mixed = mixed.reshape(x.shape).to(x.dtype)
         if self.gamma is None:
             return mixed
         return self.gamma * mixed + x

@@ -52,11 +52,13 @@ def test_residual_attention_starts_as_identity_and_plain_mixes_channels():
     assert (plain <= x.amax(1, keepdim=True) + 1e-6).all() and (plain >= x.amin(1, keepdim=True) - 1e-6).all()
 
 
+@pytest.mark.parametrize("side", [1, 2, 5])  # the CPU pads 2 x 2 maps' 4 features to 16
 @pytest.mark.parametrize("scale", [1.0, 60.0])  # 60: energies ~1e4, as at 224 px
-def test_plain_attention_is_m_times_f_with_its_gradient(scale):
+def test_plain_attention_is_m_times_f_with_its_gradient(scale, side):
     # Eqs 12-13: f' = M f with M = channel_attention_matrix; the module computes it fused in
     # float32. Reference: the explicit product in float64.
-    x = _maps(3) * scale
+    # energies f_i . f_j of the same size whatever the map's side (sum over side^2 pixels)
+    x = torch.rand(4, CHANNELS, side, side, generator=torch.Generator().manual_seed(3)) * scale * 2 / side
     x64 = x.double().requires_grad_()
     explicit = torch.bmm(torch.softmax(x64.flatten(2) @ x64.flatten(2).transpose(1, 2), -1), x64.flatten(2))
     (grad_explicit,) = torch.autograd.grad(explicit.square().sum(), x64)
