@@ -22,36 +22,16 @@ quiet machine::
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Callable
 
 import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
+from timing import best_seconds
 
 from grnet import build_model, guided_filter
 from grnet.residuals import MTE_DEFAULTS, GuidedResidual, luma
-
-
-def best_seconds(fns: list[Callable[[], object]], repeats: int, device: torch.device) -> list[float]:
-    """Best wall time of each of ``fns`` over ``repeats`` rounds, after one warm-up round.
-
-    The functions take turns within every round, so a slow spell of the machine (this 2-core VM
-    drifts by +-30 % over seconds) weighs on all of them alike instead of on whichever ran then.
-    """
-
-    def timed(fn: Callable[[], object]) -> float:
-        start = time.perf_counter()
-        fn()
-        if device.type == "cuda":
-            torch.cuda.synchronize(device)
-        return time.perf_counter() - start
-
-    best = [timed(fn) for fn in fns]
-    for _ in range(repeats):
-        best = [min(b, timed(fn)) for b, fn in zip(best, fns, strict=True)]
-    return best
 
 
 def ours(x: torch.Tensor, mode: str, radius: int, eps: float) -> Callable[[], object]:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from timing import best_seconds, sync
 from torch import nn
 
 from grnet.data.dataset import IndexedImages, make_loader
@@ -32,11 +33,6 @@ from grnet.distributed import default_device
 from grnet.evaluate import predict_loader
 from grnet.models import available_models, build_model
 from grnet.train import paper_adam, train_epoch
-
-
-def _sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
 
 
 def trainer(name: str, device: torch.device) -> tuple[nn.Module, Callable[[list], object]]:
@@ -67,10 +63,10 @@ def model_throughput(
     for run in (train, lambda b: predict_loader(model, b, device)):
         if warmup:
             run(batches[:warmup])
-        _sync(device)
+        sync(device)
         start = time.perf_counter()
         run(batches)
-        _sync(device)
+        sync(device)
         rates.append(batch * steps / (time.perf_counter() - start))
     return rates[0], rates[1]
 
@@ -83,15 +79,7 @@ def step_ratio(size: int, batch: int, turns: int, device: torch.device) -> float
     """
     train = [trainer(name, device)[1] for name in ("resnet18", "grnet")]
     batches = random_batches(size, batch, 1)
-    best = [float("inf")] * len(train)
-    for turn in range(turns + 1):
-        for i, run in enumerate(train):
-            _sync(device)
-            start = time.perf_counter()
-            run(batches)
-            _sync(device)
-            if turn:
-                best[i] = min(best[i], time.perf_counter() - start)
+    best = best_seconds([lambda run=run: run(batches) for run in train], turns, device)
     return best[1] / best[0]
 
 
