@@ -49,6 +49,13 @@ def init_distributed() -> DistContext:
         return DistContext(0, 1, default_device())
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
     if cuda:
+        gpus = torch.cuda.device_count()
+        if local_rank >= gpus:
+            raise RuntimeError(
+                f"process {local_rank} of this node has no GPU of its own ({gpus} visible): start "
+                f"at most {gpus} per node (torchrun --nproc_per_node {gpus}), or set "
+                "CUDA_VISIBLE_DEVICES= to train on the CPU"
+            )
         torch.cuda.set_device(local_rank)
     if not dist.is_initialized():
         dist.init_process_group(backend="nccl" if cuda else "gloo")

@@ -255,7 +255,9 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
     start, best, history = 0, None, []
     last_path, best_path = out_dir / "last.pt", out_dir / "best.pt"
     if last_path.exists():
-        state = load_checkpoint(last_path, map_location=device)
+        # On the CPU: the RNG states must stay CPU tensors; load_state_dict moves the weights and
+        # the optimiser's moments to the parameters' device.
+        state = load_checkpoint(last_path)
         if result_settings(state["config"]) != result_settings(config.to_dict()):
             raise ValueError(
                 f"{last_path}: belongs to another run (its config differs); use another output folder"

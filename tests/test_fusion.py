@@ -7,6 +7,7 @@ import math
 
 import pytest
 import torch
+from devices import DEVICES
 
 from grnet.fusion import (
     AttentionFusion,
@@ -52,9 +53,10 @@ def test_residual_attention_starts_as_identity_and_plain_mixes_channels():
     assert (plain <= x.amax(1, keepdim=True) + 1e-6).all() and (plain >= x.amin(1, keepdim=True) - 1e-6).all()
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("side", [1, 2, 5])  # the CPU pads 2 x 2 maps' 4 features to 16
 @pytest.mark.parametrize("scale", [1.0, 60.0])  # 60: energies ~1e4, as at 224 px
-def test_plain_attention_is_m_times_f_with_its_gradient(scale, side):
+def test_plain_attention_is_m_times_f_with_its_gradient(scale, side, device):
     # Eqs 12-13: f' = M f with M = channel_attention_matrix; the module computes it fused in
     # float32. Reference: the explicit product in float64.
     # energies f_i . f_j of the same size whatever the map's side (sum over side^2 pixels)
@@ -62,12 +64,12 @@ def test_plain_attention_is_m_times_f_with_its_gradient(scale, side):
     x64 = x.double().requires_grad_()
     explicit = torch.bmm(torch.softmax(x64.flatten(2) @ x64.flatten(2).transpose(1, 2), -1), x64.flatten(2))
     (grad_explicit,) = torch.autograd.grad(explicit.square().sum(), x64)
-    x32 = x.clone().requires_grad_()
+    x32 = x.to(device).requires_grad_()
     fused = ChannelAttention("plain")(x32)
     (grad_fused,) = torch.autograd.grad(fused.square().sum(), x32)
     big = grad_explicit.abs().max().item()
-    torch.testing.assert_close(fused.double(), explicit.view_as(x).detach(), rtol=0, atol=1e-5 * scale)
-    torch.testing.assert_close(grad_fused.double(), grad_explicit, rtol=0, atol=1e-3 * big)
+    torch.testing.assert_close(fused.cpu().double(), explicit.view_as(x).detach(), rtol=0, atol=1e-5 * scale)
+    torch.testing.assert_close(grad_fused.cpu().double(), grad_explicit, rtol=0, atol=1e-3 * big)
 
 
 def test_stream_weights_follow_eq14():
@@ -180,13 +182,14 @@ def test_bad_fusion_options_are_rejected():
         AttentionFusion(CHANNELS, CLASSES, attention="danet")
 
 
-def test_afm_under_autocast_keeps_attention_in_float32():
-    afm = AttentionFusion(CHANNELS, CLASSES, attention="plain")
-    x = _maps(9) * 100  # energies far beyond bfloat16's precision
-    with torch.autocast("cpu", dtype=torch.bfloat16):
+@pytest.mark.parametrize("device", DEVICES)
+def test_afm_under_autocast_keeps_attention_in_float32(device):
+    afm = AttentionFusion(CHANNELS, CLASSES, attention="plain").to(device)
+    x = (_maps(9) * 100).to(device)  # energies far beyond bfloat16's precision
+    with torch.autocast(device, dtype=torch.bfloat16):
         assert channel_attention_matrix(x.bfloat16()).dtype == torch.float32
         fused = afm(x.bfloat16(), x.bfloat16())
-        loss, _ = afm.auxiliary_loss(torch.tensor([0, 1, 2, 0]))
+        loss, _ = afm.auxiliary_loss(torch.tensor([0, 1, 2, 0], device=device))
     loss.backward()
     assert torch.isfinite(fused).all()
     assert all(p.grad is not None for p in afm.parameters())

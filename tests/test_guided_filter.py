@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from devices import DEVICES
 from skimage import data
 
 from grnet import guided_filter
@@ -169,6 +170,29 @@ def test_batch_items_are_independent(radius):
             one = src[i : i + 1]
             single = guided_filter(one if guide is src else guide[i : i + 1], one, radius, 1e-2)
             np.testing.assert_allclose(batched[i].numpy(), single[0].numpy(), atol=1e-6, err_msg=name)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("radius", [2, 6])
+def test_float32_values_and_gradients_match_float64_on_every_device(radius, device):
+    """Every guide (colour or gray, the image itself or another) in float32 on ``device`` (on
+    CUDA: no shared buffers, no chunks) against float64 on the CPU, values and gradients."""
+    crops = [_photo(64, 96, 40 * i, 60 * i) for i in range(3)] + [_noise(64, 96)]
+    x = torch.from_numpy(np.stack(crops)).permute(0, 3, 1, 2).double()
+    weights = torch.rand(x.shape, generator=torch.Generator().manual_seed(radius), dtype=torch.float64)
+    cases = {"colour self": (x, None), "colour other": (x, x.flip(0)), "gray": (x.mean(1, keepdim=True), x)}
+    cases["gray self"] = (x.mean(1, keepdim=True), None)
+    for name, (guide, src) in cases.items():
+        results = []
+        for dtype, where in ((torch.float64, "cpu"), (torch.float32, device)):
+            g = guide.to(where, dtype).requires_grad_()
+            p = g if src is None else src.to(where, dtype).requires_grad_()
+            out = guided_filter(g, p, radius, 1e-2)
+            leaves = (g,) if src is None else (g, p)
+            grads = torch.autograd.grad((out * weights.to(where, dtype)).sum(), leaves)
+            results.append([t.detach().cpu().double() for t in (out, *grads)])
+        for ref, got in zip(*results, strict=True):
+            torch.testing.assert_close(got, ref, rtol=0, atol=1e-4 * ref.abs().max().item(), msg=name)
 
 
 @pytest.mark.parametrize("radius", [1, 2, 4, 6])
