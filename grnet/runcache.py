@@ -3,9 +3,13 @@
 A run's key is a stable hash of the canonical JSON (sorted keys, no spaces) of the settings that
 decide its results: model and options, the dataset folder and the SHA-256 of its ``index.csv``,
 post-processing, task, image size, epochs, batch size, learning rate, decay, seed, augmentation,
-limit. Settings that only change speed (``workers``) and where the cache lives are left out, so
-changing them retrains nothing. :func:`get_or_train` returns a finished run as it is, resumes a
-half-done one from its last epoch (a crash loses at most one epoch) and trains a new one.
+limit. Settings that only change speed (``workers``) are left out, so changing them retrains
+nothing. The dataset folder enters as a path relative to the cache folder: a clone or a moved
+copy of a project that keeps both (``data/``, ``runs/``) keeps its keys, while two datasets
+with the same index (FF++ at c23 and at c40 list the same videos) stay two runs.
+
+:func:`get_or_train` returns a finished run as it is, resumes a half-done one from its last epoch
+(a crash loses at most one epoch) and trains a new one.
 """
 
 from __future__ import annotations
@@ -42,22 +46,22 @@ def index_checksum(root: str | os.PathLike) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run_params(config: TrainConfig) -> dict[str, Any]:
-    """The settings that identify a run (see the module docstring)."""
+def run_params(config: TrainConfig, cache_dir: str | os.PathLike) -> dict[str, Any]:
+    """The settings that identify a run in ``cache_dir`` (see the module docstring)."""
     params = result_settings(config.to_dict())
-    params["data"] = str(Path(config.data).resolve())
+    params["data"] = Path(os.path.relpath(Path(config.data).resolve(), Path(cache_dir).resolve())).as_posix()
     params["index_sha256"] = index_checksum(config.data)
     return params
 
 
-def run_key(config: TrainConfig) -> str:
+def run_key(config: TrainConfig, cache_dir: str | os.PathLike) -> str:
     """First 16 hex digits of the SHA-256 of the canonical JSON of :func:`run_params`."""
-    canonical = json.dumps(run_params(config), sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(run_params(config, cache_dir), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
 def run_dir(config: TrainConfig, cache_dir: str | os.PathLike) -> Path:
-    return Path(cache_dir) / f"{config.model}-{run_key(config)}"
+    return Path(cache_dir) / f"{config.model}-{run_key(config, cache_dir)}"
 
 
 def _read_history(path: Path) -> list[dict[str, float | None]]:
@@ -73,7 +77,7 @@ def get_or_train(
     metrics_path = folder / "metrics.json"
     trained = not metrics_path.exists()
     if trained:
-        write_json_atomic(folder / "params.json", run_params(config))
+        write_json_atomic(folder / "params.json", run_params(config, cache_dir))
         metrics = train(config, folder, progress=progress)
     else:
         metrics = json.loads(metrics_path.read_text(encoding="utf-8"))

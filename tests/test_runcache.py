@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from tiny_fixtures import make_tiny_dataset
 
@@ -39,10 +41,26 @@ def test_a_finished_run_is_reused_even_when_unrelated_settings_change(data, tmp_
     )
 
 
-def test_the_key_is_stable_and_ignores_option_order(data):
+def test_the_key_is_stable_and_ignores_option_order(data, tmp_path):
     a = config(data, model="grnet", model_options={"mte": True, "afm": False})
     b = config(data, model="grnet", model_options={"afm": False, "mte": True})
-    assert run_key(a) == run_key(b) and len(run_key(a)) == 16
+    assert run_key(a, tmp_path) == run_key(b, tmp_path) and len(run_key(a, tmp_path)) == 16
+
+
+def test_a_project_moved_with_its_data_keeps_its_keys(data, tmp_path, monkeypatch):
+    cache = tmp_path / "runs"
+    key = run_key(config(data), cache)
+    moved = tmp_path / "elsewhere" / "clone"
+    shutil.copytree(data, moved / "data")
+    assert run_key(config(moved / "data"), moved / "runs") == key
+    monkeypatch.chdir(moved)  # a relative path names the same folder
+    assert run_key(config("data"), "runs") == key
+
+
+def test_a_copy_of_the_dataset_elsewhere_is_another_run(data, tmp_path):
+    # Same index.csv, another folder: FF++ c23 and c40 list the same videos.
+    shutil.copytree(data, tmp_path / "c40")
+    assert run_key(config(tmp_path / "c40"), tmp_path / "runs") != run_key(config(data), tmp_path / "runs")
 
 
 @pytest.mark.parametrize(
@@ -58,8 +76,8 @@ def test_the_key_is_stable_and_ignores_option_order(data):
         {"limit": 3},
     ],
 )
-def test_settings_that_decide_results_change_the_key(data, change):
-    assert run_key(config(data, **change)) != run_key(config(data))
+def test_settings_that_decide_results_change_the_key(data, change, tmp_path):
+    assert run_key(config(data, **change), tmp_path) != run_key(config(data), tmp_path)
 
 
 def test_a_changed_index_is_another_run(data, tmp_path):
