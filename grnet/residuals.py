@@ -130,10 +130,8 @@ def guided_residual(
     return (x - smooth).abs()
 
 
-class GuidedResidual(nn.Module):
-    """The manipulation trace extractor (MTE): ``scale * |x - GF(x)|`` (Eq 11), no parameters."""
-
-    out_channels = 3
+class _MTESettings:
+    """The MTE's options (Eq 11), checked: shared by the torch module and the workers' transform."""
 
     def __init__(
         self,
@@ -145,6 +143,12 @@ class GuidedResidual(nn.Module):
         super().__init__()
         _check_mte_options(radius, eps, guidance, scale)
         self.radius, self.eps, self.guidance, self.scale = radius, eps, guidance, scale
+
+
+class GuidedResidual(_MTESettings, nn.Module):
+    """The manipulation trace extractor (MTE): ``scale * |x - GF(x)|`` (Eq 11), no parameters."""
+
+    out_channels = 3
 
     def forward(self, x: Tensor) -> Tensor:
         return self.scale * guided_residual(x, self.radius, self.eps, self.guidance)
@@ -166,7 +170,7 @@ def mte_options(model: nn.Module) -> dict[str, Any]:
     return {"radius": m.radius, "eps": m.eps, "guidance": m.guidance, "scale": m.scale}
 
 
-class GuidedResidualTransform:
+class GuidedResidualTransform(_MTESettings):
     """The MTE on the CPU for data-loading workers, through ``cv2.ximgproc.guidedFilter``.
 
     Takes one image as a float CHW tensor (3, H, W) in [0, 1] and returns its scaled guided
@@ -176,16 +180,6 @@ class GuidedResidualTransform:
     path loses precision for eps < 1e-2 (see :func:`grnet.guided_filter.guided_filter`); use the
     torch module there.
     """
-
-    def __init__(
-        self,
-        radius: int = MTE_DEFAULTS["radius"],
-        eps: float = MTE_DEFAULTS["eps"],
-        guidance: Guidance = MTE_DEFAULTS["guidance"],
-        scale: float = MTE_DEFAULTS["scale"],
-    ) -> None:
-        _check_mte_options(radius, eps, guidance, scale)
-        self.radius, self.eps, self.guidance, self.scale = radius, eps, guidance, scale
 
     def __call__(self, image: Tensor) -> Tensor:
         if image.dim() != 3 or image.shape[0] != 3 or not image.is_floating_point():
