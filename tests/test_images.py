@@ -112,3 +112,35 @@ def test_write_rgb_round_trips_and_leaves_no_temporary_file(tmp_path):
     assert [p.name for p in path.parent.iterdir()] == ["x.png"]
     with pytest.raises(ValueError, match="uint8"):
         write_rgb(tmp_path / "y.png", RGB.astype(np.float32))
+
+
+def test_float_tiff_in_0_1_is_scaled_by_255_not_read_as_black(tmp_path):
+    # The example: mode F, values in [0, 1], used to come out as pixel values 0-1 of 255.
+    values = np.array([[0.0, 0.25], [0.5, 1.0]], dtype=np.float32)
+    Image.fromarray(values, mode="F").save(tmp_path / "f.tif")
+    out = read_rgb(tmp_path / "f.tif")
+    assert out.dtype == np.uint8 and out.shape == (2, 2, 3)
+    assert out[..., 0].tolist() == [[0, 64], [128, 255]]
+    assert (out[..., 0] == out[..., 2]).all()
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (
+            np.array([[0.0, 254.0]], dtype=np.float32),
+            r"float pixel values must lie in \[0, 1\], found \[0, 254\]",
+        ),
+        (
+            np.array([[np.nan, 0.5]], dtype=np.float32),
+            r"float pixel values must lie in \[0, 1\], found \[nan",
+        ),
+        (np.array([[0, 1_000_000]], dtype=np.int32), r"16-bit integer pixel values must lie in \[0, 65535\]"),
+    ],
+)
+def test_values_outside_their_type_range_are_refused_naming_the_range(tmp_path, values, expected):
+    path = tmp_path / "out_of_range.tif"
+    Image.fromarray(values).save(path)
+    with pytest.raises(BadImageError, match=expected) as err:
+        read_rgb(path)
+    assert str(err.value).startswith(f"{path}: ")

@@ -39,11 +39,18 @@ def read_rgb(path: str | os.PathLike, background: tuple[int, int, int] = DEFAULT
 
     Conversions (not refusals): grayscale and 1-bit are replicated to three channels; palette
     images are expanded (with their transparency, if any); RGBA/LA/PA are composited over
-    ``background`` (black by default, see :data:`DEFAULT_BACKGROUND`); 16-bit images (``I;16*``
-    and the 32-bit ``I`` mode Pillow uses for 16-bit PNGs) are scaled by 255/65535; CMYK and
-    YCbCr are converted; the EXIF orientation is applied; only the first frame of an animated
-    file is read. Raises :class:`BadImageError` naming ``path`` for zero-byte, truncated, corrupt
-    or non-image files, and ``FileNotFoundError`` for a missing one.
+    ``background`` (black by default, see :data:`DEFAULT_BACKGROUND`); CMYK and YCbCr are
+    converted; the EXIF orientation is applied; only the first frame of an animated file is read.
+
+    Other value ranges, one rule each, by the pixel type (a value outside its range is refused,
+    never clipped): integer samples of 16 bits (``I;16*``, and the 32-bit ``I`` mode Pillow uses
+    for 16-bit PNGs and integer TIFFs) must lie in [0, 65535] and are scaled by 255/65535; float
+    samples (mode ``F``, 32-bit float TIFFs) must lie in [0, 1], the float convention of
+    scikit-image and OpenCV, and are scaled by 255. Both are rounded to the nearest uint8.
+
+    Raises :class:`BadImageError` naming ``path`` for zero-byte, truncated, corrupt or non-image
+    files and for values outside their type's range (naming the range expected and found), and
+    ``FileNotFoundError`` for a missing one.
     """
     path = Path(path)
     if not path.is_file():
@@ -55,19 +62,28 @@ def read_rgb(path: str | os.PathLike, background: tuple[int, int, int] = DEFAULT
             img.load()
             img = ImageOps.exif_transpose(img)
             return _to_rgb(img, background)
+    except BadImageError as err:
+        raise BadImageError(f"{path}: {err}") from None
     except UnidentifiedImageError:
-        raise BadImageError(f"{path}: not an image Pillow can identify (expected PNG, JPEG, ...)") from None
+        raise BadImageError(
+            f"{path}: not an image Pillow can identify (expected PNG, JPEG, ..., or a TIFF of 8- or "
+            "16-bit integer or one-channel 32-bit float samples)"
+        ) from None
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as err:
         raise BadImageError(f"{path}: corrupt or truncated image ({err})") from err
 
 
 def _to_rgb(img: Image.Image, background: tuple[int, int, int]) -> np.ndarray:
-    if img.mode in _SIXTEEN_BIT_MODES:
+    if img.mode in _SIXTEEN_BIT_MODES or img.mode == "F":
+        top = 1.0 if img.mode == "F" else 65535.0
         wide = np.asarray(img, dtype=np.float64)
-        gray = np.clip(np.rint(wide * (255.0 / 65535.0)), 0, 255).astype(np.uint8)
-        return np.repeat(gray[..., None], 3, axis=2)
-    if img.mode == "F":
-        gray = np.clip(np.rint(np.asarray(img, dtype=np.float64)), 0, 255).astype(np.uint8)
+        low, high = (float(wide.min()), float(wide.max())) if wide.size else (0.0, 0.0)
+        if not (0.0 <= low and high <= top):  # NaN fails too
+            kind = "float" if img.mode == "F" else "16-bit integer"
+            raise BadImageError(
+                f"{kind} pixel values must lie in [0, {top:g}], found [{low:g}, {high:g}] (mode {img.mode})"
+            )
+        gray = np.rint(wide * (255.0 / top)).astype(np.uint8)
         return np.repeat(gray[..., None], 3, axis=2)
     if img.mode == "P" and "transparency" in img.info:
         img = img.convert("RGBA")
