@@ -85,6 +85,23 @@ def _check_images(x: Tensor, where: str) -> None:
         )
 
 
+# How far beyond [0, 1] the guided residual's input may reach: room for the overshoot of resampling
+# or added noise, while a 0-255 image (any pixel brighter than 1.5 grey levels) is refused.
+_RANGE_MARGIN = 0.5
+
+
+def _check_unit_range(x: Tensor, where: str) -> None:
+    """Refuse images outside [0, 1] (beyond :data:`_RANGE_MARGIN`): the guided filter's eps is a
+    variance in [0, 1] units, so a 0-255 image would be filtered with an eps 255**2 times too
+    small and give a residual of another scale, silently. (One reduction; on CUDA a sync.)"""
+    low, high = torch.aminmax(x.detach())
+    low, high = float(low), float(high)
+    if not (-_RANGE_MARGIN <= low and high <= 1 + _RANGE_MARGIN):  # NaN fails too
+        raise ValueError(
+            f"{where} expects float images in [0, 1] (uint8 / 255), got values in [{low:g}, {high:g}]"
+        )
+
+
 def _check_mte_options(radius: int, eps: float, guidance: str, scale: float) -> None:
     """Fail when the MTE is built, not at its first image, on settings it cannot use."""
     if isinstance(radius, bool) or not isinstance(radius, int) or radius < 1:
@@ -109,7 +126,8 @@ def guided_residual(
     """Guided residual R_gr = |p - q| (paper Eq 11), q the image guided-filtered (Eqs 5-9).
 
     Args:
-        x: images (N, 3, H, W) in [0, 1].
+        x: images (N, 3, H, W) in [0, 1]; a 0-255 image (any value beyond [-0.5, 1.5]) raises
+            ``ValueError``: eps is a variance in [0, 1] units.
         radius, eps: the guided filter's window radius and regulariser (see :data:`MTE_DEFAULTS`).
         guidance: "color" (the image guides itself, 3x3 colour covariance), "gray" (its BT.601
             luma guides all three channels) or "channel" (each channel guides itself).
@@ -118,6 +136,7 @@ def guided_residual(
         Non-negative (N, 3, H, W) residual, unscaled.
     """
     _check_images(x, "guided_residual")
+    _check_unit_range(x, "guided_residual")
     if guidance == "color":
         smooth = guided_filter(x, x, radius, eps)
     elif guidance == "gray":
@@ -146,7 +165,11 @@ class _MTESettings:
 
 
 class GuidedResidual(_MTESettings, nn.Module):
-    """The manipulation trace extractor (MTE): ``scale * |x - GF(x)|`` (Eq 11), no parameters."""
+    """The manipulation trace extractor (MTE): ``scale * |x - GF(x)|`` (Eq 11), no parameters.
+
+    Input (N, 3, H, W) floats in [0, 1]; a 0-255 image raises ``ValueError`` (see
+    :func:`guided_residual`). Output (N, 3, H, W), non-negative.
+    """
 
     out_channels = 3
 
@@ -187,6 +210,7 @@ class GuidedResidualTransform(_MTESettings):
                 f"GuidedResidualTransform expects a float (3, H, W) image in [0, 1], "
                 f"got {image.dtype} {tuple(image.shape)}"
             )
+        _check_unit_range(image, "GuidedResidualTransform")
         hwc = np.ascontiguousarray(image.detach().cpu().permute(1, 2, 0).numpy(), dtype=np.float32)
         if self.guidance == "color":
             smooth = cv2.ximgproc.guidedFilter(hwc, hwc, self.radius, self.eps, -1)

@@ -206,3 +206,21 @@ def test_amten_returns_conv_minus_input_and_learns():
     assert amten(x).abs().max() < 1e-6
     amten(x).sum().backward()
     assert amten.conv.weight.grad is not None and amten.conv.weight.grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize(
+    "mte",
+    [GuidedResidual(), lambda x: guided_residual(x), lambda x: GuidedResidualTransform()(x[0])],
+    ids=["module", "function", "cpu-transform"],
+)
+def test_mte_refuses_a_0_255_image_naming_the_range(face, mte):
+    # The example: a float image in 0-255 was filtered with an eps meant for [0, 1] and
+    # gave a residual of another scale without a word (on this crop, once divided by 255, 0.001x
+    # the residual of the same image in [0, 1]).
+    with pytest.raises(
+        ValueError, match=r"expects float images in \[0, 1\] .*got values in \[[0-9.]+, 255\]"
+    ):
+        mte(face * 255)
+    with pytest.raises(ValueError, match=r"in \[0, 1\]"):
+        mte(torch.full_like(face, float("nan")))
+    assert mte((face * 1.2 - 0.1).contiguous()).isfinite().all()  # a small overshoot passes
