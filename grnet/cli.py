@@ -3,6 +3,10 @@
 
 Each subcommand lives in the module that does the work; that module defines
 ``configure_parser(parser)`` (its arguments) and ``run(args) -> int`` (its exit status).
+
+A checkpoint or run folder that does not match what a command asks of it
+(:class:`grnet.checkpoint.CheckpointError`, in any command) is one line on stderr,
+``grnet COMMAND: FILE: MISMATCH``, and exit status 2.
 """
 
 from __future__ import annotations
@@ -41,14 +45,23 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         if argv is None or list(argv[: len(path)]) == list(path):
             module = importlib.import_module(module_name)
             module.configure_parser(sub)
-            sub.set_defaults(_run=module.run)
+            sub.set_defaults(_run=module.run, _name=" ".join(path))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(argv).parse_args(argv)
-    return int(args._run(args) or 0)
+    try:
+        return int(args._run(args) or 0)
+    except ValueError as err:
+        # Imported here, not at the top: it brings torch, which most commands' start can do without.
+        from grnet.checkpoint import CheckpointError
+
+        if not isinstance(err, CheckpointError):
+            raise
+        print(f"grnet {args._name}: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

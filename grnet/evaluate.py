@@ -18,7 +18,6 @@ import io
 import json
 import math
 import os
-import sys
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -33,6 +32,7 @@ from torch.utils.data import DataLoader
 
 from grnet.checkpoint import CheckpointError, load_model
 from grnet.data.dataset import IndexedImages, make_loader, model_inputs
+from grnet.data.index import read_index
 from grnet.distributed import default_device
 from grnet.io import write_json_atomic, write_text_atomic
 
@@ -195,6 +195,23 @@ def evaluate_dataset(
     return metrics
 
 
+def check_data_classes(
+    checkpoint: str | os.PathLike, meta: Mapping[str, Any], data: str | os.PathLike, split: str
+) -> None:
+    """A multiclass model can score only the classes it was trained on: any other class in the
+    split raises :class:`CheckpointError` naming both files. A binary model scores any split
+    (its targets are the real/fake labels)."""
+    if meta["task"] != "multiclass":
+        return
+    present = {r["class"] for r in read_index(data) if r["split"] == split}
+    unknown = sorted(present - set(meta["classes"]))
+    if unknown:
+        raise CheckpointError(
+            f"{checkpoint}: a multiclass model of classes {meta['classes']} cannot score the classes "
+            f"{unknown} of the {split} split of {Path(data) / 'index.csv'}"
+        )
+
+
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--checkpoint", required=True, help="checkpoint written by `grnet train` (best.pt)")
     parser.add_argument("--data", required=True, help="prepared dataset folder (with index.csv)")
@@ -222,11 +239,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     device = default_device()
-    try:
-        model, meta = load_model(args.checkpoint, expect_model=args.model, device=device)
-    except CheckpointError as err:
-        print(f"grnet evaluate: {err}", file=sys.stderr)
-        return 2
+    model, meta = load_model(args.checkpoint, expect_model=args.model, device=device)
+    check_data_classes(args.checkpoint, meta, args.data, args.split)
     postprocess = meta["postprocess"] if args.postprocess is None else args.postprocess
     if postprocess in ("", "none"):
         postprocess = None

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from grnet.checkpoint import CheckpointError, load_model
+from grnet.checkpoint import load_model
 from grnet.data.dataset import image_transform, to_chw_uint8
 from grnet.data.images import BadImageError, read_rgb
 from grnet.data.video import VideoReadError, read_frames
@@ -81,11 +81,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     device = default_device()
-    try:
-        model, meta = load_model(args.checkpoint, expect_model=args.model, device=device)
-    except CheckpointError as err:
-        print(f"grnet predict: {err}", file=sys.stderr)
-        return 2
+    model, meta = load_model(args.checkpoint, expect_model=args.model, device=device)
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(["path", "fake_probability", "predicted_class"])
     failed = 0

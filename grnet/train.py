@@ -17,7 +17,10 @@ A run lives in one folder:
   (their presence marks a finished run).
 
 A run killed mid-way restarts from ``last.pt`` and ends with the metrics an uninterrupted run
-would have had: the checkpoint holds every random state the run draws from.
+would have had: the checkpoint holds every random state the run draws from. A folder whose
+``last.pt`` belongs to a run of other settings, or to another version of grnet, is refused with
+a :class:`grnet.checkpoint.CheckpointError` naming each difference (exit status 2 on the
+command line).
 """
 
 from __future__ import annotations
@@ -43,7 +46,15 @@ import yaml
 from torch import nn
 from tqdm import tqdm
 
-from grnet.checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
+from grnet.checkpoint import (
+    TRAINING_FIELDS,
+    check_settings,
+    load_checkpoint,
+    load_state,
+    rng_state,
+    save_checkpoint,
+    set_rng_state,
+)
 from grnet.data.dataset import TASKS, IndexedImages, make_loader, model_inputs
 from grnet.distributed import DistContext, init_distributed, shutdown
 from grnet.evaluate import autocast, evaluate_dataset
@@ -257,16 +268,18 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
     if last_path.exists():
         # On the CPU: the RNG states must stay CPU tensors; load_state_dict moves the weights and
         # the optimiser's moments to the parameters' device.
-        state = load_checkpoint(last_path)
-        if result_settings(state["config"]) != result_settings(config.to_dict()):
-            raise ValueError(
-                f"{last_path}: belongs to another run (its config differs); use another output folder"
-            )
-        core.load_state_dict(state["state_dict"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        scaler.load_state_dict(state["scaler"])
-        set_rng_state(state["rng"], generator)
+        state = load_checkpoint(last_path, require=TRAINING_FIELDS)
+        check_settings(
+            last_path,
+            result_settings(state["config"]),
+            result_settings(config.to_dict()),
+            "belongs to another run; use another output folder or its settings",
+        )
+        load_state(last_path, core, state["state_dict"], f"model {config.model!r}")
+        load_state(last_path, optimizer, state["optimizer"], "optimiser")
+        load_state(last_path, scheduler, state["scheduler"], "learning-rate schedule")
+        load_state(last_path, scaler, state["scaler"], "gradient scaler")
+        set_rng_state(state["rng"], generator, last_path)
         start, best, history = state["epoch"], state["best"], state["history"]
         if ctx.is_main:
             _log(f"resuming {out_dir} after epoch {start}", None)

@@ -14,8 +14,8 @@ import torch
 from tiny_fixtures import make_tiny_dataset
 
 import grnet.train as train_module
-from grnet.checkpoint import load_checkpoint
-from grnet.cli import build_parser
+from grnet.checkpoint import CheckpointError, load_checkpoint
+from grnet.cli import build_parser, main
 from grnet.data.index import read_index, write_index
 from grnet.distributed import init_distributed
 from grnet.models import available_models
@@ -134,8 +134,29 @@ def test_a_killed_run_resumes_and_ends_with_the_uninterrupted_metrics(binary_dat
 def test_resuming_a_folder_of_another_run_is_refused(binary_data, tmp_path):
     train(tiny_config(binary_data, epochs=1), tmp_path)
     (tmp_path / "metrics.json").unlink()
-    with pytest.raises(ValueError, match="another run"):
+    with pytest.raises(CheckpointError, match=r"another run.*\(lr 0.0005 there, 0.001 here\)"):
         train(tiny_config(binary_data, epochs=1, lr=1e-3), tmp_path)
+
+
+def test_train_out_holding_another_run_or_version_is_one_line_and_exit_2(binary_data, tmp_path, capsys):
+    flags = ["train", "--data", str(binary_data), "--model", "resnet18", "--image-size", "16"]
+    flags += ["--epochs", "1", "--batch-size", "8", "--workers", "0", "--out", str(tmp_path)]
+    assert main(flags) == 0
+    capsys.readouterr()
+    # The example: --out DIR --epochs N on a run of other settings was a ValueError traceback.
+    assert main([*flags, "--epochs", "3", "--lr", "0.001"]) == 2
+    last = tmp_path / "last.pt"
+    assert capsys.readouterr().err.splitlines() == [
+        f"grnet train: {last}: belongs to another run; use another output folder or its settings "
+        "(epochs 1 there, 3 here; lr 0.0005 there, 0.001 here)"
+    ]
+    # A last.pt of another version (without the gradient scaler's state).
+    state = torch.load(last, weights_only=True)
+    del state["scaler"]
+    torch.save(state, last)
+    assert main(flags) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"grnet train: {last}: lacks scaler (written by another version of grnet?)")
 
 
 def test_the_best_checkpoint_is_chosen_on_val_never_on_test(binary_data, tmp_path):
