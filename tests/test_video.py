@@ -14,7 +14,7 @@ from test_faces import face_frames
 from grnet.data import prepare
 from grnet.data.faces import HaarDetector, crop_face, video_faces
 from grnet.data.index import read_index
-from grnet.data.video import VideoReadError, read_frames
+from grnet.data.video import VideoReadError, encode_h264, read_frames
 
 RNG = np.random.default_rng(0)
 # 8x8 flat blocks: H.264 keeps them close, and no two of the eight orientations look alike.
@@ -116,3 +116,21 @@ def test_a_turn_that_is_not_a_quarter_is_refused_naming_the_file(tmp_path):
     video = encode_rotated([STORED], tmp_path / "tilted.mp4", degrees=45)
     with pytest.raises(VideoReadError, match=r"tilted\.mp4: .*45 degrees; expected a multiple of 90"):
         list(read_frames(video))
+
+
+def test_frames_are_encoded_as_they_come_and_a_failed_encode_leaves_no_file(tmp_path):
+    def frames(fail: bool):
+        for _ in range(60):
+            yield STORED
+        # By now the encoder has written its first packets to its temporary file: it takes each
+        # frame as it comes instead of first gathering them all in memory.
+        assert any(tmp_path.iterdir())
+        if fail:
+            raise VideoReadError("the source broke")
+
+    with pytest.raises(VideoReadError, match="the source broke"):
+        encode_h264(frames(fail=True), tmp_path / "out.mp4", qp=23)
+    assert list(tmp_path.iterdir()) == []
+    video = encode_h264(frames(fail=False), tmp_path / "ok.mp4", qp=23)
+    assert [p.name for p in tmp_path.iterdir()] == ["ok.mp4"]
+    assert len(list(read_frames(video))) == 60

@@ -10,6 +10,7 @@ for every reader here.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -27,7 +28,8 @@ def encode_h264(frames: Iterable[np.ndarray], path: str | os.PathLike, qp: int, 
     """Encode RGB uint8 frames (H, W, 3), even H and W, with libx264 at constant QP ``qp``.
 
     FaceForensics++ used QP 23 (HQ, c23) and QP 40 (LQ, c40). Written to a temporary name and
-    renamed, so a killed build never leaves a half-written video.
+    renamed, so a killed build never leaves a half-written video (a failed one removes it).
+    ``frames`` is consumed one frame at a time (a generator is never held in memory whole).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -39,18 +41,22 @@ def encode_h264(frames: Iterable[np.ndarray], path: str | os.PathLike, qp: int, 
     h, w = first.shape[:2]
     if first.ndim != 3 or first.shape[2] != 3 or h % 2 or w % 2:
         raise ValueError(f"{path}: frames must be (H, W, 3) uint8 with even H and W, got {first.shape}")
-    with av.open(str(tmp), mode="w", format="mp4") as container:
-        stream = container.add_stream("libx264", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
-        # Constant QP, no scene-cut keyframes: deterministic and the same quality on every frame.
-        stream.options = {"qp": str(int(qp)), "preset": "medium", "threads": "1", "sc_threshold": "0"}
-        for frame in (first, *frames):
-            for packet in stream.encode(
-                av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")
-            ):
+    try:
+        with av.open(str(tmp), mode="w", format="mp4") as container:
+            stream = container.add_stream("libx264", rate=fps)
+            stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+            # Constant QP, no scene-cut keyframes: deterministic and the same quality on every frame.
+            stream.options = {"qp": str(int(qp)), "preset": "medium", "threads": "1", "sc_threshold": "0"}
+            for frame in itertools.chain([first], frames):
+                for packet in stream.encode(
+                    av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")
+                ):
+                    container.mux(packet)
+            for packet in stream.encode():
                 container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, path)
     return path
 
