@@ -8,7 +8,8 @@ The paper (Section IV-A) crops faces "by simply removing background" at 128 px (
   optional package is installed: better on profiles and small faces, uses CUDA when present) or
   ``"center"`` (no detection: the centre square, for videos or images that are already face crops);
 - one face per frame, the largest (DFDC frames may show two people; the largest face is the
-  subject in almost all of them);
+  subject in almost all of them): :func:`crop_face`. ``grnet predict`` scores every face
+  (:func:`face_boxes`, largest first) with the same boxes;
 - margin: the detected box is made square on its longer side and enlarged ``scale`` times about its
   centre, 1.3 by default, the "conservative crop" of FaceForensics++ (Rössler et al. 2019) so the
   blending boundary of a swapped face stays inside the crop;
@@ -131,17 +132,27 @@ def square_box(box: Box, frame_shape: tuple[int, ...], scale: float = DEFAULT_SC
     return left, top, side, side
 
 
+def face_boxes(rgb: np.ndarray, detector: FaceDetector, scale: float = DEFAULT_SCALE) -> list[Box]:
+    """Every face ``detector`` finds in ``rgb``, largest detection first (ties: the detector's
+    order), as the square crop box :func:`square_box` makes of it; ``[]`` where none is found."""
+    found = sorted(detector.detect(rgb), key=lambda b: b[2] * b[3], reverse=True)
+    return [square_box(box, rgb.shape, scale) for box in found]
+
+
+def crop_square(rgb: np.ndarray, box: Box, size: int) -> np.ndarray:
+    """The ``box`` of ``rgb`` resized to a ``(size, size, 3)`` uint8 crop (INTER_AREA when
+    shrinking, INTER_CUBIC when enlarging)."""
+    x, y, w, h = box
+    interpolation = cv2.INTER_AREA if w >= size else cv2.INTER_CUBIC
+    return cv2.resize(rgb[y : y + h, x : x + w], (size, size), interpolation=interpolation)
+
+
 def crop_face(
     rgb: np.ndarray, detector: FaceDetector, size: int, scale: float = DEFAULT_SCALE
 ) -> np.ndarray | None:
     """The largest face of ``rgb`` as a ``(size, size, 3)`` uint8 crop, or ``None`` if none is found."""
-    boxes = detector.detect(rgb)
-    if not boxes:
-        return None
-    x, y, w, h = square_box(max(boxes, key=lambda b: b[2] * b[3]), rgb.shape, scale)
-    face = rgb[y : y + h, x : x + w]
-    interpolation = cv2.INTER_AREA if w >= size else cv2.INTER_CUBIC
-    return cv2.resize(face, (size, size), interpolation=interpolation)
+    boxes = face_boxes(rgb, detector, scale)
+    return crop_square(rgb, boxes[0], size) if boxes else None
 
 
 def video_faces(
