@@ -1,12 +1,41 @@
-"""``grnet predict PATH... --checkpoint CKPT``: score images, folders and videos.
+"""``grnet predict PATH... --checkpoint CKPT``: find the faces in images, folders and videos, score each.
 
-Writes CSV on stdout, a header then one line per input: ``path,fake_probability,predicted_class``.
-A folder contributes one line per image or video inside it (recursively, sorted). A video's score
-is the mean class probability over a few decoded frames. An input that cannot be read is named on
-stderr and the others are still scored; the exit status is then 1.
+A folder contributes the images and videos inside it (recursively, sorted). Video frames are
+taken every ``--every``-th frame, upright (the container's rotation applied, see
+:func:`grnet.data.video.read_frames`).
 
-Inputs are used as they are: the model sees the whole image resized to its training size, so feed
-face crops like those it was trained on (``grnet data prepare`` crops faces).
+Faces first, ``--faces``:
+
+- ``detect``: the faces are found and cropped as ``grnet data prepare`` crops them: the same
+  detector (``--detector``: OpenCV's Haar cascade by default, MTCNN optional) and the same
+  square margin (``--scale``, 1.3 by default); see :mod:`grnet.data.faces`. Every face is scored,
+  its crop resized to the model's training size. A video is read until ``--frames`` frames with
+  at least one face have been scored;
+- ``none``: the whole image or frame is resized to the training size and scored (for inputs that
+  are face crops already); a video gives its first ``--frames`` taken frames;
+- ``auto`` (default): ``detect`` for videos and for images larger than the training size (on
+  either side), ``none`` for images no larger (crops such as ``grnet data prepare`` writes).
+
+Output, CSV on stdout, header ``path,frame,face,x,y,w,h,fake_probability,predicted_class``:
+
+- one row per face scored: the frame's index in the video (0 for an image), the face's index in
+  its frame (0 = the largest), the square box scored (x, y, width, height in pixels of the upright
+  frame; the whole frame with ``none``), the fake probability ``1 - p(real)`` and the class of
+  highest probability;
+- after an input's faces, its summary row, with frame, face and box empty: the class
+  probabilities averaged over all its faces, each face of each frame counting once (a video's
+  score is the mean over its faces and frames).
+
+stderr names every image or frame examined without a face and every input that cannot be read,
+and ends with the counts. Exit status 0 when every input was scored; 1 when some input could not
+be read or showed no face in any frame examined (the others are still scored); 2 for a
+checkpoint that does not fit (:class:`grnet.checkpoint.CheckpointError`).
+
+``--annotate DIR`` also writes each input with its boxes and scores drawn (red: a fake class
+predicted, green: real): an image as ``DIR/<input path>.png``; a video as ``DIR/<input path>.mp4``
+(H.264 through PyAV) of the frames examined, at the source's frame rate divided by ``--every``,
+those without a face marked "no face". The input's path is kept under ``DIR`` (an absolute one
+from its root), so two inputs never share a file.
 """
 
 from __future__ import annotations
@@ -14,22 +43,31 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
+import av
+import cv2
 import numpy as np
 import torch
 from torch import nn
 
 from grnet.checkpoint import load_model
 from grnet.data.dataset import image_transform, to_chw_uint8
-from grnet.data.images import BadImageError, read_rgb
-from grnet.data.video import VideoReadError, read_frames
+from grnet.data.faces import DEFAULT_SCALE, Box, FaceDetector, build_detector, crop_square, face_boxes
+from grnet.data.images import BadImageError, read_rgb, write_rgb
+from grnet.data.video import VideoReadError, encode_h264, read_frames
 from grnet.distributed import default_device
 from grnet.evaluate import autocast
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg"})
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".gif"})
+FACE_MODES = ("auto", "detect", "none")
+COLUMNS = ("path", "frame", "face", "x", "y", "w", "h", "fake_probability", "predicted_class")
+ANNOTATION_QP = 18  # H.264 quality of annotated videos: visually lossless
 
 
 def expand_inputs(paths: Sequence[str]) -> Iterator[Path]:
@@ -46,27 +84,184 @@ def expand_inputs(paths: Sequence[str]) -> Iterator[Path]:
             yield path
 
 
-def load_frames(path: Path, frames: int, every: int) -> list[np.ndarray]:
-    """The RGB uint8 frames to score: the image itself, or up to ``frames`` frames of a video taken
-    every ``every``-th frame."""
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
-    if path.suffix.lower() in VIDEO_SUFFIXES:
-        images = [frame for _, frame in read_frames(path, every=every, max_frames=frames)]
-        if not images:
-            raise VideoReadError(f"{path}: no frames decoded")
-        return images
-    return [read_rgb(path)]
-
-
 @torch.no_grad()
-def score(model: nn.Module, images: list[np.ndarray], image_size: int, device: torch.device) -> np.ndarray:
-    """Mean class probabilities over ``images`` (the frames of one input)."""
+def class_probabilities(
+    model: nn.Module, images: Sequence[np.ndarray], image_size: int, device: torch.device
+) -> np.ndarray:
+    """Class probabilities (N, C) of ``images`` (RGB uint8 arrays), each resized to ``image_size``."""
     transform = image_transform(image_size, augment=False)
     batch = torch.stack([transform(to_chw_uint8(im)) for im in images]).to(device)
     with autocast(device):
         logits = model(batch)
-    return logits.float().softmax(dim=1).mean(dim=0).cpu().numpy()
+    return logits.float().softmax(dim=1).cpu().numpy()
+
+
+@dataclass
+class Face:
+    """One scored region: its frame, index in the frame, square box and class probabilities."""
+
+    frame: int
+    index: int
+    box: Box
+    probs: np.ndarray
+
+
+@dataclass
+class Examined:
+    """What one input gave: its faces, and the frames examined without one."""
+
+    faces: list[Face] = field(default_factory=list)
+    faceless: list[int] = field(default_factory=list)
+
+
+class Predictor:
+    """Scores the faces of images and video frames with a loaded model (see the module docstring)."""
+
+    def __init__(
+        self,
+        model: nn.Module,
+        meta: Mapping[str, Any],
+        device: torch.device,
+        faces: str = "auto",
+        detector: str = "haar",
+        scale: float = DEFAULT_SCALE,
+    ) -> None:
+        if faces not in FACE_MODES:
+            raise ValueError(f"faces must be one of {FACE_MODES}, got {faces!r}")
+        self.model, self.device, self.faces = model, device, faces
+        self.classes, self.size = list(meta["classes"]), int(meta["image_size"])
+        self.detector_name, self.scale = detector, scale
+
+    @cached_property
+    def detector(self) -> FaceDetector:
+        """Built on first use: an input of ready crops needs none."""
+        return build_detector(self.detector_name)
+
+    def detects(self, rgb: np.ndarray, video: bool) -> bool:
+        if self.faces != "auto":
+            return self.faces == "detect"
+        return video or max(rgb.shape[:2]) > self.size
+
+    def frame_faces(self, index: int, rgb: np.ndarray, video: bool) -> list[Face]:
+        """The faces of one upright frame, scored (``[]`` where detection finds none)."""
+        if self.detects(rgb, video):
+            boxes = face_boxes(rgb, self.detector, self.scale)
+            crops = [crop_square(rgb, box, self.size) for box in boxes]
+        else:
+            boxes, crops = [(0, 0, rgb.shape[1], rgb.shape[0])], [rgb]
+        if not crops:
+            return []
+        probs = class_probabilities(self.model, crops, self.size, self.device)
+        return [Face(index, i, box, p) for i, (box, p) in enumerate(zip(boxes, probs, strict=True))]
+
+    def examine(
+        self, path: Path, frames: int, every: int, result: Examined
+    ) -> Iterator[tuple[np.ndarray, list[Face]]]:
+        """Yield ``(frame, its faces)`` for each frame examined, recording them in ``result``; a
+        video stops after ``frames`` frames with a face. Raises for an unreadable input."""
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: no such file")
+        video = path.suffix.lower() in VIDEO_SUFFIXES
+        source = read_frames(path, every=every) if video else iter([(0, read_rgb(path))])
+        scored = 0
+        for index, rgb in source:
+            faces = self.frame_faces(index, rgb, video)
+            result.faces += faces
+            if not faces:
+                result.faceless.append(index)
+            yield rgb, faces
+            scored += bool(faces)
+            if video and scored >= frames:
+                return
+        if video and not result.faces and not result.faceless:
+            raise VideoReadError(f"{path}: no frames decoded")
+
+    def draw(self, rgb: np.ndarray, faces: list[Face]) -> np.ndarray:
+        """A copy of ``rgb`` with each face's box and score drawn (red: fake, green: real)."""
+        out = np.ascontiguousarray(rgb).copy()
+        side = min(out.shape[:2])
+        thickness, font = max(2, round(side / 240)), max(0.4, side / 900)
+        for face in faces:
+            x, y, w, h = face.box
+            predicted = int(face.probs.argmax())
+            colour = (0, 200, 0) if predicted == 0 else (230, 0, 0)
+            cv2.rectangle(out, (x, y), (x + w - 1, y + h - 1), colour, thickness)
+            label = f"{1.0 - face.probs[0]:.2f} {self.classes[predicted]}"
+            _text(out, label, (x, y), colour, font, thickness)
+        if not faces:
+            _text(out, "no face", (0, 0), (230, 200, 0), font, thickness)
+        return out
+
+
+def _text(
+    rgb: np.ndarray, text: str, corner: tuple[int, int], colour: tuple[int, int, int], font: float, thick: int
+) -> None:
+    """``text`` on a filled label at the top-left ``corner`` (above it where there is room)."""
+    (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font, max(1, thick // 2))
+    x = min(max(corner[0], 0), max(rgb.shape[1] - tw, 0))
+    y = corner[1] - th - base if corner[1] >= th + base else corner[1]
+    cv2.rectangle(rgb, (x, y), (x + tw, y + th + base), colour, -1)
+    cv2.putText(
+        rgb,
+        text,
+        (x, y + th),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        font,
+        (255, 255, 255),
+        max(1, thick // 2),
+        cv2.LINE_AA,
+    )
+
+
+def annotation_path(folder: Path, path: Path, suffix: str) -> Path:
+    """``folder/<path><suffix>``, the input's path kept (an absolute one from its root, ``..``
+    written ``__``) so that two inputs never share an annotated file."""
+    parts = [p if p != ".." else "__" for p in path.parts if p != path.anchor]
+    return folder.joinpath(*parts[:-1], parts[-1] + suffix)
+
+
+def _frame_rate(path: Path, every: int) -> int:
+    """The annotated video's frame rate: the source's divided by ``every`` (25 where the source
+    does not say, or cannot be opened: reading it then fails, naming the file)."""
+    try:
+        with av.open(str(path)) as container:
+            rate = container.streams.video[0].average_rate or 25
+    except (av.FFmpegError, OSError, IndexError):
+        rate = 25
+    return max(1, round(float(rate) / every))
+
+
+def _even(rgb: np.ndarray) -> np.ndarray:
+    """H.264 (4:2:0) needs even sides: drop a last odd row or column."""
+    h, w = rgb.shape[:2]
+    return rgb[: h - h % 2, : w - w % 2]
+
+
+def predict_input(
+    predictor: Predictor, path: Path, frames: int, every: int, annotate: Path | None
+) -> Examined:
+    """Examine one input (and write its annotated copy under ``annotate``, if given)."""
+    result = Examined()
+    examined = predictor.examine(path, frames, every, result)
+    if annotate is None:
+        for _ in examined:
+            pass
+    elif path.suffix.lower() in VIDEO_SUFFIXES:
+        drawn = (_even(predictor.draw(rgb, faces)) for rgb, faces in examined)
+        encode_h264(
+            drawn, annotation_path(annotate, path, ".mp4"), qp=ANNOTATION_QP, fps=_frame_rate(path, every)
+        )
+    else:
+        [(rgb, faces)] = list(examined)
+        write_rgb(annotation_path(annotate, path, ".png"), predictor.draw(rgb, faces))
+    return result
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text}")
+    return value
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -75,23 +270,86 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--model", default=None, help="expected model name; an error if the checkpoint differs"
     )
-    parser.add_argument("--frames", type=int, default=8, help="frames scored per video (mean score)")
-    parser.add_argument("--every", type=int, default=10, help="take every N-th frame of a video")
+    parser.add_argument(
+        "--faces",
+        choices=FACE_MODES,
+        default="auto",
+        help="detect: find and crop the faces as `grnet data prepare` does, score each; none: score "
+        "the whole image (ready face crops); auto (default): detect in videos and in images larger "
+        "than the training size",
+    )
+    parser.add_argument(
+        "--detector", choices=("haar", "mtcnn"), default="haar", help="face detector (as `data prepare`)"
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=DEFAULT_SCALE,
+        help=f"crop side / face box side (default {DEFAULT_SCALE}, as `data prepare`)",
+    )
+    parser.add_argument(
+        "--frames",
+        type=_positive,
+        default=8,
+        help="frames with a face scored per video (mean over their faces)",
+    )
+    parser.add_argument("--every", type=_positive, default=10, help="take every N-th frame of a video")
+    parser.add_argument(
+        "--annotate",
+        metavar="DIR",
+        default=None,
+        help="write each input with boxes and scores drawn into DIR",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     device = default_device()
     model, meta = load_model(args.checkpoint, expect_model=args.model, device=device)
+    predictor = Predictor(model, meta, device, args.faces, args.detector, args.scale)
+    annotate = Path(args.annotate) if args.annotate else None
     out = csv.writer(sys.stdout, lineterminator="\n")
-    out.writerow(["path", "fake_probability", "predicted_class"])
-    failed = 0
+    out.writerow(COLUMNS)
+    inputs = unreadable = faceless_inputs = faceless_frames = faces = 0
     for path in expand_inputs(args.paths):
+        inputs += 1
         try:
-            probs = score(model, load_frames(path, args.frames, args.every), meta["image_size"], device)
+            result = predict_input(predictor, path, args.frames, args.every, annotate)
         except (BadImageError, VideoReadError, OSError) as err:
-            failed += 1
+            unreadable += 1
             print(f"grnet predict: skipped {path}: {err}", file=sys.stderr)
             continue
-        out.writerow([str(path), f"{1.0 - probs[0]:.6f}", meta["classes"][int(probs.argmax())]])
+        faces += len(result.faces)
+        faceless_frames += len(result.faceless)
+        if result.faceless:
+            where = (
+                ""
+                if path.suffix.lower() not in VIDEO_SUFFIXES
+                else f" in frame(s) {_listed(result.faceless)}"
+            )
+            print(f"grnet predict: {path}: no face found{where}", file=sys.stderr)
+        if not result.faces:
+            faceless_inputs += 1
+            continue
+        for face in result.faces:
+            out.writerow(
+                [str(path), face.frame, face.index, *face.box, *_scored(face.probs, predictor.classes)]
+            )
+        mean = np.mean([face.probs for face in result.faces], axis=0)
+        out.writerow([str(path), "", "", "", "", "", "", *_scored(mean, predictor.classes)])
         sys.stdout.flush()
-    return 1 if failed else 0
+    scored = inputs - unreadable - faceless_inputs
+    print(
+        f"grnet predict: {scored} of {inputs} input(s) scored ({faces} face(s)); {faceless_inputs} without "
+        f"a face, {unreadable} unreadable; {faceless_frames} image(s) or frame(s) examined without a face",
+        file=sys.stderr,
+    )
+    return 1 if scored < inputs else 0
+
+
+def _scored(probs: np.ndarray, classes: Sequence[str]) -> list[str]:
+    return [f"{1.0 - probs[0]:.6f}", classes[int(probs.argmax())]]
+
+
+def _listed(indices: Sequence[int], most: int = 10) -> str:
+    shown = ", ".join(str(i) for i in indices[:most])
+    return shown + (f", ... ({len(indices)} in all)" if len(indices) > most else "")

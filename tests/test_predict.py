@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 import torch
@@ -10,11 +12,15 @@ from tiny_fixtures import make_checkpoint, make_tiny_dataset
 
 from grnet.checkpoint import load_model
 from grnet.cli import main
-from grnet.data.images import read_rgb
-from grnet.data.video import encode_h264
-from grnet.predict import load_frames, score
+from grnet.data.images import read_rgb, write_rgb
+from grnet.data.photos import PHOTO_SOURCES
+from grnet.data.video import encode_h264, read_frames
+from grnet.predict import COLUMNS, annotation_path, class_probabilities
 
 CPU = torch.device("cpu")
+
+# Where the faces are, marked by hand on the photos (x0, y0, x1, y1 in pixels).
+FACE_REGIONS = {"astronaut": (175, 55, 265, 175), "grace_hopper": (175, 140, 355, 330)}
 
 
 @pytest.fixture(scope="module")
@@ -28,52 +34,195 @@ def inputs(tmp_path_factory):
     return root
 
 
+def photo(name: str) -> np.ndarray:
+    return np.ascontiguousarray(PHOTO_SOURCES[name]())
+
+
+def two_faces(shift: int) -> np.ndarray:
+    """A 640 x 320 frame: the astronaut (320 x 320) beside Grace Hopper (273 x 320), moved ``shift`` px."""
+    frame = np.full((320, 640, 3), 90, dtype=np.uint8)
+    frame[:, shift : shift + 320] = cv2.resize(photo("astronaut"), (320, 320), interpolation=cv2.INTER_AREA)
+    frame[:, 330 + shift : 603 + shift] = cv2.resize(
+        photo("grace_hopper"), (273, 320), interpolation=cv2.INTER_AREA
+    )
+    return frame
+
+
+@pytest.fixture(scope="module")
+def faces(tmp_path_factory) -> Path:
+    """The two portraits as photos, a blank image, and a 4-frame H.264 clip: a blank frame, then
+    both faces in each of three frames."""
+    root = tmp_path_factory.mktemp("faces")
+    for name in FACE_REGIONS:
+        write_rgb(root / f"{name}.png", photo(name))
+    write_rgb(root / "blank.png", np.full((200, 300, 3), 128, dtype=np.uint8))
+    blank = np.full((320, 640, 3), 90, dtype=np.uint8)
+    encode_h264([blank, two_faces(0), two_faces(4), two_faces(8)], root / "clip.mp4", qp=23)
+    return root
+
+
 def parse(out: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(out)))
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert not rows or list(rows[0]) == list(COLUMNS)
+    return rows
 
 
-def test_images_folders_and_videos_get_one_line_each(inputs, tmp_path, capsys):
+def split_rows(rows: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(face rows, summary rows): a summary row has no face index."""
+    return [r for r in rows if r["face"] != ""], [r for r in rows if r["face"] == ""]
+
+
+def box(row: dict[str, str]) -> tuple[int, int, int, int]:
+    return int(row["x"]), int(row["y"]), int(row["w"]), int(row["h"])
+
+
+def test_ready_crops_are_scored_whole_with_one_row_and_a_summary_each(inputs, tmp_path, capsys):
     ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])
     args = [
         str(inputs / "test" / "real" / "000.png"),
         str(inputs / "test" / "disk"),
-        str(inputs / "clip.mp4"),
     ]
-    assert main(["predict", *args, "--checkpoint", str(ckpt), "--every", "1", "--frames", "3"]) == 0
-    rows = parse(capsys.readouterr().out)
-    assert [r["path"] for r in rows] == [
-        args[0],
-        *(str(inputs / "test" / "disk" / f"00{i}.png") for i in (0, 1)),
-        args[2],
-    ]
+    assert main(["predict", *args, "--checkpoint", str(ckpt)]) == 0
+    face_rows, summaries = split_rows(parse(capsys.readouterr().out))
+    paths = [args[0], *(str(inputs / "test" / "disk" / f"00{i}.png") for i in (0, 1))]
+    # 32 px images, the training size: auto scores them whole (no detection).
+    assert [r["path"] for r in face_rows] == paths == [r["path"] for r in summaries]
+    assert all(box(r) == (0, 0, 32, 32) and (r["frame"], r["face"]) == ("0", "0") for r in face_rows)
     assert all(
-        0.0 <= float(r["fake_probability"]) <= 1.0 and r["predicted_class"] in ("real", "fake") for r in rows
+        (s["fake_probability"], s["predicted_class"]) == (r["fake_probability"], r["predicted_class"])
+        for r, s in zip(face_rows, summaries, strict=True)
     )
     model, meta = load_model(ckpt, device=CPU)
-    single = score(model, [read_rgb(args[0])], meta["image_size"], CPU)
-    assert float(rows[0]["fake_probability"]) == pytest.approx(1 - single[0], abs=1e-6)
+    single = class_probabilities(model, [read_rgb(args[0])], meta["image_size"], CPU)[0]
+    assert float(face_rows[0]["fake_probability"]) == pytest.approx(1 - single[0], abs=1e-6)
 
 
-def test_a_video_scores_the_mean_of_its_frames(inputs, tmp_path):
+def test_faces_none_scores_whole_video_frames_and_their_mean(inputs, tmp_path, capsys):
     ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])
-    model, _ = load_model(ckpt, device=CPU)
-    frames = load_frames(inputs / "clip.mp4", frames=3, every=1)
-    assert len(frames) == 3
-    per_frame = np.stack([score(model, [f], 32, CPU) for f in frames])
-    assert np.allclose(score(model, frames, 32, CPU), per_frame.mean(axis=0), atol=1e-6)
+    clip = str(inputs / "clip.mp4")
+    assert (
+        main(["predict", clip, "--checkpoint", str(ckpt), "--faces", "none", "--every", "1", "--frames", "3"])
+        == 0
+    )
+    face_rows, [summary] = split_rows(parse(capsys.readouterr().out))
+    assert [(r["frame"], r["face"], box(r)) for r in face_rows] == [
+        (str(i), "0", (0, 0, 32, 32)) for i in range(3)
+    ]
+    model, meta = load_model(ckpt, device=CPU)
+    frames = [f for _, f in read_frames(clip, max_frames=3)]
+    probs = class_probabilities(model, frames, meta["image_size"], CPU)
+    assert [float(r["fake_probability"]) for r in face_rows] == pytest.approx(1 - probs[:, 0], abs=1e-6)
+    assert float(summary["fake_probability"]) == pytest.approx(1 - probs[:, 0].mean(), abs=1e-6)
+
+
+@pytest.mark.parametrize("name", list(FACE_REGIONS))
+def test_a_photo_larger_than_the_training_size_is_scored_on_its_face(faces, tmp_path, capsys, name):
+    ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])
+    assert main(["predict", str(faces / f"{name}.png"), "--checkpoint", str(ckpt)]) == 0
+    [face], [summary] = split_rows(parse(capsys.readouterr().out))
+    x, y, w, h = box(face)
+    x0, y0, x1, y1 = FACE_REGIONS[name]
+    assert x0 <= x + w / 2 <= x1 and y0 <= y + h / 2 <= y1  # centred on the face
+    assert w == h and 80 <= w <= 350
+    assert summary["fake_probability"] == face["fake_probability"]
+    # The crop scored is the one `grnet data prepare` makes: the same box, resized to 32 px.
+    model, meta = load_model(ckpt, device=CPU)
+    crop = cv2.resize(photo(name)[y : y + h, x : x + w], (32, 32), interpolation=cv2.INTER_AREA)
+    p = class_probabilities(model, [crop], meta["image_size"], CPU)[0]
+    assert float(face["fake_probability"]) == pytest.approx(1 - p[0], abs=1e-6)
+
+
+def test_a_video_gives_a_row_per_face_and_frame_and_names_faceless_frames(faces, tmp_path, capsys):
+    ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])
+    clip = faces / "clip.mp4"
+    argv = ["predict", str(clip), "--checkpoint", str(ckpt), "--faces", "detect", "--every", "1"]
+    assert main([*argv, "--frames", "3", "--annotate", str(tmp_path / "seen")]) == 0
+    captured = capsys.readouterr()
+    face_rows, [summary] = split_rows(parse(captured.out))
+    # Frame 0 is blank: named, counted, not scored; frames 1-3 show both faces.
+    assert [(r["frame"], r["face"]) for r in face_rows] == [
+        (str(f), str(i)) for f in (1, 2, 3) for i in (0, 1)
+    ]
+    assert f"{clip}: no face found in frame(s) 0" in captured.err
+    assert (
+        "1 of 1 input(s) scored (6 face(s)); 0 without a face, 0 unreadable; 1 image(s) or frame(s)"
+        in captured.err
+    )
+    # Face 0 is the larger, Grace Hopper's, on the right half; face 1 the astronaut's, on the left.
+    for r in face_rows:
+        x, _, w, _ = box(r)
+        assert (x + w / 2 > 330) == (r["face"] == "0")
+    mean = np.mean([float(r["fake_probability"]) for r in face_rows])
+    assert float(summary["fake_probability"]) == pytest.approx(mean, abs=1e-5)
+    # The annotated video: the four frames examined, upright, each face framed in its class colour.
+    drawn = [f for _, f in read_frames(annotation_path(tmp_path / "seen", clip, ".mp4"))]
+    assert len(drawn) == 4 and drawn[0].shape == (320, 640, 3)
+    for r in face_rows:
+        x, y, w, h = box(r)
+        edge = drawn[int(r["frame"])][y + h // 2, x + 1].astype(int)
+        colour = (230, 0, 0) if r["predicted_class"] == "fake" else (0, 200, 0)
+        assert np.abs(edge - colour).max() < 60, (r, edge)
+    # With fewer frames asked, reading stops there.
+    assert main([*argv, "--frames", "1"]) == 0
+    assert [r["frame"] for r in split_rows(parse(capsys.readouterr().out))[0]] == ["1", "1"]
+
+
+def test_an_image_without_a_face_is_named_counted_and_exits_1(faces, tmp_path, capsys):
+    ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])
+    blank, face = faces / "blank.png", faces / "astronaut.png"
+    argv = ["predict", str(blank), str(face), "--checkpoint", str(ckpt), "--faces", "detect"]
+    assert main([*argv, "--annotate", str(tmp_path / "seen")]) == 1
+    captured = capsys.readouterr()
+    face_rows, summaries = split_rows(parse(captured.out))
+    assert {r["path"] for r in face_rows + summaries} == {str(face)}
+    assert f"grnet predict: {blank}: no face found\n" in captured.err
+    assert "1 of 2 input(s) scored (1 face(s)); 1 without a face, 0 unreadable" in captured.err
+    marked = read_rgb(annotation_path(tmp_path / "seen", blank, ".png"))
+    assert marked.shape == (200, 300, 3) and (marked != 128).any()  # "no face" written on it
+    framed = read_rgb(annotation_path(tmp_path / "seen", face, ".png"))
+    x, y, w, h = box(face_rows[0])
+    assert np.abs(framed[y + h // 2, x + 1].astype(int) - photo("astronaut")[y + h // 2, x + 1]).max() > 60
+    assert np.array_equal(framed[5:45, 300:500], photo("astronaut")[5:45, 300:500])  # the rest untouched
+
+
+def test_a_phone_video_is_scored_on_upright_faces(faces, tmp_path, capsys):
+    """The issue's example: predict used to score sideways frames (and find no face in them)."""
+    from test_video import encode_rotated, sideways
+
+    upright = [two_faces(0), two_faces(4)]
+    phone = encode_rotated(sideways(upright), tmp_path / "phone.mp4", degrees=90)
+    ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])
+    assert main(["predict", str(phone), "--checkpoint", str(ckpt), "--every", "1"]) == 0
+    face_rows, _ = split_rows(parse(capsys.readouterr().out))
+    assert [(r["frame"], r["face"]) for r in face_rows] == [("0", "0"), ("0", "1"), ("1", "0"), ("1", "1")]
+    assert all(int(r["x"]) + int(r["w"]) <= 640 and int(r["y"]) + int(r["h"]) <= 320 for r in face_rows)
 
 
 def test_unreadable_inputs_are_named_on_stderr_and_the_rest_still_scored(inputs, tmp_path, capsys):
     ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "disk", "stripes"])
     good = str(inputs / "test" / "real" / "001.png")
     bad = [str(inputs / "broken.png"), str(inputs / "broken.mp4"), str(inputs / "missing.jpg")]
-    assert main(["predict", bad[0], good, bad[1], bad[2], "--checkpoint", str(ckpt)]) == 1
+    seen = tmp_path / "seen"
+    assert (
+        main(["predict", bad[0], good, bad[1], bad[2], "--checkpoint", str(ckpt), "--annotate", str(seen)])
+        == 1
+    )
     captured = capsys.readouterr()
+    assert sorted(p.name for p in seen.rglob("*") if p.is_file()) == ["001.png.png"]  # no half-written files
     rows = parse(captured.out)
-    assert [r["path"] for r in rows] == [good]
+    assert {r["path"] for r in rows} == {good}
     assert rows[0]["predicted_class"] in ("real", "disk", "stripes")
     for path in bad:
         assert path in captured.err
+    assert "1 of 4 input(s) scored (1 face(s)); 0 without a face, 3 unreadable" in captured.err
+
+
+def test_annotated_files_keep_the_input_path_so_none_collide(tmp_path):
+    out = tmp_path / "out"
+    assert annotation_path(out, Path("a/b.jpg"), ".png") == out / "a" / "b.jpg.png"
+    assert annotation_path(out, Path("a/b.png"), ".png") == out / "a" / "b.png.png"
+    assert annotation_path(out, Path("/data/c.mp4"), ".mp4") == out / "data" / "c.mp4.mp4"
+    assert annotation_path(out, Path("../c.mp4"), ".mp4") == out / "__" / "c.mp4.mp4"
 
 
 def test_a_checkpoint_for_another_model_is_refused(inputs, tmp_path, capsys):
