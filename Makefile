@@ -8,10 +8,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: repro test lint clean-venv
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-faces.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[all]"
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-faces.txt
 	touch $(STAMP)
 
 repro: $(STAMP)

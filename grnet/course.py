@@ -27,8 +27,9 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from grnet.data.forgeries import blend, ellipse_mask, low_bit_depth, poisson_swap, smooth_field, warp_region
+from grnet.data.forgeries import blend, low_bit_depth, poisson_swap, smooth_field, warp_region
 from grnet.data.photos import PHOTO_SOURCES
+from grnet.data.regions import Ellipse, ellipse_mask
 from grnet.fusion import channel_attention_matrix, stream_weights
 from grnet.guided_filter import box_filter, guided_filter
 from grnet.paper import table as paper_table
@@ -71,7 +72,7 @@ def portraits(size: int = 192) -> dict[str, np.ndarray]:
 
 def face_mask(size: int) -> np.ndarray:
     """The float32 (size, size) feathered ellipse over the inner face of both portraits."""
-    return ellipse_mask(size, size, center=(0.52, 0.5), axes=(0.28, 0.22), feather=0.04)
+    return ellipse_mask(size, size, Ellipse((0.52, 0.5), (0.28, 0.22)), feather=0.04)
 
 
 def forgeries(size: int = 192, seed: int = 0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -93,7 +94,7 @@ def forgeries(size: int = 192, seed: int = 0) -> dict[str, tuple[np.ndarray, np.
     half = cv2.resize(real, (size // 2, size // 2), interpolation=cv2.INTER_AREA)
     upsampled = cv2.resize(half, (size, size), interpolation=cv2.INTER_NEAREST)
     return {
-        "swap": (poisson_swap(real, faces["grace_hopper"], mask), mask),
+        "swap": (poisson_swap(real, mask, faces["grace_hopper"], mask), mask),
         "warp": (warp_region(real, smooth_field(size, size, rng, amplitude=size / 40), mask), mask),
         "upsampled": (blend(real, upsampled, mask), mask),
         "5-bit": (low_bit_depth(real, rng), np.ones((size, size), np.float32)),
@@ -511,7 +512,7 @@ def check_trace_contrast(fn: Callable[[np.ndarray, np.ndarray], float]) -> None:
         cases = {}
         for k, (h, w) in enumerate(((16, 16), (12, 20), (9, 31))):
             residual = rng.random((h, w))
-            mask = ellipse_mask(h, w, center=(0.5, 0.5), axes=(0.3, 0.25 + 0.05 * k), feather=0.1)
+            mask = ellipse_mask(h, w, Ellipse((0.5, 0.5), (0.3, 0.25 + 0.05 * k)), feather=0.1)
             cases[f"{h}x{w} feathered ellipse"] = (residual, mask)
         for case, (residual, mask) in cases.items():
             inside = mask > 0.5
@@ -740,15 +741,20 @@ NOTEBOOK_BENCHMARK = (
     "gen_steps=30",
     "translator_steps=30",
     "hff_size=48",
+    "swap_size=24",
     "ff_size=48",
     "ff_frame=64",
+    "ff_train=6",
+    "ff_val=2",
+    "ff_test=4",
     "dfdc_size=48",
     "dfdc_frame=64",
-    "dfdc_clips=2",
-    "dfdc_length=8",
-    "dfdc_frames=4",
+    "dfdc_train=4",
+    "dfdc_val=2",
+    "dfdc_test=4",
     "celebdf_size=48",
     "celebdf_frame=64",
+    "celebdf_test=4",
 )
 
 

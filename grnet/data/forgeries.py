@@ -1,14 +1,15 @@
 """The forgery families of the embedded benchmark, each made the way a paper technique is made.
 
 Images are HxWx3 uint8 RGB (stacks: NxHxWx3). Whole-image families (HFF's GANs, Glow, StarGAN)
-change every pixel; region families (Face2Face, FF++'s four, DFDC's, Celeb-DF's) change a central
-face-like ellipse and blend it back, as face manipulation does. The designs follow how the real
-methods work; none is tuned against any detector.
+change every pixel; region families (Face2Face, FF++'s four, DFDC's, Celeb-DF's) change a region
+of the face (:mod:`grnet.data.regions`: the inner face, or the mouth) and blend it back, as face
+manipulation does. In a video the regions follow the face frame by frame (per-frame masks). The
+designs follow how the real methods work; none is tuned against any detector.
 
 =================  ==============================================  =================================
 stand-in for       mechanism here                                   trace it leaves
 =================  ==============================================  =================================
-PGGAN              whole crop through :class:`SynthesisGenerator`   nearest-upsampling blocks, blur
+PGGAN              whole image through :class:`SynthesisGenerator`  nearest-upsampling blocks, blur
                    (nearest up-sampling + conv + pixel norm)
 StyleGAN           the same with transposed-conv up-sampling and     checkerboard spectral peaks,
                    noise injection                                  injected noise
@@ -16,23 +17,27 @@ Glow               :func:`low_bit_depth`: 5-bit quantisation +      missing low 
                    uniform dequantisation noise (Glow's training
                    data were 5-bit)
 Face2Face          :func:`warp_region`: smooth displacement of the   bilinear resampling inside the
-                   central ellipse, feathered blend                 region, blend boundary
+                   inner face (an expression change), feathered     face, blend boundary
+                   blend
 StarGAN            :func:`translate` at half resolution through a   up-sampling smoothness, network
                    domain-conditioned :class:`Translator`            texture, colour shift
-Deepfakes          :func:`autoencoder_swap`: a donor's face region  low-resolution synthesis resized
+Deepfakes          :func:`autoencoder_swap`: the donor's face       low-resolution synthesis resized
                    resized to the generator's size, decoded,        back, blend boundary
-                   resized back and blended
-FaceSwap           :func:`poisson_swap`: donor region, RGB colour   gradient-domain seam, donor
-                   correction, ``cv2.seamlessClone``                 content
-NeuralTextures     :func:`rerender`: mouth region re-rendered by    neural-rendering texture in a
-                   the translator's identity domain, half res       small region
-Celeb-DF           :func:`harmonised_swap`: donor region decoded    synthesis texture without a
-                   at full resolution, Lab colour transfer, wide    visible colour or blend seam
-                   feathered mask
+                   resized onto the target's face, blended
+FaceSwap           :func:`poisson_swap`: the donor's face moved     gradient-domain seam, donor
+                   onto the target's, RGB colour correction,        content
+                   ``cv2.seamlessClone``
+NeuralTextures     :func:`rerender`: the mouth re-rendered at half  neural-rendering texture in a
+                   resolution by the translator's identity domain  small region
+Celeb-DF           :func:`harmonised_swap`: the donor's face        synthesis texture without a
+                   decoded at full resolution, Lab colour           visible colour or blend seam
+                   transfer, wide feathered mask
 =================  ==============================================  =================================
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
@@ -45,36 +50,6 @@ from grnet.data.generators import SynthesisGenerator, Translator, run_on_images
 EXPRESSION_AMPLITUDE = 0.04
 
 
-def ellipse_mask(
-    h: int,
-    w: int,
-    center: tuple[float, float] = (0.5, 0.5),
-    axes: tuple[float, float] = (0.3, 0.38),
-    feather: float = 0.06,
-) -> np.ndarray:
-    """A float32 HxW mask in [0, 1]: an ellipse (centre and half-axes as fractions of (y, x) size)
-    with its edge softened by a Gaussian of sigma ``feather * min(h, w)`` (0 = hard edge)."""
-    mask = np.zeros((h, w), np.float32)
-    cv2.ellipse(
-        mask,
-        (round(center[1] * w), round(center[0] * h)),
-        (round(axes[1] * w), round(axes[0] * h)),
-        0,
-        0,
-        360,
-        1.0,
-        thickness=-1,
-    )
-    if feather > 0:
-        mask = cv2.GaussianBlur(mask, (0, 0), feather * min(h, w), borderType=cv2.BORDER_REFLECT)
-    return mask
-
-
-def mouth_mask(h: int, w: int, feather: float = 0.04) -> np.ndarray:
-    """The lower-central ellipse NeuralTextures re-renders (it manipulates the mouth only)."""
-    return ellipse_mask(h, w, center=(0.66, 0.5), axes=(0.12, 0.2), feather=feather)
-
-
 def blend(base: np.ndarray, overlay: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """``mask * overlay + (1 - mask) * base``, rounded to uint8; works on single images and stacks."""
     m = mask[..., None]
@@ -83,14 +58,25 @@ def blend(base: np.ndarray, overlay: np.ndarray, mask: np.ndarray) -> np.ndarray
     ).astype(np.uint8)
 
 
-def _box(mask: np.ndarray, multiple: int = 1) -> tuple[slice, slice]:
-    """The bounding box of ``mask > 0.01``, grown to sides divisible by ``multiple`` where it fits."""
+def box(mask: np.ndarray, multiple: int = 1) -> tuple[slice, slice]:
+    """The bounding box of ``mask > 0.01``, grown to sides divisible by ``multiple`` where it fits.
+
+    Raises:
+        ValueError: the mask is empty (the region is out of view).
+    """
     ys, xs = np.nonzero(mask > 0.01)
+    if not len(ys):
+        raise ValueError("the region's mask is empty: the region is out of view")
     y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
     h, w = mask.shape
     hh, ww = -(-(y1 - y0) // multiple) * multiple, -(-(x1 - x0) // multiple) * multiple
     y0, x0 = max(0, min(y0, h - hh)), max(0, min(x0, w - ww))
     return slice(y0, min(h, y0 + hh)), slice(x0, min(w, x0 + ww))
+
+
+def _size(region: tuple[slice, slice]) -> tuple[int, int]:
+    """``(width, height)`` of a box, the order ``cv2.resize`` takes."""
+    return region[1].stop - region[1].start, region[0].stop - region[0].start
 
 
 def low_bit_depth(image: np.ndarray, rng: np.random.Generator, bits: int = 5) -> np.ndarray:
@@ -120,18 +106,18 @@ def warp_region(image: np.ndarray, field: np.ndarray, mask: np.ndarray) -> np.nd
 
 
 def synthesize(images: np.ndarray, generator: SynthesisGenerator, seed: int) -> np.ndarray:
-    """PGGAN / StyleGAN stand-in: every pixel of the (N, H, W, 3) crops re-synthesised by the generator."""
+    """PGGAN / StyleGAN stand-in: every pixel of the (N, H, W, 3) images re-synthesised by the generator."""
     return run_on_images(generator, images, seed=seed)
 
 
-def _resize_stack(images: np.ndarray, size: tuple[int, int], interpolation: int) -> np.ndarray:
+def _resize_stack(images: Sequence[np.ndarray], size: tuple[int, int], interpolation: int) -> np.ndarray:
     return np.stack([cv2.resize(im, size, interpolation=interpolation) for im in images])
 
 
 def translate(
     images: np.ndarray, translator: Translator, domains: np.ndarray, seed: int, scale: float = 0.5
 ) -> np.ndarray:
-    """StarGAN stand-in: translate whole crops to ``domains`` at ``scale`` times their resolution
+    """StarGAN stand-in: translate whole images to ``domains`` at ``scale`` times their resolution
     (StarGAN worked at 128 px on larger CelebA images), then resize back bilinearly."""
     n, h, w = images.shape[:3]
     small = _resize_stack(images, (round(w * scale) // 4 * 4, round(h * scale) // 4 * 4), cv2.INTER_AREA)
@@ -141,68 +127,105 @@ def translate(
 
 def autoencoder_swap(
     targets: np.ndarray,
+    target_masks: np.ndarray,
     donors: np.ndarray,
+    donor_masks: np.ndarray,
     generator: SynthesisGenerator,
-    mask: np.ndarray,
     size: int,
     seed: int,
 ) -> np.ndarray:
-    """Deepfakes stand-in: the donors' face regions resized to the generator's ``size``, decoded,
-    resized back and blended into the targets (same frame size) through ``mask``."""
-    ys, xs = _box(mask)
-    box = (xs.stop - xs.start, ys.stop - ys.start)
-    faces = synthesize(_resize_stack(donors[:, ys, xs], (size, size), cv2.INTER_AREA), generator, seed)
+    """Deepfakes stand-in: in each frame, the donor's face (the box of its mask) resized to the
+    generator's ``size``, decoded, resized onto the target's face box and blended through the
+    target's mask. Stacks (T, H, W, 3) and masks (T, H, W); donor and target frames may differ in
+    size."""
+    target_boxes = [box(m) for m in target_masks]
+    faces = synthesize(
+        _resize_stack(
+            [d[box(m)] for d, m in zip(donors, donor_masks, strict=True)], (size, size), cv2.INTER_AREA
+        ),
+        generator,
+        seed,
+    )
     out = targets.copy()
-    out[:, ys, xs] = blend(targets[:, ys, xs], _resize_stack(faces, box, cv2.INTER_LINEAR), mask[ys, xs])
+    for t, region in enumerate(target_boxes):
+        face = cv2.resize(faces[t], _size(region), interpolation=cv2.INTER_LINEAR)
+        out[t][region] = blend(targets[t][region], face, target_masks[t][region])
     return out
 
 
 def match_colors(source: np.ndarray, reference: np.ndarray, mask: np.ndarray, lab: bool) -> np.ndarray:
     """Give ``source`` the per-channel mean and standard deviation of ``reference`` inside ``mask``,
     in RGB (``lab=False``, FaceSwap's simple correction) or in Lab (``lab=True``, Reinhard et al.'s
-    colour transfer, as Celeb-DF's improved synthesis does)."""
+    colour transfer, as Celeb-DF's improved synthesis does). Statistics in float64."""
     inside = mask > 0.5
     to = (lambda im: cv2.cvtColor(im, cv2.COLOR_RGB2LAB)) if lab else (lambda im: im)
-    src, ref = to(source).astype(np.float32), to(reference).astype(np.float32)
+    src, ref = to(source).astype(np.float64), to(reference).astype(np.float64)
     mu_s, sd_s = src[inside].mean(0), src[inside].std(0) + 1e-3
     mu_r, sd_r = ref[inside].mean(0), ref[inside].std(0) + 1e-3
     out = np.clip(np.rint((src - mu_s) / sd_s * sd_r + mu_r), 0, 255).astype(np.uint8)
     return cv2.cvtColor(out, cv2.COLOR_LAB2RGB) if lab else out
 
 
-def poisson_swap(target: np.ndarray, donor: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """FaceSwap stand-in: the donor's face region, colour-corrected to the target's, pasted by
-    Poisson (gradient-domain) blending, ``cv2.seamlessClone``."""
-    hard = (mask > 0.5).astype(np.uint8) * 255
+def poisson_swap(
+    target: np.ndarray, target_mask: np.ndarray, donor: np.ndarray, donor_mask: np.ndarray
+) -> np.ndarray:
+    """FaceSwap stand-in: the donor's face (the box of its mask) moved onto the target's face box,
+    colour-corrected to the target's, pasted by Poisson (gradient-domain) blending,
+    ``cv2.seamlessClone``, inside the target's mask."""
+    hard = (target_mask > 0.5).astype(np.uint8) * 255
     hard[[0, -1], :] = 0
     hard[:, [0, -1]] = 0
+    region = box(target_mask)
+    moved = target.copy()
+    moved[region] = cv2.resize(donor[box(donor_mask)], _size(region), interpolation=cv2.INTER_LINEAR)
     ys, xs = np.nonzero(hard)
     center = ((int(xs.min()) + int(xs.max()) + 1) // 2, (int(ys.min()) + int(ys.max()) + 1) // 2)
-    corrected = match_colors(donor, target, mask, lab=False)
+    corrected = match_colors(moved, target, target_mask, lab=False)
     return cv2.seamlessClone(corrected, target, hard, center, cv2.NORMAL_CLONE)
 
 
-def rerender(targets: np.ndarray, translator: Translator, mask: np.ndarray, seed: int) -> np.ndarray:
-    """NeuralTextures stand-in: the masked (mouth) region re-rendered at half resolution by the
+def _regions_at(
+    images: np.ndarray, masks: np.ndarray, multiple: int
+) -> tuple[list[tuple[slice, slice]], np.ndarray]:
+    """Each frame's mask box and the frames' regions resized to the first frame's box (so that a
+    network runs on them as one batch)."""
+    boxes = [box(m, multiple) for m in masks]
+    common = _size(boxes[0])
+    return boxes, _resize_stack([im[b] for im, b in zip(images, boxes, strict=True)], common, cv2.INTER_AREA)
+
+
+def rerender(targets: np.ndarray, mouth_masks: np.ndarray, translator: Translator, seed: int) -> np.ndarray:
+    """NeuralTextures stand-in: each frame's mouth region re-rendered at half resolution by the
     translator's identity domain (a learned neural renderer of the same content), then blended."""
-    ys, xs = _box(mask, multiple=8)
-    region = targets[:, ys, xs]
-    rendered = translate(region, translator, np.zeros(len(targets), np.int64), seed=seed)
+    boxes, regions = _regions_at(targets, mouth_masks, multiple=8)
+    rendered = translate(regions, translator, np.zeros(len(targets), np.int64), seed=seed)
     out = targets.copy()
-    out[:, ys, xs] = blend(region, rendered, mask[ys, xs])
+    for t, region in enumerate(boxes):
+        face = cv2.resize(rendered[t], _size(region), interpolation=cv2.INTER_LINEAR)
+        out[t][region] = blend(targets[t][region], face, mouth_masks[t][region])
     return out
 
 
 def harmonised_swap(
-    targets: np.ndarray, donors: np.ndarray, generator: SynthesisGenerator, mask: np.ndarray, seed: int
+    targets: np.ndarray,
+    target_masks: np.ndarray,
+    donors: np.ndarray,
+    donor_masks: np.ndarray,
+    generator: SynthesisGenerator,
+    seed: int,
 ) -> np.ndarray:
-    """Celeb-DF stand-in (its improved synthesis): the donors' regions decoded at their own
-    resolution (no low-resolution round trip), colour-transferred in Lab to each target, and
+    """Celeb-DF stand-in (its improved synthesis): the donors' faces decoded at the target face's
+    own resolution (no low-resolution round trip), colour-transferred in Lab to each target, and
     blended through a wide feathered mask."""
-    ys, xs = _box(mask, multiple=8)
-    faces = synthesize(donors[:, ys, xs], generator, seed)
+    boxes = [box(m, multiple=8) for m in target_masks]
+    common = _size(boxes[0])
+    donor_faces = _resize_stack(
+        [d[box(m)] for d, m in zip(donors, donor_masks, strict=True)], common, cv2.INTER_AREA
+    )
+    faces = synthesize(donor_faces, generator, seed)
     out = targets.copy()
-    for i, face in enumerate(faces):
-        matched = match_colors(face, targets[i, ys, xs], mask[ys, xs], lab=True)
-        out[i, ys, xs] = blend(targets[i, ys, xs], matched, mask[ys, xs])
+    for t, region in enumerate(boxes):
+        face = cv2.resize(faces[t], _size(region), interpolation=cv2.INTER_LINEAR)
+        matched = match_colors(face, targets[t][region], target_masks[t][region], lab=True)
+        out[t][region] = blend(targets[t][region], matched, target_masks[t][region])
     return out

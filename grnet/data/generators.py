@@ -15,11 +15,19 @@ detector can learn from them is the trace their *architecture* leaves, not their
   "attribute" edits of the input; domain 0 is the identity, which the NeuralTextures stand-in
   uses as a neural re-renderer.
 
-Open choice: the generators are trained as autoencoders (L1 reconstruction of real crops through
-a narrow bottleneck), not adversarially; adversarial training does not fit in CPU minutes, and the
-decoder's design, which is what leaves the up-sampling trace, is the same either way. They are
-trained on crops of every source photo: a real GAN's quality does not depend on which of the
-detector's splits an image lands in, and the detector never sees the generator's training.
+Open choices:
+
+- The generators are trained as autoencoders (L1 reconstruction of real crops through a narrow
+  bottleneck), not adversarially; adversarial training does not fit in CPU minutes, and the
+  decoder's design, which is what leaves the up-sampling trace, is the same either way.
+- They train on crops of images of the benchmark's content that no split holds (faces of their
+  own latent stream, or crops of every photo): a real GAN's quality does not depend on which of
+  the detector's splits an image lands in, and the detector never sees the generator's training.
+  The networks are fully convolutional, so they train on small crops (``size``) and run on any
+  region whose sides divide by 4.
+- Everything runs in float64 on the CPU: in float32 the kernels torch picks depend on the CPU's
+  instruction set, and the rounded uint8 outputs would differ from one x86-64 CPU to another;
+  float64's differences (~1e-16) never cross a rounding boundary in practice.
 """
 
 from __future__ import annotations
@@ -30,8 +38,6 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 import torch
 from torch import nn
-
-from grnet.data.photos import random_crop
 
 UPSAMPLERS = ("transposed", "nearest")
 
@@ -178,30 +184,40 @@ class Translator(nn.Module):
         return (x + self.net(torch.cat([x, planes.expand(-1, -1, *x.shape[2:])], dim=1))).clamp(0, 1)
 
 
+DTYPE = torch.float64  # see the module docstring
+
+
 def _crop_batch(
-    photos: Sequence[np.ndarray], rng: np.random.Generator, batch: int, size: int
+    images: Sequence[np.ndarray], rng: np.random.Generator, batch: int, size: int
 ) -> torch.Tensor:
-    crops = [random_crop(photos[int(rng.integers(len(photos)))], rng, size) for _ in range(batch)]
-    return torch.from_numpy(np.stack(crops)).permute(0, 3, 1, 2).float().div(255)
+    """``batch`` random ``size`` px windows (no resampling) of random ``images``, flipped half the
+    time: (batch, 3, size, size) in [0, 1], float64."""
+    crops = []
+    for _ in range(batch):
+        image = images[int(rng.integers(len(images)))]
+        y = int(rng.integers(0, image.shape[0] - size + 1))
+        x = int(rng.integers(0, image.shape[1] - size + 1))
+        crop = image[y : y + size, x : x + size]
+        crops.append(crop[:, ::-1] if rng.random() < 0.5 else crop)
+    return torch.from_numpy(np.stack(crops)).permute(0, 3, 1, 2).to(DTYPE).div(255)
 
 
 def train_generator(
     net: SynthesisGenerator,
-    photos: Sequence[np.ndarray],
+    images: Sequence[np.ndarray],
     size: int,
     steps: int,
     seed: int,
     batch: int = 16,
     lr: float = 2e-3,
-    device: str | torch.device = "cpu",
 ) -> SynthesisGenerator:
-    """Train ``net`` to reconstruct random ``size`` px crops of ``photos`` (L1), seeded; returns it
-    in eval mode."""
+    """Train ``net`` to reconstruct random ``size`` px windows of ``images`` (HxWx3 uint8, L1),
+    seeded, in float64 on the CPU; returns it in eval mode."""
     rng = np.random.default_rng(seed)
-    net.to(device).train()
+    net.to(DTYPE).train()
     opt = torch.optim.Adam(net.parameters(), lr=lr)
     for _ in range(steps):
-        x = _crop_batch(photos, rng, batch, size).to(device)
+        x = _crop_batch(images, rng, batch, size)
         loss = (net(x) - x).abs().mean()
         opt.zero_grad()
         loss.backward()
@@ -211,21 +227,21 @@ def train_generator(
 
 def train_translator(
     net: Translator,
-    photos: Sequence[np.ndarray],
+    images: Sequence[np.ndarray],
     size: int,
     steps: int,
     seed: int,
     batch: int = 16,
     lr: float = 2e-3,
-    device: str | torch.device = "cpu",
 ) -> Translator:
-    """Train ``net`` to map a crop and a domain to that domain's edit (:data:`DOMAIN_EDITS`, L1), seeded."""
+    """Train ``net`` to map a window of ``images`` and a domain to that domain's edit
+    (:data:`DOMAIN_EDITS`, L1), seeded, in float64 on the CPU; returns it in eval mode."""
     rng = np.random.default_rng(seed)
-    net.to(device).train()
+    net.to(DTYPE).train()
     opt = torch.optim.Adam(net.parameters(), lr=lr)
     for _ in range(steps):
-        x = _crop_batch(photos, rng, batch, size).to(device)
-        domain = torch.from_numpy(rng.integers(0, net.domains, batch)).to(device)
+        x = _crop_batch(images, rng, batch, size)
+        domain = torch.from_numpy(rng.integers(0, net.domains, batch))
         target = torch.stack([DOMAIN_EDITS[int(d)](xi[None])[0] for xi, d in zip(x, domain, strict=True)])
         loss = (net(x, domain) - target).abs().mean()
         opt.zero_grad()
@@ -241,7 +257,7 @@ def run_on_images(net: nn.Module, images: np.ndarray, *extra: torch.Tensor, seed
     ``seed`` seeds torch first, so the StyleGAN stand-in's noise injection is reproducible.
     """
     torch.manual_seed(seed)
-    device = next(net.parameters()).device
-    x = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float().div(255).to(device)
-    y = net(x, *(e.to(device) for e in extra))
-    return (y.clamp(0, 1) * 255).round().byte().permute(0, 2, 3, 1).cpu().numpy()
+    dtype = next(net.parameters()).dtype
+    x = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).to(dtype).div(255)
+    y = net(x, *extra)
+    return (y.clamp(0, 1) * 255).round().byte().permute(0, 2, 3, 1).numpy()

@@ -1,0 +1,43 @@
+"""The face generator: our DCGAN module reads the package's weights, draws distinct faces from
+latents, deterministically, and the landmarks the families use are where the faces have them."""
+
+import numpy as np
+import pytest
+import torch
+
+from grnet.data import dcgan
+
+
+def test_the_packaged_weights_load_into_our_module_and_draw_faces():
+    z = dcgan.latents(np.random.default_rng(0), 6)
+    faces = dcgan.draw_faces(z)
+    assert faces.shape == (6, 64, 64, 3) and faces.dtype == np.uint8
+    assert len({f.tobytes() for f in faces}) == 6  # one identity per latent
+    assert np.array_equal(dcgan.draw_faces(z[2:4]), faces[2:4])  # a face does not depend on its batch
+    assert 40 < faces.mean() < 200 and faces.std() > 20  # images, not a constant or noise at the extremes
+
+
+def test_the_generator_is_the_dcgan_of_the_tutorial():
+    net = dcgan.load_generator()
+    convs = [m for m in net.modules() if isinstance(m, torch.nn.ConvTranspose2d)]
+    assert [c.out_channels for c in convs] == [512, 256, 128, 64, 3]
+    assert next(net.parameters()).dtype == torch.float64 and not net.training
+
+
+@pytest.mark.slow
+def test_landmarks_are_those_measured_on_the_mean_face():
+    measured = dcgan.measure_landmarks(dcgan.mean_face_sample())
+    assert dcgan.rounded(measured) == dcgan.LANDMARKS
+
+
+def test_measure_landmarks_finds_a_drawn_face():
+    """On a synthetic "face" with dark eyes and mouth where we put them, the measurement finds them."""
+    face = np.full((64, 64, 3), 180, np.uint8)
+    face[24:28, 20:24] = face[24:28, 40:44] = 30  # eyes on row 26, columns 22 and 42
+    face[50:53, 26:38] = 40  # mouth on rows 50-52, columns 26-37
+    found = dcgan.measure_landmarks(face[None])
+    (ey, ex0), (_, ex1) = found.eyes
+    assert round(ey * 64) in (24, 25, 26, 27) and round(ex0 * 64 - 0.5) in range(20, 24)
+    assert round(ex1 * 64 - 0.5) in range(40, 44)
+    assert 50 <= found.mouth.center[0] * 64 <= 53 and abs(found.mouth.center[1] * 64 - 32) <= 1
+    assert found.face.center[0] * 64 < found.mouth.center[0] * 64
