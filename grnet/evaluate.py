@@ -12,7 +12,6 @@ video, label, class, target, p_fake, predicted) and ``metrics.json``.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import io
 import json
@@ -35,29 +34,23 @@ from grnet.data.dataset import IndexedImages, make_loader, model_inputs
 from grnet.data.index import read_index
 from grnet.distributed import default_device
 from grnet.io import write_json_atomic, write_text_atomic
+from grnet.precision import autocast
 
 PREDICTION_COLUMNS = ("path", "video", "label", "class", "target", "p_fake", "predicted")
 
 
-def autocast(device: torch.device) -> contextlib.AbstractContextManager:
-    """Mixed precision on CUDA (bf16 where supported, else fp16); full precision on the CPU."""
-    if device.type != "cuda":
-        return contextlib.nullcontext()
-    dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    return torch.autocast("cuda", dtype=dtype)
-
-
 @torch.no_grad()
 def predict_loader(
-    model: nn.Module, loader: DataLoader, device: torch.device
+    model: nn.Module, loader: DataLoader, device: torch.device, precision: str = "auto"
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Class probabilities (N, C) and per-item cross-entropy (N,) over ``loader``, in its order."""
+    """Class probabilities (N, C) and per-item cross-entropy (N,) over ``loader``, in its order,
+    under :func:`grnet.precision.autocast` with ``precision``."""
     model.eval()
     probs, losses = [], []
     for images, targets in loader:
         inputs = model_inputs(images, device)
         targets = torch.as_tensor(targets).to(device, non_blocking=True)
-        with autocast(device):
+        with autocast(device, precision):
             logits = model(*inputs)
         logits = logits.float()
         probs.append(logits.softmax(dim=1).cpu())
@@ -165,6 +158,7 @@ def evaluate_dataset(
     workers: int = 0,
     out_dir: str | os.PathLike | None = None,
     extra: Mapping[str, Any] | None = None,
+    precision: str = "auto",
 ) -> dict[str, Any]:
     """Evaluate ``model`` on an :class:`IndexedImages`; with ``out_dir``, write
     ``predictions.csv`` then ``metrics.json`` (with ``extra`` merged in) there, atomically."""
@@ -176,7 +170,7 @@ def evaluate_dataset(
         generator=torch.Generator().manual_seed(0),
         device=device,
     )
-    probs, losses = predict_loader(model, loader, device)
+    probs, losses = predict_loader(model, loader, device, precision)
     targets = np.array(dataset.targets())
     rows = dataset.rows
     metrics = compute_metrics(

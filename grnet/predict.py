@@ -61,7 +61,7 @@ from grnet.data.faces import DEFAULT_SCALE, Box, FaceDetector, build_detector, c
 from grnet.data.images import BadImageError, read_rgb, write_rgb
 from grnet.data.video import VideoReadError, encode_h264, read_frames
 from grnet.distributed import default_device
-from grnet.evaluate import autocast
+from grnet.precision import autocast
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg"})
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".gif"})

@@ -11,7 +11,9 @@ shape (N, 3, H, W), to a residual of shape (N, module.out_channels, H, W):
 
 Convolutions pad by reflection so that the image border does not show up as a strong residual
 edge (zero padding would); the output keeps the input's H x W (which must exceed the padding:
-at least 3 px for 5x5 kernels).
+at least 3 px for 5x5 kernels). Every extractor computes in float32 whatever the caller's
+autocast (:func:`grnet.precision.float32`): the traces are a few grey levels, which bfloat16's
+8-bit mantissa would round away.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from grnet.guided_filter import guided_filter
+from grnet.precision import float32
 
 __all__ = [
     "MTE_DEFAULTS",
@@ -173,6 +176,7 @@ class GuidedResidual(_MTESettings, nn.Module):
 
     out_channels = 3
 
+    @float32
     def forward(self, x: Tensor) -> Tensor:
         return self.scale * guided_residual(x, self.radius, self.eps, self.guidance)
 
@@ -241,6 +245,7 @@ class _FixedFilter(nn.Module):
         self.groups = groups
         self.out_channels = weight.shape[0]
 
+    @float32
     def forward(self, x: Tensor) -> Tensor:
         _check_images(x, type(self).__name__)
         pad = self.weight.shape[-1] // 2
@@ -342,6 +347,10 @@ class BayarConv2d(nn.Conv2d):
         )
         self.reimpose_constraint()
 
+    @float32
+    def forward(self, x: Tensor) -> Tensor:
+        return super().forward(x)
+
     @torch.no_grad()
     def reimpose_constraint(self) -> None:
         """Set each kernel's centre to -1 and scale its other weights to sum to 1."""
@@ -370,6 +379,7 @@ class AdaptiveResidual(nn.Module):
         self.conv = nn.Conv2d(channels, channels, 3, padding=1, padding_mode="reflect")
         self.out_channels = channels
 
+    @float32
     def forward(self, x: Tensor) -> Tensor:
         return self.conv(x) - x
 

@@ -55,11 +55,13 @@ from grnet.checkpoint import (
     save_checkpoint,
     set_rng_state,
 )
-from grnet.data.dataset import TASKS, IndexedImages, make_loader, model_inputs
+from grnet.data.dataset import TASKS, IndexedImages, make_loader, model_inputs, task_classes
+from grnet.data.index import read_index
 from grnet.distributed import DistContext, init_distributed, shutdown
-from grnet.evaluate import autocast, evaluate_dataset
+from grnet.evaluate import evaluate_dataset
 from grnet.io import write_json_atomic, write_text_atomic
 from grnet.models import build_model, reimpose_constraints
+from grnet.precision import PRECISIONS, autocast, autocast_dtype
 from grnet.residuals import mte_options
 
 
@@ -69,6 +71,10 @@ class TrainConfig:
     (batch 64, 20 epochs, seed 7); the paper leaves epochs, batch and input size unpublished.
 
     ``limit`` keeps at most that many images per split (a seeded subset) for tiny runs.
+    ``precision``: autocast policy (:mod:`grnet.precision`: ``auto`` is bfloat16 on a GPU or a CPU
+    with native bfloat16, float32 elsewhere). ``preload`` decodes, post-processes and resizes each
+    split once into memory (:class:`grnet.data.dataset.IndexedImages`); like ``workers`` it
+    changes speed only, never results.
     ``residual_in_workers`` computes the guided residual (Eq 11) in the loader's workers on the
     CPU with OpenCV, with the options of the model's own MTE, and hands it to the model beside
     the image (``model(image, residual)``); the model then skips its own MTE. Only for models
@@ -91,6 +97,8 @@ class TrainConfig:
     augment: bool = True
     limit: int | None = None
     residual_in_workers: bool = False
+    precision: str = "auto"
+    preload: bool = False
     workers: int = 2
 
     @classmethod
@@ -109,6 +117,8 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if self.task not in TASKS:
             raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")
         if self.epochs < 1 or self.batch_size < 1 or self.image_size < 8:
             raise ValueError(
                 f"epochs and batch_size must be >= 1 and image_size >= 8, got {self.epochs}, "
@@ -173,8 +183,10 @@ def train_epoch(
     scaler: torch.amp.GradScaler,
     device: torch.device,
     bar: tqdm | None,
+    precision: str = "auto",
 ) -> dict[str, float]:
-    """One pass over ``loader``; returns the mean loss and the mean of each auxiliary log."""
+    """One pass over ``loader`` under :func:`grnet.precision.autocast`; returns the mean loss and
+    the mean of each auxiliary log."""
     model.train()
     sums: dict[str, float] = defaultdict(float)
     seen = 0
@@ -182,7 +194,7 @@ def train_epoch(
     for images, targets in loader:
         inputs = model_inputs(images, device)
         targets = targets.to(device, non_blocking=True)
-        with autocast(device):
+        with autocast(device, precision):
             logits = model(*inputs)
             loss = F.cross_entropy(logits.float(), targets)
             logs: Mapping[str, Any] = {}
@@ -232,8 +244,9 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
         postprocess=config.postprocess,
         limit=config.limit,
         seed=config.seed,
+        preload=config.preload,
     )
-    classes = IndexedImages(config.data, "train", **common).classes
+    classes = task_classes(read_index(config.data), config.task)
     model = build_model(config.model, num_classes=len(classes), **config.model_options).to(device)
     if config.residual_in_workers:
         common["residual"] = mte_options(model)
@@ -250,8 +263,7 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
         distributed=ctx.enabled,
         seed=config.seed,
     )
-    if device.type == "cuda":
-        model = model.to(memory_format=torch.channels_last)
+    model = model.to(memory_format=torch.channels_last)  # faster on GPUs and CPUs (benchmarks/)
     core = model
     if ctx.enabled:
         model = nn.parallel.DistributedDataParallel(
@@ -259,8 +271,8 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
         )
     optimizer = paper_adam(core.parameters(), config.lr)
     scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=config.gamma)
-    fp16 = device.type == "cuda" and not torch.cuda.is_bf16_supported()
-    scaler = torch.amp.GradScaler(device.type, enabled=fp16)
+    low = autocast_dtype(device, config.precision)
+    scaler = torch.amp.GradScaler(device.type, enabled=low == torch.float16)
     meta = _meta(config, classes)
 
     start, best, history = 0, None, []
@@ -295,13 +307,13 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
         if progress and ctx.is_main:
             bar = tqdm(total=len(train_loader.sampler), desc=f"epoch {epoch + 1}/{config.epochs}", unit="img")
         t0 = time.perf_counter()
-        logs = train_epoch(model, core, train_loader, optimizer, scaler, device, bar)
+        logs = train_epoch(model, core, train_loader, optimizer, scaler, device, bar, config.precision)
         on_epoch_end = getattr(core, "on_epoch_end", None)
         if on_epoch_end is not None:
             on_epoch_end()
         scheduler.step()
         if ctx.is_main:
-            val = evaluate_dataset(core, val_set, device, batch, config.workers)
+            val = evaluate_dataset(core, val_set, device, batch, config.workers, precision=config.precision)
             row = {
                 "epoch": epoch + 1,
                 **logs,
@@ -359,12 +371,14 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
             "best_val_acc": best["val_acc"],
             "best_val_loss": best["val_loss"],
             "epochs": config.epochs,
+            "autocast": str(low).removeprefix("torch.") if low is not None else "float32",
         },
+        precision=config.precision,
     )
 
 
 # Settings that change speed, never results: left out of a run's identity.
-SPEED_ONLY = ("workers",)
+SPEED_ONLY = ("workers", "preload")
 
 
 def result_settings(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -401,6 +415,17 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, help="at most this many images per split (tiny runs)")
     parser.add_argument("--workers", type=int)
     parser.add_argument("--no-augment", dest="augment", action="store_false", default=None)
+    parser.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        help="autocast: auto (bf16 where native), bf16 or fp32 (default auto)",
+    )
+    parser.add_argument(
+        "--preload",
+        action="store_true",
+        default=None,
+        help="decode, post-process and resize each split once into memory (speed only)",
+    )
     parser.add_argument(
         "--residual-in-workers",
         action="store_true",
@@ -443,6 +468,8 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         "workers",
         "augment",
         "residual_in_workers",
+        "precision",
+        "preload",
     ):
         if getattr(args, name) is not None:
             values[name] = getattr(args, name)

@@ -119,3 +119,21 @@ def test_loader_batches_repeat_with_the_same_generator_seed_whatever_the_workers
     assert len(one) == 3
     assert all(torch.equal(a, b) for a, b in zip(one, two, strict=True))
     assert np.unique([b[-4:].tolist() for b in one]).size > 1  # both labels occur
+
+
+@pytest.mark.parametrize("augment", [False, True])
+@pytest.mark.parametrize("postprocess", [None, "jpeg:60", "mean:5"])
+def test_preloaded_items_equal_the_items_read_when_asked(data, augment, postprocess):
+    """Preloading (decode, post-process and resize once, in memory) changes speed, not tensors."""
+    options = dict(image_size=24, augment=augment, postprocess=postprocess, seed=3)
+    read, preloaded = (
+        IndexedImages(data, "train", **options),
+        IndexedImages(data, "train", preload=True, **options),
+    )
+    assert preloaded.images.dtype == torch.uint8 and preloaded.images.shape == (len(read), 3, 24, 24)
+    for epoch in (0, 1):
+        read.set_epoch(epoch)
+        preloaded.set_epoch(epoch)
+        for i in range(len(read)):
+            (x, y), (x_pre, y_pre) = read[i], preloaded[i]
+            assert y == y_pre and torch.equal(x, x_pre)

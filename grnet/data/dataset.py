@@ -30,23 +30,27 @@ from grnet.data.index import SPLITS, class_names, read_index
 from grnet.residuals import GuidedResidualTransform
 
 TASKS = ("binary", "multiclass")
+BINARY_CLASSES = ("real", "fake")
 
 
-def image_transform(image_size: int, augment: bool) -> v2.Compose:
-    """uint8 (3, H, W) tensor -> float (3, S, S) in [0, 1].
+def resize_transform(image_size: int) -> v2.Resize:
+    """uint8 (3, H, W) tensor -> uint8 (3, S, S): the resize every image goes through first
+    (antialiased, so the augmentations work on the small image: cheaper, same in distribution).
+    It runs on the uint8 tensor, which torch resizes fastest in the channels-last layout
+    :func:`to_chw_uint8` gives."""
+    return v2.Resize((image_size, image_size), antialias=True)
 
-    Resizing comes first so the augmentations work on the small image (cheaper, same result in
-    distribution). Augmentations (training only): horizontal flip p=0.5, rotation uniform in
-    [-10, 10] degrees and ``RandomPerspective`` with torchvision's defaults (distortion 0.5,
-    p=0.5), the set the authors' public PyTorch code uses; the paper names the same three
-    operations without parameters. Normalisation is left to the models.
 
-    Speed (one loader worker, 256 px PNG to 128 px): the resize runs on the uint8 tensor, which
-    torch resizes fastest in the channels-last layout :func:`to_chw_uint8` gives; the rotation
-    and perspective run on a PIL image, whose C warps are several times faster than the tensor
-    warps (grid sampling in float). Transform per image: 0.9 ms, against 2.1 ms all on tensors.
+def finish_transform(augment: bool) -> v2.Compose:
+    """uint8 (3, S, S) tensor -> float (3, S, S) in [0, 1], augmented for training.
+
+    Augmentations (training only): horizontal flip p=0.5, rotation uniform in [-10, 10] degrees
+    and ``RandomPerspective`` with torchvision's defaults (distortion 0.5, p=0.5), the set the
+    authors' public PyTorch code uses; the paper names the same three operations without
+    parameters. Normalisation is left to the models. The rotation and perspective run on a PIL
+    image, whose C warps are several times faster than the tensor warps (grid sampling in float).
     """
-    steps: list[Callable] = [v2.Resize((image_size, image_size), antialias=True)]
+    steps: list[Callable] = []
     if augment:
         steps += [
             v2.ToPILImage(),
@@ -57,6 +61,12 @@ def image_transform(image_size: int, augment: bool) -> v2.Compose:
         ]
     steps.append(v2.ToDtype(torch.float32, scale=True))
     return v2.Compose(steps)
+
+
+def image_transform(image_size: int, augment: bool) -> v2.Compose:
+    """uint8 (3, H, W) tensor -> float (3, S, S) in [0, 1]: :func:`resize_transform`, then
+    :func:`finish_transform`."""
+    return v2.Compose([resize_transform(image_size), finish_transform(augment)])
 
 
 def to_chw_uint8(image: np.ndarray) -> torch.Tensor:
@@ -94,6 +104,9 @@ class IndexedImages(Dataset):
             every split maps a technique to the same index.
         limit: keep at most this many rows (seeded random subset), for tiny runs.
         seed: seed of that subset and of the augmentations (with the epoch, see :meth:`set_epoch`).
+        preload: read, post-process and resize every image once, here, into one uint8 tensor
+            (N, 3, S, S) in memory (3 S^2 bytes per image); items then only augment and convert.
+            The same tensors as reading each item when asked (tested), for the price of the memory.
         residual: options of :class:`grnet.residuals.GuidedResidualTransform`; when given, the
             guided residual (Eq 11) is computed on the CPU in the loader's workers and the item
             is ``((image, residual), target)``: the model is called as ``model(image, residual)``
@@ -112,6 +125,7 @@ class IndexedImages(Dataset):
         limit: int | None = None,
         seed: int = 0,
         residual: Mapping[str, Any] | None = None,
+        preload: bool = False,
     ) -> None:
         if split not in SPLITS:
             raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
@@ -119,9 +133,9 @@ class IndexedImages(Dataset):
             raise ValueError(f"task must be one of {TASKS}, got {task!r}")
         self.root = Path(root)
         all_rows = read_index(self.root)
-        self.classes = list(classes) if classes is not None else class_names(all_rows)
+        self.classes = list(classes) if classes is not None else task_classes(all_rows, task)
         if task == "binary":
-            self.classes = ["real", "fake"]
+            self.classes = list(BINARY_CLASSES)
         self.rows = limit_rows([r for r in all_rows if r["split"] == split], limit, seed)
         if not self.rows:
             raise ValueError(f"{self.root / 'index.csv'}: no rows in split {split!r}")
@@ -130,8 +144,9 @@ class IndexedImages(Dataset):
             raise ValueError(f"{self.root / 'index.csv'}: classes {sorted(unknown)} not in {self.classes}")
         self.split, self.task, self.postprocess = split, task, postprocess
         self.augment, self.seed, self.epoch = augment, seed, 0
-        self.transform = image_transform(image_size, augment)
+        self.resize, self.finish = resize_transform(image_size), finish_transform(augment)
         self.residual = GuidedResidualTransform(**residual) if residual is not None else None
+        self.images = torch.stack([self.load(i) for i in range(len(self.rows))]) if preload else None
 
     def set_epoch(self, epoch: int) -> None:
         """Draw this epoch's augmentations (call before iterating; workers copy the dataset)."""
@@ -148,32 +163,40 @@ class IndexedImages(Dataset):
     def targets(self) -> list[int]:
         return [self.target(r) for r in self.rows]
 
-    def __getitem__(self, i: int) -> tuple[torch.Tensor | tuple[torch.Tensor, torch.Tensor], int]:
-        row = self.rows[i]
-        image = read_rgb(self.root / row["path"])
+    def load(self, i: int) -> torch.Tensor:
+        """Item ``i``'s image read, post-processed and resized: uint8 (3, S, S)."""
+        image = read_rgb(self.root / self.rows[i]["path"])
         if self.postprocess:
             image = degrade.apply(image, self.postprocess)
+        return self.resize(to_chw_uint8(image))
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor | tuple[torch.Tensor, torch.Tensor], int]:
+        image = self.images[i] if self.images is not None else self.load(i)
         if self.augment:
             # Augmentations drawn from a seed of (seed, epoch, item): the same whatever the number
             # of loader workers or processes, and without touching the caller's random state.
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed((self.seed * 1_000_003 + self.epoch) * 10_000_019 + i)
-                x = self.transform(to_chw_uint8(image))
+                x = self.finish(image)
         else:
-            x = self.transform(to_chw_uint8(image))
+            x = self.finish(image)
         if self.residual is not None:
-            return (x, self.residual(x)), self.target(row)
-        return x, self.target(row)
+            return (x, self.residual(x)), self.target(self.rows[i])
+        return x, self.target(self.rows[i])
+
+
+def task_classes(rows: Sequence[Mapping[str, Any]], task: str) -> list[str]:
+    """The class names a task's targets index: ``real, fake`` (binary) or every class of the index,
+    real first (multiclass, :func:`grnet.data.index.class_names`)."""
+    return list(BINARY_CLASSES) if task == "binary" else class_names(rows)
 
 
 def model_inputs(batch: torch.Tensor | Sequence[torch.Tensor], device: torch.device) -> list[torch.Tensor]:
-    """The loader's inputs as the model's positional arguments, on ``device`` (channels_last on
-    CUDA): ``[images]``, or ``[images, residuals]`` when the residual was computed in workers."""
+    """The loader's inputs as the model's positional arguments, on ``device``, channels-last (the
+    trainer's models are): ``[images]``, or ``[images, residuals]`` when the residual was computed
+    in workers."""
     tensors = [batch] if isinstance(batch, torch.Tensor) else list(batch)
-    out = [t.to(device, non_blocking=True) for t in tensors]
-    if device.type == "cuda":
-        out = [t.contiguous(memory_format=torch.channels_last) for t in out]
-    return out
+    return [t.to(device, non_blocking=True).contiguous(memory_format=torch.channels_last) for t in tensors]
 
 
 def seed_worker(worker_id: int) -> None:
