@@ -421,7 +421,13 @@ def build_data(settings: Settings) -> list[Path]:
 
         overrides = [f"{k}={v}" for k, v in (data.get("set") or {}).items()]
         profile = profile_with(data.get("build_profile", settings.profile), overrides)
-        return build(out, profile, seed=int(data.get("seed", 0)), fold=int(data.get("fold", 0)))
+        return build(
+            out,
+            profile,
+            seed=int(data.get("seed", 0)),
+            fold=int(data.get("fold", 0)),
+            content=str(data.get("content", "faces")),
+        )
     if source == "prepare":
         from grnet.cli import main
 
@@ -559,6 +565,31 @@ def _write_rocs(planned: Sequence[PlannedRun], folders: Mapping[str, Path], resu
         write_text_atomic(out / f"table{ROC_TABLE}_{p.cell.model}.csv", _csv_text(rows, ["fpr", "tpr"]))
 
 
+def test_uncertainty(predictions: Path, task: str) -> dict[str, Any]:
+    """95 % intervals of a run's test ACC and AUC (percent), its test split's majority-class rate
+    and whether it learned (:mod:`grnet.stats`), from its ``predictions.csv``."""
+    import numpy as np
+
+    from grnet import stats
+
+    with predictions.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    targets = np.array([int(r["target"]) for r in rows])
+    predicted = np.array([int(r["predicted"]) for r in rows])
+    labels = np.array([int(r["label"]) for r in rows])
+    scores = np.array([float(r["p_fake"]) for r in rows])
+    acc = stats.accuracy_interval(targets == predicted, targets)
+    out: dict[str, Any] = {"acc_low": 100 * acc.low, "acc_high": 100 * acc.high}
+    out.update(auc_low=None, auc_high=None)
+    if len(np.unique(labels)) == 2:
+        auc = stats.auc_interval(labels, scores)
+        out.update(auc_low=100 * auc.low, auc_high=100 * auc.high)
+    judged = stats.learned(task, targets, predicted, labels, scores)
+    out.update(majority_rate=100 * stats.majority_rate(targets), learned=judged.learned)
+    out["learned_evidence"] = judged.evidence
+    return out
+
+
 def _metric(metrics: Mapping[str, Any], name: str) -> float | None:
     value = metrics.get(name)
     return None if value is None else 100.0 * float(value)
@@ -595,6 +626,13 @@ RUN_COLUMNS = (
     "auc",
     "video_auc",
     "best_epoch",
+    "acc_low",
+    "acc_high",
+    "auc_low",
+    "auc_high",
+    "majority_rate",
+    "learned",
+    "learned_evidence",
     "seconds",
     "cpu_seconds",
     "run_dir",
@@ -654,6 +692,7 @@ def run_tables(
             "auc": _metric(metrics, "auc"),
             "video_auc": _metric(metrics, "video_auc"),
             "best_epoch": metrics.get("best_epoch"),
+            **test_uncertainty(folder / "predictions.csv", config.task),
             "seconds": timing.get("seconds"),
             "cpu_seconds": timing.get("cpu_seconds"),
             "run_dir": _relative(folder),
