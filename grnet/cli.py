@@ -20,7 +20,7 @@ from collections.abc import Sequence
 SUBCOMMANDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("data", "build"), "grnet.data.benchmark", "generate the embedded forgery benchmark"),
     (("data", "prepare"), "grnet.data.prepare", "convert a real dataset to the uniform format"),
-    (("train",), "grnet.train", "train a detector on a prepared dataset"),
+    (("train",), "grnet.runs", "train a detector on a prepared dataset"),
     (("evaluate",), "grnet.evaluate", "evaluate a checkpoint on a prepared dataset split"),
     (("predict",), "grnet.predict", "score images, folders or videos with a checkpoint"),
     (("experiment",), "grnet.experiments", "the reproduction pipeline: data, plan and runs of Tables I-IX"),

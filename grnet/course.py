@@ -17,6 +17,7 @@ them offline (the paper's datasets cannot be downloaded here); :func:`noise_anal
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable
 from functools import lru_cache, partial
 from pathlib import Path
@@ -32,9 +33,9 @@ from grnet.data.photos import PHOTO_SOURCES
 from grnet.data.regions import Ellipse, ellipse_mask
 from grnet.fusion import channel_attention_matrix, stream_weights
 from grnet.guided_filter import box_filter, guided_filter
-from grnet.paper import table as paper_table
-from grnet.reporting import our_values, table_md
+from grnet.reporting import measure, table_md
 from grnet.residuals import BayarConv2d, guided_residual
+from grnet.tables import table
 
 __all__ = [
     "check_bayar_constraint",
@@ -215,14 +216,14 @@ def table_markdown(number: int, root: Path) -> str:
     each cell "ours (paper)". Before the pipeline has run, the same table rendered by
     :func:`grnet.reporting.table_md` with our cells empty, and how to fill them.
     """
-    paper = paper_table(number)
-    produced = Path(root) / "reports" / "tables" / f"{paper.key}.md"
+    spec = table(number)
+    produced = Path(root) / "reports" / "tables" / f"{spec.key}.md"
     if produced.is_file():
-        return f"*Reproduced by the pipeline* (`reports/tables/{paper.key}.md`):\n\n{produced.read_text()}"
+        return f"*Reproduced by the pipeline* (`reports/tables/{spec.key}.md`):\n\n{produced.read_text()}"
     return (
-        f"*`reports/tables/{paper.key}.md` is not there yet: run `dvc repro` (or `make repro`) at the "
+        f"*`reports/tables/{spec.key}.md` is not there yet: run `dvc repro` (or `make repro`) at the "
         f"repository root to produce it on the embedded benchmark. Until then, the paper's values "
-        f"(in brackets):*\n\n" + table_md(paper, our_values(paper, None), None)
+        f"(in brackets):*\n\n" + table_md(spec, measure(spec, None), None, [])
     )
 
 
@@ -552,9 +553,8 @@ def check_confusion_matrix(fn: Callable[[np.ndarray, np.ndarray, int], np.ndarra
 
 
 def check_seed_spread(fn: Callable[[list[float]], tuple[float, float]]) -> None:
-    """Check ``fn(values) -> (mean, std)`` over seeds: the sample standard deviation (n - 1), as
-    :func:`grnet.reporting.aggregate` reports a table cell."""
-    from grnet.reporting import aggregate
+    """Check ``fn(values) -> (mean, std)`` over seeds: the mean and the sample standard deviation
+    (n - 1, :func:`statistics.stdev`)."""
 
     def run() -> int:
         cases = {
@@ -563,8 +563,7 @@ def check_seed_spread(fn: Callable[[list[float]], tuple[float, float]]) -> None:
             "five equal seeds": [0.9] * 5,
         }
         for case, values in cases.items():
-            value = aggregate(values)
-            want = torch.tensor([value.mean, value.std], dtype=torch.float64)
+            want = torch.tensor([statistics.fmean(values), statistics.stdev(values)], dtype=torch.float64)
             got = _call(fn, case, list(values))
             hint = ""
             if (
@@ -578,7 +577,7 @@ def check_seed_spread(fn: Callable[[list[float]], tuple[float, float]]) -> None:
             _compare(case, got, want, 1e-6, hint)
         return len(cases)
 
-    _verdict("check_seed_spread", "grnet.reporting.aggregate", run)
+    _verdict("check_seed_spread", "statistics.fmean, statistics.stdev", run)
 
 
 def check_class_recall(fn: Callable[[np.ndarray, np.ndarray, int], np.ndarray]) -> None:
@@ -796,8 +795,8 @@ def tiny_run(
     **model_options: Any,
 ):
     """A small training run (seconds on a CPU) through the run cache under ``runs/notebooks``:
-    trained on the first call, read back afterwards. Returns :class:`grnet.runcache.RunResult`."""
-    from grnet.runcache import get_or_train
+    trained on the first call, read back afterwards. Returns :class:`grnet.runs.RunResult`."""
+    from grnet.runs import get_or_train
     from grnet.train import TrainConfig
 
     config = TrainConfig(

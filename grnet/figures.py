@@ -23,6 +23,7 @@ atomically. Notebooks display the returned figure; the pipeline saves it under `
 from __future__ import annotations
 
 import csv
+import json
 import os
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -49,9 +50,8 @@ from grnet.distributed import default_device
 from grnet.evaluate import evaluate_dataset, video_scores
 from grnet.guided_filter import guided_filter
 from grnet.io import atomic_write
-from grnet.paper import table as paper_table
-from grnet.reporting import AVERAGE, load_results, our_values
 from grnet.residuals import MTE_DEFAULTS, build_residual, guided_residual
+from grnet.tables import AVERAGE, TABLES, table
 
 ROBUSTNESS_SPECS: tuple[str, ...] = (
     "none",
@@ -361,61 +361,71 @@ def confusion(
     return fig
 
 
-def table_comparison(number: int, results_dir: str | os.PathLike = "reports/results") -> Figure:
-    """The paper's Table ``number`` beside ours (``results_dir/tableN.json`` from the pipeline,
-    via :func:`grnet.reporting.our_values`): one panel per value column, per row a hatched bar for
-    the paper and a solid one for ours (mean, the seeds' std as error bar; absent where not run)."""
-    paper = paper_table(number)
-    ours = our_values(paper, load_results(results_dir).get(number))
-    fig = Figure(figsize=(3.2 * len(paper.columns) + 1.2, 0.45 * len(paper.rows) + 1.4), layout="constrained")
+def read_table(number: int, tables_dir: str | os.PathLike = "reports/tables") -> dict[str, Any] | None:
+    """``tables_dir/tableN.json`` as :mod:`grnet.reporting` wrote it, or None before the pipeline ran."""
+    path = Path(tables_dir) / f"{table(number).key}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def table_comparison(number: int, tables_dir: str | os.PathLike = "reports/tables") -> Figure:
+    """The paper's Table ``number`` beside ours (``tables_dir/tableN.json``, :mod:`grnet.reporting`):
+    one panel per value column, per row a hatched bar for the paper (a single run) and a solid one
+    for ours (mean over seeds, its 95 % interval as error bar; absent where not run, lighter where
+    a run did not learn), and the column's chance or majority rate as a dashed line."""
+    spec = table(number)
+    cells = {(c["row"], c["column"]): c for c in (read_table(number, tables_dir) or {}).get("cells", [])}
+    paper = spec.paper
+    fig = Figure(figsize=(3.2 * len(paper.columns) + 1.2, 0.45 * len(paper.rows) + 1.6), layout="constrained")
     axes = fig.subplots(1, len(paper.columns), sharey=True, squeeze=False)[0]
     y = np.arange(len(paper.rows))
     for ax, column in zip(axes, paper.columns, strict=True):
         theirs = [np.nan if v is None else v for v in (paper.value(r, column) for r in paper.row_names)]
-        values = [ours[(r, column)] for r in paper.row_names]
+        ours = [cells.get((r, column), {}) for r in paper.row_names]
+        means = np.array([c.get("mean", np.nan) for c in ours], dtype=float)
+        errors = np.array(
+            [[c["mean"] - c["low"], c["high"] - c["mean"]] if "mean" in c else [0, 0] for c in ours]
+        ).T
+        colours = ["tab:blue" if c.get("learned", True) else "lightsteelblue" for c in ours]
         ax.barh(y - 0.2, theirs, height=0.4, color="white", edgecolor="gray", hatch="///", label="paper")
-        ax.barh(
-            y + 0.2,
-            [np.nan if v is None else v.mean for v in values],
-            xerr=[0 if v is None or v.std is None else v.std for v in values],
-            height=0.4,
-            color="tab:blue",
-            label="ours",
-        )
+        ax.barh(y + 0.2, means, xerr=errors, height=0.4, color=colours, label="ours (95 % interval)")
+        chance = [c["chance"] for c in ours if "chance" in c]
+        if chance:
+            ax.axvline(chance[0], color="tab:red", ls="--", lw=1, label="chance / majority rate")
         ax.set(title=column, xlim=(0, 100), xlabel="%")
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(y, [" ".join(r.labels) for r in paper.rows], fontsize=8)
     axes[0].invert_yaxis()
     axes[-1].legend(fontsize=7, loc="lower right")
-    ran = sum(v is not None for v in ours.values())
-    fig.suptitle(
-        f"Table {paper.roman}: paper vs this reproduction ({ran} of {len(ours)} cells run)", fontsize=10
-    )
+    ran = sum("mean" in c for c in cells.values())
+    title = f"Table {paper.roman}: paper vs this reproduction ({ran} of {len(cells) or '?'} cells run)"
+    fig.suptitle(title, fontsize=10)
     return fig
 
 
-def paper_vs_reproduction(results_dir: str | os.PathLike = "reports/results") -> Figure:
-    """Every cell the pipeline has run, our mean against the paper's value (percent), one colour per
-    table, with the diagonal (ours = paper). Averages are left out (they repeat their rows)."""
-    results = load_results(results_dir)
+def paper_vs_reproduction(tables_dir: str | os.PathLike = "reports/tables") -> Figure:
+    """Every cell the pipeline has run, our mean (with its 95 % interval) against the paper's value
+    (percent), one colour per table, with the diagonal (ours = paper). Averages are left out (they
+    repeat their rows)."""
     fig = Figure(figsize=(5, 4.6), layout="constrained")
     ax = fig.subplots()
-    for number, result in sorted(results.items()):
-        paper = paper_table(number)
-        points = [
-            (paper.value(row, column), value.mean)
-            for (row, column), value in our_values(paper, result).items()
-            if value is not None and column != AVERAGE and paper.value(row, column) is not None
+    for number in TABLES:
+        cells = [
+            c
+            for c in (read_table(number, tables_dir) or {}).get("cells", [])
+            if "mean" in c and c["paper"] is not None and c["column"] != AVERAGE
         ]
-        if points:
-            ax.scatter(*zip(*points, strict=True), s=18, label=f"Table {paper.roman}")
+        if cells:
+            x = [c["paper"] for c in cells]
+            mean = np.array([c["mean"] for c in cells])
+            err = np.array([[c["mean"] - c["low"] for c in cells], [c["high"] - c["mean"] for c in cells]])
+            ax.errorbar(x, mean, yerr=err, fmt="o", ms=4, lw=0.8, label=f"Table {table(number).roman}")
     ax.plot([0, 100], [0, 100], color="gray", ls=":", lw=1)
     ax.set(xlim=(0, 100), ylim=(0, 100), xlabel="paper (%)", ylabel="this reproduction (%)")
     ax.set_title("Every table cell: paper vs reproduction", fontsize=10)
-    if ax.collections:
+    if ax.lines[1:] or ax.collections:
         ax.legend(fontsize=7, loc="lower right")
     else:
-        ax.text(50, 50, f"no results in {results_dir} yet: run `dvc repro`", ha="center", fontsize=9)
+        ax.text(50, 50, f"no tables in {tables_dir} yet: run `dvc repro`", ha="center", fontsize=9)
     return fig
 
 

@@ -9,11 +9,16 @@ fuse the maps before global pooling, so Table III compares only the fusion opera
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from grnet.models.backbones import pooled_classifier
+from grnet.options import OptionsError, canonical, options_from
 
 FUSIONS = ("afm", "max", "min", "sum", "concat")
 ATTENTION_MODES = ("residual", "plain")
@@ -87,16 +92,9 @@ def stream_weights(losses: Tensor) -> Tensor:
     return 1.0 - torch.softmax(losses, dim=-1)
 
 
-class AttentionFusion(nn.Module):
-    """AFM (Fig. 6): channel attention per stream, per-stream heads and losses, Eq 15.
-
-    ``forward(f_rgb, f_gr)`` returns ``F = alpha_1 f'_rgb + alpha_2 f'_gr`` (Eq 15) with f' the
-    :class:`ChannelAttention` outputs, and caches the per-stream logits of two heads (global
-    average pooling + linear on f'_rgb and f'_gr) for :meth:`auxiliary_loss`, which returns the
-    cross-entropy losses L_1, L_2 of Fig. 6. The weights alpha (Eq 14) live in a buffer, so they
-    are saved in the state dict and evaluation uses the trained weights.
-
-    Choices the paper leaves open (each an option, mirrored in params.yaml):
+@dataclass(frozen=True)
+class AFMConfig:
+    """The AFM's options: the choices the paper leaves open (mirrored in params.yaml).
 
     - ``alpha_update="epoch"`` (default): alpha is recomputed by :meth:`on_epoch_end` from the
       mean of that epoch's training-batch stream losses and held fixed during the next epoch,
@@ -113,33 +111,54 @@ class AttentionFusion(nn.Module):
       weight 1 (default) treats them as plain deep supervision.
     - Only training-mode batches count towards the losses behind alpha, so validation passes do
       not change it.
+    - ``attention``: ``"residual"`` (default, DANet's gamma-scaled residual form) or ``"plain"``
+      (Eqs 12-13 verbatim); see :class:`ChannelAttention`.
+
+    Raises:
+        ValueError: a value outside the choices above (``alpha_momentum`` in (0, 1],
+            ``stream_loss_weight`` >= 0).
+    """
+
+    attention: str = "residual"
+    alpha_update: str = "epoch"
+    alpha_momentum: float = 0.1
+    stream_loss_weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.attention not in ATTENTION_MODES:
+            raise ValueError(f"attention mode must be one of {ATTENTION_MODES}, got {self.attention!r}")
+        if self.alpha_update not in ALPHA_UPDATES:
+            raise ValueError(f"alpha_update must be one of {ALPHA_UPDATES}, got {self.alpha_update!r}")
+        if not 0.0 < self.alpha_momentum <= 1.0:
+            raise ValueError(f"alpha_momentum must be in (0, 1], got {self.alpha_momentum}")
+        if self.stream_loss_weight < 0:
+            raise ValueError(f"stream_loss_weight must be >= 0, got {self.stream_loss_weight}")
+
+
+class AttentionFusion(nn.Module):
+    """AFM (Fig. 6): channel attention per stream, per-stream heads and losses, Eq 15.
+
+    ``forward(f_rgb, f_gr)`` returns ``F = alpha_1 f'_rgb + alpha_2 f'_gr`` (Eq 15) with f' the
+    :class:`ChannelAttention` outputs, and caches the per-stream logits of two heads (global
+    average pooling + linear on f'_rgb and f'_gr) for :meth:`auxiliary_loss`, which returns the
+    cross-entropy losses L_1, L_2 of Fig. 6. The weights alpha (Eq 14) live in a buffer, so they
+    are saved in the state dict and evaluation uses the trained weights.
+
+    Its options are :class:`AFMConfig`'s (the choices the paper leaves open, each argued there).
 
     Under DistributedDataParallel, buffers are broadcast from rank 0 at each forward, so every
     rank uses rank 0's alpha.
     """
 
-    def __init__(
-        self,
-        channels: int,
-        num_classes: int,
-        attention: str = "residual",
-        alpha_update: str = "epoch",
-        alpha_momentum: float = 0.1,
-        stream_loss_weight: float = 1.0,
-    ) -> None:
+    def __init__(self, channels: int, num_classes: int, **options: Any) -> None:
         super().__init__()
-        if alpha_update not in ALPHA_UPDATES:
-            raise ValueError(f"alpha_update must be one of {ALPHA_UPDATES}, got {alpha_update!r}")
-        if not 0.0 < alpha_momentum <= 1.0:
-            raise ValueError(f"alpha_momentum must be in (0, 1], got {alpha_momentum}")
-        if stream_loss_weight < 0:
-            raise ValueError(f"stream_loss_weight must be >= 0, got {stream_loss_weight}")
+        self.config = options_from(AFMConfig, options, "AFM")
         self.out_channels = channels
-        self.alpha_update = alpha_update
-        self.alpha_momentum = alpha_momentum
-        self.stream_loss_weight = stream_loss_weight
-        self.attention_rgb = ChannelAttention(attention)
-        self.attention_gr = ChannelAttention(attention)
+        self.alpha_update = self.config.alpha_update
+        self.alpha_momentum = self.config.alpha_momentum
+        self.stream_loss_weight = self.config.stream_loss_weight
+        self.attention_rgb = ChannelAttention(self.config.attention)
+        self.attention_gr = ChannelAttention(self.config.attention)
         self.head_rgb = pooled_classifier(channels, num_classes)
         self.head_gr = pooled_classifier(channels, num_classes)
         # The stream losses (L_1, L_2) that alpha was last computed from, and alpha itself (Eq 14).
@@ -210,8 +229,21 @@ class PlainFusion(nn.Module):
         return torch.cat([f_rgb, f_gr], dim=1)
 
 
-def build_fusion(name: str, channels: int, num_classes: int, **afm_options) -> nn.Module:
-    """A fusion by name (``FUSIONS``); ``afm_options`` go to :class:`AttentionFusion` only."""
+def fusion_options(name: str, options: Mapping[str, Any] | None, where: str) -> dict[str, Any]:
+    """The canonical options of fusion ``name``: every :class:`AFMConfig` field for the AFM (defaults
+    filled in), none for the plain fusions. Raises :class:`grnet.options.OptionsError` on an
+    unknown key (named, with the allowed ones) or a bad value, or ``KeyError`` on an unknown fusion."""
+    if name not in FUSIONS:
+        raise KeyError(f"{where}: unknown fusion {name!r}; expected one of {FUSIONS}")
+    if name == "afm":
+        return canonical(AFMConfig, options, where)
+    if options:
+        raise OptionsError(f"{where}: options {sorted(options)} apply to fusion 'afm' only, not {name!r}")
+    return {}
+
+
+def build_fusion(name: str, channels: int, num_classes: int, **afm_options: Any) -> nn.Module:
+    """A fusion by name (``FUSIONS``); ``afm_options`` (:class:`AFMConfig`) go to the AFM only."""
     if name == "afm":
         return AttentionFusion(channels, num_classes, **afm_options)
     if afm_options:

@@ -1,20 +1,34 @@
-"""Tables I-IX with our value and the paper's in each cell, and the paper's claims checked on both.
+"""Tables I-IX beside the paper's, and the paper's claims judged with the uncertainty of each
+comparison.
 
-``grnet report`` reads ``reports/results/`` (written by ``grnet experiment run``) and writes
+``grnet report`` reads ``reports/results/`` (``grnet experiment run``) and the test predictions
+of the runs it names, and writes
 
-- ``reports/tables/tableN.csv``: the paper's label columns, then per value column ``<col> ours``
-  (mean over seeds), ``<col> ours std`` (sample standard deviation, empty for one seed),
-  ``<col> ours n`` (seeds) and ``<col> paper``;
-- ``reports/tables/tableN.md``: the same as a Markdown table (``ours ± std (paper P)`` per cell),
-  with the claims the table supports under it;
-- ``reports/README.md``: every table and claim on one page, saying where our numbers come from;
-- ``reports/metrics.json``: our means per table, row and column, and each claim's verdict (1 holds,
-  0 does not, null not computable) for ``dvc metrics``.
+- ``reports/tables/tableN.json``: per cell our mean over seeds, its 95 % interval, the number of
+  seeds, whether every run behind it learned, the chance or majority rate and the paper's value;
+  per claim its verdict, with the smallest margin and its interval (what the notebooks read);
+- ``reports/tables/tableN.csv`` and ``tableN.md``: the same as a table (``ours [low, high]
+  (paper P)`` per cell, a row with the chance or majority rate, cells whose runs did not learn
+  marked), with the claims under the Markdown one;
+- ``reports/README.md``: every claim's verdict on one page, which runs learned, every table;
+- ``reports/metrics.json``: our means and each claim's verdict (1 holds, 0 does not, null
+  otherwise) for ``dvc metrics``.
 
-Numbers are percentages. The "Average" column of Tables IV-VII is, as in the paper, the mean of the
-row's conditions, taken per seed before the mean and spread over seeds. A claim is checked on the
-means, as the paper states it, and the verdict says whether each margin exceeds the seeds' spread
-(``sqrt(std_a^2 + std_b^2)``) so that a win within noise is not mistaken for a finding.
+Numbers are percentages. **Intervals** are 95 % percentile bootstrap intervals (:mod:`grnet.stats`):
+2,000 resamples of the test images, stratified by class; where a cell has several seeds, each
+resample also draws the seeds with replacement, so the interval holds the spread over training
+too. The "Average" column of Tables IV-VII is, as in the paper, the mean of the row's conditions;
+its resamples take the same images in every condition (the conditions are one test split,
+post-processed differently).
+
+**Verdicts** come from paired comparisons on the same test images: for each comparison of a
+claim (winner against each competitor, in a column), the bootstrap interval of the difference of
+the two cells' metric. A claim *holds* when every difference's interval lies above 0, *does not
+hold* when some competitor is better with its interval below 0, and is *inconclusive*
+otherwise; it is *not judged* when a run behind it did not learn (a run at chance says nothing
+about the methods), and *not computable* without values. The intervals are not adjusted for the
+number of comparisons a claim makes. The paper's own numbers are single runs with no spread
+published, so they are checked on their means only.
 """
 
 from __future__ import annotations
@@ -23,7 +37,6 @@ import argparse
 import csv
 import io
 import json
-import math
 import os
 import statistics
 import sys
@@ -32,37 +45,39 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grnet.io import write_json_atomic, write_text_atomic
-from grnet.paper import TABLES, PaperTable
+import numpy as np
 
-AVERAGE = "Average"
-HOLDS, FAILS, UNKNOWN = "holds", "does not hold", "not computable"
+from grnet import stats
+from grnet.io import write_json_atomic, write_text_atomic
+from grnet.tables import AVERAGE, TABLES, Claim, TableSpec
+
+HOLDS, FAILS, INCONCLUSIVE = "holds", "does not hold", "inconclusive"
+NOT_JUDGED, UNKNOWN = "not judged", "not computable"
+CODES = {HOLDS: 1, FAILS: 0}
+NOT_LEARNED_MARK = "†"
+SEED = 0
 
 
 @dataclass(frozen=True)
-class Value:
-    """A cell of ours: mean and sample standard deviation (None for one seed) over ``n`` seeds."""
+class Measured:
+    """One of our cells: the mean over seeds (percent), its 95 % interval (percent), the seeds, whether
+    every run behind it learned, the chance or majority rate of its test split, and its bootstrap
+    replicates (fractions; empty where the predictions were not at hand)."""
 
     mean: float
-    std: float | None
+    low: float
+    high: float
     n: int
-
-
-def aggregate(values: Sequence[float | None]) -> Value | None:
-    """Mean and sample std of the defined values (a run whose metric is undefined is left out)."""
-    defined = [float(v) for v in values if v is not None and not math.isnan(float(v))]
-    if not defined:
-        return None
-    std = statistics.stdev(defined) if len(defined) > 1 else None
-    return Value(statistics.fmean(defined), std, len(defined))
+    learned: bool
+    chance: float
+    replicates: np.ndarray
 
 
 def load_results(results_dir: str | os.PathLike) -> dict[int, dict[str, Any]]:
     """The ``tableN.json`` files of ``results_dir`` by table number (tables not run are absent)."""
-    results_dir = Path(results_dir)
     found = {}
-    for number in TABLES:
-        path = results_dir / f"table{number}.json"
+    for number, spec in TABLES.items():
+        path = Path(results_dir) / f"{spec.key}.json"
         if path.is_file():
             try:
                 found[number] = json.loads(path.read_text(encoding="utf-8"))
@@ -71,202 +86,310 @@ def load_results(results_dir: str | os.PathLike) -> dict[int, dict[str, Any]]:
     return found
 
 
-def our_values(paper: PaperTable, result: Mapping[str, Any] | None) -> dict[tuple[str, str], Value | None]:
-    """Our value of every (row, column) of ``paper``; None where not run. Averages are per seed."""
-    per_seed: dict[tuple[str, str], list[float | None]] = {}
+def _read_predictions(path: str) -> stats.Predictions:
+    from grnet.collect import read_predictions
+
+    return read_predictions(Path(path))
+
+
+def measure(
+    spec: TableSpec, result: Mapping[str, Any] | None, resamples: int = stats.RESAMPLES
+) -> dict[tuple[str, str], Measured | None]:
+    """Our value of every (row, column) of ``spec``: None where not run (see the module docstring).
+
+    Raises:
+        ValueError: a cell of ``result`` is not in the paper's table, or the runs compared on one
+            test split did not predict the same images.
+    """
+    rng = np.random.default_rng(SEED)
+    cells = {}
     for cell in (result or {}).get("cells", []):
-        if cell["row"] not in paper.row_names or cell["column"] not in paper.columns:
+        if cell["row"] not in spec.paper.row_names or cell["column"] not in spec.paper.columns:
             raise ValueError(
-                f"table{paper.number}.json: cell ({cell['row']!r}, {cell['column']!r}) is not in the paper's "
-                f"Table {paper.roman}"
+                f"{spec.key}.json: cell ({cell['row']!r}, {cell['column']!r}) is not in the paper's "
+                f"Table {spec.roman}"
             )
-        per_seed[(cell["row"], cell["column"])] = cell["values"]
-    out: dict[tuple[str, str], Value | None] = {}
-    for row in paper.row_names:
-        for column in paper.columns:
+        cells[(cell["row"], cell["column"])] = cell
+    indices: dict[tuple[str, ...], np.ndarray] = {}  # one set of image resamples per test split
+    out: dict[tuple[str, str], Measured | None] = {}
+    for (row, column), cell in cells.items():
+        values = [float(v) for v in cell["values"] if v is not None]
+        if not values:
+            out[(row, column)] = None
+            continue
+        runs = [_read_predictions(p) for p in cell["predictions"]]
+        for run in runs[1:]:
+            if run.paths != runs[0].paths:
+                raise ValueError(f"{spec.key}.json: the runs of ({row!r}, {column!r}) predicted other images")
+        if runs[0].paths not in indices:
+            indices[runs[0].paths] = stats.stratified_indices(runs[0].targets, resamples, rng)
+        index = indices[runs[0].paths]
+        per_run = [stats.metric_replicates(cell["metric"], r, index) for r in runs]
+        replicates = stats.mean_over_seeds(per_run, rng)
+        interval = stats.percentile_interval(100 * replicates)
+        chance = 50.0 if cell["metric"] == "auc" else float(cell["majority_rate"])
+        mean, learned = statistics.fmean(values), all(cell["learned"])
+        out[(row, column)] = Measured(
+            mean, interval.low, interval.high, len(values), learned, chance, replicates
+        )
+    for row in spec.paper.row_names:
+        for column in spec.paper.columns:
             if column == AVERAGE:
-                parts = [per_seed.get((row, c)) for c in paper.columns if c != AVERAGE]
-                if all(p is not None for p in parts) and parts:
-                    seeds = zip(*parts, strict=True)
-                    means = [None if None in s else statistics.fmean(s) for s in seeds]
-                    out[(row, column)] = aggregate(means)
-                else:
-                    out[(row, column)] = None
+                out[(row, column)] = _average(out, cells, row, spec)
             else:
-                out[(row, column)] = aggregate(per_seed.get((row, column), []))
+                out.setdefault((row, column), None)
     return out
 
 
-# ---------------------------------------------------------------------------------------------
-# Claims
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A claim of the paper: in ``column``, row ``winner`` beats each of ``losers`` (all must hold)."""
-
-    table: int
-    text: str
-    comparisons: tuple[tuple[str, tuple[str, ...], str], ...]  # (winner, losers, column)
-
-
-def _best(table: int, winner: str, columns: Sequence[str]) -> tuple[tuple[str, tuple[str, ...], str], ...]:
-    others = tuple(r for r in TABLES[table].row_names if r != winner)
-    return tuple((winner, others, c) for c in columns)
-
-
-CLAIMS: tuple[Claim, ...] = (
-    Claim(1, "MTE and AFM each help, and together help most, under JP60", (
-        ("GRnet+MTE", ("GRnet",), "ACC(JP60)"),
-        ("GRnet+AFM", ("GRnet",), "ACC(JP60)"),
-        ("GRnet+MTE+AFM", ("GRnet", "GRnet+MTE", "GRnet+AFM"), "ACC(JP60)"),
-    )),
-    Claim(2, "MTE beats the other residuals (high-pass, SRM, constrained convolution, AMTEN)",
-          _best(2, "MTE", ("ACC",))),
-    Claim(3, "AFM beats max, min, sum and concatenation fusion", _best(3, "AFM", ("ACC",))),
-    *(Claim(n, "GRnet has the best average accuracy", _best(n, "GRnet", (AVERAGE,))) for n in (4, 5, 6, 7)),
-    Claim(8, "GRnet has the best ACC and the best AUC", _best(8, "GRnet", ("ACC", "AUC"))),
-    Claim(9, "Training on LQ generalises better than training on HQ (GRnet and Xception)", (
-        ("GRnet-LQ", ("GRnet-HQ",), "Celeb-DF [55]"),
-        ("Xception-LQ [17]", ("Xception-HQ [17]",), "Celeb-DF [55]"),
-    )),
-)  # fmt: skip
+def _average(
+    ours: Mapping[tuple[str, str], Measured | None],
+    cells: Mapping[tuple[str, str], Any],
+    row: str,
+    spec: TableSpec,
+) -> Measured | None:
+    """The mean of a row's conditions, per seed (as the paper averages), with replicates from the
+    same image resamples in every condition."""
+    columns = [c for c in spec.paper.columns if c != AVERAGE]
+    parts = [ours.get((row, c)) for c in columns]
+    if not parts or any(p is None for p in parts):
+        return None
+    means = [statistics.fmean(s) for s in zip(*(cells[(row, c)]["values"] for c in columns), strict=True)]
+    replicates = np.mean([p.replicates for p in parts], axis=0)
+    interval = stats.percentile_interval(100 * replicates)
+    learned, chance = all(p.learned for p in parts), statistics.fmean(p.chance for p in parts)
+    return Measured(
+        statistics.fmean(means), interval.low, interval.high, len(means), learned, chance, replicates
+    )
 
 
 @dataclass(frozen=True)
 class Verdict:
-    status: str  # HOLDS, FAILS or UNKNOWN
+    """A claim's verdict on one set of values, with its evidence in words; ``margin``, ``low`` and
+    ``high``: the smallest difference (points) and its interval, where judged."""
+
+    status: str
     detail: str
+    margin: float | None = None
+    low: float | None = None
+    high: float | None = None
 
 
-def check(claim: Claim, values: Mapping[tuple[str, str], Value | float | None]) -> Verdict:
-    """Check ``claim`` on ``values`` (ours as :class:`Value`, or the paper's plain numbers).
-
-    A comparison whose loser has no value is skipped (the paper's "-"); a winner without a value
-    makes the claim not computable.
-    """
-
-    def parts(v: Value | float | None) -> tuple[float | None, float | None]:
-        if isinstance(v, Value):
-            return v.mean, v.std
-        return v, None
-
-    failures, margins, noisy, missing = [], [], [], []
-    for winner, losers, column in claim.comparisons:
-        w, w_std = parts(values.get((winner, column)))
-        if w is None:
-            missing.append(f"{winner} ({column})")
+def judge(claim: Claim, ours: Mapping[tuple[str, str], Measured | None]) -> Verdict:
+    """Our verdict on ``claim`` from paired bootstrap differences (see the module docstring)."""
+    missing, not_learned, diffs = [], [], []
+    for comparison in claim.comparisons:
+        winner = ours.get((comparison.winner, comparison.column))
+        if winner is None:
+            missing.append(f"{comparison.winner} ({comparison.column})")
             continue
-        for loser in losers:
-            v, v_std = parts(values.get((loser, column)))
-            if v is None:
+        for name in comparison.losers:
+            loser = ours.get((name, comparison.column))
+            if loser is None:
                 continue
-            margin = w - v
-            margins.append(margin)
-            if margin <= 0:
-                failures.append(f"{loser} {v:.2f} >= {winner} {w:.2f} ({column})")
-            elif w_std is not None and v_std is not None and margin <= math.hypot(w_std, v_std):
-                noisy.append(f"{winner} vs {loser}")
+            for label, m in ((comparison.winner, winner), (name, loser)):
+                if not m.learned:
+                    not_learned.append(f"{label} ({comparison.column})")
+            interval = stats.percentile_interval(100 * (winner.replicates - loser.replicates))
+            what = f"{comparison.winner} vs {name}, {comparison.column}"
+            diffs.append((winner.mean - loser.mean, interval, what))
     if missing:
         return Verdict(UNKNOWN, "no value for " + ", ".join(missing))
-    if not margins:
+    if not diffs:
         return Verdict(UNKNOWN, "nothing to compare")
+    if not_learned:
+        names = sorted(set(not_learned))
+        return Verdict(NOT_JUDGED, "runs that did not learn: " + ", ".join(names))
+    margin, interval, what = min(diffs, key=lambda d: d[0])
+    worse = [d for d in diffs if d[1].high < 0]
+    if all(d[1].low > 0 for d in diffs):
+        status = HOLDS
+    elif worse:
+        status = FAILS
+    else:
+        status = INCONCLUSIVE
+    detail = f"smallest margin {margin:+.2f} points [{interval.low:+.2f}, {interval.high:+.2f}] ({what})"
+    if worse:
+        detail += "; better than the claimed winner: " + "; ".join(
+            f"{w[2]} {w[0]:+.2f} [{w[1].low:+.2f}, {w[1].high:+.2f}]" for w in worse[:3]
+        )
+    return Verdict(status, detail, margin, interval.low, interval.high)
+
+
+def paper_values(spec: TableSpec) -> dict[tuple[str, str], float | None]:
+    return {
+        (r.name, c): v for r in spec.paper.rows for c, v in zip(spec.paper.columns, r.values, strict=True)
+    }
+
+
+def check_paper(claim: Claim, values: Mapping[tuple[str, str], float | None]) -> Verdict:
+    """The claim on the paper's own numbers, by their means: single runs, no spread published. A
+    competitor without a value (the paper's "-") is skipped."""
+    failures, margins = [], []
+    for comparison in claim.comparisons:
+        winner = values.get((comparison.winner, comparison.column))
+        if winner is None:
+            return Verdict(UNKNOWN, f"no value for {comparison.winner} ({comparison.column})")
+        for name in comparison.losers:
+            loser = values.get((name, comparison.column))
+            if loser is None:
+                continue
+            margins.append(winner - loser)
+            if winner <= loser:
+                what = f"{name} {loser:.2f} >= {comparison.winner} {winner:.2f} ({comparison.column})"
+                failures.append(what)
     if failures:
-        shown = "; ".join(failures[:3])
-        return Verdict(FAILS, shown + (f"; and {len(failures) - 3} more" if len(failures) > 3 else ""))
-    detail = f"smallest margin {min(margins):+.2f} points"
-    if noisy:
-        detail += "; within the seeds' spread for " + ", ".join(noisy)
-    return Verdict(HOLDS, detail)
-
-
-def table_claims(number: int) -> list[Claim]:
-    return [c for c in CLAIMS if c.table == number]
+        return Verdict(FAILS, "; ".join(failures))
+    return Verdict(HOLDS, f"smallest margin {min(margins):+.2f} points", min(margins))
 
 
 # ---------------------------------------------------------------------------------------------
 # Rendering
 
 
-def _fmt(value: Value | None) -> str:
+def _fmt(value: Measured | None) -> str:
     if value is None:
         return "not run here"
-    if value.std is None:
-        return f"{value.mean:.2f}"
-    return f"{value.mean:.2f} ± {value.std:.2f}"
+    mark = "" if value.learned else NOT_LEARNED_MARK
+    return f"{value.mean:.1f}{mark} [{value.low:.1f}, {value.high:.1f}]"
 
 
 def _paper(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-def table_csv(paper: PaperTable, ours: Mapping[tuple[str, str], Value | None]) -> str:
-    columns = list(paper.label_columns)
-    for c in paper.columns:
-        columns += [f"{c} ours", f"{c} ours std", f"{c} ours n", f"{c} paper"]
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for row in paper.rows:
-        line: list[Any] = list(row.labels)
-        for c, p in zip(paper.columns, row.values, strict=True):
-            v = ours[(row.name, c)]
-            line += [
-                "" if v is None else f"{v.mean:.4f}",
-                "" if v is None or v.std is None else f"{v.std:.4f}",
-                0 if v is None else v.n,
-                "" if p is None else p,
-            ]
-        writer.writerow(line)
-    return buf.getvalue()
-
-
 def _md_row(cells: Sequence[str]) -> str:
     return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
 
-def claims_md(number: int, ours: Mapping[tuple[str, str], Value | None], paper: PaperTable) -> list[str]:
-    lines = []
-    for claim in table_claims(number):
-        here, theirs = check(claim, ours), check(claim, paper_values(paper))
-        lines.append(
-            f"- *{claim.text}*: **{here.status} here** ({here.detail}); "
-            f"in the paper's numbers: {theirs.status} ({theirs.detail})."
-        )
-    return lines
+def _chance(spec: TableSpec, ours: Mapping[tuple[str, str], Measured | None]) -> dict[str, float | None]:
+    """Each column's chance (AUC) or majority rate (ACC) of its test split, from any cell measured in it."""
+    out: dict[str, float | None] = {}
+    for column in spec.paper.columns:
+        found = [m.chance for (r, c), m in ours.items() if c == column and m is not None]
+        out[column] = found[0] if found else None
+    return out
 
 
-def paper_values(paper: PaperTable) -> dict[tuple[str, str], float | None]:
-    return {(r.name, c): v for r in paper.rows for c, v in zip(paper.columns, r.values, strict=True)}
+def _interval_text(result: Mapping[str, Any] | None) -> str:
+    seeds = (result or {}).get("seeds") or []
+    over = "the test images (stratified by class)"
+    if len(seeds) > 1:
+        over += f" and the seeds {', '.join(map(str, seeds))}"
+    elif seeds:
+        over += f", seed {seeds[0]}"
+    return f"mean over seeds and 95 % bootstrap interval over {over}"
+
+
+Verdicts = Sequence[tuple[Claim, Verdict, Verdict]]  # a table's claims: (claim, ours, the paper's)
 
 
 def table_md(
-    paper: PaperTable, ours: Mapping[tuple[str, str], Value | None], result: Mapping[str, Any] | None
+    spec: TableSpec,
+    ours: Mapping[tuple[str, str], Measured | None],
+    result: Mapping[str, Any] | None,
+    verdicts: Verdicts,
 ) -> str:
-    seeds = (result or {}).get("seeds")
-    how = f"mean ± std over seeds {', '.join(map(str, seeds))}" if seeds else "not run yet"
+    paper = spec.paper
     lines = [
         f"### Table {paper.roman}: {paper.caption}",
         "",
-        f"Each cell: ours ({how}) and, in parentheses, the paper's value; percentages.",
+        f"Each cell: ours ({_interval_text(result)}) and, in parentheses, the paper's value (a single "
+        f"run, no spread published); percentages. {NOT_LEARNED_MARK}: a run behind the cell did not learn "
+        "(its test score does not beat the majority rate, or its AUC's interval includes 0.5).",
         "",
         _md_row([*paper.label_columns, *paper.columns]),
         _md_row(["---"] * (len(paper.label_columns) + len(paper.columns))),
     ]
     for row in paper.rows:
-        cells = [
-            f"{_fmt(ours[(row.name, c)])} ({_paper(p)})"
-            for c, p in zip(paper.columns, row.values, strict=True)
-        ]
+        pairs = zip(paper.columns, row.values, strict=True)
+        cells = [f"{_fmt(ours[(row.name, c)])} ({_paper(p)})" for c, p in pairs]
         lines.append(_md_row([*row.labels, *cells]))
-    lines += ["", "Claims:", "", *claims_md(paper.number, ours, paper), ""]
-    return "\n".join(lines)
+    chance = _chance(spec, ours)
+    label = ["chance or majority rate", *[""] * (len(paper.label_columns) - 1)]
+    lines.append(_md_row([*label, *("" if v is None else f"{v:.1f}" for v in chance.values())]))
+    lines += ["", "Claims:", ""]
+    for claim, here, theirs in verdicts:
+        lines.append(
+            f"- *{claim.text}*: **{here.status} here** ({here.detail}); in the paper's numbers (means of "
+            f"single runs): {theirs.status} ({theirs.detail})."
+        )
+    return "\n".join(lines + [""])
+
+
+def table_csv(spec: TableSpec, ours: Mapping[tuple[str, str], Measured | None]) -> str:
+    columns = list(spec.paper.label_columns)
+    for c in spec.paper.columns:
+        columns += [
+            f"{c} {k}" for k in ("ours", "ours low", "ours high", "ours n", "learned", "chance", "paper")
+        ]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in spec.paper.rows:
+        line: list[Any] = list(row.labels)
+        for c, p in zip(spec.paper.columns, row.values, strict=True):
+            v = ours[(row.name, c)]
+            if v is None:
+                line += ["", "", "", 0, "", ""]
+            else:
+                line += [f"{v.mean:.4f}", f"{v.low:.4f}", f"{v.high:.4f}", v.n, v.learned, f"{v.chance:.4f}"]
+            line.append("" if p is None else p)
+        writer.writerow(line)
+    return buf.getvalue()
+
+
+def table_json(
+    spec: TableSpec, ours: Mapping[tuple[str, str], Measured | None], verdicts: Verdicts
+) -> dict[str, Any]:
+    """What a notebook needs of a table: every cell (ours and the paper's) and every claim's verdicts."""
+    cells = []
+    for row in spec.paper.rows:
+        for c, p in zip(spec.paper.columns, row.values, strict=True):
+            v = ours[(row.name, c)]
+            cell: dict[str, Any] = {"row": row.name, "column": c, "paper": p}
+            if v is not None:
+                cell |= {"mean": v.mean, "low": v.low, "high": v.high, "n": v.n, "learned": v.learned}
+                cell["chance"] = v.chance
+            cells.append(cell)
+    claims = [
+        {"text": claim.text, "ours": here.__dict__, "paper": theirs.__dict__}
+        for claim, here, theirs in verdicts
+    ]
+    return {
+        "table": spec.number,
+        "roman": spec.roman,
+        "caption": spec.paper.caption,
+        "cells": cells,
+        "claims": claims,
+    }
+
+
+def _learning_lines(results_dir: Path) -> list[str]:
+    runs_csv = results_dir / "runs.csv"
+    if not runs_csv.is_file():
+        return []
+    with runs_csv.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    learned = [r for r in rows if r.get("learned") == "True"]
+    lines = [
+        "",
+        f"**{len(learned)} of {len(rows)} runs learned** (multi-class: test ACC above the majority rate, "
+        "one-sided binomial p < 0.01; binary: the 95 % interval of the test AUC above 0.5).",
+    ]
+    missed = [r for r in rows if r.get("learned") != "True"]
+    if missed:
+        lines += ["", "Runs that did not learn (their cells are marked " + NOT_LEARNED_MARK + "):", ""]
+        for r in missed:
+            run = f"{r['model']} {r['task']} {r['dataset']} {r['postprocess']} seed {r['seed']}"
+            lines.append(f"- {run}: {r['learned_evidence']}")
+    return lines
 
 
 def readme(
     tables_md: Mapping[int, str],
-    verdicts: Sequence[tuple[Claim, Verdict, Verdict]],
+    verdicts: Sequence[tuple[Claim, int, Verdict, Verdict]],
     summary: Mapping[str, Any] | None,
+    results_dir: Path,
 ) -> str:
     profile = (summary or {}).get("profile", "none yet")
     lines = [
@@ -279,25 +402,21 @@ def readme(
     if summary is None:
         lines += [
             "",
-            "**No results yet**: `dvc repro` (or `grnet experiment run`, then `grnet report`) "
-            "fills this page.",
+            "**No results yet**: `dvc repro` (or `grnet experiment run`, then `grnet report`) fills it.",
         ]
     elif profile in ("mini", "ci"):
         lines += [
             "",
             "**Our numbers come from the embedded benchmark (`grnet data build`, see `data/README.md`), "
-            "not from the paper's datasets (HFF, FaceForensics++, DFDC, Celeb-DF).** It is made of "
-            "non-face photographs with forgeries made by the same mechanisms as the paper's techniques, "
-            "at small size, trained for a few epochs from scratch (no ImageNet weights offline) on a CPU. "
-            "The numbers test the direction of the paper's claims in a small setting; they do not "
-            "reproduce its figures. `dvc exp run -S profile=paper` runs the paper's setting on the real "
-            "datasets (see `docs/real-datasets.md`).",
+            "not from the paper's datasets (HFF, FaceForensics++, DFDC, Celeb-DF).** Its images are "
+            "synthetic faces (a DCGAN's) with forgeries made by the same mechanisms as the paper's "
+            "techniques, at 64 px; every detector trains from scratch (no ImageNet weights offline) for "
+            "a few epochs on a CPU. The numbers test the direction of the paper's claims in a small "
+            "setting; they do not reproduce its figures. `dvc exp run -S profile=paper` runs the paper's "
+            "setting on the real datasets (see `docs/real-datasets.md`).",
         ]
     else:
-        lines += [
-            "",
-            "Our numbers come from the datasets prepared by `grnet data prepare` (params.yaml, `data`).",
-        ]
+        lines += ["", "Our numbers come from the datasets `grnet data prepare` made (params.yaml, `data`)."]
     if summary:
         sizes = sorted({d["image_size"] for d in summary.get("data", {}).values()})
         lines += [
@@ -311,27 +430,38 @@ def readme(
             f"({summary.get('jobs')} at a time). Per-run settings and test metrics: "
             "`reports/results/runs.csv`.",
         ]
+        lines += _learning_lines(results_dir)
     lines += [
         "",
         "## The paper's claims",
         "",
-        _md_row(["Table", "Claim", "Here", "In the paper's numbers"]),
-        _md_row(["---"] * 4),
+        "Each claim is judged from paired comparisons on the same test images: *holds* when the 95 % "
+        "bootstrap interval of every difference (the claimed winner minus each competitor) lies above 0, "
+        "*does not hold* when some competitor is better with its interval below 0, *inconclusive* "
+        "otherwise, *not judged* when a run behind it did not learn. The paper's column checks its own "
+        "means (single runs, no spread published).",
+        "",
+        _md_row(
+            ["Table", "Claim", "Here", "Smallest margin [95 % interval], points", "In the paper's numbers"]
+        ),
+        _md_row(["---"] * 5),
     ]
-    for claim, here, theirs in verdicts:
-        lines.append(
-            _md_row([TABLES[claim.table].roman, claim.text, f"{here.status} ({here.detail})", theirs.status])
-        )
+    for claim, number, here, theirs in verdicts:
+        margin = "" if here.margin is None else f"{here.margin:+.2f} [{here.low:+.2f}, {here.high:+.2f}]"
+        here_text = f"{here.status} ({here.detail})"
+        lines.append(_md_row([TABLES[number].roman, claim.text, here_text, margin, theirs.status]))
     lines += ["", "## Tables", ""]
     for number in sorted(tables_md):
         lines += [tables_md[number], ""]
     lines += [
         "## Files",
         "",
-        "- `reports/tables/tableN.csv`, `tableN.md`: each table (ours mean, std, seeds; the paper's value).",
-        "- `reports/results/`: `tableN.json` (each cell's value per seed and its runs), `runs.csv` (one line "
-        "per run: settings, test ACC/AUC, run folder, seconds), `histories.csv` (validation curves per "
-        "epoch), `summary.json`. Checkpoints and predictions stay in the run folders (DVC cache).",
+        "- `reports/tables/tableN.{md,csv,json}`: each table (ours: mean, 95 % interval, seeds, learned, "
+        "chance or majority rate; the paper's value) and, in the JSON, each claim's verdicts.",
+        "- `reports/results/`: `tableN.json` (each cell's value per seed, its runs and their predictions), "
+        "`runs.csv` (one line per run: settings, test ACC/AUC with intervals, majority rate, learned, "
+        "seconds), `histories.csv` (validation curves per epoch), `summary.json`. Checkpoints and "
+        "predictions stay in the run folders (DVC cache).",
         "- `reports/figures/`, `reports/notebooks/`: figures and executed notebooks, from their own stages.",
         "",
     ]
@@ -346,24 +476,25 @@ def write_report(
     results = load_results(results_dir)
     summary_path = results_dir / "summary.json"
     summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.is_file() else None
-    tables_md, verdicts, metrics = {}, [], {}
-    for number, paper in TABLES.items():
-        ours = our_values(paper, results.get(number))
-        write_text_atomic(out / "tables" / f"{paper.key}.csv", table_csv(paper, ours))
-        tables_md[number] = table_md(paper, ours, results.get(number))
-        write_text_atomic(out / "tables" / f"{paper.key}.md", tables_md[number] + "\n")
-        metrics[paper.key] = {
-            row: {c: round(ours[(row, c)].mean, 4) for c in paper.columns if ours[(row, c)] is not None}
-            for row in paper.row_names
-            if any(ours[(row, c)] is not None for c in paper.columns)
+    tables_md, all_verdicts, metrics = {}, [], {}
+    for number, spec in TABLES.items():
+        ours = measure(spec, results.get(number))
+        verdicts = [(c, judge(c, ours), check_paper(c, paper_values(spec))) for c in spec.claims]
+        tables_md[number] = table_md(spec, ours, results.get(number), verdicts)
+        write_text_atomic(out / "tables" / f"{spec.key}.md", tables_md[number])
+        write_text_atomic(out / "tables" / f"{spec.key}.csv", table_csv(spec, ours))
+        write_json_atomic(out / "tables" / f"{spec.key}.json", table_json(spec, ours, verdicts))
+        metrics[spec.key] = {
+            row: {c: round(ours[(row, c)].mean, 4) for c in spec.paper.columns if ours[(row, c)] is not None}
+            for row in spec.paper.row_names
+            if any(ours[(row, c)] is not None for c in spec.paper.columns)
         }
-        for claim in table_claims(number):
-            verdicts.append((claim, check(claim, ours), check(claim, paper_values(paper))))
+        all_verdicts += [(c, number, here, theirs) for c, here, theirs in verdicts]
     metrics["claims"] = {
-        f"{TABLES[c.table].key}: {c.text}": {HOLDS: 1, FAILS: 0}.get(here.status) for c, here, _ in verdicts
+        f"{TABLES[n].key}: {c.text}": CODES.get(here.status) for c, n, here, _ in all_verdicts
     }
     write_json_atomic(out / "metrics.json", metrics)
-    return write_text_atomic(out / "README.md", readme(tables_md, verdicts, summary))
+    return write_text_atomic(out / "README.md", readme(tables_md, all_verdicts, summary, results_dir))
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -374,7 +505,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         path = write_report(args.results, args.out)
-    except ValueError as err:
+    except (ValueError, OSError) as err:
         print(f"grnet report: {err}", file=sys.stderr)
         return 2
     print(f"wrote {path} and {Path(args.out) / 'tables'}")

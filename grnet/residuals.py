@@ -18,6 +18,9 @@ autocast (:func:`grnet.precision.float32`): the traces are a few grey levels, wh
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import cv2
@@ -27,10 +30,12 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from grnet.guided_filter import guided_filter
+from grnet.options import canonical, keywords, options_from
 from grnet.precision import float32
 
 __all__ = [
     "MTE_DEFAULTS",
+    "MTEConfig",
     "AdaptiveResidual",
     "BayarConv2d",
     "GuidedResidual",
@@ -41,6 +46,7 @@ __all__ = [
     "build_residual",
     "guided_residual",
     "luma",
+    "residual_options",
 ]
 
 Guidance = Literal["color", "gray", "channel"]
@@ -49,36 +55,53 @@ GUIDANCE_MODES: tuple[str, ...] = ("color", "gray", "channel")
 # ITU-R BT.601 luma weights, those of cv2.COLOR_RGB2GRAY, so the torch and OpenCV paths agree.
 _LUMA = (0.299, 0.587, 0.114)
 
-MTE_DEFAULTS: dict[str, Any] = {
-    "radius": 2,
-    "eps": 1e-2,
-    "guidance": "color",
-    "scale": 10.0,
-}
-"""The MTE's settings; the paper publishes none of them (mirrored in params.yaml).
 
-- ``radius`` 2 (5 x 5 windows): the guided filter keeps, as content, every structure that the local
-  linear model can follow over 5 px; what is left are traces finer than that: GAN up-sampling
-  patterns (period 2-4 px), demosaicing and resampling noise, the 8 x 8 JPEG grid's edges. Wider
-  windows keep less of a trace (a 2 px checkerboard: 61% kept at r=2, 52% at r=4) and leak more
-  edges; r=1 scores about as r=2 (66%), so r=2 follows the prototype the lead's numbers came from.
-- ``eps`` 1e-2: a window whose standard deviation is below ~0.1 (~25 grey levels of 255) counts as
-  flat and is smoothed, so its fine variation becomes residual; stronger edges (variance >> eps)
-  get a ~ 1 and are kept as content, so face contours stay out of the residual (Eq 11's q = C).
-  It is the middle of the trade-off: eps 1e-1 keeps more trace (82%) but its residual is 2.3x
-  stronger on the top-10% Sobel edges than elsewhere (content leaking in), 1e-3 keeps only 33%.
-- ``guidance`` "color": the image guides itself with its 3 colour channels (He et al.'s colour
-  guide), so edges that differ in colour but not in brightness are kept as content too; it leaks
-  the fewest edges (1.3x vs 1.8x for a luma guide and 1.7x for each channel guiding itself, at
-  r=2, eps=1e-2), at a modest cost in trace kept (61% vs 73%). "gray" (luma guide) and "channel"
-  remain options.
-- ``scale`` 10: guided residuals of photos are small (mean ~0.012 at these settings); scaling
-  brings them to the order of the [0, 1] RGB stream that the same backbone sees. The paper itself
-  shows them "enlarged five times" (Fig. 4).
+@dataclass(frozen=True)
+class MTEConfig:
+    """The MTE's settings (Eq 11); the paper publishes none of them (mirrored in params.yaml).
 
-Figures: five 128 px crops of scikit-image photos (astronaut x2, coffee, chelsea, rocket); "kept"
-is the mean change of the residual when a trace of amplitude 2/255 is added, over the trace's.
-"""
+    - ``radius`` 2 (5 x 5 windows): the guided filter keeps, as content, every structure that the local
+      linear model can follow over 5 px; what is left are traces finer than that: GAN up-sampling
+      patterns (period 2-4 px), demosaicing and resampling noise, the 8 x 8 JPEG grid's edges. Wider
+      windows keep less of a trace (a 2 px checkerboard: 61% kept at r=2, 52% at r=4) and leak more
+      edges; r=1 scores about as r=2 (66%), so r=2 follows the prototype the lead's numbers came from.
+    - ``eps`` 1e-2: a window whose standard deviation is below ~0.1 (~25 grey levels of 255) counts as
+      flat and is smoothed, so its fine variation becomes residual; stronger edges (variance >> eps)
+      get a ~ 1 and are kept as content, so face contours stay out of the residual (Eq 11's q = C).
+      It is the middle of the trade-off: eps 1e-1 keeps more trace (82%) but its residual is 2.3x
+      stronger on the top-10% Sobel edges than elsewhere (content leaking in), 1e-3 keeps only 33%.
+    - ``guidance`` "color": the image guides itself with its 3 colour channels (He et al.'s colour
+      guide), so edges that differ in colour but not in brightness are kept as content too; it leaks
+      the fewest edges (1.3x vs 1.8x for a luma guide and 1.7x for each channel guiding itself, at
+      r=2, eps=1e-2), at a modest cost in trace kept (61% vs 73%). "gray" (luma guide) and "channel"
+      remain options.
+    - ``scale`` 10: guided residuals of photos are small (mean ~0.012 at these settings); scaling
+      brings them to the order of the [0, 1] RGB stream that the same backbone sees. The paper itself
+      shows them "enlarged five times" (Fig. 4).
+
+    Figures: five 128 px crops of scikit-image photos (astronaut x2, coffee, chelsea, rocket); "kept"
+    is the mean change of the residual when a trace of amplitude 2/255 is added, over the trace's.
+
+    Raises:
+        ValueError: a setting the MTE cannot use (radius an integer >= 1, eps and scale > 0,
+            guidance one of :data:`GUIDANCE_MODES`).
+    """
+
+    radius: int = 2
+    eps: float = 1e-2
+    guidance: Guidance = "color"
+    scale: float = 10.0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.radius, bool) or not isinstance(self.radius, int) or self.radius < 1:
+            raise ValueError(f"MTE radius must be an integer >= 1, got {self.radius!r}")
+        if not self.eps > 0 or not self.scale > 0:
+            raise ValueError(f"MTE eps and scale must be > 0, got eps={self.eps!r}, scale={self.scale!r}")
+        if self.guidance not in GUIDANCE_MODES:
+            raise ValueError(f"unknown guidance {self.guidance!r}; expected one of {GUIDANCE_MODES}")
+
+
+MTE_DEFAULTS: dict[str, Any] = dataclasses.asdict(MTEConfig())
 
 
 def _check_images(x: Tensor, where: str) -> None:
@@ -103,16 +126,6 @@ def _check_unit_range(x: Tensor, where: str) -> None:
         raise ValueError(
             f"{where} expects float images in [0, 1] (uint8 / 255), got values in [{low:g}, {high:g}]"
         )
-
-
-def _check_mte_options(radius: int, eps: float, guidance: str, scale: float) -> None:
-    """Fail when the MTE is built, not at its first image, on settings it cannot use."""
-    if isinstance(radius, bool) or not isinstance(radius, int) or radius < 1:
-        raise ValueError(f"MTE radius must be an integer >= 1, got {radius!r}")
-    if not eps > 0 or not scale > 0:
-        raise ValueError(f"MTE eps and scale must be > 0, got eps={eps!r}, scale={scale!r}")
-    if guidance not in GUIDANCE_MODES:
-        raise ValueError(f"unknown guidance {guidance!r}; expected one of {GUIDANCE_MODES}")
 
 
 def luma(x: Tensor) -> Tensor:
@@ -153,18 +166,14 @@ def guided_residual(
 
 
 class _MTESettings:
-    """The MTE's options (Eq 11), checked: shared by the torch module and the workers' transform."""
+    """The MTE's options (:class:`MTEConfig`, checked): shared by the torch module and the workers'
+    transform. Keyword arguments are :class:`MTEConfig`'s fields."""
 
-    def __init__(
-        self,
-        radius: int = MTE_DEFAULTS["radius"],
-        eps: float = MTE_DEFAULTS["eps"],
-        guidance: Guidance = MTE_DEFAULTS["guidance"],
-        scale: float = MTE_DEFAULTS["scale"],
-    ) -> None:
+    def __init__(self, **options: Any) -> None:
         super().__init__()
-        _check_mte_options(radius, eps, guidance, scale)
-        self.radius, self.eps, self.guidance, self.scale = radius, eps, guidance, scale
+        self.config = options_from(MTEConfig, options, "MTE")
+        self.radius, self.eps = self.config.radius, self.config.eps
+        self.guidance, self.scale = self.config.guidance, self.config.scale
 
 
 class GuidedResidual(_MTESettings, nn.Module):
@@ -193,8 +202,7 @@ def mte_options(model: nn.Module) -> dict[str, Any]:
             f"{type(model).__name__} has {len(found)} MTE modules; computing the residual in the data "
             "workers needs exactly one (grnet, or residual_resnet18 with residual='mte')"
         )
-    m = found[0]
-    return {"radius": m.radius, "eps": m.eps, "guidance": m.guidance, "scale": m.scale}
+    return dataclasses.asdict(found[0].config)
 
 
 class GuidedResidualTransform(_MTESettings):
@@ -396,6 +404,17 @@ _BUILDERS: dict[str, type[nn.Module]] = {
 def available_residuals() -> list[str]:
     """Names accepted by :func:`build_residual`."""
     return sorted(_BUILDERS)
+
+
+def residual_options(name: str, options: Mapping[str, Any] | None, where: str) -> dict[str, Any]:
+    """The canonical options of residual extractor ``name`` (every option, defaults filled in;
+    :class:`MTEConfig` for the MTE). Raises :class:`grnet.options.OptionsError` on an unknown key
+    (named with the allowed ones) or value, and ``KeyError`` on an unknown extractor."""
+    if name not in _BUILDERS:
+        raise KeyError(f"{where}: unknown residual {name!r}; available: {', '.join(available_residuals())}")
+    if name == "mte":
+        return canonical(MTEConfig, options, where)
+    return keywords(_BUILDERS[name].__init__, options, where)
 
 
 def build_residual(name: str, **options: Any) -> nn.Module:

@@ -136,3 +136,59 @@ def learned(
     k, n, rate = int((targets == predicted).sum()), len(targets), majority_rate(targets)
     p = stats.binomtest(k, n, rate, alternative="greater").pvalue
     return Learning(bool(p < LEARNED_P), f"ACC {k / n:.3f} vs majority rate {rate:.3f}, binomial p = {p:.2g}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparisons: several runs (seeds) and columns over one test split, resampled together
+
+
+def stratified_indices(targets: np.ndarray, resamples: int, rng: np.random.Generator) -> np.ndarray:
+    """(resamples, N) indices into ``targets``: each row resamples every class's items within the
+    class, in blocks of the classes in sorted order (the same class at the same columns in every row)."""
+    targets = np.asarray(targets)
+    blocks = []
+    for c in np.unique(targets):
+        members = np.flatnonzero(targets == c)
+        blocks.append(members[rng.integers(0, len(members), (resamples, len(members)))])
+    return np.concatenate(blocks, axis=1)
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """One run's predictions on a test split, in the split's order: (N,) arrays of true and
+    predicted class indices, labels (1 fake, 0 real) and fake probabilities, and the image paths."""
+
+    paths: tuple[str, ...]
+    targets: np.ndarray
+    predicted: np.ndarray
+    labels: np.ndarray
+    scores: np.ndarray
+
+
+def metric_replicates(metric: str, run: Predictions, index: np.ndarray) -> np.ndarray:
+    """``metric`` (``"acc"`` or ``"auc"``, a fraction) of ``run`` on each row of ``index`` (from
+    :func:`stratified_indices` over its targets): (resamples,)."""
+    if metric == "acc":
+        return (run.targets == run.predicted)[index].mean(axis=1)
+    if metric == "auc":
+        fake = run.labels[index[0]] == 1  # the same positions in every row (strata)
+        resampled = run.scores[index]
+        return auc(resampled[:, fake], resampled[:, ~fake])
+    raise ValueError(f"metric must be 'acc' or 'auc', got {metric!r}")
+
+
+def mean_over_seeds(replicates: Sequence[np.ndarray], rng: np.random.Generator) -> np.ndarray:
+    """The mean over runs (seeds) of their metric replicates, the runs resampled with replacement in
+    each replicate (one run: its replicates as they are): the seeds' spread enters the interval."""
+    stacked = np.stack(replicates)  # (runs, resamples)
+    if len(stacked) == 1:
+        return stacked[0]
+    chosen = rng.integers(0, len(stacked), (stacked.shape[1], len(stacked)))  # (resamples, runs)
+    return stacked[chosen, np.arange(stacked.shape[1])[:, None]].mean(axis=1)
+
+
+def percentile_interval(replicates: np.ndarray, level: float = LEVEL) -> Interval:
+    """The ``level`` percentile interval of bootstrap ``replicates``."""
+    tail = 100 * (1 - level) / 2
+    low, high = np.percentile(replicates, [tail, 100 - tail])
+    return Interval(float(low), float(high))

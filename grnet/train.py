@@ -25,11 +25,9 @@ command line).
 
 from __future__ import annotations
 
-import argparse
 import csv
 import dataclasses
 import io
-import json
 import random
 import sys
 import time
@@ -42,7 +40,6 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
-import yaml
 from torch import nn
 from tqdm import tqdm
 
@@ -60,7 +57,7 @@ from grnet.data.index import read_index
 from grnet.distributed import DistContext, init_distributed, shutdown
 from grnet.evaluate import evaluate_dataset
 from grnet.io import write_json_atomic, write_text_atomic
-from grnet.models import build_model, reimpose_constraints
+from grnet.models import build_model, model_options, reimpose_constraints
 from grnet.precision import PRECISIONS, autocast, autocast_dtype
 from grnet.residuals import mte_options
 
@@ -111,10 +108,12 @@ class TrainConfig:
             raise ValueError(f"{source}: no dataset given (data: a prepared folder with index.csv)")
         try:
             return cls(**values)
-        except ValueError as err:
-            raise ValueError(f"{source}: {err}") from None
+        except (ValueError, KeyError) as err:
+            raise ValueError(f"{source}: {str(err).strip(chr(39))}") from None
 
     def __post_init__(self) -> None:
+        # Canonical: every option with its default, so equal runs have equal settings (and keys).
+        self.model_options = model_options(self.model, self.model_options, "model_options")
         if self.task not in TASKS:
             raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
         if self.precision not in PRECISIONS:
@@ -384,110 +383,3 @@ SPEED_ONLY = ("workers", "preload")
 def result_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     """The settings that decide a run's results."""
     return {k: v for k, v in config.items() if k not in SPEED_ONLY}
-
-
-def _option(text: str) -> tuple[str, Any]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE (value in YAML syntax), got {text!r}")
-    return key, yaml.safe_load(value)
-
-
-def configure_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", help="YAML file of TrainConfig settings; flags given override it")
-    parser.add_argument("--model", help="registered model name (grnet, resnet18, meso4, ...)")
-    parser.add_argument(
-        "--option",
-        type=_option,
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="a model option, value in YAML syntax (repeatable), e.g. --option afm=false",
-    )
-    parser.add_argument("--data", help="prepared dataset folder (with index.csv)")
-    parser.add_argument("--task", choices=("binary", "multiclass"))
-    parser.add_argument("--postprocess", help="post-processing of every split, e.g. jpeg:60, mean:5")
-    parser.add_argument("--image-size", type=int)
-    parser.add_argument("--epochs", type=int)
-    parser.add_argument("--batch-size", type=int)
-    parser.add_argument("--lr", type=float)
-    parser.add_argument("--seed", type=int)
-    parser.add_argument("--limit", type=int, help="at most this many images per split (tiny runs)")
-    parser.add_argument("--workers", type=int)
-    parser.add_argument("--no-augment", dest="augment", action="store_false", default=None)
-    parser.add_argument(
-        "--precision",
-        choices=PRECISIONS,
-        help="autocast: auto (bf16 where native), bf16 or fp32 (default auto)",
-    )
-    parser.add_argument(
-        "--preload",
-        action="store_true",
-        default=None,
-        help="decode, post-process and resize each split once into memory (speed only)",
-    )
-    parser.add_argument(
-        "--residual-in-workers",
-        action="store_true",
-        default=None,
-        help="compute the guided residual (MTE) in the data workers on the CPU (OpenCV) instead of "
-        "in the model (for grnet and residual_resnet18 with residual=mte)",
-    )
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--out", help="run folder (resumed if it holds last.pt)")
-    where.add_argument(
-        "--cache-dir",
-        default="runs",
-        help="run cache: each distinct run is trained once into a folder named by its "
-        "settings (default: runs)",
-    )
-
-
-def config_from_args(args: argparse.Namespace) -> TrainConfig:
-    """The YAML file's settings, overridden by the flags given."""
-    values: dict[str, Any] = {}
-    if args.config:
-        try:
-            with open(args.config, encoding="utf-8") as f:
-                values = yaml.safe_load(f) or {}
-        except OSError as err:
-            raise SystemExit(f"grnet train: cannot read {args.config}: {err}") from err
-        if not isinstance(values, dict):
-            raise SystemExit(f"grnet train: {args.config}: expected a mapping of settings")
-    for name in (
-        "model",
-        "data",
-        "task",
-        "postprocess",
-        "image_size",
-        "epochs",
-        "batch_size",
-        "lr",
-        "seed",
-        "limit",
-        "workers",
-        "augment",
-        "residual_in_workers",
-        "precision",
-        "preload",
-    ):
-        if getattr(args, name) is not None:
-            values[name] = getattr(args, name)
-    if args.option:
-        values["model_options"] = {**values.get("model_options", {}), **dict(args.option)}
-    return TrainConfig.from_dict(values, source=args.config or "grnet train")
-
-
-def run(args: argparse.Namespace) -> int:
-    config = config_from_args(args)
-    if args.out:
-        out, metrics = Path(args.out), train(config, args.out)
-    else:
-        from grnet.runcache import get_or_train
-
-        result = get_or_train(config, args.cache_dir)
-        out, metrics = result.run_dir, result.metrics
-    if metrics:
-        summary = {k: metrics.get(k) for k in ("acc", "auc", "video_auc", "best_epoch")}
-        print(json.dumps({**summary, "run_dir": str(out)}))
-    return 0

@@ -262,21 +262,20 @@ def test_notebook_checkers_pass_right_answers_and_explain_wrong_ones(checker, ri
     assert out.startswith(f"✘ {checker}") and hint in out
 
 
-def test_table_comparison_and_scatter_show_the_pipeline_values(tmp_path):
-    result = {
-        "table": 8,
-        "seeds": [7, 8],
-        "cells": [{"row": "GRnet", "column": "ACC", "values": [90.0, 94.0]}],
-    }
-    (tmp_path / "table8.json").write_text(json.dumps(result))
+def test_table_comparison_and_scatter_show_the_report_with_intervals_and_chance(tmp_path):
+    grnet = {"row": "GRnet", "column": "ACC", "paper": 99.09, "mean": 92.0, "low": 89.0, "high": 95.0}
+    grnet |= {"n": 2, "learned": True, "chance": 50.0}
+    meso = {"row": "Meso-4 [5]", "column": "ACC", "paper": 70.47}
+    (tmp_path / "table8.json").write_text(json.dumps({"table": 8, "cells": [meso, grnet]}))
     fig = figures.table_comparison(8, tmp_path)
     acc = fig.axes[0]
     assert [ax.get_title() for ax in fig.axes] == ["ACC", "AUC"]
     ours = [p.get_width() for p in acc.patches[len(acc.patches) // 2 :]]
     assert ours[-1] == pytest.approx(92.0) and np.isnan(ours[0])  # GRnet is the last row
-    assert "1 of 16 cells run" in fig._suptitle.get_text()
+    assert [line.get_xdata()[0] for line in acc.lines if line.get_linestyle() == "--"] == [50.0]  # chance
+    assert "1 of 2 cells run" in fig._suptitle.get_text()
     scatter = figures.paper_vs_reproduction(tmp_path)
-    offsets = scatter.axes[0].collections[0].get_offsets()
-    assert offsets.tolist() == [[99.09, 92.0]]
+    (points,) = [c for c in scatter.axes[0].lines if c.get_marker() == "o"]
+    assert points.get_xydata().tolist() == [[99.09, 92.0]]
     empty = figures.paper_vs_reproduction(tmp_path / "none")
-    assert "no results" in empty.axes[0].texts[0].get_text()
+    assert "no tables" in empty.axes[0].texts[0].get_text()

@@ -13,9 +13,9 @@ from grnet.residuals import GuidedResidualTransform
 # (model name, options): the Table I switches, Table II residuals, Table III fusions, the references.
 VARIANTS = [
     ("grnet", {}),
-    ("grnet", {"mte": False}),
-    ("grnet", {"afm": False}),
-    ("grnet", {"mte": False, "afm": False}),
+    ("grnet", {"residual": "rgb"}),
+    ("grnet", {"fusion": "sum"}),
+    ("grnet", {"residual": "rgb", "fusion": "sum"}),
     ("grnet", {"residual": "highpass"}),
     ("grnet", {"residual": "srm", "residual_options": {"per_channel": True}}),
     ("grnet", {"residual": "bayar"}),
@@ -23,7 +23,7 @@ VARIANTS = [
     ("grnet", {"fusion": "max"}),
     ("grnet", {"fusion": "min"}),
     ("grnet", {"fusion": "concat"}),
-    ("grnet", {"attention": "plain", "alpha_update": "running"}),
+    ("grnet", {"fusion_options": {"attention": "plain", "alpha_update": "running"}}),
     ("resnet18", {}),
     ("residual_resnet18", {}),
     ("residual_resnet18", {"residual": "highpass"}),
@@ -119,11 +119,10 @@ def test_precomputed_residual_gives_the_in_model_logits():
 @pytest.mark.parametrize(
     "options",
     [
-        {"mte": True, "residual": "srm"},
-        {"mte": False, "residual": "mte"},
-        {"afm": True, "fusion": "max"},
-        {"afm": False, "fusion": "afm"},
-        {"fusion": "max", "alpha_update": "running"},
+        {"residual": "rgb", "residual_options": {"radius": 2}},
+        {"residual_options": {"radus": 2}},
+        {"fusion": "max", "fusion_options": {"alpha_update": "running"}},
+        {"fusion_options": {"alpha_updates": "running"}},
         {"residual_norm": "layer"},
         {"pretrained": "imagenet21k"},
     ],

@@ -13,44 +13,21 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grnet.experiments import (
-    TRAINING_CODE,
-    ParamsError,
-    _cli_args,
-    cells,
-    code_fingerprint,
-    config_id,
-    distinct_configs,
-    load_settings,
-    plan,
-)
-from grnet.paper import TABLES
+from grnet.cli import main
+from grnet.experiments import TRAINING_CODE, code_fingerprint
+from grnet.params import ParamsError, load_settings
+from grnet.plan import config_id, distinct_configs, plan
+from grnet.tables import TABLES
 
 REPO = Path(__file__).resolve().parents[1]
 PARAMS = REPO / "params.yaml"
-QUOTED_ONLY = {  # Table IX rows quoted from the paper, not run here
-    "Two-stream [56]", "Meso-4 [5]", "MesoInception-4 [5]", "HeadPose [3]", "FWA [29]", "VA-MLP [4]",
-    "VA-LogReg [4]", "Xception-raw [17]", "Multi-task [57]", "Capsule [53]",
-}  # fmt: skip
-
-
-def test_every_cell_of_the_paper_is_measured_except_averages_and_quoted_rows():
-    for number, paper in TABLES.items():
-        measured = {(c.row, c.column) for c in cells(number)}
-        expected = {
-            (row, column)
-            for row in paper.row_names
-            for column in paper.columns
-            if column != "Average" and not (number == 9 and row in QUOTED_ONLY)
-        }
-        assert measured == expected, number
 
 
 def _config(planned, table, row, column, seed=7):
     (found,) = [
         p.config
         for p in planned
-        if (p.cell.table, p.cell.row, p.cell.column, p.seed) == (table, row, column, seed)
+        if (p.table, p.cell.row, p.cell.column, p.seed) == (table, row, column, seed)
     ]
     return config_id(found)
 
@@ -75,7 +52,7 @@ def test_every_profile_plans_its_runs():
     mini, paper, ci = (load_settings(PARAMS, p) for p in ("mini", "paper", "ci"))
     for settings in (mini, paper, ci):
         planned = plan(settings)
-        assert {p.cell.table for p in planned} == set(TABLES)
+        assert {p.table for p in planned} == set(TABLES)
         assert all(Path(p.config.data).parts[:2] == ("data", settings.profile) for p in planned)
     grnet_runs = [p.config for p in plan(paper) if p.config.model == "grnet"]
     assert all(c.model_options["pretrained"] == "imagenet" for c in grnet_runs)
@@ -83,32 +60,67 @@ def test_every_profile_plans_its_runs():
     mte = [p.config for p in plan(mini) if p.config.model_options.get("residual") == "mte"]
     assert mte and all(c.model_options["residual_options"]["radius"] == 2 for c in mte)
     rgb = [p.config for p in plan(mini) if p.config.model_options.get("residual") == "rgb"]
-    assert rgb and all("residual_options" not in c.model_options for c in rgb)
+    assert rgb and all(c.model_options["residual_options"] is None for c in rgb)
+    assert {p.seed for p in plan(mini) if p.table == 2} == {7, 8, 9}
 
 
-def test_bad_params_name_the_file_and_what_was_expected(tmp_path):
+def test_the_mini_runs_train_on_whole_splits_for_three_epochs_at_batch_32():
+    for p in plan(load_settings(PARAMS, "mini")):
+        assert p.config.limit is None and p.config.epochs >= 3 and p.config.batch_size >= 32
+
+
+def _write(params: dict, path: Path) -> Path:
+    path.write_text(yaml.safe_dump(params), encoding="utf-8")
+    return path
+
+
+def test_bad_params_name_the_file_the_key_and_the_allowed_ones(tmp_path):
     params = yaml.safe_load(PARAMS.read_text(encoding="utf-8"))
     bad = tmp_path / "params.yaml"
-    bad.write_text(yaml.safe_dump({**params, "profile": "huge"}), encoding="utf-8")
     with pytest.raises(ParamsError, match=rf"{bad}.*profile must be one of"):
-        load_settings(bad)
-    del params["experiments"]["mini"]["datasets"]["dfdc"]
-    bad.write_text(yaml.safe_dump(params), encoding="utf-8")
+        load_settings(_write({**params, "profile": "huge"}, bad))
+    changed = yaml.safe_load(PARAMS.read_text(encoding="utf-8"))
+    del changed["experiments"]["mini"]["datasets"]["dfdc"]
     with pytest.raises(ParamsError, match=r"experiments\.mini\.datasets\.dfdc"):
-        load_settings(bad)
-    params["experiments"]["mini"]["epoch"] = 3
-    bad.write_text(yaml.safe_dump(params), encoding="utf-8")
+        load_settings(_write(changed, bad))
+    changed = yaml.safe_load(PARAMS.read_text(encoding="utf-8"))
+    changed["experiments"]["mini"]["epoch"] = 3
     with pytest.raises(ParamsError, match=r"unknown key\(s\) \['epoch'\]"):
-        load_settings(bad)
+        load_settings(_write(changed, bad))
+    changed = yaml.safe_load(PARAMS.read_text(encoding="utf-8"))
+    changed["experiments"]["mini"]["train"]["batchsize"] = 32
+    with pytest.raises(ParamsError, match=r"train: unknown option\(s\) \['batchsize'\]; allowed: \["):
+        load_settings(_write(changed, bad))
+    changed = yaml.safe_load(PARAMS.read_text(encoding="utf-8"))
+    changed["experiments"]["fusions"]["afm"]["alpha_updates"] = "epoch"
+    with pytest.raises(ParamsError, match=r"fusions\.afm: unknown option\(s\) \['alpha_updates'\]"):
+        load_settings(_write(changed, bad))
 
 
-def test_dvc_yaml_lists_the_training_code_and_the_profiles_params():
+def test_a_misspelt_mte_key_stops_experiment_plan_naming_it(tmp_path, capsys):
+    params = yaml.safe_load(PARAMS.read_text(encoding="utf-8"))
+    params["experiments"]["residuals"]["mte"] = {"radus": 2, "eps": 0.01}
+    bad = _write(params, tmp_path / "params.yaml")
+    assert main(["experiment", "plan", "--params", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "residuals.mte: unknown option(s) ['radus']" in err and "'radius'" in err
+
+
+def test_dvc_yaml_lists_the_training_code_and_exact_params():
     stages = yaml.safe_load((REPO / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
     experiments = stages["experiments"]
     assert set(TRAINING_CODE) <= set(experiments["deps"])
     assert "data/${profile}" in experiments["deps"]
-    assert experiments["params"] == ["profile", "experiments.${profile}"]
+    # Every section that decides results, and none that only changes speed.
+    keys = set(experiments["params"])
+    assert {"experiments.residuals", "experiments.fusions", "experiments.${profile}.train"} <= keys
+    assert not any(k.endswith(".speed") or k.endswith("jobs") or k.endswith("workers") for k in keys)
+    profile_keys = set(yaml.safe_load(PARAMS.read_text(encoding="utf-8"))["experiments"]["mini"]) - {"speed"}
+    assert {f"experiments.${{profile}}.{k}" for k in profile_keys} <= keys
     assert stages["data"]["params"] == ["profile", "data.${profile}"]
+    notebooks = stages["notebook"]
+    assert "grnet" in notebooks["do"]["deps"]  # every module a notebook may import
+    assert all((REPO / "notebooks" / f"{name}.ipynb").is_file() for name in notebooks["foreach"])
 
 
 def test_code_fingerprint_follows_the_training_code(tmp_path):
@@ -124,13 +136,6 @@ def test_code_fingerprint_follows_the_training_code(tmp_path):
     with (tmp_path / "grnet" / "fusion.py").open("a", encoding="utf-8") as f:
         f.write("\n# changed\n")
     assert code_fingerprint(tmp_path) != before
-
-
-def test_prepare_options_become_flags():
-    options = {"compression": "c40", "frames_per_video": 10, "methods": ["A", "B"], "x": True, "y": False}
-    assert _cli_args(options) == [
-        "--compression", "c40", "--frames-per-video", "10", "--methods", "A", "B", "--x",
-    ]  # fmt: skip
 
 
 def _tool(name: str) -> str | None:
@@ -177,18 +182,19 @@ def test_dvc_repro_at_toy_size_writes_every_table_and_a_second_repro_does_nothin
 
 def check_outputs(repo: Path) -> None:
     """Every table, with the paper's row labels, its results and the summary page."""
-    for number, paper in TABLES.items():
+    for number, spec in TABLES.items():
+        paper = spec.paper
         with (repo / "reports" / "tables" / f"{paper.key}.csv").open(newline="", encoding="utf-8") as f:
             rows = list(csv.reader(f))
         assert [r[: len(paper.label_columns)] for r in rows[1:]] == [list(r.labels) for r in paper.rows]
         assert (repo / "reports" / "results" / f"table{number}.json").is_file()
         assert paper.caption in (repo / "reports" / "tables" / f"{paper.key}.md").read_text(encoding="utf-8")
     readme = (repo / "reports" / "README.md").read_text(encoding="utf-8")
-    assert "Profile: **ci**" in readme and "## The paper's claims" in readme
+    assert "Profile: **ci**" in readme and "## The paper's claims" in readme and "runs learned" in readme
     # the ROC curves dvc.yaml plots, one per method of Table VIII
     plots = yaml.safe_load((repo / "dvc.yaml").read_text(encoding="utf-8"))["plots"]
     (roc,) = [entry["roc_table8"] for entry in plots if "roc_table8" in entry]
-    assert len(roc["y"]) == len(TABLES[8].rows)
+    assert len(roc["y"]) == len(TABLES[8].paper.rows)
     for name in roc["y"]:
         with (repo / name).open(newline="", encoding="utf-8") as f:
             rows = list(csv.DictReader(f))

@@ -1,137 +1,189 @@
-"""Tables beside the paper's and the claims check, from hand-made results."""
+"""Tables beside the paper's and the claims judged with intervals, from hand-made predictions."""
 
 from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
+import numpy as np
 import pytest
 
+from grnet.evaluate import PREDICTION_COLUMNS
 from grnet.io import write_json_atomic
-from grnet.paper import TABLES
 from grnet.reporting import (
-    CLAIMS,
     FAILS,
     HOLDS,
+    INCONCLUSIVE,
+    NOT_JUDGED,
     UNKNOWN,
-    Value,
-    aggregate,
-    check,
-    our_values,
+    check_paper,
+    judge,
+    measure,
     paper_values,
     write_report,
 )
+from grnet.tables import TABLES
+
+N = 600  # test images of the made-up split (6 classes x 100)
+TARGETS = np.repeat(np.arange(6), 100)
 
 
-def claim(number: int):
-    (found,) = [c for c in CLAIMS if c.table == number]
-    return found
+def predictions(path: Path, correct: np.ndarray, targets: np.ndarray = TARGETS) -> str:
+    """A predictions.csv whose rows are right where ``correct`` is (wrong: the next class)."""
+    k = int(targets.max()) + 1
+    predicted = np.where(correct, targets, (targets + 1) % k)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(PREDICTION_COLUMNS)
+        for i, (t, p) in enumerate(zip(targets, predicted, strict=True)):
+            p_fake = 0.9 if p != 0 else 0.1
+            writer.writerow([f"test/{i:04d}.png", "", int(t != 0), "c", int(t), p_fake, int(p)])
+    return str(path)
 
 
-def test_aggregate_mean_and_sample_std_skip_undefined():
-    v = aggregate([60.0, None, 70.0, float("nan"), 80.0])
-    assert (v.mean, v.n) == (70.0, 3) and v.std == pytest.approx(10.0)
-    assert aggregate([55.0]) == Value(55.0, None, 1)
-    assert aggregate([None]) is None
+def accuracy_mask(rate: float, seed: int) -> np.ndarray:
+    """Exactly ``rate`` of each class right, at random places."""
+    rng = np.random.default_rng(seed)
+    mask = np.zeros(N, bool)
+    for c in range(6):
+        idx = np.flatnonzero(TARGETS == c)
+        mask[rng.choice(idx, round(rate * len(idx)), replace=False)] = True
+    return mask
 
 
-def test_average_column_is_taken_per_seed():
-    cells = [
-        {"row": "GRnet", "column": c, "values": v}
-        for c, v in (("Raw", [90.0, 80.0]), ("JP60", [60.0, 70.0]), ("ME5", [30.0, 30.0]))
+def cell(
+    tmp_path: Path, row: str, rates: list[float], seed: int = 0, learned: bool = True, column: str = "ACC"
+):
+    paths = [
+        predictions(tmp_path / f"{row}-{column}-{k}.csv", accuracy_mask(rate, seed + 31 * k))
+        for k, rate in enumerate(rates)
     ]
-    ours = our_values(TABLES[4], {"cells": cells})
+    return {
+        "row": row,
+        "column": column,
+        "metric": "acc",
+        "majority_rate": 100 / 6,
+        "values": [100 * r for r in rates],
+        "runs": [f"r{k}" for k in range(len(rates))],
+        "predictions": paths,
+        "learned": [learned] * len(rates),
+    }
+
+
+def table3(tmp_path: Path, afm: list[float], others: float, learned: bool = True) -> dict:
+    rows = TABLES[3].paper.row_names
+    cells = [cell(tmp_path, r, [others], seed=i) for i, r in enumerate(rows) if r != "AFM"]
+    return {"seeds": [7], "cells": [*cells, cell(tmp_path, "AFM", afm, seed=99, learned=learned)]}
+
+
+def verdict(tmp_path: Path, afm: list[float], others: float, learned: bool = True):
+    spec = TABLES[3]
+    return judge(spec.claims[0], measure(spec, table3(tmp_path, afm, others, learned), resamples=1000))
+
+
+def test_means_that_differ_within_their_intervals_are_inconclusive(tmp_path):
+    result = verdict(tmp_path, [0.55], 0.52)
+    assert result.status == INCONCLUSIVE and result.margin == pytest.approx(3.0)
+    assert result.low < 0 < result.high
+
+
+def test_a_clear_winner_holds_and_a_clear_loser_does_not(tmp_path):
+    won = verdict(tmp_path / "won", [0.80], 0.50)
+    assert won.status == HOLDS and won.low > 0 and "smallest margin +30.00" in won.detail
+    lost = verdict(tmp_path / "lost", [0.30], 0.50)
+    assert lost.status == FAILS and lost.high < 0 and "better than the claimed winner" in lost.detail
+
+
+def test_a_claim_on_runs_that_did_not_learn_is_not_judged(tmp_path):
+    result = verdict(tmp_path, [0.80], 0.50, learned=False)
+    assert result.status == NOT_JUDGED and "AFM (ACC)" in result.detail
+
+
+def test_several_seeds_widen_the_interval_by_their_spread(tmp_path):
+    spec = TABLES[3]
+    steady = measure(spec, table3(tmp_path / "a", [0.60, 0.60, 0.60], 0.5), resamples=1000)[("AFM", "ACC")]
+    spread = measure(spec, table3(tmp_path / "b", [0.50, 0.60, 0.70], 0.5), resamples=1000)[("AFM", "ACC")]
+    assert steady.mean == pytest.approx(spread.mean) and steady.n == spread.n == 3
+    assert spread.high - spread.low > 2 * (steady.high - steady.low)
+
+
+def test_the_average_column_takes_the_same_images_in_every_condition(tmp_path):
+    spec = TABLES[4]
+    cells = [
+        cell(tmp_path, "GRnet", rates, seed=s, column=c)
+        for c, rates, s in (("Raw", [0.9, 0.8], 1), ("JP60", [0.6, 0.7], 2), ("ME5", [0.3, 0.3], 3))
+    ]
+    ours = measure(spec, {"seeds": [7, 8], "cells": cells}, resamples=500)
     average = ours[("GRnet", "Average")]
-    assert average.mean == pytest.approx(60.0) and average.std == pytest.approx(0.0) and average.n == 2
+    assert average.mean == pytest.approx(60.0) and average.n == 2 and average.low < 60 < average.high
     assert ours[("Meso-4 [5]", "Average")] is None  # not run: no average either
 
 
-def test_a_cell_outside_the_paper_is_an_error_naming_the_table():
+def test_a_cell_outside_the_paper_is_an_error_naming_the_table(tmp_path):
     with pytest.raises(ValueError, match=r"table2\.json.*'Gabor'"):
-        our_values(TABLES[2], {"cells": [{"row": "Gabor", "column": "ACC", "values": [1.0]}]})
+        measure(TABLES[2], {"cells": [{"row": "Gabor", "column": "ACC", "values": [1.0]}]})
 
 
 def test_claims_on_the_papers_own_numbers():
     # The paper's numbers support its claims, except Table VI, where Capsule's average (97.42) is
     # above GRnet's (97.19), as the paper's text concedes.
-    for c in CLAIMS:
-        verdict = check(c, paper_values(TABLES[c.table]))
-        assert verdict.status == (FAILS if c.table == 6 else HOLDS), (c.table, verdict)
-    assert "Capsule [53] 97.42 >= GRnet 97.19" in check(claim(6), paper_values(TABLES[6])).detail
+    for spec in TABLES.values():
+        for claim in spec.claims:
+            result = check_paper(claim, paper_values(spec))
+            assert result.status == (FAILS if spec.number == 6 else HOLDS), (spec.number, result)
+    assert (
+        "Capsule [53] 97.42 >= GRnet 97.19"
+        in check_paper(TABLES[6].claims[0], paper_values(TABLES[6])).detail
+    )
 
 
-def test_claim_verdicts_follow_the_numbers():
-    table3 = claim(3)
-    rows = TABLES[3].row_names
-    values = {(r, "ACC"): Value(50.0, 1.0, 3) for r in rows}
-    values[("AFM", "ACC")] = Value(60.0, 1.0, 3)
-    assert check(table3, values).status == HOLDS and "within" not in check(table3, values).detail
-    values[("AFM", "ACC")] = Value(51.0, 1.0, 3)  # wins, but by less than the seeds' spread
-    verdict = check(table3, values)
-    assert verdict.status == HOLDS and "within the seeds' spread" in verdict.detail
-    values[("Min fusion", "ACC")] = Value(52.0, 1.0, 3)
-    assert check(table3, values).status == FAILS
-    del values[("AFM", "ACC")]
-    assert check(table3, values).status == UNKNOWN
-
-
-def test_table9_claim_needs_both_lq_rows_to_win():
-    values = {
-        ("GRnet-HQ", "Celeb-DF [55]"): Value(55.0, None, 1),
-        ("GRnet-LQ", "Celeb-DF [55]"): Value(60.0, None, 1),
-        ("Xception-HQ [17]", "Celeb-DF [55]"): Value(58.0, None, 1),
-        ("Xception-LQ [17]", "Celeb-DF [55]"): Value(57.0, None, 1),
-    }
-    assert check(claim(9), values).status == FAILS
-
-
-def _results(tmp_path, profile="mini"):
+def _results(tmp_path: Path) -> Path:
+    """Made-up results of every table: in each column the i-th run row is right on 30 + 9 i %."""
     results = tmp_path / "results"
-    for number, paper in TABLES.items():
+    for number, spec in TABLES.items():
         cells = []
-        for i, row in enumerate(paper.rows):
-            if number == 9 and row.name not in (
-                "GRnet-HQ",
-                "GRnet-LQ",
-                "Xception-HQ [17]",
-                "Xception-LQ [17]",
-            ):
-                continue
-            for column in paper.columns:
-                if column != "Average":
-                    cells.append({"row": row.name, "column": column, "values": [40.0 + i, 42.0 + i]})
-        write_json_atomic(results / f"table{number}.json", {"table": number, "seeds": [7, 8], "cells": cells})
-    write_json_atomic(results / "summary.json", {"profile": profile, "runs": 3, "cells": 5})
+        rows = {c.row for c in spec.cells}
+        for i, row in enumerate(r for r in spec.paper.row_names if r in rows):
+            for column in (c for c in spec.paper.columns if c != "Average"):
+                made = cell(tmp_path / "preds" / spec.key, row, [0.30 + 0.09 * i], seed=i, column=column)
+                metric = spec.cell(row, column).metric
+                cells.append(
+                    {**made, "metric": metric} | ({"majority_rate": 50.0} if metric == "auc" else {})
+                )
+        write_json_atomic(results / f"{spec.key}.json", {"table": number, "seeds": [7], "cells": cells})
+    write_json_atomic(results / "summary.json", {"profile": "mini", "runs": 3, "cells": 5})
     return results
 
 
-def test_write_report_writes_every_table_with_the_papers_rows(tmp_path):
+def test_write_report_writes_every_table_with_intervals_chance_and_verdicts(tmp_path):
     out = tmp_path / "reports"
-    readme = write_report(_results(tmp_path), out)
-    text = readme.read_text(encoding="utf-8")
-    assert "embedded benchmark" in text and "not from the paper's datasets" in text
-    for paper in TABLES.values():
+    readme = write_report(_results(tmp_path), out).read_text(encoding="utf-8")
+    assert "embedded benchmark" in readme and "synthetic faces" in readme
+    for spec in TABLES.values():
+        paper = spec.paper
         with (out / "tables" / f"{paper.key}.csv").open(newline="", encoding="utf-8") as f:
             rows = list(csv.reader(f))
         assert rows[0][: len(paper.label_columns)] == list(paper.label_columns)
         assert [r[: len(paper.label_columns)] for r in rows[1:]] == [list(r.labels) for r in paper.rows]
         md = (out / "tables" / f"{paper.key}.md").read_text(encoding="utf-8")
-        assert f"Table {paper.roman}" in md and "Claims:" in md
-        assert all(name in md for name in paper.row_names)
+        assert f"Table {paper.roman}" in md and "Claims:" in md and "chance or majority rate" in md
+        assert "95 % bootstrap interval" in md
     table4 = (out / "tables" / "table4.md").read_text(encoding="utf-8")
-    assert "| Meso-4 [5] | 41.00 ± 1.41 (80.76) |" in table4
-    # GRnet (row 8) is the best row everywhere in these made-up results.
-    assert "**holds here**" in table4
-    table9 = (out / "tables" / "table9.md").read_text(encoding="utf-8")
-    assert "not run here (53.80)" in table9  # Two-stream: quoted from the paper
+    assert "| Meso-4 [5] | 30.0 [" in table4 and "(80.76) |" in table4
+    assert "**holds here**" in table4  # GRnet, row 8, is right on 93 % against at most 84 %
+    table9 = json.loads((out / "tables" / "table9.json").read_text(encoding="utf-8"))
+    two_stream = next(c for c in table9["cells"] if c["row"] == "Two-stream [56]")
+    assert two_stream == {"row": "Two-stream [56]", "column": "Celeb-DF [55]", "paper": 53.8}  # quoted only
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
-    assert metrics["table2"]["MTE"]["ACC"] == pytest.approx(45.0)
+    assert metrics["table2"]["MTE"]["ACC"] == pytest.approx(66.0)
     assert metrics["claims"]["table4: GRnet has the best average accuracy"] == 1
+    assert "| IV | GRnet has the best average accuracy | holds" in readme
 
 
 def test_write_report_without_results_marks_everything_not_run(tmp_path):
-    readme = write_report(tmp_path / "nothing", tmp_path / "reports")
-    text = readme.read_text(encoding="utf-8")
-    assert "No results yet" in text and "not computable" in text
+    text = write_report(tmp_path / "nothing", tmp_path / "reports").read_text(encoding="utf-8")
+    assert "No results yet" in text and UNKNOWN in text
     table1 = (tmp_path / "reports" / "tables" / "table1.md").read_text(encoding="utf-8")
     assert "not run here (99.96)" in table1

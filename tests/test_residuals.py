@@ -126,8 +126,11 @@ def test_available_and_unknown_residuals():
 
 @pytest.mark.parametrize("name", ["highpass", "srm", "bayar"])
 def test_fixed_and_constrained_filters_remove_constant_content(name):
-    out = build_residual(name)(torch.full((1, 3, 16, 16), 0.7))
-    assert out.abs().max() < 1e-5
+    extractor = build_residual(name)
+    out = extractor(torch.full((1, 3, 16, 16), 0.7))
+    # float32 rounding grows with the weights' size: a constrained kernel may have large weights
+    scale = max(1.0, float(extractor.weight.abs().sum(dim=(1, 2, 3)).max()))
+    assert out.abs().max() < 1e-5 * scale
 
 
 def test_srm_kernels_are_the_standard_ones():

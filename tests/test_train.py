@@ -20,7 +20,8 @@ from grnet.data.index import read_index, write_index
 from grnet.distributed import init_distributed
 from grnet.models import available_models
 from grnet.models.grnet import GRnet
-from grnet.train import TrainConfig, config_from_args, train
+from grnet.runs import config_from_args
+from grnet.train import TrainConfig, train
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -194,13 +195,14 @@ def test_checkpoints_hold_what_rebuilding_and_resuming_need(binary_data, tmp_pat
 
 def test_cli_config_from_yaml_with_flags_overriding(tmp_path):
     path = tmp_path / "run.yaml"
-    path.write_text("model: grnet\ndata: somewhere\nepochs: 5\nmodel_options: {afm: false}\n")
+    path.write_text("model: grnet\ndata: somewhere\nepochs: 5\nmodel_options: {fusion: sum}\n")
     args = build_parser().parse_args(
-        ["train", "--config", str(path), "--epochs", "2", "--option", "mte=true", "--no-augment"]
+        ["train", "--config", str(path), "--epochs", "2", "--option", "residual=mte", "--no-augment"]
     )
     config = config_from_args(args)
     assert (config.model, config.data, config.epochs, config.augment) == ("grnet", "somewhere", 2, False)
-    assert config.model_options == {"afm": False, "mte": True}
+    assert (config.model_options["fusion"], config.model_options["residual"]) == ("sum", "mte")
+    assert config.model_options["residual_options"]["radius"] == 2  # canonical: the defaults filled in
     path.write_text("model: grnet\ndata: x\nepoch: 5\n")
     with pytest.raises(ValueError, match="unknown setting.*epoch"):
         config_from_args(build_parser().parse_args(["train", "--config", str(path)]))

@@ -16,7 +16,8 @@ name               model                                      module
 ``amten``          AMTENnet (Guo et al. 2021)                 :mod:`grnet.models.amten`
 =================  =========================================  =======================
 
-Every builder takes ``num_classes`` and passes other options to the model's constructor.
+Every model takes ``num_classes``; the other options are its constructor's (the capsule builder
+passes those it does not take itself to :class:`~grnet.models.capsule.CapsuleForensics`).
 """
 
 from __future__ import annotations
@@ -47,29 +48,11 @@ def _from_checkpoint(path: Path, expected: str, build: Callable[[dict[str, Tenso
         raise ValueError(f"{path} does not hold {expected}: {err}") from err
 
 
-@register("meso4")
-def meso4(num_classes: int, **options) -> Meso4:
-    return Meso4(num_classes, **options)
-
-
-@register("mesoinception4")
-def mesoinception4(num_classes: int, **options) -> MesoInception4:
-    return MesoInception4(num_classes, **options)
-
-
-@register("highpass")
-def highpass(num_classes: int, **options) -> HighPassNet:
-    return HighPassNet(num_classes, **options)
-
-
-@register("mislnet")
-def mislnet(num_classes: int, **options) -> MISLNet:
-    return MISLNet(num_classes, **options)
-
-
-@register("amten")
-def amten(num_classes: int, **options) -> AMTENnet:
-    return AMTENnet(num_classes, **options)
+register("meso4")(Meso4)
+register("mesoinception4")(MesoInception4)
+register("highpass")(HighPassNet)
+register("mislnet")(MISLNet)
+register("amten")(AMTENnet)
 
 
 @register("xception")
@@ -83,7 +66,7 @@ def xception(num_classes: int, pretrained: str = "none") -> XceptionNet:
     )
 
 
-@register("capsule")
+@register("capsule", forwards_to=CapsuleForensics)
 def capsule(
     num_classes: int, pretrained: str = "none", freeze_vgg: bool | None = None, **options
 ) -> CapsuleForensics:

@@ -110,18 +110,6 @@ class OneStreamNet(nn.Module):
         return self.head(self.stream(x, residual))
 
 
-def _switch(flag: bool | None, choice: str | None, on: str, off: str, names: tuple[str, str]) -> str:
-    """Resolve a Table I switch (``mte``/``afm``) against the matching Table II/III choice."""
-    flag_name, choice_name = names
-    if choice is None:
-        return off if flag is False else on
-    if flag is True and choice != on:
-        raise ValueError(f"{flag_name}=True means {choice_name}={on!r}, got {choice_name}={choice!r}")
-    if flag is False and choice == on:
-        raise ValueError(f"{flag_name}=False contradicts {choice_name}={on!r}")
-    return choice
-
-
 @register("grnet")
 class GRnet(nn.Module):
     """GRnet (Eqs 1-3): RGB stream + residual stream -> fusion -> detector; any number of classes.
@@ -129,21 +117,17 @@ class GRnet(nn.Module):
     Options (the switches of the paper's ablations, mirrored in params.yaml):
 
     - ``pretrained``: "none" or "imagenet" (both trunks; see :mod:`grnet.models.backbones`).
-    - ``mte`` (Table I): True/None = the second stream sees the guided residual; False = it sees
-      the RGB image again (its own ImageNet-normalised trunk), so the comparison isolates MTE and
-      keeps the two-stream capacity. With ``residual`` given, ``mte=False`` just asserts it is not
-      "mte".
-    - ``residual`` (Table II): any :func:`grnet.residuals.build_residual` name for the second
-      stream; ``residual_options`` go to that extractor (e.g. MTE's radius/eps/guidance/scale);
+    - ``residual`` (Tables I, II): what the second stream sees: ``"mte"`` (default, the guided
+      residual, Eq 11), any other :func:`grnet.residuals.build_residual` name, or ``"rgb"``, the
+      RGB image again through its own trunk (Table I without MTE: the comparison isolates the MTE
+      and keeps the two-stream capacity); ``residual_options`` go to the extractor
+      (:func:`grnet.residuals.residual_options`; :class:`grnet.residuals.MTEConfig` for the MTE);
       ``residual_norm``: see :class:`Stream`.
-    - ``afm`` (Table I): True/None = AFM; False = plain element-wise **sum**, the AFM without its
-      channel attention and its loss-driven weights (Eq 15 with alpha = 1, 1). The paper's own
-      numbers point the same way: Table I's MTE-without-AFM row on JP60 (94.85%) equals Table
-      III's sum fusion (94.85%).
-    - ``fusion`` (Table III): "afm", "max", "min", "sum" or "concat" (1024 channels into D).
-    - AFM options (only with the AFM; see :class:`grnet.fusion.AttentionFusion`): ``attention``
-      ("residual" | "plain"), ``alpha_update`` ("epoch" | "running"), ``alpha_momentum``,
-      ``stream_loss_weight``.
+    - ``fusion`` (Tables I, III): ``"afm"`` (default), ``"max"``, ``"min"``, ``"sum"`` or
+      ``"concat"`` (1024 channels into D). Table I without AFM is ``"sum"``: the AFM without its
+      channel attention and its loss-driven weights (Eq 15 with alpha = 1, 1); the paper's own
+      numbers point the same way (Table I's MTE-without-AFM row on JP60, 94.85%, equals Table
+      III's sum fusion). ``fusion_options`` go to the AFM (:class:`grnet.fusion.AFMConfig`).
 
     ``forward(x, residual=None)``: the second stream's residual is computed inside unless a
     precomputed one is given. With the AFM, :meth:`auxiliary_loss` and :meth:`on_epoch_end` drive
@@ -154,33 +138,16 @@ class GRnet(nn.Module):
         self,
         num_classes: int = 2,
         pretrained: str = "none",
-        mte: bool | None = None,
-        afm: bool | None = None,
-        residual: str | None = None,
-        fusion: str | None = None,
+        residual: str = "mte",
+        fusion: str = "afm",
         residual_options: dict[str, Any] | None = None,
         residual_norm: str = "batchnorm",
-        attention: str | None = None,
-        alpha_update: str | None = None,
-        alpha_momentum: float | None = None,
-        stream_loss_weight: float | None = None,
+        fusion_options: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
-        second = _switch(mte, residual, on="mte", off=RGB, names=("mte", "residual"))
-        fusion_name = _switch(afm, fusion, on="afm", off="sum", names=("afm", "fusion"))
-        afm_options = {
-            key: value
-            for key, value in dict(
-                attention=attention,
-                alpha_update=alpha_update,
-                alpha_momentum=alpha_momentum,
-                stream_loss_weight=stream_loss_weight,
-            ).items()
-            if value is not None
-        }
-        self.fusion = build_fusion(fusion_name, FEATURE_CHANNELS, num_classes, **afm_options)
+        self.fusion = build_fusion(fusion, FEATURE_CHANNELS, num_classes, **(fusion_options or {}))
         self.rgb_stream = Stream(RGB, pretrained)
-        self.second_stream = Stream(second, pretrained, residual_options, residual_norm)
+        self.second_stream = Stream(residual, pretrained, residual_options, residual_norm)
         self.head = pooled_classifier(self.fusion.out_channels, num_classes)
 
     def forward(self, x: Tensor, residual: Tensor | None = None) -> Tensor:

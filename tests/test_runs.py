@@ -5,10 +5,10 @@ import shutil
 import pytest
 from tiny_fixtures import make_tiny_dataset
 
-import grnet.runcache as runcache
+import grnet.runs as runs
 import grnet.train as train_module
 from grnet.data.index import read_index, write_index
-from grnet.runcache import get_or_train, run_dir, run_key
+from grnet.runs import get_or_train, run_dir, run_key
 from grnet.train import TrainConfig
 
 
@@ -26,7 +26,7 @@ def forbid_training(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("trained a run that was in the cache")
 
-    monkeypatch.setattr(runcache, "train", fail)
+    monkeypatch.setattr(runs, "train", fail)
 
 
 def test_a_finished_run_is_reused_even_when_unrelated_settings_change(data, tmp_path, monkeypatch):
@@ -42,8 +42,8 @@ def test_a_finished_run_is_reused_even_when_unrelated_settings_change(data, tmp_
 
 
 def test_the_key_is_stable_and_ignores_option_order(data, tmp_path):
-    a = config(data, model="grnet", model_options={"mte": True, "afm": False})
-    b = config(data, model="grnet", model_options={"afm": False, "mte": True})
+    a = config(data, model="grnet", model_options={"residual": "mte", "fusion": "sum"})
+    b = config(data, model="grnet", model_options={"fusion": "sum", "residual": "mte"})
     assert run_key(a, tmp_path) == run_key(b, tmp_path) and len(run_key(a, tmp_path)) == 16
 
 
@@ -71,13 +71,19 @@ def test_a_copy_of_the_dataset_elsewhere_is_another_run(data, tmp_path):
         {"postprocess": "jpeg:60"},
         {"lr": 1e-3},
         {"task": "multiclass"},
-        {"model_options": {"pretrained": "none"}},
+        {"model_options": {"pretrained": "imagenet"}},
         {"image_size": 24},
         {"limit": 3},
     ],
 )
 def test_settings_that_decide_results_change_the_key(data, change, tmp_path):
     assert run_key(config(data, **change), tmp_path) != run_key(config(data), tmp_path)
+
+
+def test_options_written_out_or_left_to_their_defaults_are_one_run(data, tmp_path):
+    assert run_key(config(data, model_options={"pretrained": "none"}), tmp_path) == run_key(
+        config(data), tmp_path
+    )
 
 
 def test_a_changed_index_is_another_run(data, tmp_path):

@@ -1,0 +1,205 @@
+"""Runs: every distinct run trained once, in a folder named by its settings; and ``grnet train``.
+
+A run's key is a stable hash of the canonical JSON (sorted keys, no spaces) of the settings that
+decide its results: model and options, the dataset folder and the SHA-256 of its ``index.csv``,
+post-processing, task, image size, epochs, batch size, learning rate, decay, seed, augmentation,
+limit, precision. Settings that only change speed (``workers``, ``preload``) are left out, so
+changing them retrains nothing. The dataset folder enters as a path relative to the cache
+folder: a clone or a moved copy of a project that keeps both (``data/``, ``runs/``) keeps its
+keys, while two datasets with the same index (FF++ at c23 and at c40 list the same videos) stay
+two runs.
+
+:func:`get_or_train` returns a finished run as it is, resumes a half-done one from its last epoch
+(a crash loses at most one epoch) and trains a new one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from grnet.io import write_json_atomic
+from grnet.precision import PRECISIONS
+from grnet.train import TrainConfig, result_settings, train
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A finished run: its folder, best checkpoint, test metrics, per-epoch history, predictions."""
+
+    run_dir: Path
+    checkpoint: Path
+    metrics: dict[str, Any]
+    history: list[dict[str, float | None]]
+    predictions: Path
+    trained: bool  # True when this call trained (or resumed) it, False when it came from the cache
+
+
+def index_checksum(root: str | os.PathLike) -> str:
+    """SHA-256 of the dataset's ``index.csv``: a rebuilt or re-split dataset is another run."""
+    path = Path(root) / "index.csv"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no index.csv; the run cache keys runs by their dataset's index")
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run_params(config: TrainConfig, cache_dir: str | os.PathLike) -> dict[str, Any]:
+    """The settings that identify a run in ``cache_dir`` (see the module docstring)."""
+    params = result_settings(config.to_dict())
+    params["data"] = Path(os.path.relpath(Path(config.data).resolve(), Path(cache_dir).resolve())).as_posix()
+    params["index_sha256"] = index_checksum(config.data)
+    return params
+
+
+def run_key(config: TrainConfig, cache_dir: str | os.PathLike) -> str:
+    """First 16 hex digits of the SHA-256 of the canonical JSON of :func:`run_params`."""
+    canonical = json.dumps(run_params(config, cache_dir), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def run_dir(config: TrainConfig, cache_dir: str | os.PathLike) -> Path:
+    return Path(cache_dir) / f"{config.model}-{run_key(config, cache_dir)}"
+
+
+def _read_history(path: Path) -> list[dict[str, float | None]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return [{k: float(v) if v != "" else None for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def get_or_train(
+    config: TrainConfig, cache_dir: str | os.PathLike, progress: bool | None = None
+) -> RunResult:
+    """The finished run of ``config`` under ``cache_dir``: from the cache, resumed, or trained."""
+    folder = run_dir(config, cache_dir)
+    metrics_path = folder / "metrics.json"
+    trained = not metrics_path.exists()
+    if trained:
+        write_json_atomic(folder / "params.json", run_params(config, cache_dir))
+        metrics = train(config, folder, progress=progress)
+    else:
+        metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+    return RunResult(
+        run_dir=folder,
+        checkpoint=folder / "best.pt",
+        metrics=metrics,
+        history=_read_history(folder / "metrics.csv") if metrics else [],
+        predictions=folder / "predictions.csv",
+        trained=trained,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The `grnet train` command
+
+
+def _option(text: str) -> tuple[str, Any]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE (value in YAML syntax), got {text!r}")
+    return key, yaml.safe_load(value)
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="YAML file of TrainConfig settings; flags given override it")
+    parser.add_argument("--model", help="registered model name (grnet, resnet18, meso4, ...)")
+    parser.add_argument(
+        "--option",
+        type=_option,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a model option, value in YAML syntax (repeatable), e.g. --option afm=false",
+    )
+    parser.add_argument("--data", help="prepared dataset folder (with index.csv)")
+    parser.add_argument("--task", choices=("binary", "multiclass"))
+    parser.add_argument("--postprocess", help="post-processing of every split, e.g. jpeg:60, mean:5")
+    parser.add_argument("--image-size", type=int)
+    parser.add_argument("--epochs", type=int)
+    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--lr", type=float)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--limit", type=int, help="at most this many images per split (tiny runs)")
+    parser.add_argument("--workers", type=int)
+    parser.add_argument("--no-augment", dest="augment", action="store_false", default=None)
+    parser.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        help="autocast: auto (bf16 where native), bf16 or fp32 (default auto)",
+    )
+    parser.add_argument(
+        "--preload",
+        action="store_true",
+        default=None,
+        help="decode, post-process and resize each split once into memory (speed only)",
+    )
+    parser.add_argument(
+        "--residual-in-workers",
+        action="store_true",
+        default=None,
+        help="compute the guided residual (MTE) in the data workers on the CPU (OpenCV) instead of "
+        "in the model (for grnet and residual_resnet18 with residual=mte)",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--out", help="run folder (resumed if it holds last.pt)")
+    where.add_argument(
+        "--cache-dir",
+        default="runs",
+        help="run cache: each distinct run is trained once into a folder named by its "
+        "settings (default: runs)",
+    )
+
+
+def config_from_args(args: argparse.Namespace) -> TrainConfig:
+    """The YAML file's settings, overridden by the flags given."""
+    values: dict[str, Any] = {}
+    if args.config:
+        try:
+            with open(args.config, encoding="utf-8") as f:
+                values = yaml.safe_load(f) or {}
+        except OSError as err:
+            raise SystemExit(f"grnet train: cannot read {args.config}: {err}") from err
+        if not isinstance(values, dict):
+            raise SystemExit(f"grnet train: {args.config}: expected a mapping of settings")
+    for name in (
+        "model",
+        "data",
+        "task",
+        "postprocess",
+        "image_size",
+        "epochs",
+        "batch_size",
+        "lr",
+        "seed",
+        "limit",
+        "workers",
+        "augment",
+        "residual_in_workers",
+        "precision",
+        "preload",
+    ):
+        if getattr(args, name) is not None:
+            values[name] = getattr(args, name)
+    if args.option:
+        values["model_options"] = {**values.get("model_options", {}), **dict(args.option)}
+    return TrainConfig.from_dict(values, source=args.config or "grnet train")
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    if args.out:
+        out, metrics = Path(args.out), train(config, args.out)
+    else:
+        result = get_or_train(config, args.cache_dir)
+        out, metrics = result.run_dir, result.metrics
+    if metrics:
+        summary = {k: metrics.get(k) for k in ("acc", "auc", "video_auc", "best_epoch")}
+        print(json.dumps({**summary, "run_dir": str(out)}))
+    return 0
