@@ -6,21 +6,21 @@ of the face (:mod:`grnet.data.regions`: the inner face, or the mouth) and blend 
 manipulation does. In a video the regions follow the face frame by frame (per-frame masks). The
 designs follow how the real methods work; none is tuned against any detector.
 
-=================  ==============================================  =================================
+=================  =============================================== =================================
 stand-in for       mechanism here                                   trace it leaves
-=================  ==============================================  =================================
+=================  =============================================== =================================
 PGGAN              whole image through :class:`SynthesisGenerator`  nearest-upsampling blocks, blur
                    (nearest up-sampling + conv + pixel norm)
-StyleGAN           the same with transposed-conv up-sampling and     checkerboard spectral peaks,
+StyleGAN           the same with transposed-conv up-sampling and    checkerboard spectral peaks,
                    noise injection                                  injected noise
 Glow               :func:`low_bit_depth`: 5-bit quantisation +      missing low bits, uniform noise
                    uniform dequantisation noise (Glow's training
                    data were 5-bit)
-Face2Face          :func:`warp_region`: smooth displacement of the   bilinear resampling inside the
+Face2Face          :func:`warp_region`: smooth displacement of the  bilinear resampling inside the
                    inner face (an expression change), feathered     face, blend boundary
                    blend
 StarGAN            :func:`translate` at half resolution through a   up-sampling smoothness, network
-                   domain-conditioned :class:`Translator`            texture, colour shift
+                   domain-conditioned :class:`Translator`           texture, colour shift
 Deepfakes          :func:`autoencoder_swap`: the donor's face       low-resolution synthesis resized
                    resized to the generator's size, decoded,        back, blend boundary
                    resized onto the target's face, blended
@@ -28,11 +28,11 @@ FaceSwap           :func:`poisson_swap`: the donor's face moved     gradient-dom
                    onto the target's, RGB colour correction,        content
                    ``cv2.seamlessClone``
 NeuralTextures     :func:`rerender`: the mouth re-rendered at half  neural-rendering texture in a
-                   resolution by the translator's identity domain  small region
+                   resolution by the translator's identity domain   small region
 Celeb-DF           :func:`harmonised_swap`: the donor's face        synthesis texture without a
                    decoded at full resolution, Lab colour           visible colour or blend seam
                    transfer, wide feathered mask
-=================  ==============================================  =================================
+=================  =============================================== =================================
 """
 
 from __future__ import annotations

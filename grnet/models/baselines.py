@@ -4,9 +4,9 @@ Each architecture lives in its own module; this one registers their builders and
 ``pretrained`` option of the two that the originals started from ImageNet weights (XceptionNet,
 Capsule-Forensics' VGG-19):
 
-=================  =========================================  =======================
+================== =========================================  =======================
 name               model                                      module
-=================  =========================================  =======================
+================== =========================================  =======================
 ``meso4``          Meso-4 (Afchar et al. 2018)                :mod:`grnet.models.meso`
 ``mesoinception4`` MesoInception-4 (Afchar et al. 2018)       :mod:`grnet.models.meso`
 ``highpass``       HighPass (Mo et al. 2018)                  :mod:`grnet.models.highpass`
@@ -14,7 +14,7 @@ name               model                                      module
 ``xception``       XceptionNet (FaceForensics++)              :mod:`grnet.models.xception`
 ``capsule``        Capsule-Forensics v2 (Nguyen et al. 2019)  :mod:`grnet.models.capsule`
 ``amten``          AMTENnet (Guo et al. 2021)                 :mod:`grnet.models.amten`
-=================  =========================================  =======================
+================== =========================================  =======================
 
 Every model takes ``num_classes``; the other options are its constructor's (the capsule builder
 passes those it does not take itself to :class:`~grnet.models.capsule.CapsuleForensics`).
