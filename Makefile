@@ -1,14 +1,16 @@
 # Two entry points, each doing all set-up on a fresh machine:
 #   make repro   build .venv, then `dvc repro` (the embedded default benchmark, CPU)
-#   make test    build .venv, then ruff, the test suite and the notebooks (nbval, lax mode)
+#   make test    build .venv, then ruff, the test suite and the notebooks (nbval, lax mode), and
+#                the widgets driven in Chromium (installed first by apt-get when missing and possible)
 # Also:
-#   make book    the course as a static HTML book in build/book/html (offline, no execution)
+#   make book          the course as a static HTML book in build/book/html (offline, no execution)
+#   make browser-test  only the widget test in Chromium (fails, not skips, without Chromium)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: repro test lint book clean-venv
+.PHONY: repro test lint book chromium browser-test clean-venv
 
 $(STAMP): pyproject.toml requirements-faces.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +26,27 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint chromium
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 book: $(STAMP)
 	$(BIN)/python docs/book/build.py --out build/book
+
+# Debian's chromium for the widget test (no browser build is downloaded): installed when missing
+# and this is root with apt-get (as CI is); elsewhere the test says it is skipped, and why.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the widget test"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing and cannot be installed here (needs root and apt-get): the widget test will be skipped"; \
+	  fi; \
+	fi
+
+browser-test: $(STAMP) chromium
+	GRNET_BROWSER_TEST=required $(BIN)/python -m pytest tests/test_widgets_in_browser.py
 
 clean-venv:
 	rm -rf $(VENV)
