@@ -299,6 +299,13 @@ def test_reexported_names_resolve_to_their_definition():
     assert docstrings.defined_name("grnet.no_such_name") is None
 
 
+def test_undocumented_constants_and_fields_are_found_to_exist():
+    assert docstrings.lookup("grnet.data.index.INDEX_COLUMNS")[0]
+    assert docstrings.lookup("grnet.data.content.FaceContent.landmarks")[0]  # a class attribute
+    assert docstrings.lookup("grnet.data.content.Content.landmarks") == (True, None)  # declared, no value
+    assert not docstrings.lookup("grnet.data.content.Content.no_such_field")[0]
+
+
 def test_table_headings_are_promoted_to_a_title():
     text = "### Table I\n\n```\n### not a heading\n```\n#### Sub\n"
     assert book.promote_headings(text) == "# Table I\n\n```\n### not a heading\n```\n## Sub\n"

@@ -92,19 +92,24 @@ def _on_docstring(app: Sphinx, what: str, name: str, obj: Any, options: Any, lin
     escape_bars(lines)
 
 
-def _lookup(dotted: str) -> tuple[bool, Any]:
-    """(found, object) for the dotted name of a module or of an attribute inside one."""
+def lookup(dotted: str) -> tuple[bool, Any]:
+    """(found, object) for the dotted name of a module, of an attribute inside one, or of a class's
+    declared field (whose object is then ``None``)."""
     parts = dotted.split(".")
     for split in range(len(parts), 0, -1):
         try:
             obj = importlib.import_module(".".join(parts[:split]))
         except ImportError:
             continue
-        try:
-            for attr in parts[split:]:
+        for attr in parts[split:]:
+            if hasattr(obj, attr):
                 obj = getattr(obj, attr)
-        except AttributeError:
-            return False, None
+            elif isinstance(obj, type) and any(
+                attr in vars(k).get("__annotations__", {}) for k in obj.__mro__
+            ):
+                return attr == parts[-1], None  # a field declared without a value (a dataclass's)
+            else:
+                return False, None
         return True, obj
     return False, None
 
@@ -113,7 +118,7 @@ def defined_name(dotted: str) -> str | None:
     """Where the function or class named ``dotted`` is defined (``grnet.build_model`` ->
     ``grnet.models.build_model``); ``None`` if it is not found, is no function or class, or is
     defined under that very name."""
-    found, obj = _lookup(dotted)
+    found, obj = lookup(dotted)
     module, qualname = getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
     if not (found and isinstance(module, str) and isinstance(qualname, str)) or "<" in qualname:
         return None
@@ -126,13 +131,14 @@ def _on_missing_reference(
 ) -> nodes.Element | None:
     """A Python reference into the package that Sphinx could not resolve: to a re-exported name,
     the page of its definition; to a name documented once in the package, that page (as
-    ``:class:`.Name``` would); to an undocumented module attribute (a constant without a
-    docstring), plain text. Anything else stays a warning."""
+    ``:class:`.Name``` would); to an undocumented module or class attribute (a constant or a field
+    without a docstring), plain text. Anything else stays a warning."""
     package = app.config.docstrings_package
     if node.get("refdomain") != "py":
         return None
-    target, module = node["reftarget"], node.get("py:module")
-    candidates = [f"{module}.{target}"] if module else []
+    target, module, cls = node["reftarget"], node.get("py:module"), node.get("py:class")
+    candidates = [f"{module}.{cls}.{target}"] if module and cls else []
+    candidates += [f"{module}.{target}"] if module else []
     candidates.append(target)
     py = env.get_domain("py")
     for candidate in candidates:
@@ -147,7 +153,7 @@ def _on_missing_reference(
             return py.resolve_xref(
                 env, node["refdoc"], app.builder, node["reftype"], unique[0], node, contnode
             )
-    if any(c.startswith(package + ".") and _lookup(c)[0] for c in candidates):
+    if any(c.startswith(package + ".") and lookup(c)[0] for c in candidates):
         return contnode
     return None
 
