@@ -130,9 +130,10 @@ def _on_missing_reference(
     app: Sphinx, env: BuildEnvironment, node: nodes.Element, contnode: nodes.Element
 ) -> nodes.Element | None:
     """A Python reference into the package that Sphinx could not resolve: to a re-exported name,
-    the page of its definition; to a name documented once in the package, that page (as
-    ``:class:`.Name``` would); to an undocumented module or class attribute (a constant or a field
-    without a docstring), plain text. Anything else stays a warning."""
+    the page of its definition; to a name documented once in the package, or else once in the
+    citing module, that page (as ``:class:`.Name``` would); to an undocumented module or class
+    attribute (a constant or a field without a docstring), plain text. Anything else stays a
+    warning."""
     package = app.config.docstrings_package
     if node.get("refdomain") != "py":
         return None
@@ -146,13 +147,15 @@ def _on_missing_reference(
         if name and name.startswith(package + "."):
             return py.resolve_xref(env, node["refdoc"], app.builder, node["reftype"], name, node, contnode)
     if "." not in target:
-        unique = [
+        named = [
             name for name in py.objects if name.startswith(package + ".") and name.endswith("." + target)
         ]
-        if len(unique) == 1:
-            return py.resolve_xref(
-                env, node["refdoc"], app.builder, node["reftype"], unique[0], node, contnode
-            )
+        local = [name for name in named if module and name.startswith(module + ".")]
+        for found in (named, local):
+            if len(found) == 1:
+                return py.resolve_xref(
+                    env, node["refdoc"], app.builder, node["reftype"], found[0], node, contnode
+                )
     if any(c.startswith(package + ".") and lookup(c)[0] for c in candidates):
         return contnode
     return None
