@@ -20,11 +20,19 @@ PROGRESS = re.compile(r"\d+it/s\]|\d+/\d+ \[\d\d:\d\d<")  # tqdm's bar tail
 
 
 def _papermill_notebooks() -> set[str]:
+    """The notebooks dvc.yaml runs through papermill (a stage's command, or a foreach stage's for
+    each of its items)."""
     stages = yaml.safe_load((REPO / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    commands = []
+    for stage in stages.values():
+        if "foreach" in stage:
+            commands += [stage["do"]["cmd"].replace("${item}", item) for item in stage["foreach"]]
+        else:
+            commands.append(stage["cmd"])
     return {
         word
-        for stage in stages.values()
-        for word in str(stage["cmd"]).split()
+        for command in commands
+        for word in command.split()
         if word.startswith("notebooks/") and word.endswith(".ipynb")
     }
 
