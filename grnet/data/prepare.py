@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import signal
 import sys
 from collections import Counter
@@ -60,7 +59,7 @@ from grnet.data.faces import DEFAULT_SCALE, DETECTORS, FaceDetector, build_detec
 from grnet.data.images import BadImageError, read_rgb, write_rgb
 from grnet.data.index import SPLITS, write_index, write_summary
 from grnet.data.video import VideoReadError
-from grnet.io import write_json_atomic, write_text_atomic
+from grnet.io import place_file, write_json_atomic, write_text_atomic
 
 MANIFEST = "frames.json"
 MARKER = ".grnet-prepare"
@@ -149,27 +148,6 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         adapter.add_arguments(sub)
 
 
-def _place(source: Path, dest: Path, how: str) -> None:
-    """Link or copy ``source`` to ``dest`` atomically (temporary name, then rename)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        if how == "symlink":
-            os.symlink(source.resolve(), tmp)
-        elif how == "hardlink":
-            try:
-                os.link(source, tmp)
-            except OSError:  # across file systems, or links not allowed: copy
-                shutil.copy2(source, tmp)
-        else:
-            shutil.copy2(source, tmp)
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def _row(item: Item, path: str, **extra: Any) -> dict[str, Any]:
     return {
         "path": path,
@@ -252,7 +230,7 @@ def _image(item: Item, work: Work) -> Outcome:
             read_rgb(item.source)
         except BadImageError as err:
             return _bad(item.source, Reason.BAD_IMAGE, err, work)
-        _place(item.source, dest, work.link)
+        place_file(item.source, dest, work.link)
     return Outcome(rows=[_row(item, dest.relative_to(work.out).as_posix())])
 
 
