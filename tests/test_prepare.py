@@ -79,7 +79,7 @@ def test_jobs_give_byte_identical_index_summary_and_crops(ffpp_tree, tmp_path):
     shutil.rmtree(out)
     assert prepare.run(parse(*ffpp_args(root, splits, out, "--jobs", "3"))) == 0
     assert snapshot(out) == serial  # index.csv, summary.json (skipped records in order), every crop
-    assert "jobs" not in summary_of(out)["settings"]
+    assert "jobs" not in summary_of(out)["settings"] and "threads" not in summary_of(out)["settings"]
 
 
 def test_jobs_give_byte_identical_outputs_for_images(tmp_path, monkeypatch):
@@ -133,7 +133,7 @@ def test_a_partly_decodable_video_is_skipped_whole_leaving_no_crop(tmp_path):
     summary = assert_accounted(root, out)
     failed = [s for s in summary["skipped"] if s["path"] == str(videos / "000.mp4")]
     assert len(failed) == 1 and failed[0]["reason"] == "unreadable video"
-    assert failed[0]["detail"].startswith("decoding failed after")
+    assert failed[0]["detail"].startswith("cut or damaged")
     assert summary["skipped_counts"] == {"selected but missing": 1, "unreadable video": 1}  # no fakes here
 
 

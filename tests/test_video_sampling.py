@@ -83,26 +83,29 @@ def test_stopping_early_gives_the_first_frames(video):
     assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(first, full, strict=True))
 
 
-def test_a_cut_video_raises_naming_it_after_frames_of_full_decoding(tmp_path):
+@pytest.mark.parametrize("fraction", [0.6, 0.9])
+def test_a_cut_video_is_refused_naming_it_before_any_frame(tmp_path, fraction):
     whole = encode(tmp_path / "whole.mp4", moving_frames(), faststart=True, qp=23)
     cut = tmp_path / "cut.mp4"
     data = whole.read_bytes()
-    cut.write_bytes(data[: int(len(data) * 0.6)])
+    cut.write_bytes(data[: int(len(data) * fraction)])
+    with pytest.raises(VideoReadError, match="cut.mp4"):  # full decoding, too, fails part-way
+        list(read_frames(cut, every=2))
+    reader = read_sampled_frames(cut, every=2)
+    with pytest.raises(VideoReadError, match=r"cut.mp4: cut or damaged \(the data of packet \d+ of \d+"):
+        next(reader)
 
-    def until_error(reader):
-        got = []
-        with pytest.raises(VideoReadError, match="cut.mp4"):
-            for index, frame in reader:
-                got.append((index, frame))
-        return got
 
-    full = until_error(read_frames(cut, every=2))
-    sparse = until_error(read_sampled_frames(cut, every=2))
-    # Where the failure surfaces depends on how many packets the decoder was given: the frames
-    # before it are those of full decoding, at most as many.
-    assert full and 0 < len(sparse) <= len(full)
-    assert [i for i, _ in sparse] == [i for i, _ in full[: len(sparse)]]
-    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(sparse, full, strict=False))
+def test_an_mp4_missing_whole_frames_is_refused(tmp_path):
+    # Cut exactly between two frames' data: no packet is short, but the index lists 40 frames.
+    whole = encode(tmp_path / "whole.mp4", moving_frames(), faststart=True, qp=23)
+    with av.open(str(whole)) as container:
+        stream = container.streams.video[0]
+        starts = sorted(p.pos for p in container.demux(stream) if p.size)
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole.read_bytes()[: starts[30]])
+    with pytest.raises(VideoReadError, match=r"cut.mp4: cut or damaged \(data for 30 of its 40 frames\)"):
+        next(read_sampled_frames(cut))
 
 
 def test_unreadable_file_and_bad_every_are_refused(tmp_path):

@@ -94,7 +94,9 @@ def read_sampled_frames(
     with that many threads (frame and slice threading).
 
     Raises :class:`VideoReadError` (naming the file) for a video that cannot be opened, has no video
-    stream, or is cut or corrupt part-way (the frames before the failure may have been yielded).
+    stream, or is cut or corrupt part-way: a cut file is found before any frame is yielded (a
+    packet read short, or an MP4 whose index lists more frames than it holds, which full decoding
+    could end on without a word); after a decoding error, the frames before it may have been.
     """
     path = Path(path)
     if every < 1:
@@ -112,6 +114,7 @@ def read_sampled_frames(
             stream.thread_type, stream.thread_count = "AUTO", threads
         try:
             packets = [p for p in container.demux(stream) if p.size]
+            _check_complete(path, packets, stream, container.format.name)
             for last, frame in _sampled(packets, stream, every):
                 yield last, frame.to_ndarray(format="rgb24")
                 taken += 1
@@ -125,6 +128,22 @@ def read_sampled_frames(
             yield index, rgb
 
 
+def _check_complete(
+    path: Path, packets: list[av.Packet], stream: av.video.stream.VideoStream, fmt: str
+) -> None:
+    """Raise :class:`VideoReadError` for a cut file: a packet read short, or (MP4/MOV, whose index
+    counts the frames) fewer packets than frames."""
+    cut = next((i for i, p in enumerate(packets) if p.is_corrupt), None)
+    if cut is not None:
+        raise VideoReadError(
+            f"{path}: cut or damaged (the data of packet {cut + 1} of {len(packets)} is incomplete)"
+        )
+    if "mp4" in fmt.split(",") and stream.frames and len(packets) < stream.frames:
+        raise VideoReadError(
+            f"{path}: cut or damaged (data for {len(packets)} of its {stream.frames} frames)"
+        )
+
+
 class _NotExact(Exception):
     """The sparse path cannot promise full decoding's frames for this video."""
 
@@ -136,34 +155,43 @@ def _sampled(packets: list[av.Packet], stream: av.video.stream.VideoStream, ever
     if not shown or None in shown or len(set(shown)) != len(shown) or any(p.is_discard for p in packets):
         raise _NotExact
     order = sorted(shown)
-    wanted = set(order[::every])
+    targets = order[::every]
+    wanted = set(targets)
     position = {pts: i for i, pts in enumerate(shown)}
     entries, disposable = _h264_pictures(packets, stream)
+
+    def entry(pts: int) -> int:  # the last packet at or before ``pts``'s where decoding may start
+        return entries[bisect.bisect_right(entries, position[pts]) - 1] if entries else 0
+
     codec = stream.codec_context
     early: dict[int, av.VideoFrame] = {}  # wanted frames the decoder returned before their turn
     fed = 0  # packets[:fed] went to the decoder (or were passed over) since its last reset
-    for index in range(0, len(order), every):
-        target = order[index]
-        entry = entries[bisect.bisect_right(entries, position[target]) - 1] if entries else 0
-        if target not in early and entry > fed:  # the packets in between lead to no wanted frame
+    drained = False  # the decoder was flushed at the end of a stretch and must start afresh
+    for n, target in enumerate(targets):
+        if target not in early and (drained or entry(target) > fed):  # nothing wanted in between
             codec.flush_buffers()
-            fed = entry
+            fed, drained = entry(target), False
         while target not in early:
-            if fed < len(packets):
+            last_needed = fed > position[target]
+            if fed == len(packets) or (
+                last_needed and (n + 1 == len(targets) or entry(targets[n + 1]) > fed)
+            ):
+                # The next wanted frame (if any) starts afresh from a later keyframe: drain the
+                # decoder rather than decode more packets to push this frame out.
+                frames, drained = codec.decode(None), True
+                if target not in {frame.pts for frame in frames}:
+                    raise _NotExact  # the decoder never returned the wanted frame
+            else:
                 fed += 1
                 if disposable[fed - 1] and shown[fed - 1] not in wanted:
                     continue
                 frames = codec.decode(packets[fed - 1])
-            else:
-                frames = codec.decode(None)
-                if not frames:
-                    raise _NotExact  # the decoder never returned the wanted frame
             for frame in frames:
                 if frame.pts in wanted and frame.pts >= target:
                     early[frame.pts] = frame
                 elif frame.pts is None or (frame.pts > target and target not in early):
                     raise _NotExact  # display order is not timestamp order
-        yield index, early.pop(target)
+        yield n * every, early.pop(target)
 
 
 def _h264_pictures(
