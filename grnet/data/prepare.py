@@ -19,8 +19,9 @@ skipped with a reason); this module turns the inputs into ``DST/index.csv`` and
   again, not a shorter video, and keeping its first frames would make the faces per video depend
   on where it was cut;
 - ``--jobs N`` worker processes (default: the cores available) prepare the inputs in parallel,
-  each with ``cores // N`` decoding and OpenCV threads; the results are gathered in input order, so
-  ``index.csv`` and ``summary.json`` are byte for byte those of ``--jobs 1``. One progress bar
+  each with ``--threads`` decoding and OpenCV threads (default ``cores // N``); the results are
+  gathered in input order, so ``index.csv`` and ``summary.json`` are byte for byte those of
+  ``--jobs 1`` (neither option is a recorded setting). One progress bar
   counts every input (rate and time left over all of them);
 - every file is written atomically (temporary name, then rename), and a rerun over an existing DST
   resumes: an image already linked is kept; a video whose ``frames.json`` manifest (written last,
@@ -105,6 +106,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
             metavar="N",
             help=f"worker processes (default: the cores available, {available_cores()} here); "
             "the output does not depend on it",
+        )
+        sub.add_argument(
+            "--threads",
+            type=int,
+            default=None,
+            metavar="T",
+            help="decoding and OpenCV threads per worker (default: cores // jobs, at least 1)",
         )
         if adapter.KIND == "videos":
             defaults = adapter.DEFAULTS
@@ -298,14 +306,29 @@ def _context():
     return context
 
 
-def _run_all(items: Sequence[Item], work: Work, jobs: int, bar: tqdm) -> list[Outcome]:
-    """Every item's outcome, in item order; ``jobs`` worker processes when above 1."""
-    if jobs <= 1 or len(items) <= 1:
+def _run_here(items: Sequence[Item], work: Work, bar: tqdm) -> list[Outcome]:
+    """Every item's outcome, in this process, with ``work.threads`` OpenCV and torch threads."""
+    import cv2
+    import torch
+
+    before = cv2.getNumThreads(), torch.get_num_threads()
+    cv2.setNumThreads(work.threads)
+    torch.set_num_threads(work.threads)
+    try:
         outcomes = []
         for item in items:
             outcomes += _prepare([item], work)
             bar.update()
         return outcomes
+    finally:
+        cv2.setNumThreads(before[0])
+        torch.set_num_threads(before[1])
+
+
+def _run_all(items: Sequence[Item], work: Work, jobs: int, bar: tqdm) -> list[Outcome]:
+    """Every item's outcome, in item order; ``jobs`` worker processes when above 1."""
+    if jobs <= 1 or len(items) <= 1:
+        return _run_here(items, work, bar)
     size = 1 if work.sampling else IMAGES_PER_TASK
     tasks = [list(range(start, min(start + size, len(items)))) for start in range(0, len(items), size)]
     found: list[Outcome | None] = [None] * len(items)
@@ -390,8 +413,9 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
     adapter = adapters.get(args.dataset)
     root, out = Path(args.root), Path(args.out)
     jobs = available_cores() if getattr(args, "jobs", None) is None else args.jobs
-    if jobs < 1:
-        raise ValueError(f"--jobs must be positive, got {jobs}")
+    threads = max(1, available_cores() // jobs) if getattr(args, "threads", None) is None else args.threads
+    if jobs < 1 or threads < 1:
+        raise ValueError(f"--jobs and --threads must be positive, got {jobs} and {threads}")
     sampling = None
     if adapter.KIND == "videos":
         if (
@@ -412,7 +436,7 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
         on_bad=args.on_bad,
         link=getattr(args, "link", "hardlink"),
         sampling=sampling,
-        threads=max(1, available_cores() // jobs),
+        threads=threads,
     )
     unit = "video" if sampling else "image"
     with tqdm(total=len(scan.items), desc=f"{args.dataset} {unit}s", unit=unit, disable=None) as bar:
@@ -422,7 +446,7 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
     settings = {
         key: str(value) if isinstance(value, Path) else value
         for key, value in vars(args).items()
-        if not key.startswith("_") and key not in ("command", "data_command", "jobs")
+        if not key.startswith("_") and key not in ("command", "data_command", "jobs", "threads")
     }
     settings["root"] = str(root.resolve())
     settings.update(scan.settings)
