@@ -21,8 +21,8 @@ skipped with a reason); this module turns the inputs into ``DST/index.csv`` and
 - ``--jobs N`` worker processes (default: the cores available) prepare the inputs in parallel,
   each with ``--threads`` decoding and OpenCV threads (default ``cores // N``); the results are
   gathered in input order, so ``index.csv`` and ``summary.json`` are byte for byte those of
-  ``--jobs 1`` (neither option is a recorded setting). One progress bar
-  counts every input (rate and time left over all of them);
+  ``--jobs 1`` (neither option is a recorded setting). One progress bar counts every input (rate
+  and time left over all of them);
 - every file is written atomically (temporary name, then rename), and a rerun over an existing DST
   resumes: an image already linked is kept; a video whose ``frames.json`` manifest (written last,
   after its crops) records the same source and settings is not decoded again. A video interrupted
