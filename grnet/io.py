@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -32,3 +33,25 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
 
 def write_json_atomic(path: str | os.PathLike, obj: Any) -> Path:
     return write_text_atomic(path, json.dumps(obj, indent=2, sort_keys=True) + "\n")
+
+
+def place_file(source: Path, dest: Path, how: str = "hardlink") -> None:
+    """Put ``source`` at ``dest`` atomically (temporary name, then rename): ``how`` is ``"hardlink"``
+    (a copy where a hard link is impossible, e.g. across file systems), ``"copy"`` or ``"symlink"``."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        if how == "symlink":
+            os.symlink(source.resolve(), tmp)
+        elif how == "hardlink":
+            try:
+                os.link(source, tmp)
+            except OSError:  # across file systems, or links not allowed: copy
+                shutil.copy2(source, tmp)
+        else:
+            shutil.copy2(source, tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

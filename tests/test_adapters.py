@@ -14,7 +14,7 @@ from PIL import Image
 from test_faces import face_frames, make_video
 
 from grnet.data import prepare
-from grnet.data.adapters import LayoutError
+from grnet.data.adapters import LayoutError, Reason
 from grnet.data.images import read_rgb
 from grnet.data.index import read_index
 
@@ -41,6 +41,24 @@ def place(video: Path, *paths: Path) -> None:
         shutil.copyfile(video, path)
 
 
+def assert_accounted(root: Path, out: Path) -> dict:
+    """Every file under ``root`` is an input, a label file or skipped, and skipped_counts is keyed by
+    the fixed reasons; returns the summary."""
+    summary = summary_of(out)
+    files = summary["files"]
+    under_root = sum(1 for p in root.rglob("*") if not p.is_dir() and out not in p.parents)
+    assert files["under_root"] == under_root == files["inputs"] + files["label_files"] + files["skipped"]
+    assert set(summary["skipped_counts"]) <= {reason.value for reason in Reason}
+    return summary
+
+
+def assert_only_indexed(out: Path) -> None:
+    """DST holds the images index.csv references, the videos' manifests, and nothing else."""
+    indexed = {out / row["path"] for row in read_index(out)}
+    written = {p for top in ("faces", "images") for p in (out / top).rglob("*") if not p.is_dir()}
+    assert {p for p in written if p.name != prepare.MANIFEST} == indexed
+
+
 def by_video(rows: list[dict]) -> dict[str, set[tuple[str, int, str]]]:
     out: dict[str, set] = {}
     for r in rows:
@@ -53,6 +71,12 @@ def by_video(rows: list[dict]) -> dict[str, set[tuple[str, int, str]]]:
 
 @pytest.fixture
 def ffpp_tree(tmp_path, video) -> tuple[Path, Path]:
+    return make_ffpp_tree(tmp_path, video)
+
+
+def make_ffpp_tree(tmp_path: Path, video: Path) -> tuple[Path, Path]:
+    """Real 000-004 and 999 (in no split), 005 not a video; Deepfakes and Face2Face fakes, one of
+    them not a pair within one split."""
     root, splits = tmp_path / "FF", tmp_path / "splits"
     splits.mkdir()
     for split, pairs in {
@@ -117,11 +141,20 @@ def test_ffpp_pairs_share_a_split_and_video_ids_carry_the_method(ffpp_tree, tmp_
     no_face = [s for s in summary["skipped"] if s["reason"] == "no face detected"]
     assert sorted(s["video"] for s in no_face) == sorted(videos) and {s["frame"] for s in no_face} == {0}
     reasons = {Path(s["path"]).name: s["reason"] for s in summary["skipped"] if "frame" not in s}
+    details = {Path(s["path"]).name: s.get("detail", "") for s in summary["skipped"] if "frame" not in s}
     assert reasons["999.mp4"] == "id not in the official split files"
     assert "pair" in reasons["002_004.mp4"]
-    assert "cannot open" in reasons["005.mp4"]
+    assert reasons["005.mp4"] == "unreadable video" and "cannot open" in details["005.mp4"]
     assert summary["per_split_class"]["train"] == {"Deepfakes": 4, "Face2Face": 2, "real": 4}
     assert summary["settings"]["size"] == 32 and summary["settings"]["real_folder"].endswith("raw/videos")
+    # 13 files: 11 inputs (005.mp4 among them: it fails later), 999.mp4 and 002_004.mp4 skipped
+    assert assert_accounted(root, out)["files"] == {
+        "under_root": 13,
+        "inputs": 11,
+        "label_files": 0,
+        "skipped": 2,
+    }
+    assert_only_indexed(out)
 
 
 def test_ffpp_rerun_resumes_and_new_settings_redo(ffpp_tree, tmp_path):
@@ -190,8 +223,9 @@ def test_ffpp_missing_split_files_say_where_they_come_from(ffpp_tree, tmp_path):
 # --- DFDC ------------------------------------------------------------------------------------
 
 
-def test_dfdc_splits_by_part_and_fakes_follow_their_original(tmp_path, video):
-    root = tmp_path / "dfdc"
+def dfdc_tree(root: Path, video: Path) -> Path:
+    """Parts 0, 1 (unzipped one folder deeper) and 2; a fake of part 1 has its original in part 0;
+    part 2 lists a video that is missing."""
     parts = {
         root / "dfdc_train_part_0": {"a.mp4": ("REAL", None), "b.mp4": ("FAKE", "a.mp4")},
         # unzipped one folder deeper
@@ -213,6 +247,11 @@ def test_dfdc_splits_by_part_and_fakes_follow_their_original(tmp_path, video):
             for name, (label, orig) in entries.items()
         }
         (folder / "metadata.json").write_text(json.dumps(meta))
+    return root
+
+
+def test_dfdc_splits_by_part_and_fakes_follow_their_original(tmp_path, video):
+    root = dfdc_tree(tmp_path / "dfdc", video)
     out = tmp_path / "out"
     assert prepare.run(parse("dfdc", "--root", root, "--out", out, "--every", "2", "--size", "24")) == 0
     videos = by_video(read_index(out))
@@ -230,6 +269,28 @@ def test_dfdc_splits_by_part_and_fakes_follow_their_original(tmp_path, video):
     assert any(s["path"].endswith("gone.mp4") and "missing" in s["reason"] for s in summary["skipped"])
     # every 2nd frame: frame 0 has no face, frame 2 gives one (paper protocol: every 30th, 10 max)
     assert summary["skipped_counts"]["no face detected"] == 7 and summary["total"] == 7
+    assert_accounted(root, out)
+
+
+def test_dfdc_part_folder_without_metadata_is_recorded_as_skipped(tmp_path, video):
+    # Issue 16: dfdc_train_part_3/ holding two MP4s but no metadata.json, beside normal parts, was
+    # in no split and not in skipped.
+    root = dfdc_tree(tmp_path / "dfdc", video)
+    place(video, root / "dfdc_train_part_3/x.mp4", root / "dfdc_train_part_3/y.mp4")
+    out = tmp_path / "out"
+    assert prepare.run(parse("dfdc", "--root", root, "--out", out, "--every", "2", "--size", "24")) == 0
+    summary = assert_accounted(root, out)
+    part_3 = [s for s in summary["skipped"] if s["path"] == str(root / "dfdc_train_part_3")]
+    assert part_3 == [
+        {
+            "path": str(root / "dfdc_train_part_3"),
+            "reason": "part folder without metadata.json",
+            "detail": "its videos have no labels",
+            "files": 2,
+        }
+    ]
+    assert summary["skipped_counts"]["part folder without metadata.json"] == 2
+    assert summary["settings"]["parts_found"] == [0, 1, 2]  # part 3 is not taken for the test part
 
 
 def test_dfdc_root_may_be_a_single_part_folder(tmp_path, video):
@@ -307,6 +368,59 @@ def test_celebdf_reverses_test_labels_and_draws_an_identity_disjoint_val(tmp_pat
     assert any("contradicts" in s["reason"] for s in summary["skipped"])
 
 
+def _celebdf_tree(root: Path, video: Path, test_list: str) -> Path:
+    names = {
+        "Celeb-real": ["id0_0000", "id1_0000", "id2_0000"],
+        "YouTube-real": ["00000", "00001"],
+        "Celeb-synthesis": ["id0_id1_0000", "id1_id0_0000", "id2_id0_0000"],
+    }
+    place(video, *(root / sub / f"{n}.mp4" for sub, stems in names.items() for n in stems))
+    (root / "List_of_testing_videos.txt").write_text(test_list)
+    return root
+
+
+CELEBDF_SMALL = ("--every", "1", "--frames-per-video", "1", "--size", "24", "--val-fraction", "0")
+
+
+def test_celebdf_test_list_in_the_other_convention_is_detected_and_recorded(tmp_path, video, capsys):
+    # Issue 16: a test list written with 0 = real made every listed video "skipped", the test split
+    # empty, and the command exit 0 without saying so.
+    listed = "0 Celeb-real/id2_0000.mp4\n1 Celeb-synthesis/id2_id0_0000.mp4\n0 YouTube-real/00001.mp4\n"
+    root, out = _celebdf_tree(tmp_path / "Celeb-DF-v2", video, listed), tmp_path / "out"
+    assert prepare.run(parse("celebdf", "--root", root, "--out", out, *CELEBDF_SMALL)) == 0
+    videos = by_video(read_index(out))
+    assert {v: s for v, s in videos.items() if next(iter(s))[0] == "test"} == {
+        "Celeb-real/id2_0000": {("test", 0, "real")},
+        "Celeb-synthesis/id2_id0_0000": {("test", 1, "fake")},
+        "YouTube-real/00001": {("test", 0, "real")},
+    }
+    summary = assert_accounted(root, out)
+    assert summary["settings"]["label_convention"] == "1 = fake, 0 = real"
+    assert len(summary["notes"]) == 1 and "the reverse of the documented 0 = fake" in summary["notes"][0]
+    assert "List_of_testing_videos.txt: labels read as 1 = fake" in capsys.readouterr().err
+
+
+def test_celebdf_test_list_split_between_conventions_is_refused(tmp_path, video, capsys):
+    listed = "1 Celeb-real/id2_0000.mp4\n1 Celeb-synthesis/id2_id0_0000.mp4\n"  # one line each way
+    root = _celebdf_tree(tmp_path / "Celeb-DF-v2", video, listed)
+    assert prepare.run(parse("celebdf", "--root", root, "--out", tmp_path / "out", *CELEBDF_SMALL)) == 2
+    err = capsys.readouterr().err
+    assert "List_of_testing_videos.txt" in err and "expected one label convention" in err
+
+
+def test_an_empty_split_is_an_error(tmp_path, video, capsys):
+    listed = "1 Celeb-real/id2_0000.mp4\n0 Celeb-synthesis/id2_id0_0000.mp4\n"
+    root, out = _celebdf_tree(tmp_path / "Celeb-DF-v2", video, listed), tmp_path / "out"
+    for name in ("Celeb-real/id2_0000.mp4", "Celeb-synthesis/id2_id0_0000.mp4"):
+        (root / name).write_bytes(b"\x00" * 64)  # the two test videos cannot be read
+    assert prepare.run(parse("celebdf", "--root", root, "--out", out, *CELEBDF_SMALL)) == 2
+    err = capsys.readouterr().err
+    assert "split 'test' is empty: 2 input(s) gave no image" in err
+    summary = assert_accounted(root, out)
+    assert summary["per_split_label"] == {"train": {"fake": 2, "real": 4}}  # index written for inspection
+    assert summary["skipped_counts"] == {"no face detected": 6, "unreadable video": 2}
+
+
 # --- HFF -------------------------------------------------------------------------------------
 
 
@@ -366,11 +480,11 @@ def test_hff_folders_give_six_classes_links_and_a_val_split(tmp_path):
     linked = out / rows["d.png"]["path"]
     assert linked.read_bytes() == (root / "train/fake/PGGAN/d.png").read_bytes()
     assert linked.stat().st_ino == (root / "train/fake/PGGAN/d.png").stat().st_ino  # a hard link
-    skipped = {Path(s["path"]).name: s["reason"] for s in summary_of(out)["skipped"]}
-    assert "unknown source" in skipped["k.png"]
-    assert "empty" in skipped["zero.png"]
-    assert "truncated" in skipped["cut.jpg"]
-    assert "not an image" in skipped["notes.jpg"]
+    skipped = {Path(s["path"]).name: (s["reason"], s.get("detail", "")) for s in summary_of(out)["skipped"]}
+    assert skipped["k.png"][0] == "unknown source folder"
+    assert skipped["zero.png"][0] == "unreadable image" and "empty" in skipped["zero.png"][1]
+    assert skipped["cut.jpg"][0] == "unreadable image" and "truncated" in skipped["cut.jpg"][1]
+    assert skipped["notes.jpg"][0] == "unreadable image" and "not an image" in skipped["notes.jpg"][1]
 
 
 def test_hff_label_files_are_reversed_and_reroot_the_authors_paths(tmp_path):
@@ -391,8 +505,61 @@ def test_hff_label_files_are_reversed_and_reroot_the_authors_paths(tmp_path):
         "i.png": (0, "real", "test"),
         "j.png": (1, "StarGAN", "test"),
     }
-    reasons = [s["reason"] for s in summary_of(out)["skipped"]]
-    assert any("conflict" in r for r in reasons) and any("malformed" in r for r in reasons)
+    reasons = {s["path"]: s["reason"] for s in summary_of(out)["skipped"]}
+    assert reasons[str(root / "train/real/YouTube/c.png")] == "label contradicts its folder"
+    assert reasons[f"{root / 'train.txt'}:4"] == "malformed label line"
+
+
+def test_hff_label_file_written_on_windows_is_read(tmp_path):
+    # Issue 16: a label file written on Windows (drive letters, backslashes, CRLF) gave 0 images and
+    # exit status 0. Here also with Notepad's UTF-8 byte-order mark.
+    root, out = tmp_path / "HFF", tmp_path / "out"
+    _png(root / "train/fake/PGGAN/00000.png", 0)
+    _png(root / "train/real/CelebA/00001.png", 1)
+    _png(root / "test/fake/PGGAN/00002.png", 2)
+    text = "D:\\dataset\\train\\fake\\PGGAN\\00000.png 0\r\nD:\\dataset\\train\\real\\CelebA\\00001.png 1\r\n"
+    (root / "train.txt").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    (root / "test.txt").write_bytes("test\\fake\\PGGAN\\00002.png\t0\r\n".encode("utf-16"))
+    assert prepare.run(parse("hff", "--root", root, "--out", out, "--val-fraction", "0")) == 0
+    rows = {r["path"]: (r["label"], r["class"], r["split"]) for r in read_index(out)}
+    assert rows == {
+        "images/train/fake/PGGAN/00000.png": (1, "PGGAN", "train"),
+        "images/train/real/CelebA/00001.png": (0, "real", "train"),
+        "images/test/fake/PGGAN/00002.png": (1, "PGGAN", "test"),
+    }
+    summary = assert_accounted(root, out)
+    assert summary["files"] == {"under_root": 5, "inputs": 3, "label_files": 2, "skipped": 0}
+
+
+def test_hff_label_file_in_another_encoding_is_refused_naming_file_and_line(tmp_path, capsys):
+    root = tmp_path / "HFF"
+    _png(root / "train/real/CelebA/a.png", 0)
+    (root / "train.txt").write_bytes(
+        "train/real/CelebA/a.png 1\ntrain/real/CelebA/café.png 1\n".encode("cp1252")
+    )
+    assert prepare.run(parse("hff", "--root", root, "--out", tmp_path / "out")) == 2
+    err = capsys.readouterr().err
+    assert f"{root / 'train.txt'}:2:" in err and "UTF-8" in err
+
+
+def test_hff_label_file_naming_no_image_is_an_error(tmp_path, capsys):
+    root = tmp_path / "HFF"
+    _png(root / "train/real/CelebA/a.png", 0)
+    (root / "train.txt").write_text("elsewhere/a.png 1\nelsewhere/b.png 0\n")
+    assert prepare.run(parse("hff", "--root", root, "--out", tmp_path / "out")) == 2
+    err = capsys.readouterr().err
+    assert f"{root / 'train.txt'}:1:" in err and "no line" in err and "<path> <0|1>" in err
+
+
+def test_zero_images_written_is_an_error(tmp_path, capsys):
+    root, out = tmp_path / "HFF", tmp_path / "out"
+    (root / "train/real/CelebA").mkdir(parents=True)
+    (root / "train/real/CelebA/a.png").write_bytes(b"")
+    (root / "train/real/CelebA/b.png").write_text("not an image")
+    assert prepare.run(parse("hff", "--root", root, "--out", out)) == 2
+    err = capsys.readouterr().err
+    assert "no image written from 2 input(s)" in err and '"unreadable image": 2' in err
+    assert summary_of(out)["skipped_counts"] == {"unreadable image": 2}  # written for inspection
 
 
 def test_hff_on_bad_error_stops_at_the_first_bad_file(tmp_path):

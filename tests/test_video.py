@@ -14,7 +14,7 @@ from test_faces import face_frames
 from grnet.data import prepare
 from grnet.data.faces import HaarDetector, crop_face, video_faces
 from grnet.data.index import read_index
-from grnet.data.video import VideoReadError, encode_h264, read_frames
+from grnet.data.video import VideoReadError, encode_h264, read_frames, read_sampled_frames
 
 RNG = np.random.default_rng(0)
 # 8x8 flat blocks: H.264 keeps them close, and no two of the eight orientations look alike.
@@ -50,6 +50,16 @@ def orientations(image: np.ndarray) -> dict[tuple[int, bool], np.ndarray]:
         turned = np.rot90(image, degrees // 90)
         out[(degrees, False)], out[(degrees, True)] = turned, turned[:, ::-1]
     return out
+
+
+def test_sparse_sampling_reads_a_phone_video_upright_too(tmp_path):
+    frames = [np.roll(STORED, 8 * k, axis=1) for k in range(6)]
+    video = encode_rotated(frames, tmp_path / "v.mp4", 90)
+    full = list(read_frames(video, every=2))
+    sampled = list(read_sampled_frames(video, every=2))
+    assert [i for i, _ in sampled] == [i for i, _ in full] == [0, 2, 4]
+    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(sampled, full, strict=True))
+    assert sampled[0][1].shape[:2] == STORED.shape[1::-1]  # turned: width and height swap
 
 
 @pytest.mark.parametrize("hflip", [False, True])

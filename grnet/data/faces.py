@@ -29,7 +29,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from grnet.data.video import read_frames
+from grnet.data.video import read_sampled_frames
 
 DETECTORS = ("haar", "mtcnn", "center")
 DEFAULT_SCALE = 1.3
@@ -162,15 +162,18 @@ def video_faces(
     every: int = 1,
     max_faces: int | None = None,
     scale: float = DEFAULT_SCALE,
+    threads: int = 1,
 ) -> Iterator[tuple[int, np.ndarray | None]]:
     """``(frame_index, crop or None)`` for every ``every``-th frame, stopping after ``max_faces`` crops.
 
     Frames without a face do not count towards ``max_faces`` (the paper's DFDC protocol: a face
     every 30 frames, at most 10 per video), so they are yielded as ``None`` and the next sampled
-    frame is tried. Raises :class:`grnet.data.video.VideoReadError` for an unreadable video.
+    frame is tried. Only the frames needed are decoded
+    (:func:`grnet.data.video.read_sampled_frames`, with ``threads`` decoding threads). Raises
+    :class:`grnet.data.video.VideoReadError` for an unreadable video.
     """
     found = 0
-    for index, frame in read_frames(path, every=every):
+    for index, frame in read_sampled_frames(path, every=every, threads=threads):
         crop = crop_face(frame, detector, size, scale)
         yield index, crop
         if crop is not None:

@@ -110,13 +110,20 @@ def write_summary(
     rows: Iterable[Mapping[str, Any]],
     settings: Mapping[str, Any],
     skipped: Iterable[Mapping[str, Any]] = (),
+    extra: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Write ``root/summary.json``: counts, the settings, and each skipped input with its reason."""
+    """Write ``root/summary.json``: counts, the settings, each skipped input with its reason,
+    ``skipped_counts`` (per reason: the records, a folder record counting its ``files``), and
+    the ``extra`` keys."""
     skipped = [dict(s) for s in skipped]
+    counts: Counter[str] = Counter()
+    for record in skipped:
+        counts[str(record.get("reason", ""))] += int(record.get("files", 1))
     summary = {
         **summarize(rows),
         "settings": dict(settings),
         "skipped": skipped,
-        "skipped_counts": dict(sorted(Counter(str(s.get("reason", "")) for s in skipped).items())),
+        "skipped_counts": dict(sorted(counts.items())),
+        **(extra or {}),
     }
     return write_json_atomic(Path(root) / "summary.json", summary)

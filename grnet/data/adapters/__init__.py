@@ -9,9 +9,14 @@ defines:
   ``frames_per_video``);
 - ``add_arguments(parser)``: its own command-line options;
 - ``scan(root, args) -> Scan``: the inputs with label, class, video id and split, plus everything
-  skipped while reading the layout (and why), plus the resolved settings worth recording.
+  skipped while reading the layout (and why), the label and metadata files it read, the splits the
+  layout defines, and the resolved settings worth recording.
 
-:mod:`grnet.data.prepare` does the rest (reading, cropping, writing, resuming, the summary).
+Label and metadata files are read through :mod:`grnet.data.adapters.textfiles` (any platform's
+paths, line endings and Unicode encodings; a label convention checked against the folders).
+Every skipped record carries one of the fixed :class:`Reason` phrases, which key ``summary.json``'s
+``skipped_counts``, and the specifics in ``detail``. :mod:`grnet.data.prepare` does the rest
+(accounting for every file under the root, reading, cropping, writing, resuming, the summary).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import importlib
 import random
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -30,6 +36,40 @@ NAMES = ("hff", "ffpp", "dfdc", "celebdf")
 
 class LayoutError(FileNotFoundError):
     """The source folder does not have the dataset's official layout; says what was expected."""
+
+
+class Reason(str, Enum):
+    """Why an input was skipped: the fixed phrases that key ``summary.json``'s ``skipped_counts``
+    (the file, line or frame goes in the record's ``path``/``frame``, the specifics in ``detail``)."""
+
+    NOT_IN_LAYOUT = "not part of the dataset's layout"
+    NOT_LISTED = "not listed in the label or metadata files"
+    NOT_SELECTED = "not selected by the options"
+    SELECTED_BUT_MISSING = "selected but missing"
+    NO_METADATA = "part folder without metadata.json"
+    NOT_IN_SPLITS = "id not in the official split files"
+    NOT_A_PAIR = "not a TTT_SSS pair within one official split"
+    MALFORMED_LINE = "malformed label line"
+    UNKNOWN_LABEL = "unknown label"
+    UNKNOWN_SOURCE = "unknown source folder"
+    LABEL_CONTRADICTS_FOLDER = "label contradicts its folder"
+    LISTED_BUT_MISSING = "listed but missing"
+    LISTED_TWICE = "listed more than once"
+    STRADDLES = "identities straddle train and val"
+    BAD_IMAGE = "unreadable image"
+    BAD_VIDEO = "unreadable video"
+    NO_FRAMES = "no frames decoded"
+    NO_FACE = "no face detected"
+
+
+def skip(path: str | Path, reason: Reason, detail: str = "", **where: Any) -> dict[str, Any]:
+    """A ``summary.json`` skipped record: ``path`` (a file, a folder, or ``file:line``), the fixed
+    ``reason``, the specifics in ``detail`` (omitted when empty) and where in the input (``video``,
+    ``frame``...)."""
+    record: dict[str, Any] = {"path": str(path), "reason": Reason(reason).value}
+    if detail:
+        record["detail"] = detail
+    return {**record, **where}
 
 
 @dataclass(frozen=True)
@@ -51,9 +91,19 @@ class Item:
 
 @dataclass
 class Scan:
+    """What an adapter found. ``skipped``: records made by :func:`skip` (a folder record covers the
+    files under it); ``read``: the label and metadata files read; ``splits``: the splits the layout
+    defines even if no input lands in them (an empty one is then an error); ``unlisted``: the
+    reason and detail for a file under the root that is neither an input, a file read nor skipped;
+    ``notes``: what a user should hear about (e.g. a label convention detected)."""
+
     items: list[Item]
     skipped: list[dict[str, Any]] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
+    read: list[Path] = field(default_factory=list)
+    splits: set[str] = field(default_factory=set)
+    unlisted: tuple[Reason, str] = (Reason.NOT_IN_LAYOUT, "")
+    notes: list[str] = field(default_factory=list)
 
 
 def get(name: str) -> ModuleType:

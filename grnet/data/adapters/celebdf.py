@@ -3,6 +3,10 @@
 Layout: ``Celeb-real/idS_NNNN.mp4``, ``YouTube-real/NNNNN.mp4``, ``Celeb-synthesis/idS_idT_NNNN.mp4``
 and ``List_of_testing_videos.txt`` with lines ``<label> <subdir>/<file>.mp4`` where **1 = real**,
 the reverse of ours (converted; a listed label that contradicts its folder is skipped and recorded).
+A list in the other convention (0 = real: every line contradicts its folder as documented) is
+detected and read that way, recorded in the summary's ``label_convention`` and printed; a list
+whose lines split evenly between the two is refused. Windows paths (``Celeb-real\\id0_0000.mp4``)
+and files from any platform are read (:mod:`grnet.data.adapters.textfiles`).
 
 Splits: test = the listed videos; train = every other video. Celeb-DF has no validation split, so
 one is drawn identity-disjoint from train: ``--val-fraction`` of the identities (the ``idN_``
@@ -22,7 +26,17 @@ import argparse
 import re
 from pathlib import Path
 
-from grnet.data.adapters import Item, LayoutError, Scan, add_val_arguments, require_dir, split_groups
+from grnet.data.adapters import (
+    Item,
+    LayoutError,
+    Reason,
+    Scan,
+    add_val_arguments,
+    require_dir,
+    skip,
+    split_groups,
+)
+from grnet.data.adapters.textfiles import convention_note, fake_value, listed_path, text_lines
 
 KIND = "videos"
 DEFAULTS = {"size": 128, "every": 10, "frames_per_video": 20}
@@ -33,6 +47,7 @@ LAYOUT = (
     f"Celeb-real/, YouTube-real/, Celeb-synthesis/ (*.mp4) and {TEST_LIST} "
     "('<label> <subdir>/<file>', 1 = real)"
 )
+EXPECTED_LINE = "'<0|1> <subdir>/<file>' (1 = real) with <subdir> one of " + ", ".join(FOLDERS)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,26 +62,37 @@ def identities(subdir: str, stem: str) -> tuple[str, ...]:
 
 
 def _read_test_list(root: Path, result: Scan) -> set[str]:
+    """The ``<subdir>/<file>`` names of the test list; its labels checked against their folders in
+    the convention most lines follow (documented: 1 = real), the contradicting ones skipped."""
     path = root / TEST_LIST
     if not path.is_file():
         raise LayoutError(f"{path}: not found. Celeb-DF v2 expects {LAYOUT}. Where to get it: {SOURCE}")
-    listed = set()
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    result.read.append(path)
+    lines = text_lines(path, EXPECTED_LINE)
+    parsed: list[tuple[int, str]] = []
+    for lineno, line in lines:
         fields = line.split()
-        if not fields:
+        parts = listed_path(fields[-1]).parts
+        start = next((i for i, part in enumerate(parts) if part in FOLDERS), None)
+        if len(fields) != 2 or fields[0] not in ("0", "1") or start is None:
+            detail = f"expected {EXPECTED_LINE}"
+            result.skipped.append(skip(f"{path}:{lineno}", Reason.MALFORMED_LINE, detail))
             continue
-        if len(fields) != 2 or fields[0] not in ("0", "1") or fields[1].split("/")[0] not in FOLDERS:
-            result.skipped.append(
-                {"path": f"{path}:{lineno}", "reason": "malformed line, expected '<0|1> <subdir>/<file>'"}
-            )
-            continue
-        label, rel = 1 - int(fields[0]), fields[1]  # the list says 1 = real
-        if FOLDERS[rel.split("/")[0]] != label:
-            result.skipped.append(
-                {"path": str(root / rel), "reason": f"listed label {fields[0]} contradicts its folder"}
-            )
+        parsed.append((int(fields[0]), "/".join(parts[start:])))
+    if lines and not parsed:
+        lineno, line = lines[0]
+        raise LayoutError(f"{path}:{lineno}: {line!r}: no line of the test list reads as {EXPECTED_LINE}")
+    fake = fake_value(path, [(value, FOLDERS[rel.split("/")[0]]) for value, rel in parsed], documented=0)
+    if fake != 0:
+        result.notes.append(convention_note(path, fake, 0, len(parsed)))
+    result.settings["label_convention"] = f"{fake} = fake, {1 - fake} = real"
+    listed = set()
+    for value, rel in parsed:
+        if FOLDERS[rel.split("/")[0]] != int(value == fake):
+            detail = f"listed as {value} ({fake} = fake)"
+            result.skipped.append(skip(root / rel, Reason.LABEL_CONTRADICTS_FOLDER, detail))
         elif not (root / rel).is_file():
-            result.skipped.append({"path": str(root / rel), "reason": f"listed in {TEST_LIST} but missing"})
+            result.skipped.append(skip(root / rel, Reason.LISTED_BUT_MISSING, f"in {TEST_LIST}"))
         listed.add(rel)
     return listed
 
@@ -75,7 +101,7 @@ def scan(root: Path, args: argparse.Namespace) -> Scan:
     require_dir(root, "Celeb-DF v2", LAYOUT, SOURCE)
     for folder in FOLDERS:
         require_dir(root / folder, "Celeb-DF v2", LAYOUT, SOURCE)
-    result = Scan(items=[])
+    result = Scan(items=[], splits={"test"})
     listed = _read_test_list(root, result)
     skipped_paths = {s["path"] for s in result.skipped}
     videos = [(sub, p) for sub in FOLDERS for p in sorted((root / sub).glob("*.mp4"))]
@@ -91,12 +117,14 @@ def scan(root: Path, args: argparse.Namespace) -> Scan:
             continue
         held = {g in val_groups for g in identities(sub, path.stem)}
         if len(held) > 1:
-            result.skipped.append({"path": str(path), "reason": "identities straddle train and val"})
+            result.skipped.append(skip(path, Reason.STRADDLES))
             continue
         split = "val" if held == {True} else "train"
         result.items.append(Item(path, video, label, "fake" if label else "real", split))
-    result.settings = {
-        "val": f"{args.val_fraction} of identities, seed {args.seed}",
-        "val_identities": sorted(str(g) for g in val_groups if str(g).startswith("id")),
-    }
+    result.settings.update(
+        {
+            "val": f"{args.val_fraction} of identities, seed {args.seed}",
+            "val_identities": sorted(str(g) for g in val_groups if str(g).startswith("id")),
+        }
+    )
     return result

@@ -12,6 +12,11 @@ in the split of its original's part (in DFDC a fake's original is almost always 
 when it is not, the fake follows it).
 A fake whose original is listed in no metadata keeps its own part's split. The class of every
 fake is ``"fake"`` (the paper treats DFDC as binary); video ids are ``"dfdc_train_part_N/<stem>"``.
+A part-named folder without a ``metadata.json`` is recorded as skipped (its videos have no label).
+
+``--parts`` prepares some parts only, the others' ``metadata.json`` still read for the splits:
+machines given every ``metadata.json`` and their own parts' videos prepare the same splits a single
+run would, and ``grnet data merge`` joins their folders (``docs/real-datasets.md``).
 
 Paper (Section IV-A): a face every 30 frames, at most 10 per video, 224 px: the defaults.
 """
@@ -23,7 +28,8 @@ import json
 import re
 from pathlib import Path
 
-from grnet.data.adapters import Item, LayoutError, Scan, require_dir
+from grnet.data.adapters import Item, LayoutError, Reason, Scan, require_dir, skip
+from grnet.data.adapters.textfiles import read_text
 
 KIND = "videos"
 DEFAULTS = {"size": 224, "every": 30, "frames_per_video": 10}
@@ -36,6 +42,15 @@ PART = re.compile(r"dfdc_train_part_(\d+)$")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--parts",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="prepare only these parts (default: all). The other parts' metadata.json are still read, "
+        "for the default val/test parts and the fakes' originals: to split the work over machines, "
+        "give each machine every metadata.json and its own parts' videos, then `grnet data merge`",
+    )
     parser.add_argument(
         "--val-parts",
         type=int,
@@ -77,12 +92,25 @@ def find_parts(root: Path) -> dict[int, Path]:
 def _read_metadata(folder: Path) -> dict[str, dict]:
     path = folder / "metadata.json"
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
+        meta = json.loads(read_text(path, LAYOUT))
         if not isinstance(meta, dict) or not all(isinstance(v, dict) and "label" in v for v in meta.values()):
             raise ValueError("entries must be objects with a 'label'")
     except (json.JSONDecodeError, ValueError) as err:
         raise LayoutError(f"{path}: expected {LAYOUT} ({err})") from err
     return meta
+
+
+def _folders_without_metadata(root: Path, parts: dict[int, Path]) -> list[Path]:
+    """Part-named folders (``root`` itself or 1-2 levels below) holding no part with metadata.json."""
+    found = set(parts.values())
+    named = sorted(
+        folder
+        for folder in {root, *root.glob("*"), *root.glob("*/*")}
+        if folder.is_dir()
+        and PART.match(folder.name)
+        and not any(p == folder or folder in p.parents for p in found)
+    )
+    return [folder for folder in named if not any(other in folder.parents for other in named)]
 
 
 def scan(root: Path, args: argparse.Namespace) -> Scan:
@@ -93,6 +121,12 @@ def scan(root: Path, args: argparse.Namespace) -> Scan:
             f"{root}: no dfdc_train_part_N/metadata.json. DFDC expects {LAYOUT}. Where to get it: {SOURCE}"
         )
     numbers = sorted(parts)
+    selected = set(args.parts) if args.parts else set(numbers)
+    if selected - set(numbers):
+        raise ValueError(
+            f"--parts {sorted(selected - set(numbers))}: no such part with a metadata.json under {root} "
+            f"(found {numbers})"
+        )
     test_parts = set(args.test_parts if args.test_parts is not None else numbers[-1:])
     val_parts = set(
         args.val_parts if args.val_parts is not None else numbers[-2:-1] if len(numbers) > 2 else []
@@ -105,19 +139,29 @@ def scan(root: Path, args: argparse.Namespace) -> Scan:
 
     metadata = {number: _read_metadata(folder) for number, folder in parts.items()}
     part_of = {name: number for number, meta in metadata.items() for name in meta}
-    result = Scan(items=[])
+    result = Scan(
+        items=[],
+        read=[folder / "metadata.json" for folder in parts.values()],
+        splits={split_of(number) for number in selected},
+        unlisted=(Reason.NOT_LISTED, "in no part's metadata.json"),
+    )
+    for folder in _folders_without_metadata(root, parts):
+        result.skipped.append(skip(folder, Reason.NO_METADATA, "its videos have no labels"))
     for number, meta in metadata.items():
         folder = parts[number]
+        if number not in selected:
+            detail = f"--parts {' '.join(map(str, args.parts))}"
+            result.skipped.append(skip(folder, Reason.NOT_SELECTED, detail))
+            continue
         for name, entry in sorted(meta.items()):
             path = folder / name
             label = {"FAKE": 1, "REAL": 0}.get(str(entry["label"]).upper())
             if label is None:
-                result.skipped.append(
-                    {"path": str(path), "reason": f"label {entry['label']!r} is not FAKE or REAL"}
-                )
+                detail = f"{entry['label']!r}, expected FAKE or REAL"
+                result.skipped.append(skip(path, Reason.UNKNOWN_LABEL, detail))
                 continue
             if not path.is_file():
-                result.skipped.append({"path": str(path), "reason": "listed in metadata.json but missing"})
+                result.skipped.append(skip(path, Reason.LISTED_BUT_MISSING, "in metadata.json"))
                 continue
             home = part_of.get(entry.get("original") or "", number) if label else number
             result.items.append(
@@ -130,5 +174,10 @@ def scan(root: Path, args: argparse.Namespace) -> Scan:
                     {"part": number},
                 )
             )
-    result.settings = {"parts": numbers, "val_parts": sorted(val_parts), "test_parts": sorted(test_parts)}
+    result.settings = {
+        "parts_found": numbers,
+        "prepared_parts": sorted(selected),
+        "val_parts": sorted(val_parts),
+        "test_parts": sorted(test_parts),
+    }
     return result

@@ -11,7 +11,8 @@ repository's extraction script (both accepted, ``--compression raw`` or ``c0``);
 ``dataset/splits``) list ``["953", "974"]`` pairs, and both fakes of a pair (``953_974`` and
 ``974_953``) and both real videos go to the pair's split; video ids carry the method
 (``"Deepfakes/953_974"``, ``"real/953"``) so that the same file name under two methods never
-merges. A video whose ids are not in one official split is skipped and recorded.
+merges. A video whose ids are not in one official split is skipped and recorded, and so are the
+folders of the compressions and methods not selected (one record per folder).
 
 Paper (Section IV-A): faces of 128 px "by simply removing background"; 50k real / 12.5k per
 method for training, i.e. about 70 frames per real video and 17 per fake. The defaults here (a
@@ -26,7 +27,8 @@ import json
 import re
 from pathlib import Path
 
-from grnet.data.adapters import Item, LayoutError, Scan, require_dir
+from grnet.data.adapters import Item, LayoutError, Reason, Scan, require_dir, skip
+from grnet.data.adapters.textfiles import read_text
 
 KIND = "videos"
 DEFAULTS = {"size": 128, "every": 10, "frames_per_video": 20}
@@ -73,7 +75,7 @@ def read_splits(folder: Path) -> dict[str, str]:
                 f"{path}: official split file not found (get train/val/test.json from {SPLITS_SOURCE})"
             )
         try:
-            pairs = json.loads(path.read_text(encoding="utf-8"))
+            pairs = json.loads(read_text(path, 'a JSON list of ["953", "974"] pairs'))
             ids = [str(i) for pair in pairs for i in pair if len(pair) == 2]
         except (json.JSONDecodeError, TypeError) as err:
             raise LayoutError(f'{path}: expected a JSON list of ["953", "974"] pairs ({err})') from err
@@ -90,10 +92,21 @@ def _videos_folder(base: Path, compression: str) -> Path | None:
     return None
 
 
+def _not_selected(base: Path, chosen: Path | None, compression: str) -> list[dict]:
+    """Records for ``base``'s compression folders other than the one ``chosen``."""
+    known = {name for names in COMPRESSION_FOLDERS.values() for name in names}
+    return [
+        skip(folder, Reason.NOT_SELECTED, f"--compression {compression}")
+        for folder in sorted(base.glob("*"))
+        if folder.is_dir() and folder.name in known and (chosen is None or folder != chosen.parent)
+    ]
+
+
 def scan(root: Path, args: argparse.Namespace) -> Scan:
     require_dir(root, "FaceForensics++", LAYOUT, SOURCE)
     split_of = read_splits(args.splits)
     result = Scan(items=[], settings={"methods": list(args.methods), "compression": args.compression})
+    result.read = [args.splits / f"{split}.json" for split in ("train", "val", "test")]
     real_dir = _videos_folder(root / "original_sequences" / "youtube", args.compression)
     if real_dir is None:
         folders = " or ".join(COMPRESSION_FOLDERS[args.compression])
@@ -102,29 +115,29 @@ def scan(root: Path, args: argparse.Namespace) -> Scan:
             f"expects {LAYOUT}. Where to get it: {SOURCE}"
         )
     result.settings["real_folder"] = str(real_dir.relative_to(root))
+    result.skipped += _not_selected(real_dir.parent.parent, real_dir, args.compression)
     for path in sorted(real_dir.glob("*.mp4")):
         split = split_of.get(path.stem)
         if split is None:
-            result.skipped.append({"path": str(path), "reason": "id not in the official split files"})
+            result.skipped.append(skip(path, Reason.NOT_IN_SPLITS))
         else:
             result.items.append(Item(path, f"real/{path.stem}", 0, "real", split))
+    manipulated = root / "manipulated_sequences"
+    for folder in sorted(manipulated.glob("*")):
+        if folder.is_dir() and folder.name not in args.methods:
+            result.skipped.append(skip(folder, Reason.NOT_SELECTED, f"--methods {' '.join(args.methods)}"))
     for method in args.methods:
-        fake_dir = _videos_folder(root / "manipulated_sequences" / method, args.compression)
+        fake_dir = _videos_folder(manipulated / method, args.compression)
+        result.skipped += _not_selected(manipulated / method, fake_dir, args.compression)
         if fake_dir is None:
-            result.skipped.append(
-                {
-                    "path": str(root / "manipulated_sequences" / method),
-                    "reason": f"no {args.compression} videos folder",
-                }
-            )
+            expected = manipulated / method / COMPRESSION_FOLDERS[args.compression][0] / "videos"
+            result.skipped.append(skip(expected, Reason.SELECTED_BUT_MISSING, f"--methods {method}"))
             continue
         for path in sorted(fake_dir.glob("*.mp4")):
             match = re.fullmatch(r"(\d+)_(\d+)", path.stem)
             splits = {split_of.get(match[1]), split_of.get(match[2])} if match else {None}
             if len(splits) != 1 or None in splits:
-                result.skipped.append(
-                    {"path": str(path), "reason": "not a TTT_SSS pair within one official split"}
-                )
+                result.skipped.append(skip(path, Reason.NOT_A_PAIR))
                 continue
             result.items.append(Item(path, f"{method}/{path.stem}", 1, method, splits.pop()))
     return result

@@ -5,8 +5,10 @@ Two layouts are accepted:
 - the authors' label files (written by their ``create_txtlabel.py``): lines ``<path> <label>``
   with **fake = 0, real = 1**, the reverse of ours (converted here). Given with ``--labels
   train=FILE`` (repeatable), or found as ``train.txt``/``val.txt``/``test.txt`` in the root.
-  Paths may be relative to the root or absolute paths from the authors' machine: an absolute path
-  that does not exist is re-rooted at its ``<split>/<real|fake>/`` part;
+  Paths may be relative to the root or absolute paths from the authors' machine, POSIX or Windows
+  (``D:\\HFF\\train\\fake\\...``): an absolute path that does not exist is re-rooted at its
+  ``<split>/<real|fake>/`` part. Files from any platform are read (:mod:`.textfiles`), and a file
+  whose lines only agree with their folders as fake = 1 is read that way (recorded and printed);
 - folders ``{train,val,test}/{real,fake}/**`` (``valid``/``validation`` read as ``val``).
 
 The 6-class label comes from the source folder (or file-name prefix) anywhere in the path:
@@ -22,9 +24,19 @@ from __future__ import annotations
 import argparse
 import re
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePath
 
-from grnet.data.adapters import Item, LayoutError, Scan, add_val_arguments, require_dir, split_groups
+from grnet.data.adapters import (
+    Item,
+    LayoutError,
+    Reason,
+    Scan,
+    add_val_arguments,
+    require_dir,
+    skip,
+    split_groups,
+)
+from grnet.data.adapters.textfiles import convention_note, fake_value, listed_path, text_lines
 
 KIND = "images"
 SOURCE = "by e-mail to its authors (Guo et al., CVIU 2021; see github.com/EricGzq/Hybrid-Fake-Face-Dataset)"
@@ -48,6 +60,7 @@ SOURCES = (
 SPLIT_ALIASES = {"train": "train", "val": "val", "valid": "val", "validation": "val", "test": "test"}
 FOLDER_LABEL = {"real": 0, "fake": 1}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"}
+EXPECTED_LINE = "'<path> <0|1>' (fake = 0, real = 1)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,7 +84,7 @@ def _source_of(rel: Path) -> tuple[str, int, str] | None:
     return None
 
 
-def _anchor(path: Path) -> Path | None:
+def _anchor(path: PurePath) -> Path | None:
     """The tail of ``path`` from its ``<split>/<real|fake>`` pair, or ``None``."""
     parts = path.parts
     for i in range(len(parts) - 1):
@@ -95,32 +108,55 @@ def _label_files(root: Path, given: list[str]) -> dict[str, Path]:
     return files
 
 
-def _entries_from_label_file(
-    root: Path, split: str, path: Path, scan: Scan
-) -> list[tuple[Path, str, int | None]]:
-    entries = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
+def _relative(root: Path, source: Path) -> Path:
+    """``source``'s path inside HFF: below ``root``, else from its ``<split>/<real|fake>`` pair."""
+    return source.relative_to(root) if source.is_relative_to(root) else _anchor(source) or Path(source.name)
+
+
+def _folder_label(rel: Path) -> int | None:
+    return next((FOLDER_LABEL[p.lower()] for p in rel.parts[:-1] if p.lower() in FOLDER_LABEL), None)
+
+
+def _entries_from_label_file(root: Path, split: str, path: Path, scan: Scan) -> list[tuple[Path, str, int]]:
+    """``(source, split, label)`` of each line of a label file, its 0/1 column read in the convention
+    its lines follow (:func:`fake_value`; the authors' is fake = 0)."""
+    listed: list[tuple[Path, int]] = []
+    lines = text_lines(path, EXPECTED_LINE)
+    for lineno, line in lines:
+        match = re.fullmatch(r"(.*\S)\s+(\S+)", line)
+        if match is None or match[2] not in ("0", "1"):
+            scan.skipped.append(skip(f"{path}:{lineno}", Reason.MALFORMED_LINE, f"expected {EXPECTED_LINE}"))
             continue
-        name, _, value = line.strip().rpartition(" ")
-        if value not in ("0", "1") or not name:
-            scan.skipped.append(
-                {"path": f"{path}:{lineno}", "reason": "malformed label line, expected '<path> <0|1>'"}
-            )
-            continue
-        listed = Path(name.strip())
-        candidates = [listed if listed.is_absolute() else root / listed]
-        tail = _anchor(listed)
+        written = listed_path(match[1])
+        candidates = [Path(written) if written.is_absolute() else root / written]
+        tail = _anchor(written)
         if tail is not None:
             candidates.append(root / tail)
         source = next((c for c in candidates if c.is_file()), None)
         if source is None:
-            scan.skipped.append(
-                {"path": str(listed), "reason": f"listed in {path.name} but not found under {root}"}
-            )
+            detail = f"{path.name}:{lineno}, under {root}"
+            scan.skipped.append(skip(match[1], Reason.LISTED_BUT_MISSING, detail))
             continue
-        entries.append((source, split, 1 - int(value)))  # authors: fake = 0, real = 1
-    return entries
+        listed.append((source, int(match[2])))
+    if lines and not listed:
+        lineno, line = lines[0]
+        raise LayoutError(
+            f"{path}:{lineno}: {line!r}: no line of this label file names an image under {root}; "
+            f"expected {EXPECTED_LINE}, the path relative to the root or containing <split>/<real|fake>/"
+        )
+    votes = []
+    for source, value in listed:
+        rel = _relative(root, source)
+        truth = _folder_label(rel)
+        known = _source_of(rel)
+        truth = truth if truth is not None else known[1] if known else None
+        if truth is not None:
+            votes.append((value, truth))
+    fake = fake_value(path, votes, documented=0)
+    if fake != 0:
+        scan.notes.append(convention_note(path, fake, 0, len(votes)))
+    scan.settings.setdefault("label_convention", {})[split] = f"{fake} = fake"
+    return [(source, split, int(value == fake)) for source, value in listed]
 
 
 def _entries_from_folders(root: Path) -> list[tuple[Path, str, int | None]]:
@@ -136,38 +172,34 @@ def scan(root: Path, args: argparse.Namespace) -> Scan:
     require_dir(root, "HFF", LAYOUT, SOURCE)
     result = Scan(items=[])
     label_files = _label_files(root, args.labels)
+    entries: list[tuple[Path, str, int | None]] = []
     if label_files:
-        entries = []
         for split, path in label_files.items():
             entries += _entries_from_label_file(root, split, path, result)
+        result.read = list(label_files.values())
+        result.splits = set(label_files)
+        names = ", ".join(path.name for path in label_files.values())
+        result.unlisted = (Reason.NOT_LISTED, f"in no label file ({names})")
     else:
         entries = _entries_from_folders(root)
     if not entries and not result.skipped:
         raise LayoutError(f"{root}: no HFF images found. HFF expects {LAYOUT}. Where to get it: {SOURCE}")
 
     for source, split, listed_label in entries:
-        rel = (
-            source.relative_to(root) if source.is_relative_to(root) else _anchor(source) or Path(source.name)
-        )
-        folder = next((FOLDER_LABEL[p.lower()] for p in rel.parts[:-1] if p.lower() in FOLDER_LABEL), None)
+        rel = _relative(root, source)
+        folder = _folder_label(rel)
         known = _source_of(rel)
         label = listed_label if listed_label is not None else folder
         if known is None:
             names = ", ".join(s for *_, s in SOURCES)
-            result.skipped.append(
-                {"path": str(source), "reason": f"unknown source folder (expected one of {names})"}
-            )
+            result.skipped.append(skip(source, Reason.UNKNOWN_SOURCE, f"expected one of {names}"))
             continue
         cls, source_label, source_name = known
         if label is None:
             label = source_label
         if label != source_label or (folder is not None and folder != label):
-            result.skipped.append(
-                {
-                    "path": str(source),
-                    "reason": f"label conflict: label {label}, folder {folder}, source {source_name}",
-                }
-            )
+            detail = f"label {label}, folder {folder}, source {source_name}"
+            result.skipped.append(skip(source, Reason.LABEL_CONTRADICTS_FOLDER, detail))
             continue
         result.items.append(Item(source, "", label, cls, split, {"source": source_name}, name=rel.as_posix()))
 
@@ -176,9 +208,11 @@ def scan(root: Path, args: argparse.Namespace) -> Scan:
         train = [i for i, item in enumerate(result.items) if item.split == "train"]
         for i in split_groups(train, args.val_fraction, args.seed):
             result.items[i] = replace(result.items[i], split="val")
-    result.settings = {
-        "layout": "label files" if label_files else "folders",
-        "label_files": {k: str(v) for k, v in label_files.items()},
-        "val": "from the source" if has_val else f"{args.val_fraction} of train, seed {args.seed}",
-    }
+    result.settings.update(
+        {
+            "layout": "label files" if label_files else "folders",
+            "label_files": {k: str(v) for k, v in label_files.items()},
+            "val": "from the source" if has_val else f"{args.val_fraction} of train, seed {args.seed}",
+        }
+    )
     return result
