@@ -163,7 +163,7 @@ def prepare_runs(root: Path, splits: Path, work: Path, job_counts: list[int], ro
 
         def go() -> None:
             shutil.rmtree(out, ignore_errors=True)
-            prepare.prepare(args)
+            prepare.prepare_namespace(args)
 
         return go
 

@@ -177,14 +177,14 @@ def test_ffpp_rerun_resumes_and_new_settings_redo(ffpp_tree, tmp_path):
         "--frames-per-video",
         "1",
     )
-    prepare.prepare(parse(*common, "--size", "32"))
+    prepare.prepare_namespace(parse(*common, "--size", "32"))
     crop = out / "faces/Deepfakes/000_001/000001.png"
     stamp = crop.stat().st_mtime_ns
     first = read_index(out)
-    prepare.prepare(parse(*common, "--size", "32"))
+    prepare.prepare_namespace(parse(*common, "--size", "32"))
     assert crop.stat().st_mtime_ns == stamp
     assert read_index(out) == first
-    prepare.prepare(parse(*common, "--size", "16"))
+    prepare.prepare_namespace(parse(*common, "--size", "16"))
     assert read_rgb(crop).shape == (16, 16, 3)
 
 
@@ -208,7 +208,7 @@ def test_ffpp_bad_video_with_on_bad_error_stops_naming_it(ffpp_tree, tmp_path, c
         "1",
     )
     with pytest.raises(prepare.PrepareError, match="005.mp4"):
-        prepare.prepare(args)
+        prepare.prepare_namespace(args)
     assert prepare.run(args) == 2
     assert "005.mp4" in capsys.readouterr().err
 
@@ -217,7 +217,7 @@ def test_ffpp_missing_split_files_say_where_they_come_from(ffpp_tree, tmp_path):
     root, _ = ffpp_tree
     args = parse("ffpp", "--root", root, "--out", tmp_path / "out", "--splits", tmp_path / "nosplits")
     with pytest.raises(LayoutError, match="train.json.*FaceForensics"):
-        prepare.prepare(args)
+        prepare.prepare_namespace(args)
 
 
 # --- DFDC ------------------------------------------------------------------------------------
@@ -566,7 +566,9 @@ def test_hff_on_bad_error_stops_at_the_first_bad_file(tmp_path):
     root = tmp_path / "HFF"
     _hff_tree(root)
     with pytest.raises(prepare.PrepareError, match=r"(zero\.png|cut\.jpg|notes\.jpg)"):
-        prepare.prepare(parse("hff", "--root", root, "--out", tmp_path / "out", "--on-bad", "error"))
+        prepare.prepare_namespace(
+            parse("hff", "--root", root, "--out", tmp_path / "out", "--on-bad", "error")
+        )
 
 
 # --- every dataset ---------------------------------------------------------------------------

@@ -201,3 +201,15 @@ def test_an_interrupted_parallel_run_resumes_without_redoing_finished_videos(tmp
     assert prepare.run(parse(*ffpp_args(root, splits, out, "--methods", "Deepfakes", "--jobs", "1"))) == 0
     assert snapshot(out) == resumed
     assert {r["video"] for r in read_index(out)} == {f"real/{i}" for i in ids}
+
+
+def test_the_library_call_takes_options_by_name_and_names_unknown_ones(tmp_path):
+    """``prepare(dataset, root, out, **options)``, what the pipeline's data stage calls."""
+    from grnet.data.prepare import prepare as prepare_dataset
+
+    with pytest.raises(
+        ValueError, match=r"unknown option\(s\) \['frames'\]; allowed: \[.*'frames_per_video'"
+    ):
+        prepare_dataset("dfdc", tmp_path / "root", tmp_path / "out", frames=10)
+    with pytest.raises(ValueError, match="unknown dataset 'uadfv'"):
+        prepare_dataset("uadfv", tmp_path / "root", tmp_path / "out")

@@ -403,8 +403,33 @@ def _check_not_empty(out: Path, rows: list[dict], items: list[Item], splits: set
         raise PrepareError(f"{out}: {said} ({where})")
 
 
-def prepare(args: argparse.Namespace) -> dict[str, Any]:
-    """Prepare ``args.dataset`` from ``args.root`` into ``args.out``; returns the summary.
+def prepare(dataset: str, root: str | os.PathLike, out: str | os.PathLike, **options: Any) -> Path:
+    """Prepare ``dataset`` (one of :data:`grnet.data.adapters.NAMES`) from ``root`` (the dataset as
+    downloaded) into ``out`` (resumed if present); returns ``out``. ``options`` are the command's
+    options by their names (``compression="c40"``, ``frames_per_video=10``...), each defaulting as
+    on the command line.
+
+    Raises:
+        ValueError: an unknown dataset or option (named, with the allowed ones) or a bad value.
+        LayoutError, PrepareError: as :func:`prepare_namespace`.
+    """
+    if dataset not in adapters.NAMES:
+        raise ValueError(f"unknown dataset {dataset!r}; expected one of {adapters.NAMES}")
+    parser = argparse.ArgumentParser()
+    configure_parser(parser)
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[dataset]
+    defaults = {a.dest: a.default for a in sub._actions if a.dest not in ("help", "root", "out")}
+    unknown = sorted(set(options) - set(defaults))
+    if unknown:
+        raise ValueError(f"prepare {dataset}: unknown option(s) {unknown}; allowed: {sorted(defaults)}")
+    args = argparse.Namespace(dataset=dataset, root=Path(root), out=Path(out), **{**defaults, **options})
+    prepare_namespace(args)
+    return Path(out)
+
+
+def prepare_namespace(args: argparse.Namespace) -> dict[str, Any]:
+    """Prepare ``args.dataset`` from ``args.root`` into ``args.out`` (the command's parsed
+    arguments); returns the summary.
 
     Raises :class:`LayoutError` (the root is not the dataset's layout), :class:`PrepareError` (a bad
     input with ``--on-bad error``, no image or an empty split, an unusable ``--out``) or
@@ -468,7 +493,7 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        summary = prepare(args)
+        summary = prepare_namespace(args)
     except (LayoutError, PrepareError, ImportError, ValueError) as err:
         print(f"grnet data prepare {args.dataset}: {err}", file=sys.stderr)
         return 2
