@@ -74,13 +74,15 @@ def build_data(settings: Settings) -> list[Path]:
     out = Path("data") / settings.profile
     if isinstance(settings.data, BenchmarkData):
         from grnet.data.benchmark import build, profile_with
+        from grnet.data.prepare import available_cores
 
         data = settings.data
         try:
             profile = profile_with(data.build_profile, [f"{k}={v}" for k, v in data.set.items()])
         except ValueError as err:
             raise ParamsError(f"{settings.params_file}: data.{settings.profile}.set: {err}") from None
-        return build(out, profile, seed=data.seed, fold=data.fold, content=data.content)
+        jobs = available_cores()
+        return build(out, profile, seed=data.seed, fold=data.fold, content=data.content, jobs=jobs)
     from grnet.data.prepare import prepare
 
     return [

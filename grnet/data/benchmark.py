@@ -47,12 +47,15 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
+from torch import nn
 
 from grnet.data import forgeries
 from grnet.data.content import CONTENTS, Content, FaceContent, PhotoContent, Sources, stream
@@ -68,10 +71,12 @@ from grnet.data.generators import (
 from grnet.data.images import write_rgb
 from grnet.data.index import REAL, SPLITS, write_index, write_summary
 from grnet.data.photos import PHOTO_NAMES
+from grnet.data.prepare import available_cores
 from grnet.data.regions import Landmarks, ellipse_mask
 from grnet.data.video import encode_h264, read_frames
 
 DATASETS = ("hff", "ffpp", "dfdc", "celebdf")
+WORK_ORDER = ("ffpp", "hff", "dfdc", "celebdf")  # the most work first (FF++: 5 videos per clip, 2 encodings)
 HFF_CLASSES = ("PGGAN", "StyleGAN", "Glow", "Face2Face", "StarGAN")
 FF_CLASSES = ("Deepfakes", "Face2Face", "FaceSwap", "NeuralTextures")
 DFDC_CLASSES = ("DFAE", "MM-NN")
@@ -219,23 +224,34 @@ class Networks:
     translator: Translator
 
 
-def train_networks(images: Sequence[np.ndarray], profile: Profile, seed: int) -> Networks:
-    """Train the two synthesis generators and the translator on ``images``, each seeded,
-    single-threaded, float64 (see :mod:`grnet.data.generators`)."""
+NETWORKS = ("pggan", "stylegan", "translator")
+
+
+def train_network(name: str, images: Sequence[np.ndarray], profile: Profile, seed: int) -> nn.Module:
+    """Train one of :data:`NETWORKS` on ``images``, seeded, single-threaded, float64 (see
+    :mod:`grnet.data.generators`); returns it in eval mode."""
     size, batch = profile.gen_size, profile.gen_batch
-    nets = {}
-    for name, upsample in (("pggan", "nearest"), ("stylegan", "transposed")):
-        with single_threaded(_seed(seed, "net", name)):
-            net = SynthesisGenerator(upsample, width=profile.gen_width)
-            nets[name] = train_generator(
-                net, images, size, profile.gen_steps, _seed(seed, "data", name), batch
-            )
-    with single_threaded(_seed(seed, "net", "translator")):
-        net = Translator(width=profile.gen_width)
-        nets["translator"] = train_translator(
-            net, images, size, profile.translator_steps, _seed(seed, "data", "translator"), batch
-        )
-    return Networks(**nets)
+    with single_threaded(_seed(seed, "net", name)):
+        if name == "translator":
+            net = Translator(width=profile.gen_width)
+            steps = profile.translator_steps
+            return train_translator(net, images, size, steps, _seed(seed, "data", name), batch)
+        net = SynthesisGenerator("nearest" if name == "pggan" else "transposed", width=profile.gen_width)
+        return train_generator(net, images, size, profile.gen_steps, _seed(seed, "data", name), batch)
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(jobs, mp_context=get_context("spawn"))
+
+
+def train_networks(images: Sequence[np.ndarray], profile: Profile, seed: int, jobs: int = 1) -> Networks:
+    """The two synthesis generators and the translator (:func:`train_network`), ``jobs`` at a time
+    in worker processes (the same networks whatever ``jobs``)."""
+    if jobs <= 1:
+        return Networks(*(train_network(name, images, profile, seed) for name in NETWORKS))
+    with _pool(jobs) as pool:
+        futures = [pool.submit(train_network, name, images, profile, seed) for name in NETWORKS]
+        return Networks(*(f.result() for f in futures))
 
 
 class _Dataset:
@@ -572,8 +588,12 @@ def build(
     datasets: Sequence[str] = DATASETS,
     test_photos: Sequence[str] | None = None,
     content: str = "faces",
+    jobs: int = 1,
 ) -> list[Path]:
     """Build the requested ``datasets`` under ``out``; returns their folders.
+
+    ``jobs`` > 1 trains the networks and builds the datasets in that many worker processes: the
+    same bytes as one job (every part draws from its own seeded stream).
 
     ``content``: ``"faces"`` (default) or ``"photos"`` (:mod:`grnet.data.content`). ``fold`` draws
     other identities (faces) or rotates which photos are test; ``test_photos`` names them instead
@@ -588,23 +608,42 @@ def build(
     if unknown:
         raise ValueError(f"unknown dataset(s) {sorted(unknown)}; choose from {DATASETS}")
     out = Path(out)
-    built = []
     with reproducible(seed):
         source = make_content(content, profile, seed, fold, test_photos)
-        nets = train_networks(source.generator_images(profile.gen_faces), profile, seed)
-        settings = {
-            "profile": dataclasses.asdict(profile),
-            "seed": seed,
-            **source.settings(),
-            "note": f"{source.name} content; see data/README.md",
-        }
-        families, techniques = still_families(nets), video_techniques(nets, profile.swap_size)
-        for name in datasets:
-            if name == "hff":
-                built.append(build_hff(out, source, families, profile, seed, settings))
-            else:
-                built += build_videos(out, name, source, techniques, profile, seed, settings)
-    return built
+        nets = train_networks(source.generator_images(profile.gen_faces), profile, seed, jobs)
+    settings = {
+        "profile": dataclasses.asdict(profile),
+        "seed": seed,
+        **source.settings(),
+        "note": f"{source.name} content; see data/README.md",
+    }
+    args = [(name, out, source, nets, profile, seed, settings) for name in datasets]
+    if jobs <= 1:
+        parts = {name: build_dataset(*a) for name, a in zip(datasets, args, strict=True)}
+    else:
+        order = sorted(range(len(datasets)), key=lambda i: WORK_ORDER.index(datasets[i]))
+        with _pool(jobs) as pool:
+            futures = {datasets[i]: pool.submit(build_dataset, *args[i]) for i in order}
+            parts = {name: futures[name].result() for name in datasets}
+    return [path for name in datasets for path in parts[name]]
+
+
+def build_dataset(
+    name: str,
+    out: Path,
+    content: Content,
+    nets: Networks,
+    profile: Profile,
+    seed: int,
+    settings: dict[str, Any],
+) -> list[Path]:
+    """One of :data:`DATASETS` (its folders: two for ``ffpp``), built reproducibly
+    (:func:`reproducible`)."""
+    with reproducible(seed):
+        if name == "hff":
+            return [build_hff(out, content, still_families(nets), profile, seed, settings)]
+        techniques = video_techniques(nets, profile.swap_size)
+        return build_videos(out, name, content, techniques, profile, seed, settings)
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -635,6 +674,12 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         "--datasets", default=",".join(DATASETS), help=f"comma-separated subset of {DATASETS}"
     )
     parser.add_argument(
+        "--jobs",
+        type=int,
+        default=available_cores(),
+        help="worker processes (default: the cores available); the same files whatever the number",
+    )
+    parser.add_argument(
         "--set",
         action="append",
         default=[],
@@ -661,7 +706,7 @@ def run(args: argparse.Namespace) -> int:
     test_photos = [p.strip() for p in args.test_photos.split(",") if p.strip()]
     try:
         profile = profile_with(args.profile, args.set)
-        paths = build(args.out, profile, args.seed, args.fold, datasets, test_photos, args.content)
+        paths = build(args.out, profile, args.seed, args.fold, datasets, test_photos, args.content, args.jobs)
     except (FaceGeneratorMissing, ValueError) as err:
         print(f"grnet data build: {err}", file=sys.stderr)
         return 2
