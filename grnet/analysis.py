@@ -8,6 +8,8 @@
   (notebook 15).
 - :func:`cam_layers`, :func:`grad_cam`: Grad-CAM maps (pytorch-grad-cam) of each ResNet-18 stream;
   drawn by :func:`grnet.figures.activation_maps` (the paper's Fig. 10, notebook 15).
+- :func:`strong_edges`, :func:`edge_leak`: how much of an image's content (its strongest edges) a
+  residual carries (notebooks 02 and 15).
 - :func:`image_batch`: an RGB image as the (1, 3, H, W) batch the models and filters take.
 """
 
@@ -34,11 +36,13 @@ from grnet.residuals import MTE_DEFAULTS, guided_residual
 __all__ = [
     "ROBUSTNESS_SPECS",
     "cam_layers",
+    "edge_leak",
     "grad_cam",
     "image_batch",
     "mte_sensitivity",
     "robustness",
     "robustness_from_checkpoint",
+    "strong_edges",
 ]
 
 ROBUSTNESS_SPECS: tuple[str, ...] = (
@@ -118,9 +122,25 @@ def robustness_from_checkpoint(
     )
 
 
-def _edges(image: np.ndarray) -> np.ndarray:
+def strong_edges(image: np.ndarray, share: float = 0.1) -> np.ndarray:
+    """(H, W) bool: the ``share`` of pixels (at least one) of an (H, W, 3) uint8 RGB image with
+    the largest Sobel gradient magnitude (of its gray version), the image's strongest edges:
+    content C of Eq 10. Ties at the cut are broken by position."""
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255
-    return np.hypot(cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1))
+    magnitude = np.hypot(cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1)).ravel()
+    strong = np.zeros(magnitude.size, bool)
+    strong[np.argsort(-magnitude, kind="stable")[: max(1, round(share * magnitude.size))]] = True
+    return strong.reshape(gray.shape)
+
+
+def edge_leak(residual: Tensor | np.ndarray, strong: np.ndarray) -> float:
+    """How much content a residual carries: its mean magnitude (over channels) on the ``strong``
+    (H, W) pixels (:func:`strong_edges`) over its mean elsewhere. 1: edges leave no more residual
+    than the rest of the image; larger: the residual follows the image's edges. ``residual``:
+    (C, H, W) or (H, W); notebooks 02 and 15."""
+    r = torch.as_tensor(residual).abs()
+    magnitude = (r.mean(0) if r.dim() == 3 else r).double().numpy()
+    return float(magnitude[strong].mean() / max(magnitude[~strong].mean(), 1e-12))
 
 
 def mte_sensitivity(
@@ -139,8 +159,9 @@ def mte_sensitivity(
     - ``trace_kept``: a checkerboard trace of ``amplitude`` (pixel values in [0, 1]) and ``period``
       px is added to each image; the mean change of the residual, over ``amplitude``. 1 = the trace
       passes whole into R_gr (Eq 10's T), 0 = the filter absorbed it into q.
-    - ``edge_leak``: the mean residual on the strongest 10% Sobel edges over its mean elsewhere.
-      1 = edges (content C) leave no more residual than flat areas; larger = content leaks in.
+    - ``edge_leak``: :func:`edge_leak`, the mean residual on the strongest 10% Sobel edges over
+      its mean elsewhere. 1 = edges (content C) leave no more residual than flat areas; larger =
+      content leaks in.
 
     Returns ``{"radius", "eps", "trace_kept" (R, E), "edge_leak" (R, E)}``, averaged over images.
     Raises ValueError when ``images`` is empty.
@@ -151,7 +172,7 @@ def mte_sensitivity(
     h, w = batch.shape[-2:]
     yy, xx = np.mgrid[:h, :w]
     trace = torch.from_numpy(np.where((yy // period + xx // period) % 2, amplitude, -amplitude))
-    strong = np.stack([(e := _edges(img)) >= np.quantile(e, 0.9) for img in images])
+    strong = [strong_edges(img) for img in images]
     kept = np.zeros((len(radii), len(eps)))
     leak = np.zeros_like(kept)
     for i, r in enumerate(radii):
@@ -159,8 +180,9 @@ def mte_sensitivity(
             residual = guided_residual(batch, r, e, guidance)
             traced = guided_residual((batch + trace).clamp(0, 1), r, e, guidance)
             kept[i, j] = float((traced - residual).abs().mean()) / amplitude
-            magnitude = residual.mean(1).numpy()
-            leak[i, j] = float(magnitude[strong].mean() / max(magnitude[~strong].mean(), 1e-12))
+            leak[i, j] = float(
+                np.mean([edge_leak(r, edges) for r, edges in zip(residual, strong, strict=True)])
+            )
     return {"radius": list(radii), "eps": list(eps), "trace_kept": kept, "edge_leak": leak}
 
 

@@ -14,6 +14,16 @@ from grnet import analysis, figures
 from grnet.models import build_model
 
 
+def test_edge_leak_is_one_for_a_flat_residual_and_large_for_one_on_the_edges():
+    image = np.zeros((32, 32, 3), np.uint8)
+    image[:, 16:] = 255  # one vertical edge
+    strong = analysis.strong_edges(image)
+    assert strong.sum() == round(0.1 * 32 * 32) and strong[:, 15:17].all()  # the edge, then ties by position
+    assert analysis.edge_leak(np.ones((3, 32, 32)), strong) == pytest.approx(1.0)
+    on_edges = torch.from_numpy(strong.astype(np.float64) + 0.01)
+    assert analysis.edge_leak(on_edges, strong) > 50
+
+
 def test_image_batch_takes_uint8_rgb_only(face):
     batch = analysis.image_batch(face)
     assert (

@@ -131,7 +131,7 @@ def test_guided_filter_rejects(capsys):
 
 def test_guided_residual(capsys):
     assert _verdict(checks.check_guided_residual, guided_residual, capsys)[0]
-    solution = _solution("manipulation_trace_extractor").my_guided_residual
+    solution = _solution("manipulation_trace_extractor").guided_residual
     assert _verdict(checks.check_guided_residual, solution, capsys)[0]
 
 
@@ -176,7 +176,7 @@ def test_bayar_constraint_rejects(capsys):
 
 def test_channel_attention(capsys):
     assert _verdict(checks.check_channel_attention, channel_attention_matrix, capsys)[0]
-    solution = _solution("attention_fusion").my_channel_attention
+    solution = _solution("attention_fusion").channel_attention
     assert _verdict(checks.check_channel_attention, solution, capsys)[0]
 
 
@@ -198,7 +198,7 @@ def test_channel_attention_rejects(capsys):
 
 def test_stream_weights(capsys):
     assert _verdict(checks.check_stream_weights, stream_weights, capsys)[0]
-    assert _verdict(checks.check_stream_weights, _solution("attention_fusion").my_stream_weights, capsys)[0]
+    assert _verdict(checks.check_stream_weights, _solution("attention_fusion").stream_weights, capsys)[0]
     ok, out = _verdict(checks.check_stream_weights, lambda losses: torch.softmax(losses, -1), capsys)
     assert not ok and "lower-loss stream" in out
 

@@ -79,7 +79,8 @@ def setup(profile: str = "mini", figures_dir: str | None = None) -> Course:
     - disables tqdm's progress bars, so none is stored in a notebook: ``TQDM_DISABLE=1`` for the
       processes started from here and, since tqdm reads that variable once when first imported
       (``import torch`` already did), the same default for the tqdm class already loaded;
-    - draws inline figures at 72 dpi (small notebooks; the saved PNGs use :func:`grnet.figures.save`'s).
+    - shows figures inline (``%matplotlib inline``) at 72 dpi, which keeps notebooks small (the PNGs
+      :meth:`Course.save` writes use :func:`grnet.figures.save`'s resolution).
     """
     here = Path.cwd().resolve()
     root = next(
@@ -92,15 +93,25 @@ def setup(profile: str = "mini", figures_dir: str | None = None) -> Course:
     if notebooks not in sys.path:
         sys.path.insert(0, notebooks)
     _disable_progress_bars()
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update({"figure.dpi": 72, "savefig.dpi": 72})
+    _inline_figures()
     return Course(
         root=root,
         profile=profile,
         reports=root / "reports",
         figures=None if figures_dir is None else root / figures_dir,
     )
+
+
+def _inline_figures() -> None:
+    """Figures inline at 72 dpi in IPython, including the :class:`~matplotlib.figure.Figure` objects
+    :mod:`grnet.figures` returns (``%matplotlib inline`` registers their display)."""
+    import matplotlib.pyplot as plt
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        shell.run_line_magic("matplotlib", "inline")
+    plt.rcParams.update({"figure.dpi": 72, "savefig.dpi": 72})
 
 
 def _disable_progress_bars() -> None:
