@@ -352,6 +352,10 @@ def test_notebook_checkers_pass_right_answers_and_explain_wrong_ones(checker, ri
     assert out.startswith(f"✘ {checker}") and hint in out
 
 
+def test_trace_contrast_solution(capsys):
+    assert _verdict(checks.check_trace_contrast, _solution("data").trace_contrast, capsys)[0]
+
+
 def test_a_missing_return_is_named(capsys):
     ok, out = _verdict(checks.check_trace_contrast, lambda residual, mask: None, capsys)
     assert not ok and "returned None" in out

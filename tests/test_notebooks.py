@@ -54,13 +54,17 @@ def test_notebook_follows_the_course_rules(path):
             assert not PROGRESS.search(text), f"{path.name} cell {i}: a progress bar is stored"
 
 
-def test_every_papermill_notebook_has_one_parameters_cell():
+def test_every_papermill_notebook_has_one_parameters_cell_with_what_dvc_passes():
     names = _papermill_notebooks()
     assert names, "dvc.yaml runs no notebook through papermill"
     for name in sorted(names):
         nb = json.loads((REPO / name).read_text(encoding="utf-8"))
         tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
         assert len(tagged) == 1, f"{name}: {len(tagged)} cells tagged 'parameters', expected 1"
+        assigned = {
+            line.split("=")[0].strip() for line in "".join(tagged[0]["source"]).splitlines() if "=" in line
+        }
+        assert {"profile", "figures_dir"} <= assigned, f"{name}: its parameters cell sets {sorted(assigned)}"
 
 
 def test_a_notebook_cell_that_writes_into_reports_fails_under_nbval(tmp_path):
