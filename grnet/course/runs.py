@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from grnet.runs import RunResult
+from grnet.runs import RunResult, get_or_train
+from grnet.train import TrainConfig
 
 __all__ = [
     "NOTEBOOK_BENCHMARK",
@@ -95,9 +95,6 @@ def tiny_run(
     "binary" or "multiclass", ``image_size`` px, at most ``limit`` images per split), through the
     run cache under ``runs/notebooks``: trained on the first call (seconds on a CPU), read back
     afterwards. Notebook 07 introduces it, for where the pipeline has no run."""
-    from grnet.runs import get_or_train
-    from grnet.train import TrainConfig
-
     config = TrainConfig(
         model=model,
         data=str(data),
