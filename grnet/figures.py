@@ -1,23 +1,23 @@
 """Every figure of the companion: the paper's Figs 4, 5, 7-10 and this reproduction's own.
 
-Each figure function returns a :class:`matplotlib.figure.Figure` (built without pyplot, so
-nothing is shown or kept alive behind the caller's back); :func:`save` writes it as a PNG,
-atomically. Notebooks display the returned figure; the pipeline saves it under ``reports/figures/``.
+Each figure function draws what it is given or what :mod:`grnet.analysis` computed, and returns a
+:class:`matplotlib.figure.Figure` (built without pyplot, so nothing is shown or kept alive behind
+the caller's back); :func:`save` writes it as a PNG, atomically. Notebooks display the returned
+figure; the pipeline saves it under ``reports/figures/`` (through :meth:`grnet.course.Course.save`).
 
+- :func:`residual_pictures`: the course's one display rule for residuals, used by every picture
+  of a residual (here, in notebooks 01-03 and 06): one gray scale per figure, stated in its caption.
 - :func:`mte_pipeline`: Fig. 4, the MTE on one image: p, the guided filter output q (Eqs 5-9),
-  the guided residual R_gr = |p - q| (Eq 11) enlarged.
+  the guided residual R_gr = |p - q| (Eq 11).
 - :func:`residual_comparison`: Fig. 5, high-pass (prediction, Eq 4) against guided residuals
   (Eq 11) on a real face and each fake, at high and low quality, with the noise-analysis view.
 - :func:`sample_grid`: Figs 7-9 analogues, one row per class of a prepared dataset.
-- :func:`grad_cam` and :func:`activation_maps`: Fig. 10, what a detector's last conv block looks at
-  (pytorch-grad-cam), for each residual kind or for both GRnet streams (:func:`cam_layers`).
+- :func:`activation_maps`: Fig. 10, Grad-CAM maps (:func:`grnet.analysis.grad_cam`) over the inputs.
 - :func:`training_curves`, :func:`roc_curves`, :func:`confusion`: a run's history and test results.
 - :func:`table_comparison`: one of the paper's Tables I-IX beside the pipeline's values;
   :func:`paper_vs_reproduction`: every cell of every table, ours against the paper's.
-- Beyond the paper: :func:`robustness` (a trained model tested under JPEG and blur of growing
-  strength, through :mod:`grnet.evaluate` and :mod:`grnet.data.degrade`) and
-  :func:`robustness_figure`; :func:`mte_sensitivity` (content leak vs trace kept over a grid of the
-  guided filter's radius and eps, no training) and :func:`sensitivity_figure`.
+- Beyond the paper: :func:`robustness_figure` (:func:`grnet.analysis.robustness`'s sweep) and
+  :func:`sensitivity_figure` (:func:`grnet.analysis.mte_sensitivity`'s grid).
 """
 
 from __future__ import annotations
@@ -30,44 +30,26 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 import torch
 from matplotlib.figure import Figure
-from pytorch_grad_cam import GradCAM
 from pytorch_grad_cam.utils.image import show_cam_on_image
-from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 from sklearn.metrics import ConfusionMatrixDisplay, roc_auc_score, roc_curve
-from torch import Tensor, nn
+from torch import Tensor
 
-from grnet.checkpoint import load_model
-from grnet.course import noise_analysis
+from grnet.analysis import image_batch
+from grnet.course.samples import noise_analysis
 from grnet.data import degrade
-from grnet.data.dataset import IndexedImages
 from grnet.data.images import read_rgb
 from grnet.data.index import class_names, read_index
-from grnet.distributed import default_device
-from grnet.evaluate import evaluate_dataset, video_scores
+from grnet.evaluate import video_scores
 from grnet.guided_filter import guided_filter
 from grnet.io import atomic_write
 from grnet.residuals import MTE_DEFAULTS, build_residual, guided_residual
 from grnet.tables import AVERAGE, TABLES, table
 
-ROBUSTNESS_SPECS: tuple[str, ...] = (
-    "none",
-    "jpeg:90",
-    "jpeg:75",
-    "jpeg:60",
-    "jpeg:45",
-    "jpeg:30",
-    "mean:3",
-    "mean:5",
-    "mean:7",
-    "gauss:3",
-    "gauss:5",
-    "gauss:7",
-)
-"""The robustness sweep: raw, JPEG quality 90 to 30, mean and Gaussian blur 3 to 7 (kernel side)."""
+RESIDUAL_WHITE_QUANTILE = 0.99
+"""The display rule's white point: this quantile of all the residual panels of a figure, pooled."""
 
 _KIND_TITLES = {"jpeg": "JPEG quality", "mean": "mean blur (kernel)", "gauss": "Gaussian blur (kernel)"}
 
@@ -77,12 +59,50 @@ def save(fig: Figure, path: str | os.PathLike, dpi: int = 100) -> Path:
     return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight"))
 
 
-def _as_batch(image: np.ndarray) -> Tensor:
-    """HxWx3 uint8 RGB -> (1, 3, H, W) float in [0, 1]."""
-    image = np.asarray(image)
-    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        raise ValueError(f"expected an HxWx3 uint8 RGB image, got {image.shape} {image.dtype}")
-    return torch.from_numpy(image).permute(2, 0, 1)[None].float() / 255
+def residual_pictures(residuals: Sequence[Tensor | np.ndarray]) -> tuple[list[np.ndarray], str]:
+    """The course's one display rule for residuals: every residual panel of a figure on one scale.
+
+    Each residual R, (H, W), (C, H, W) or (1, C, H, W), tensor or array, in the units of [0, 1]
+    pixels, is shown as its magnitude |R| averaged over its channels, in gray, on one linear scale
+    shared by all ``residuals`` (pass every residual panel of the figure at once): black = 0,
+    white = the :data:`RESIDUAL_WHITE_QUANTILE` quantile of all their magnitudes pooled (the
+    brightest 1 % saturate). So brighter means a larger residual, across every panel of a figure,
+    whichever kind of residual it shows; no panel is enlarged on its own.
+
+    Returns the pictures, (H, W, 3) uint8 gray images that ``imshow`` shows as they are, and the
+    caption sentence stating the scale, for the figure's title. ValueError when empty.
+    """
+    if not residuals:
+        raise ValueError("residual_pictures needs at least one residual")
+    magnitudes = [_magnitude(r) for r in residuals]
+    white = float(np.quantile(np.concatenate([m.ravel() for m in magnitudes]), RESIDUAL_WHITE_QUANTILE))
+    white = white if white > 0 else 1.0  # all zero: black at any scale
+    pictures = [
+        np.repeat(np.round(np.clip(m / white, 0, 1) * 255).astype(np.uint8)[..., None], 3, 2)
+        for m in magnitudes
+    ]
+    caption = (
+        f"|R| (mean over channels), one gray scale for all residual panels: black 0, white {white:.3g} "
+        f"(pixels in [0, 1]; the {100 * RESIDUAL_WHITE_QUANTILE:g}th percentile of all of them; "
+        "brighter ones saturate)"
+    )
+    return pictures, caption
+
+
+def _magnitude(residual: Tensor | np.ndarray) -> np.ndarray:
+    """|R| averaged over the channels of an (H, W), (C, H, W) or (1, C, H, W) residual, (H, W) float64."""
+    r = (
+        residual.detach().cpu().double().numpy()
+        if isinstance(residual, Tensor)
+        else np.asarray(residual, np.float64)
+    )
+    if r.ndim == 4 and r.shape[0] == 1:
+        r = r[0]
+    if r.ndim == 2:
+        return np.abs(r)
+    if r.ndim != 3:
+        raise ValueError(f"a residual is (H, W), (C, H, W) or (1, C, H, W), got shape {r.shape}")
+    return np.abs(r).mean(0)
 
 
 def _as_image(x: Tensor) -> np.ndarray:
@@ -98,28 +118,24 @@ def _off(ax: Any, title: str | None = None) -> None:
 
 
 def mte_pipeline(
-    image: np.ndarray,
-    radius: int = MTE_DEFAULTS["radius"],
-    eps: float = MTE_DEFAULTS["eps"],
-    enlarge: float = 5.0,
+    image: np.ndarray, radius: int = MTE_DEFAULTS["radius"], eps: float = MTE_DEFAULTS["eps"]
 ) -> Figure:
-    """Fig. 4: input p, guided filter output q (Eqs 5-9, the image guiding itself in colour, as
-    the MTE's default) and the guided residual R_gr = |p - q| (Eq 11) enlarged ``enlarge`` times
-    (the paper enlarges it five times "to facilitate observation")."""
-    x = _as_batch(image).double()
+    """Fig. 4 for an (H, W, 3) uint8 RGB ``image``: input p, guided filter output q (Eqs 5-9, the
+    image guiding itself in colour, as the MTE's default) and the guided residual R_gr = |p - q|
+    (Eq 11), drawn by :func:`residual_pictures` (the paper enlarges it five times instead)."""
+    x = image_batch(image).double()
     q = guided_filter(x, x, radius, eps)
-    r = guided_residual(x, radius, eps, "color")
-    fig = Figure(figsize=(7.5, 2.8), layout="constrained")
+    (residual,), caption = residual_pictures([guided_residual(x, radius, eps, "color")])
+    fig = Figure(figsize=(7.5, 3.0), layout="constrained")
     axes = fig.subplots(1, 3)
     panels = (
-        ("input p", x),
-        (f"guided filter q (r={radius}, eps={eps:g})", q),
-        (f"R_gr = |p - q| x{enlarge:g}", r * enlarge),
+        ("input p", _as_image(x.float())),
+        (f"guided filter q (r={radius}, eps={eps:g})", _as_image(q.float())),
     )
-    for ax, (title, t) in zip(axes, panels, strict=True):
-        ax.imshow(_as_image(t.float()))
+    for ax, (title, picture) in zip(axes, (*panels, ("R_gr = |p - q|", residual)), strict=True):
+        ax.imshow(picture)
         _off(ax, title)
-    fig.suptitle("Manipulation trace extractor (Fig. 4, Eq 11)", fontsize=10)
+    fig.suptitle(f"Manipulation trace extractor (Fig. 4, Eq 11)\n{caption}", fontsize=8)
     return fig
 
 
@@ -128,45 +144,44 @@ def residual_comparison(
     qualities: Mapping[str, str] | None = None,
     radius: int = MTE_DEFAULTS["radius"],
     eps: float = MTE_DEFAULTS["eps"],
-    enlarge: float = 5.0,
+    noise_amplitude: float = 2.0,
 ) -> Figure:
     """Fig. 5: for each quality (default HQ = raw, LQ = JPEG 60, :func:`grnet.data.degrade.apply`
-    specs) four rows, one column per image (real first, then each fake):
+    specs) four rows, one column per (H, W, 3) uint8 RGB image (real first, then each fake):
 
-    the image; the high-pass prediction residual (Eq 4, its magnitude); the guided residual
-    (Eq 11) enlarged ``enlarge`` times; its noise analysis (:func:`grnet.course.noise_analysis`,
-    the view the paper's footnote 5 uses). The high-pass row is scaled so its 99th percentile
-    is white, per row: its raw magnitude is not on the guided residual's scale.
+    the image; its high-pass prediction residual (Eq 4) and its guided residual (Eq 11), all of
+    them, at every quality, on one scale (:func:`residual_pictures`); the noise analysis of each
+    guided-residual picture (:func:`grnet.course.samples.noise_analysis`, enlarged
+    ``noise_amplitude`` times: the view of the paper's footnote 5). ValueError when empty.
     """
     if not images:
         raise ValueError("residual_comparison needs at least one image")
     qualities = qualities or {"HQ": "none", "LQ": "jpeg:60"}
     highpass = build_residual("highpass").eval()
-    rows = ("image", "high-pass residual", f"guided residual x{enlarge:g}", "noise analysis")
-    fig = Figure(figsize=(1.6 * len(images) + 1, 1.6 * 4 * len(qualities)), layout="constrained")
-    axes = fig.subplots(4 * len(qualities), len(images), squeeze=False)
-    for q, (quality, spec) in enumerate(qualities.items()):
-        degraded = {name: degrade.apply(img, spec) for name, img in images.items()}
-        batch = torch.cat([_as_batch(img) for img in degraded.values()])
+    shown: dict[str, list[np.ndarray]] = {}
+    residuals: list[Tensor] = []
+    for spec in qualities.values():
+        degraded = [degrade.apply(img, spec) for img in images.values()]
+        batch = torch.cat([image_batch(img) for img in degraded])
         with torch.no_grad():
-            hp = highpass(batch).abs().mean(1)
-        hp = (hp / hp.flatten().quantile(0.99).clamp_min(1e-8)).clamp(0, 1).numpy()
-        gr = (guided_residual(batch, radius, eps) * enlarge).clamp(0, 1)
-        for c, name in enumerate(degraded):
-            residual = _as_image(gr[c])
-            panels = (degraded[name], hp[c], residual, noise_analysis(residual))
+            residuals += [*highpass(batch), *guided_residual(batch, radius, eps)]
+        shown[spec] = degraded
+    pictures, caption = residual_pictures(residuals)
+    rows = ("image", "high-pass |R|", "guided |R_gr|", f"noise analysis x{noise_amplitude:g}")
+    n = len(images)
+    fig = Figure(figsize=(1.6 * n + 1, 1.6 * 4 * len(qualities) + 0.3), layout="constrained")
+    axes = fig.subplots(4 * len(qualities), n, squeeze=False)
+    for q, (quality, spec) in enumerate(qualities.items()):
+        hp, gr = pictures[2 * n * q : 2 * n * q + n], pictures[2 * n * q + n : 2 * n * (q + 1)]
+        for c, name in enumerate(images):
+            panels = (shown[spec][c], hp[c], gr[c], noise_analysis(gr[c], noise_amplitude))
             for k, panel in enumerate(panels):
                 ax = axes[4 * q + k, c]
-                ax.imshow(
-                    panel,
-                    cmap="gray" if panel.ndim == 2 else None,
-                    vmin=0,
-                    vmax=1 if panel.dtype != np.uint8 else 255,
-                )
+                ax.imshow(panel)
                 _off(ax, name if q == 0 and k == 0 else None)
                 if c == 0:
                     ax.set_ylabel(f"{quality}\n{rows[k]}", fontsize=8)
-    fig.suptitle("High-pass vs guided residuals (Fig. 5)", fontsize=10)
+    fig.suptitle(f"High-pass vs guided residuals (Fig. 5)\n{caption}", fontsize=8)
     return fig
 
 
@@ -200,47 +215,14 @@ def sample_grid(
     return fig
 
 
-def cam_layers(model: nn.Module, block: str = "layer4") -> dict[str, nn.Module]:
-    """A conv block of each ResNet-18 stream, named by what the stream sees: both streams of a
-    :class:`grnet.models.grnet.GRnet`, the one stream of "resnet18"/"residual_resnet18".
-
-    ``block`` defaults to the last one ("layer4", the usual Grad-CAM target); it is 1/32 of the
-    input, so on small inputs (a 64 px image gives 2 x 2) an earlier block ("layer3": 1/16,
-    "layer2": 1/8) gives a map with some spatial detail."""
-    streams = {
-        name: getattr(model, name)
-        for name in ("rgb_stream", "second_stream", "stream")
-        if hasattr(model, name)
-    }
-    if not streams:
-        raise ValueError(
-            f"cam_layers: {type(model).__name__} has no ResNet-18 stream (expected a 'grnet', 'resnet18' "
-            "or 'residual_resnet18' model)"
-        )
-    if block not in ("layer1", "layer2", "layer3", "layer4"):
-        raise ValueError(f"cam_layers: block must be one of layer1-layer4, got {block!r}")
-    return {f"{stream.source} stream": getattr(stream.trunk, block) for stream in streams.values()}
-
-
-def grad_cam(
-    model: nn.Module, images: Tensor, layer: nn.Module, targets: Sequence[int] | None = None
-) -> np.ndarray:
-    """Grad-CAM maps (N, H, W) in [0, 1] of ``layer`` for ``targets`` (class indices; default the
-    predicted class), by pytorch-grad-cam on the model's own device. The model is put in eval mode."""
-    model.eval()
-    device = next(model.parameters()).device
-    wanted = None if targets is None else [ClassifierOutputTarget(int(t)) for t in targets]
-    with GradCAM(model=model, target_layers=[layer]) as cam:
-        return cam(input_tensor=images.to(device), targets=wanted)
-
-
 def activation_maps(
     images: Tensor,
     maps: Mapping[str, np.ndarray],
     row_titles: Sequence[str] | None = None,
     title: str = "Grad-CAM (Fig. 10)",
 ) -> Figure:
-    """Fig. 10 analogue: one row per image, its input then each named map (N, H, W) overlaid."""
+    """Fig. 10 analogue: one row per image of (N, 3, H, W) ``images`` in [0, 1], its input then each
+    named map (N, H, W) in [0, 1] (:func:`grnet.analysis.grad_cam`) overlaid."""
     n = images.shape[0]
     fig = Figure(figsize=(1.8 * (len(maps) + 1), 1.8 * n + 0.4), layout="constrained")
     axes = fig.subplots(n, len(maps) + 1, squeeze=False)
@@ -429,61 +411,12 @@ def paper_vs_reproduction(tables_dir: str | os.PathLike = "reports/tables") -> F
     return fig
 
 
-def robustness(
-    model: nn.Module,
-    data: str | os.PathLike,
-    task: str,
-    image_size: int,
-    specs: Sequence[str] = ROBUSTNESS_SPECS,
-    classes: Sequence[str] | None = None,
-    split: str = "test",
-    batch_size: int = 64,
-    limit: int | None = None,
-) -> dict[str, dict[str, float | None]]:
-    """ACC and AUC of ``model`` on ``split`` of ``data`` under each post-processing spec.
-
-    Each spec (:func:`grnet.data.degrade.apply`) is applied to every test image at load time, as
-    the paper's JP60/ME5 conditions are; the model is evaluated by
-    :func:`grnet.evaluate.evaluate_dataset`. Returns ``{spec: {"acc", "auc"}}`` in ``specs`` order.
-    """
-    device = next(model.parameters()).device
-    results = {}
-    for spec in specs:
-        degrade.parse(spec)  # a bad spec fails here, naming itself, before any image is read
-        dataset = IndexedImages(
-            data,
-            split,
-            task,
-            image_size,
-            postprocess=None if spec == "none" else spec,
-            classes=classes,
-            limit=limit,
-        )
-        metrics = evaluate_dataset(model, dataset, device, batch_size)
-        results[spec] = {"acc": metrics["acc"], "auc": metrics["auc"]}
-    return results
-
-
-def robustness_from_checkpoint(
-    checkpoint: str | os.PathLike,
-    data: str | os.PathLike,
-    specs: Sequence[str] = ROBUSTNESS_SPECS,
-    **options: Any,
-) -> dict[str, dict[str, float | None]]:
-    """:func:`robustness` of a checkpoint written by ``grnet train``, with its task, input size and
-    classes. The specs replace the run's own post-processing: the sweep is meant for a model
-    trained on raw images (a run trained on JP60 tested on "none" sees raw images)."""
-    model, meta = load_model(checkpoint, device=default_device())
-    return robustness(
-        model, data, meta["task"], meta["image_size"], specs, classes=meta["classes"], **options
-    )
-
-
 def robustness_figure(
     results: Mapping[str, Mapping[str, Mapping[str, float | None]]], metric: str = "acc"
 ) -> Figure:
-    """One panel per degradation kind (JPEG, mean, Gaussian), ``metric`` against strength, one
-    line per detector; the raw score ("none") starts every line."""
+    """One panel per degradation kind (JPEG, mean, Gaussian), ``metric`` ("acc" or "auc") against
+    strength, one line per detector of ``{detector: grnet.analysis.robustness(...)}``; the raw
+    score ("none") starts every line. ValueError when no degraded condition is in the results."""
     kinds = sorted(
         {degrade.parse(spec)[0] for sweep in results.values() for spec in sweep} - {"none"},
         key=list(_KIND_TITLES).index,
@@ -506,53 +439,9 @@ def robustness_figure(
     return fig
 
 
-def _edges(image: np.ndarray) -> np.ndarray:
-    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255
-    return np.hypot(cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1))
-
-
-def mte_sensitivity(
-    images: Sequence[np.ndarray],
-    radii: Sequence[int] = (1, 2, 4, 8),
-    eps: Sequence[float] = (1e-3, 1e-2, 1e-1),
-    amplitude: float = 2 / 255,
-    period: int = 2,
-    guidance: str = MTE_DEFAULTS["guidance"],
-) -> dict[str, Any]:
-    """Content suppression against trace retention of the guided residual (Eq 11) over a grid.
-
-    The two measures the MTE's defaults were chosen by (see :data:`grnet.residuals.MTE_DEFAULTS`):
-
-    - ``trace_kept``: a checkerboard trace of ``amplitude`` and ``period`` px is added to each
-      image; the mean change of the residual, over ``amplitude``. 1 = the trace passes whole
-      into R_gr (Eq 10's T), 0 = the filter absorbed it into q.
-    - ``edge_leak``: the mean residual on the strongest 10% Sobel edges over its mean elsewhere.
-      1 = edges (content C) leave no more residual than flat areas; larger = content leaks in.
-
-    Returns ``{"radius", "eps", "trace_kept" (R, E), "edge_leak" (R, E)}``, averaged over images.
-    """
-    if not images:
-        raise ValueError("mte_sensitivity needs at least one image")
-    batch = torch.cat([_as_batch(img) for img in images]).double()
-    h, w = batch.shape[-2:]
-    yy, xx = np.mgrid[:h, :w]
-    trace = torch.from_numpy(np.where((yy // period + xx // period) % 2, amplitude, -amplitude))
-    strong = np.stack([(e := _edges(img)) >= np.quantile(e, 0.9) for img in images])
-    kept = np.zeros((len(radii), len(eps)))
-    leak = np.zeros_like(kept)
-    for i, r in enumerate(radii):
-        for j, e in enumerate(eps):
-            residual = guided_residual(batch, r, e, guidance)
-            traced = guided_residual((batch + trace).clamp(0, 1), r, e, guidance)
-            kept[i, j] = float((traced - residual).abs().mean()) / amplitude
-            magnitude = residual.mean(1).numpy()
-            leak[i, j] = float(magnitude[strong].mean() / max(magnitude[~strong].mean(), 1e-12))
-    return {"radius": list(radii), "eps": list(eps), "trace_kept": kept, "edge_leak": leak}
-
-
 def sensitivity_figure(result: Mapping[str, Any]) -> Figure:
-    """Two annotated heat maps of :func:`mte_sensitivity`: trace kept (higher is better) and edge
-    leak (lower is better), radius down, eps across."""
+    """Two annotated heat maps of :func:`grnet.analysis.mte_sensitivity`: trace kept (higher is
+    better) and edge leak (lower is better), radius down, eps across."""
     fig = Figure(figsize=(8, 3.2), layout="constrained")
     axes = fig.subplots(1, 2)
     panels = (

@@ -13,6 +13,9 @@ rounds at ~1e-5; the variance's cancellation (Eq 6, ``E[I^2] - mu^2`` over ``sig
 amplifies that past 1e-4 at small eps. We therefore accumulate the window's steps,
 ``S_i = S_{i-1} + x_{i+2r} - x_{i-1}``, whose partial sums never exceed a window's sum, and stay in
 float32 (box means within ~1e-6 of float64 at 224 px).
+
+:func:`guided_filter_reference` is the same filter written as the equations read (box means, a and
+b per window, their averages), the version notebook 01 shows; the tests pin the fast path to it.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-__all__ = ["box_filter", "guided_filter"]
+__all__ = ["box_filter", "guided_filter", "guided_filter_reference"]
 
 # CPU batches are filtered in chunks of about this many pixels per channel (cache-sized).
 _CPU_CHUNK_PIXELS = 1 << 16
@@ -266,6 +269,40 @@ def guided_filter(guide: Tensor, src: Tensor, radius: int, eps: float) -> Tensor
     for g, p, o in zip(guides, src.split(step), out.split(step), strict=True):
         solve(g, p, radius, eps, same, buffers, o)
     return out
+
+
+def guided_filter_reference(guide: Tensor, src: Tensor, radius: int, eps: float) -> Tensor:
+    """The guided filter as He et al. (2013) and the paper's Eqs 5-9 write it (taught in notebook 01).
+
+    Every mean is :func:`box_filter` over the (2r+1) x (2r+1) window. A gray guide gives per window
+    a = cov(I, p) / (var(I) + eps) (Eq 6) and b = mean(p) - a mean(I) (Eq 7); a colour guide gives
+    a 3-vector per window and channel, a = (Sigma + eps U)^-1 cov(I, p) with Sigma the guide's 3 x 3
+    window covariance (He et al.'s Eq 14, one 3 x 3 solve per pixel), and b = mean(p) - a . mean(I).
+    Each pixel then averages the a and b of the windows covering it (Eq 8) and applies them to its
+    own guide value (Eq 9).
+
+    Same arguments, shapes, errors and result as :func:`guided_filter`, which computes the same
+    numbers faster and with less memory; this version is for reading and for testing it.
+    """
+    _check_inputs(guide, src, radius, eps)
+    guide = guide.to(src.dtype)
+
+    def mean(x: Tensor) -> Tensor:
+        return box_filter(x, radius)
+
+    mu, p_bar = mean(guide), mean(src)  # (N, 1 or 3, H, W), (N, C, H, W)
+    if guide.shape[1] == 1:
+        a = (mean(guide * src) - mu * p_bar) / (mean(guide * guide) - mu * mu + eps)  # Eq 6
+        b = p_bar - a * mu  # Eq 7
+        return mean(a) * guide + mean(b)  # Eqs 8-9
+    # Colour guide: the guide's channels j, k and the source's channels c, per pixel (N, H, W, ...).
+    sigma = mean(guide[:, :, None] * guide[:, None]) - mu[:, :, None] * mu[:, None]  # (N, 3, 3, H, W)
+    cov = mean(guide[:, :, None] * src[:, None]) - mu[:, :, None] * p_bar[:, None]  # (N, 3, C, H, W)
+    identity = torch.eye(3, dtype=src.dtype, device=src.device)
+    a = torch.linalg.solve(sigma.permute(0, 3, 4, 1, 2) + eps * identity, cov.permute(0, 3, 4, 1, 2))
+    a = a.permute(0, 3, 4, 1, 2)  # (N, 3, C, H, W): a[:, j, c] weighs guide channel j for channel c
+    b = p_bar - (a * mu[:, :, None]).sum(1)  # Eq 7, (N, C, H, W)
+    return (mean(a) * guide[:, :, None]).sum(1) + mean(b)  # Eqs 8-9
 
 
 def _filter_gray(

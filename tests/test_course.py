@@ -1,16 +1,25 @@
-"""The course's exercise checkers accept right answers and reject wrong ones with a useful message."""
+"""The course's support code: the set-up call, the exercise checkers (right answers pass, wrong ones
+are named with a useful message, nothing raises), the samples, the widgets and the tables."""
 
 from __future__ import annotations
 
 import importlib.util
+import io
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+import tqdm
+from matplotlib import rc_context
+from matplotlib.figure import Figure
 
 from grnet import course
+from grnet.course import checks, samples
+from grnet.course.checks import yours_or_solution
+from grnet.course.runs import NOTEBOOK_DATASETS
 from grnet.fusion import channel_attention_matrix, stream_weights
 from grnet.guided_filter import box_filter, guided_filter
 from grnet.residuals import guided_residual
@@ -37,7 +46,7 @@ def _unfinished(*_args):
 
 
 def test_unfinished_exercise_is_reported_not_raised(capsys):
-    ok, out = _verdict(course.check_box_filter, _unfinished, capsys)
+    ok, out = _verdict(checks.check_box_filter, _unfinished, capsys)
     assert not ok and "not implemented yet" in out
 
 
@@ -45,25 +54,25 @@ def test_a_crashing_answer_is_a_verdict(capsys):
     def crashes(x, radius):
         return x.view(-1, 7)  # a student's bug: 256 pixels do not split into rows of 7
 
-    ok, out = _verdict(course.check_box_filter, crashes, capsys)
+    ok, out = _verdict(checks.check_box_filter, crashes, capsys)
     assert not ok and "your function raised RuntimeError" in out
 
 
 def test_fake_probability(capsys):
-    assert _verdict(course.check_fake_probability, _solution("welcome").fake_probability, capsys)[0]
-    ok, out = _verdict(course.check_fake_probability, lambda z: torch.softmax(z, 1)[:, 0], capsys)
+    assert _verdict(checks.check_fake_probability, _solution("welcome").fake_probability, capsys)[0]
+    ok, out = _verdict(checks.check_fake_probability, lambda z: torch.softmax(z, 1)[:, 0], capsys)
     assert not ok and "probability of 'real'" in out
-    ok, out = _verdict(course.check_fake_probability, lambda z: torch.softmax(z, 1)[:, 1], capsys)
+    ok, out = _verdict(checks.check_fake_probability, lambda z: torch.softmax(z, 1)[:, 1], capsys)
     assert not ok and "multi-class" in out  # right for binary only
     naive = lambda z: 1 - z.exp()[:, 0] / z.exp().sum(1)  # noqa: E731  overflows at |z| ~ 1000
-    ok, out = _verdict(course.check_fake_probability, naive, capsys)
+    ok, out = _verdict(checks.check_fake_probability, naive, capsys)
     assert not ok and "huge logits" in out and "NaN" in out
 
 
 def test_box_filter(capsys):
-    ok, out = _verdict(course.check_box_filter, box_filter, capsys)
+    ok, out = _verdict(checks.check_box_filter, box_filter, capsys)
     assert ok and "all 6 cases" in out
-    assert _verdict(course.check_box_filter, _solution("guided_filter").box_filter_running_sums, capsys)[0]
+    assert _verdict(checks.check_box_filter, _solution("guided_filter").box_filter_running_sums, capsys)[0]
 
 
 def _zero_padded_box(x, radius):
@@ -86,7 +95,7 @@ def _reflect101_box(x, radius):
     ],
 )
 def test_box_filter_rejects(wrong, message, capsys):
-    ok, out = _verdict(course.check_box_filter, wrong, capsys)
+    ok, out = _verdict(checks.check_box_filter, wrong, capsys)
     assert not ok and message in out
 
 
@@ -97,13 +106,13 @@ def test_box_filter_flags_windows_wider_than_the_image(capsys):
             return box_filter(x, radius)
         return box_filter(x, min(h, w) // 2)
 
-    ok, out = _verdict(course.check_box_filter, reflect_once, capsys)
+    ok, out = _verdict(checks.check_box_filter, reflect_once, capsys)
     assert not ok and "wider than the image" in out and "period 2n" in out
 
 
 def test_guided_filter(capsys):
-    assert _verdict(course.check_guided_filter, guided_filter, capsys)[0]
-    assert _verdict(course.check_guided_filter, _solution("guided_filter").gray_guided_filter, capsys)[0]
+    assert _verdict(checks.check_guided_filter, guided_filter, capsys)[0]
+    assert _verdict(checks.check_guided_filter, _solution("guided_filter").gray_guided_filter, capsys)[0]
 
 
 def test_guided_filter_rejects(capsys):
@@ -114,16 +123,16 @@ def test_guided_filter_rejects(capsys):
         )
         return a * guide + mean_p - a * mean_i
 
-    ok, out = _verdict(course.check_guided_filter, no_averaging, capsys)
+    ok, out = _verdict(checks.check_guided_filter, no_averaging, capsys)
     assert not ok and "Eq 8" in out
-    ok, out = _verdict(course.check_guided_filter, lambda g, p, r, e: box_filter(p, r), capsys)
+    ok, out = _verdict(checks.check_guided_filter, lambda g, p, r, e: box_filter(p, r), capsys)
     assert not ok and "box mean of p" in out
 
 
 def test_guided_residual(capsys):
-    assert _verdict(course.check_guided_residual, guided_residual, capsys)[0]
-    solution = _solution("manipulation_trace_extractor").my_guided_residual
-    assert _verdict(course.check_guided_residual, solution, capsys)[0]
+    assert _verdict(checks.check_guided_residual, guided_residual, capsys)[0]
+    solution = _solution("manipulation_trace_extractor").guided_residual
+    assert _verdict(checks.check_guided_residual, solution, capsys)[0]
 
 
 @pytest.mark.parametrize(
@@ -136,12 +145,12 @@ def test_guided_residual(capsys):
     ],
 )
 def test_guided_residual_rejects(wrong, message, capsys):
-    ok, out = _verdict(course.check_guided_residual, wrong, capsys)
+    ok, out = _verdict(checks.check_guided_residual, wrong, capsys)
     assert not ok and message in out
 
 
 def test_bayar_constraint(capsys):
-    assert _verdict(course.check_bayar_constraint, _solution("residuals").bayar_constraint, capsys)[0]
+    assert _verdict(checks.check_bayar_constraint, _solution("residuals").bayar_constraint, capsys)[0]
 
 
 def test_bayar_constraint_rejects(capsys):
@@ -159,16 +168,16 @@ def test_bayar_constraint_rejects(capsys):
         out[..., c, c] = -1
         return out
 
-    ok, out = _verdict(course.check_bayar_constraint, centre_kept, capsys)
+    ok, out = _verdict(checks.check_bayar_constraint, centre_kept, capsys)
     assert not ok and "centre weight must be -1" in out
-    ok, out = _verdict(course.check_bayar_constraint, whole_sum, capsys)
+    ok, out = _verdict(checks.check_bayar_constraint, whole_sum, capsys)
     assert not ok and "must sum to 1" in out
 
 
 def test_channel_attention(capsys):
-    assert _verdict(course.check_channel_attention, channel_attention_matrix, capsys)[0]
-    solution = _solution("attention_fusion").my_channel_attention
-    assert _verdict(course.check_channel_attention, solution, capsys)[0]
+    assert _verdict(checks.check_channel_attention, channel_attention_matrix, capsys)[0]
+    solution = _solution("attention_fusion").channel_attention
+    assert _verdict(checks.check_channel_attention, solution, capsys)[0]
 
 
 def test_channel_attention_rejects(capsys):
@@ -181,37 +190,37 @@ def test_channel_attention_rejects(capsys):
         x = f.flatten(2)
         return torch.softmax(x.transpose(1, 2) @ x, dim=-1)
 
-    ok, out = _verdict(course.check_channel_attention, danet, capsys)
+    ok, out = _verdict(checks.check_channel_attention, danet, capsys)
     assert not ok and "DANet" in out
-    ok, out = _verdict(course.check_channel_attention, pixel_attention, capsys)
+    ok, out = _verdict(checks.check_channel_attention, pixel_attention, capsys)
     assert not ok and "expected shape" in out
 
 
 def test_stream_weights(capsys):
-    assert _verdict(course.check_stream_weights, stream_weights, capsys)[0]
-    assert _verdict(course.check_stream_weights, _solution("attention_fusion").my_stream_weights, capsys)[0]
-    ok, out = _verdict(course.check_stream_weights, lambda losses: torch.softmax(losses, -1), capsys)
+    assert _verdict(checks.check_stream_weights, stream_weights, capsys)[0]
+    assert _verdict(checks.check_stream_weights, _solution("attention_fusion").stream_weights, capsys)[0]
+    ok, out = _verdict(checks.check_stream_weights, lambda losses: torch.softmax(losses, -1), capsys)
     assert not ok and "lower-loss stream" in out
 
 
 def test_grnet_forward(capsys):
-    assert _verdict(course.check_grnet_forward, _solution("assembling_grnet").grnet_forward, capsys)[0]
+    assert _verdict(checks.check_grnet_forward, _solution("assembling_grnet").grnet_forward, capsys)[0]
 
     def swapped(model, x):  # the residual stream's features where the RGB stream's belong
         return model.head(model.fusion(model.second_stream(x), model.rgb_stream(x)))
 
-    ok, out = _verdict(course.check_grnet_forward, swapped, capsys)
+    ok, out = _verdict(checks.check_grnet_forward, swapped, capsys)
     assert not ok and "max |yours - grnet's|" in out
-    ok, out = _verdict(course.check_grnet_forward, lambda model, x: model(x), capsys)
+    ok, out = _verdict(checks.check_grnet_forward, lambda model, x: model(x), capsys)
     assert not ok and "call the parts" in out
 
 
 def test_portraits_and_forgeries():
-    faces = course.portraits(64)
+    faces = samples.portraits(64)
     assert set(faces) == {"astronaut", "grace_hopper"}
     assert all(face.shape == (64, 64, 3) and face.dtype == np.uint8 for face in faces.values())
     real = faces["astronaut"]
-    fakes = course.forgeries(64)
+    fakes = samples.forgeries(64)
     assert set(fakes) == {"swap", "warp", "upsampled", "5-bit"}
     for name, (fake, mask) in fakes.items():
         assert fake.shape == real.shape and fake.dtype == np.uint8, name
@@ -222,12 +231,12 @@ def test_portraits_and_forgeries():
 
 def test_noise_analysis():
     flat = np.full((9, 9, 3), 128, np.uint8)
-    assert course.noise_analysis(flat).max() == 0
+    assert samples.noise_analysis(flat).max() == 0
     speck = flat.copy()
     speck[4, 4] = 138  # 10 grey levels above its median
-    view = course.noise_analysis(speck, amplitude=10)
+    view = samples.noise_analysis(speck, amplitude=10)
     assert view[4, 4, 0] == pytest.approx(10 * 10 / 255) and view.max() <= 1
-    assert np.allclose(course.noise_analysis(speck.astype(np.float32) / 255), view)
+    assert np.allclose(samples.noise_analysis(speck.astype(np.float32) / 255), view)
 
 
 def test_table_markdown_shows_the_reproduction_when_there(tmp_path):
@@ -245,10 +254,178 @@ def test_table_markdown_shows_the_reproduction_when_there(tmp_path):
 def test_explore_redraws_only_when_a_control_moves():
     from ipywidgets import Dropdown, IntSlider
 
+    from grnet.course.widgets import explore
+
     calls = []
     radius, image = IntSlider(value=2, min=1, max=8), Dropdown(options=["a", "b"], value="a")
-    course.explore(lambda **values: calls.append(values), radius=radius, image=image)
+    explore(lambda **values: calls.append(values), radius=radius, image=image)
     assert calls == []  # the notebook draws the defaults itself
     radius.value = 5
     image.value = "b"
     assert calls == [{"radius": 5, "image": "a"}, {"radius": 5, "image": "b"}]
+
+
+# The checkers of notebooks 06-15: a right answer passes, a typical mistake is named.
+
+
+def _hand_auc(labels, scores):
+    fake, real = scores[labels == 1], scores[labels == 0]
+    return ((fake[:, None] > real[None]) + 0.5 * (fake[:, None] == real[None])).mean()
+
+
+def _eer(labels, scores):
+    from sklearn.metrics import roc_curve
+
+    fpr, tpr, _ = roc_curve(labels, scores)
+    i = np.argmin(np.abs(fpr - (1 - tpr)))
+    return (fpr[i] + 1 - tpr[i]) / 2
+
+
+def _video_auc(videos, classes, labels, p_fake, key=lambda v, c: (c, v)):
+    from sklearn.metrics import roc_auc_score
+
+    groups = {}
+    for v, c, y, p in zip(videos, classes, labels, p_fake, strict=True):
+        groups.setdefault(key(v, c), (y, []))[1].append(p)
+    ys, ps = zip(*[(y, np.mean(p)) for y, p in groups.values()], strict=True)
+    return roc_auc_score(ys, ps)
+
+
+def _jpeg(image, quality):
+    import cv2
+
+    src = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    out = cv2.imdecode(cv2.imencode(".jpg", src, [cv2.IMWRITE_JPEG_QUALITY, quality])[1], cv2.IMREAD_COLOR)
+    return cv2.cvtColor(out, cv2.COLOR_BGR2RGB)
+
+
+@pytest.mark.parametrize(
+    ("checker", "right", "wrong", "hint"),
+    [
+        (
+            "check_trace_contrast",
+            lambda r, m: r[m > 0.5].mean() / r[m <= 0.5].mean(),
+            lambda r, m: r[m <= 0.5].mean() / r[m > 0.5].mean(),
+            "Inside over outside",
+        ),
+        (
+            "check_confusion_matrix",
+            lambda t, p, k: np.bincount(t * k + p, minlength=k * k).reshape(k, k),
+            lambda t, p, k: np.bincount(p * k + t, minlength=k * k).reshape(k, k),
+            "transposed",
+        ),
+        (
+            "check_seed_spread",
+            lambda v: (np.mean(v), np.std(v, ddof=1)),
+            lambda v: (np.mean(v), np.std(v)),
+            "population std",
+        ),
+        (
+            "check_class_recall",
+            lambda t, p, k: np.array([(p[t == c] == c).mean() for c in range(k)]),
+            lambda t, p, k: np.array([(t[p == c] == c).mean() for c in range(k)]),
+            "TRUE class",
+        ),
+        ("check_auc", _hand_auc, lambda y, s: _hand_auc(y, np.round(s, 0)), "1/2 on a tie"),
+        (
+            "check_real_fake_accuracy",
+            lambda p, y: float(((p.argmax(1) != 0) == (y == 1)).mean()),  # a Python float passes too
+            lambda p, y: ((1 - p[:, 0] > 0.5) == (y == 1)).mean(),
+            "thresholds p_fake at 0.5",
+        ),
+        (
+            "check_video_auc",
+            _video_auc,
+            lambda v, c, y, p: _video_auc(v, c, y, p, key=lambda v, c: v),
+            "(class, video id)",
+        ),
+        ("check_eer", _eer, lambda y, s: _eer(y, s) / 2, "FNR = 1 - TPR"),
+        ("check_jpeg", _jpeg, lambda im, q: _jpeg(im, q)[..., ::-1], "Red and blue are swapped"),
+    ],
+)
+def test_notebook_checkers_pass_right_answers_and_explain_wrong_ones(checker, right, wrong, hint, capsys):
+    check = getattr(checks, checker)
+    check(right)
+    assert capsys.readouterr().out.startswith(f"✔ {checker}")
+    check(wrong)
+    out = capsys.readouterr().out
+    assert out.startswith(f"✘ {checker}") and hint in out
+
+
+def test_trace_contrast_solution(capsys):
+    assert _verdict(checks.check_trace_contrast, _solution("data").trace_contrast, capsys)[0]
+
+
+def test_a_missing_return_is_named(capsys):
+    ok, out = _verdict(checks.check_trace_contrast, lambda residual, mask: None, capsys)
+    assert not ok and "returned None" in out
+
+
+def test_yours_or_solution_keeps_a_working_answer_and_falls_back_otherwise(capsys):
+    def solution(logits):
+        return 1 - torch.softmax(logits, 1)[:, 0]
+
+    def mine(logits):
+        return 1 - torch.softmax(logits, 1)[:, 0]
+
+    def wrong(logits):
+        return torch.softmax(logits, 1)[:, 0]
+
+    assert yours_or_solution(checks.check_fake_probability, mine, solution) is mine
+    assert "Using your mine" in capsys.readouterr().out
+    assert yours_or_solution(checks.check_fake_probability, _unfinished, solution) is solution
+    assert "your _unfinished is not implemented yet" in capsys.readouterr().out
+    assert yours_or_solution(checks.check_fake_probability, wrong, solution) is solution
+    assert "does not pass check_fake_probability" in capsys.readouterr().out
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    """A repository root (pyproject.toml, grnet/) with the kernel started in a subfolder; sys.path,
+    TQDM_DISABLE, tqdm's defaults and matplotlib's settings restored afterwards."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'grnet'\n")
+    (tmp_path / "grnet").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    monkeypatch.setattr(tqdm.tqdm, "__init__", vars(tqdm.tqdm)["__init__"])
+    with rc_context():
+        yield tmp_path
+
+
+def test_setup_finds_the_root_and_saves_figures_only_when_asked(repo):
+    ctx = course.setup()
+    assert (ctx.root, ctx.profile, ctx.reports, ctx.figures) == (repo, "mini", repo / "reports", None)
+    assert ctx.save(Figure(), "fig.png") is None
+    assert not any(p.is_file() for p in repo.rglob("*.png"))  # by hand or under nbval: nothing written
+    ctx = course.setup("ci", "reports/figures/06_data")
+    assert ctx.profile == "ci" and ctx.figures == repo / "reports" / "figures" / "06_data"
+    assert ctx.save(Figure(), "fig4.png") == repo / "reports" / "figures" / "06_data" / "fig4.png"
+    assert (repo / "reports" / "figures" / "06_data" / "fig4.png").read_bytes().startswith(b"\x89PNG")
+    with pytest.raises(ValueError, match="'../fig.png': expected a relative path ending in .png"):
+        ctx.save(Figure(), "../fig.png")
+
+
+def test_setup_makes_solutions_importable_and_silences_progress_bars(repo):
+    course.setup()
+    assert str(repo / "notebooks") in sys.path
+    shown = io.StringIO()
+    for _ in tqdm.tqdm(range(3), file=shown):
+        pass
+    assert shown.getvalue() == ""
+
+
+def test_setup_outside_a_repository_names_the_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError, match="no repository root"):
+        course.setup()
+
+
+def test_data_is_the_pipelines_when_built_and_found_only_when_read(repo):
+    ctx = course.setup("mini")
+    assert not (repo / "runs").exists() and not (repo / "data").exists()  # nothing built by setup
+    for name in NOTEBOOK_DATASETS:
+        (repo / "data" / "mini" / name).mkdir(parents=True)
+        (repo / "data" / "mini" / name / "index.csv").write_text("path,label,class,video,split\n")
+    assert ctx.data == repo / "data" / "mini"

@@ -10,7 +10,7 @@ from devices import DEVICES
 from skimage import data
 
 from grnet import guided_filter
-from grnet.guided_filter import box_filter
+from grnet.guided_filter import box_filter, guided_filter_reference
 
 
 def _photo(h: int, w: int, top: int = 0, left: int = 0) -> np.ndarray:
@@ -154,6 +154,34 @@ def test_colour_guide_small_eps_matches_float64_solve(radius, eps):
     np.testing.assert_allclose(ours32, ref_self, atol=1e-4)
     ours_other = _hwc(guided_filter(_nchw(img).double(), _nchw(other).double(), radius, eps))
     np.testing.assert_allclose(ours_other, _he_colour_reference(img, other, radius, eps), atol=1e-10)
+
+
+@pytest.mark.parametrize(("radius", "eps"), [(0, 1e-2), (1, 1e-4), (2, 1e-2), (7, 1e-1), (20, 1e-3)])
+@pytest.mark.parametrize("guide", ["colour self", "colour other", "gray", "gray self"])
+def test_fast_path_equals_the_reference_that_reads_like_eqs_5_to_9(guide, radius, eps):
+    """The fast path (stacked box means, shared buffers, closed-form 3x3 inverse) against the
+    reference notebook 01 shows, in float64, on a face crop; radius 20 exceeds the 13 x 17 image."""
+    img = _nchw(_photo(13, 17, top=90, left=200)).double()
+    other = _nchw(_noise(13, 17, seed=7)).double()
+    gray = img.mean(1, keepdim=True)
+    guides = {
+        "colour self": (img, img),
+        "colour other": (img, other),
+        "gray": (gray, img),
+        "gray self": (gray, gray),
+    }
+    g, p = guides[guide]
+    reference = guided_filter_reference(g, p, radius, eps)
+    torch.testing.assert_close(guided_filter(g, p, radius, eps), reference, rtol=0, atol=1e-10)
+    if guide == "colour other":  # and the reference itself against a window-by-window solve
+        np.testing.assert_allclose(
+            _hwc(reference), _he_colour_reference(_hwc(g), _hwc(p), radius, eps), atol=1e-10
+        )
+
+
+def test_reference_rejects_bad_input_as_the_fast_path_does():
+    with pytest.raises(ValueError, match="1 \\(gray\\) or 3"):
+        guided_filter_reference(torch.rand(1, 2, 8, 8), torch.rand(1, 3, 8, 8), 1, 1e-2)
 
 
 @pytest.mark.parametrize("radius", [2, 6])

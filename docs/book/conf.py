@@ -42,7 +42,7 @@ nitpicky = True
 EXTERNAL = [
     *("torch", "torchvision", "numpy", "np", "cv2", "PIL", "av", "matplotlib", "sklearn", "skimage"),
     *("timm", "yaml", "tqdm", "pytorch_grad_cam", "types", "contextlib", "pathlib", "collections"),
-    *("typing", "dataclasses", "concurrent", "argparse", "os", "io", "scipy"),
+    *("typing", "dataclasses", "concurrent", "argparse", "os", "io", "scipy", "enum"),
 ]
 nitpick_ignore_regex = [
     (r"py:.*", rf"({'|'.join(EXTERNAL)})(\..*)?"),

@@ -3,12 +3,12 @@
 import torch
 
 
-def my_channel_attention(f: torch.Tensor) -> torch.Tensor:
+def channel_attention(f: torch.Tensor) -> torch.Tensor:
     """M[n, j, i] = exp(f_i . f_j) / sum_i exp(f_i . f_j), with f (N, C, H, W) reshaped to (N, C, HW)."""
     x = f.flatten(2)
     return torch.softmax(x @ x.transpose(1, 2), dim=-1)
 
 
-def my_stream_weights(losses: torch.Tensor) -> torch.Tensor:
+def stream_weights(losses: torch.Tensor) -> torch.Tensor:
     """alpha_i = 1 - exp(L_i) / sum_j exp(L_j) over the last axis."""
     return 1 - torch.softmax(losses, dim=-1)

@@ -1,0 +1,141 @@
+"""The course's support code (notebooks 00-15): one set-up call, then one module per job.
+
+Every notebook starts with ``ctx = course.setup(profile, figures_dir)`` (its ``parameters`` cell
+holds both, so papermill can set them) and imports what it uses from:
+
+- :mod:`grnet.course.samples`: real portraits and simple forgeries of them, the noise analysis;
+- :mod:`grnet.course.checks`: the exercise checkers, one table-driven skeleton, and
+  :func:`~grnet.course.checks.yours_or_solution` for the cells that use an exercise's answer;
+- :mod:`grnet.course.widgets`: the "Explore" controls;
+- :mod:`grnet.course.runs`: the notebooks' data and training runs (the pipeline's, else small ones).
+
+:func:`table_markdown` renders one of the paper's tables beside the pipeline's values.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from functools import cached_property, partialmethod
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+from grnet import figures
+from grnet.course import runs
+from grnet.reporting import measure, table_md
+from grnet.tables import table
+
+__all__ = ["Course", "setup", "table_markdown"]
+
+
+@dataclass(frozen=True)
+class Course:
+    """Where a notebook reads and writes, from :func:`setup`.
+
+    Attributes:
+        root: the repository root (the folder holding ``pyproject.toml`` and ``grnet/``).
+        profile: the ``params.yaml`` profile whose data and results the notebook reads.
+        reports: ``root/reports``, the pipeline's outputs (``results/``, ``tables/``).
+        figures: where :meth:`save` writes figures, ``root/<figures_dir>``; None (the default, and
+            whenever a notebook runs by hand or under nbval) writes nothing.
+        data: the datasets (:func:`grnet.course.runs.benchmark`): the pipeline's ``data/<profile>``
+            if ``dvc repro`` built it, else a small benchmark built once under
+            ``runs/notebooks/benchmark``. Found (or built) on first use, so the method notebooks
+            (00-05), which read no dataset, never build one.
+    """
+
+    root: Path
+    profile: str
+    reports: Path
+    figures: Path | None
+
+    @cached_property
+    def data(self) -> Path:
+        return runs.benchmark(self.root, self.profile)
+
+    def save(self, fig: Figure, name: str) -> Path | None:
+        """Write ``fig`` as the PNG ``figures/name`` (:func:`grnet.figures.save`) and return its path,
+        or do nothing and return None when :attr:`figures` is None. ``name``: a relative path
+        ending in ``.png``, else ValueError."""
+        if Path(name).suffix != ".png" or Path(name).is_absolute() or ".." in Path(name).parts:
+            raise ValueError(f"figure name {name!r}: expected a relative path ending in .png")
+        return None if self.figures is None else figures.save(fig, self.figures / name)
+
+
+def setup(profile: str = "mini", figures_dir: str | None = None) -> Course:
+    """Set a notebook up and say where it reads and writes; the first call of every notebook.
+
+    ``profile`` and ``figures_dir`` are the notebook's papermill parameters: the pipeline passes
+    ``-p figures_dir reports/figures/<notebook>`` (relative to the repository root); by hand or
+    under nbval it stays None, so a notebook run never overwrites a committed figure.
+
+    Besides returning the :class:`Course`, it:
+
+    - finds the repository root from the working directory upwards (Jupyter, papermill and nbval
+      start kernels in different folders); FileNotFoundError when there is none;
+    - puts ``root/notebooks`` on ``sys.path``, so ``from solutions.<notebook> import ...`` works;
+    - disables tqdm's progress bars, so none is stored in a notebook: ``TQDM_DISABLE=1`` for the
+      processes started from here and, since tqdm reads that variable once when first imported
+      (``import torch`` already did), the same default for the tqdm class already loaded;
+    - shows figures inline (``%matplotlib inline``) at 72 dpi, which keeps notebooks small (the PNGs
+      :meth:`Course.save` writes use :func:`grnet.figures.save`'s resolution).
+    """
+    here = Path.cwd().resolve()
+    root = next(
+        (p for p in (here, *here.parents) if (p / "pyproject.toml").is_file() and (p / "grnet").is_dir()),
+        None,
+    )
+    if root is None:
+        raise FileNotFoundError(f"no repository root (pyproject.toml and grnet/) at or above {here}")
+    notebooks = str(root / "notebooks")
+    if notebooks not in sys.path:
+        sys.path.insert(0, notebooks)
+    _disable_progress_bars()
+    _inline_figures()
+    return Course(
+        root=root,
+        profile=profile,
+        reports=root / "reports",
+        figures=None if figures_dir is None else root / figures_dir,
+    )
+
+
+def _inline_figures() -> None:
+    """Figures inline at 72 dpi in IPython, including the :class:`~matplotlib.figure.Figure` objects
+    :mod:`grnet.figures` returns (``%matplotlib inline`` registers their display)."""
+    import matplotlib.pyplot as plt
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        shell.run_line_magic("matplotlib", "inline")
+    plt.rcParams.update({"figure.dpi": 72, "savefig.dpi": 72})
+
+
+def _disable_progress_bars() -> None:
+    import tqdm
+
+    os.environ["TQDM_DISABLE"] = "1"
+    init = vars(tqdm.tqdm)["__init__"]
+    if not (isinstance(init, partialmethod) and init.keywords.get("disable")):
+        tqdm.tqdm.__init__ = partialmethod(init, disable=True)
+
+
+def table_markdown(number: int, root: str | Path) -> str:
+    """Markdown for Table ``number``: our reproduction beside the paper's values.
+
+    That is ``<root>/reports/tables/table<number>.md`` as the pipeline (``dvc repro``) writes it,
+    each cell "ours (paper)". Before the pipeline has run, the same table rendered by
+    :func:`grnet.reporting.table_md` with our cells empty, and how to fill them. Notebooks 03-14.
+    """
+    spec = table(number)
+    produced = Path(root) / "reports" / "tables" / f"{spec.key}.md"
+    if produced.is_file():
+        return f"*Reproduced by the pipeline* (`reports/tables/{spec.key}.md`):\n\n{produced.read_text()}"
+    return (
+        f"*`reports/tables/{spec.key}.md` is not there yet: run `dvc repro` (or `make repro`) at the "
+        f"repository root to produce it on the embedded benchmark. Until then, the paper's values "
+        f"(in brackets):*\n\n" + table_md(spec, measure(spec, None), None, [])
+    )

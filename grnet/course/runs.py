@@ -1,0 +1,129 @@
+"""Data and training runs for the experiment notebooks (06-15): the pipeline's when ``dvc repro``
+has made them, else small ones the notebooks build or train themselves under ``runs/notebooks``
+(git-ignored), once, through the same run cache."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from grnet.runs import RunResult, get_or_train
+from grnet.train import TrainConfig
+
+__all__ = [
+    "NOTEBOOK_BENCHMARK",
+    "NOTEBOOK_DATASETS",
+    "benchmark",
+    "notebook_runs",
+    "pipeline_run",
+    "tiny_run",
+]
+
+NOTEBOOK_DATASETS = ("hff", "ffpp_c23", "ffpp_c40", "dfdc", "celebdf")
+"""The datasets the notebooks read, as folders of ``data/<profile>`` (each with an ``index.csv``)."""
+
+NOTEBOOK_BENCHMARK = (
+    "hff_train=40",
+    "hff_val=10",
+    "hff_test=20",
+    "gen_steps=30",
+    "translator_steps=30",
+    "hff_size=48",
+    "swap_size=24",
+    "ff_size=48",
+    "ff_frame=64",
+    "ff_train=6",
+    "ff_val=2",
+    "ff_test=4",
+    "dfdc_size=48",
+    "dfdc_frame=64",
+    "dfdc_train=4",
+    "dfdc_val=2",
+    "dfdc_test=4",
+    "celebdf_size=48",
+    "celebdf_frame=64",
+    "celebdf_test=4",
+)
+"""Overrides of the ``ci`` benchmark profile for the notebooks' own small benchmark: more images
+per class and 48 px crops."""
+
+
+def notebook_runs(root: str | Path) -> Path:
+    """``<root>/runs/notebooks``: where the notebooks keep what they build or train themselves."""
+    return Path(root) / "runs" / "notebooks"
+
+
+def benchmark(root: str | Path, profile: str = "mini") -> Path:
+    """The datasets the notebooks read (notebook 06 introduces them; :func:`grnet.course.setup`
+    gives them as ``ctx.data``).
+
+    The pipeline's ``<root>/data/<profile>`` when ``dvc repro`` has made every folder of
+    :data:`NOTEBOOK_DATASETS`, else a small embedded benchmark built once under
+    ``runs/notebooks/benchmark`` (the ``ci`` profile with :data:`NOTEBOOK_BENCHMARK`'s overrides;
+    only its missing datasets are built), so the notebooks run without the pipeline.
+    """
+    from grnet.data.benchmark import build, profile_with
+
+    made = Path(root) / "data" / profile
+    if all((made / name / "index.csv").is_file() for name in NOTEBOOK_DATASETS):
+        return made
+    out = notebook_runs(root) / "benchmark"
+    missing = sorted(
+        {
+            "ffpp" if name.startswith("ffpp") else name
+            for name in NOTEBOOK_DATASETS
+            if not (out / name / "index.csv").is_file()
+        }
+    )
+    if missing:
+        build(out, profile_with("ci", NOTEBOOK_BENCHMARK), datasets=missing)
+    return out
+
+
+def tiny_run(
+    root: str | Path,
+    data: str | Path,
+    model: str = "grnet",
+    task: str = "binary",
+    epochs: int = 2,
+    image_size: int = 32,
+    limit: int | None = 120,
+    **model_options: Any,
+) -> RunResult:
+    """A small training run of ``model`` on the prepared dataset folder ``data`` (``task``
+    "binary" or "multiclass", ``image_size`` px, at most ``limit`` images per split), through the
+    run cache under ``runs/notebooks``: trained on the first call (seconds on a CPU), read back
+    afterwards. Notebook 07 introduces it, for where the pipeline has no run."""
+    config = TrainConfig(
+        model=model,
+        data=str(data),
+        model_options=model_options,
+        task=task,
+        image_size=image_size,
+        epochs=epochs,
+        batch_size=32,
+        limit=limit,
+        workers=0,
+    )
+    return get_or_train(config, notebook_runs(root), progress=False)
+
+
+def pipeline_run(
+    reports_dir: str | Path, model: str, dataset: str, task: str = "binary", postprocess: str = "none"
+) -> Path | None:
+    """The run folder of the pipeline's first run of ``model`` on ``dataset`` with ``task`` and
+    ``postprocess``, from ``<reports_dir>/results/runs.csv`` (its ``run_dir`` is relative to the
+    folder above ``reports_dir``), or None when the pipeline has not made one or its folder has
+    no ``metrics.json``. Notebook 07 introduces it."""
+    path = Path(reports_dir) / "results" / "runs.csv"
+    if not path.is_file():
+        return None
+    wanted = (model, dataset, task, postprocess)
+    with path.open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if (row["model"], row["dataset"], row["task"], row["postprocess"]) == wanted:
+                folder = Path(reports_dir).parent / row["run_dir"]
+                if (folder / "metrics.json").is_file():
+                    return folder
+    return None
