@@ -5,7 +5,10 @@ auxiliary loss, backward, Adam, constraints) and for inference, at each image si
 ResNet-18 stream (``resnet18``), GRnet and every baseline; the ratio of GRnet's step time to one
 stream's (target: at most 2.15x, two ResNet-18 streams plus the MTE and AFM); and the loader's
 images/s (PNG decoding, resizing, the paper's augmentations, in ``--workers`` processes) beside
-GRnet's training images/s, since the loader must not be the bottleneck.
+GRnet's training images/s, since the loader must not be the bottleneck. On a CPU, last, the
+end-to-end line: a whole ``grnet train`` run (one epoch on 1,200 faces, evaluation and
+bookkeeping included) against the bare step, in float32 reading each image when asked (as the
+trainer did before) and with the defaults (bf16 autocast where the CPU has it, splits preloaded).
 
 Run it on a quiet machine (CUDA is used when present)::
 
@@ -36,18 +39,20 @@ from grnet.models import available_models, build_model
 from grnet.train import paper_adam, train_epoch
 
 
-def trainer(name: str, device: torch.device) -> tuple[nn.Module, Callable[[list], object]]:
+def trainer(
+    name: str, device: torch.device, precision: str = "auto"
+) -> tuple[nn.Module, Callable[[list], object]]:
     """Model ``name`` (2 classes) and a function that trains it on a list of batches (the trainer's
     own epoch: forward, cross-entropy plus the auxiliary loss, backward, Adam, constraints)."""
     torch.manual_seed(0)
-    model = build_model(name, num_classes=2).to(device)
-    if device.type == "cuda":
-        model = model.to(memory_format=torch.channels_last)
+    model = build_model(name, num_classes=2).to(device).to(memory_format=torch.channels_last)
     optimizer = paper_adam(model.parameters(), lr=5e-4)
     scaler = torch.amp.GradScaler(
         device.type, enabled=device.type == "cuda" and not torch.cuda.is_bf16_supported()
     )
-    return model, lambda batches: train_epoch(model, model, batches, optimizer, scaler, device, None)
+    return model, lambda batches: train_epoch(
+        model, model, batches, optimizer, scaler, device, None, precision
+    )
 
 
 def random_batches(
@@ -124,6 +129,35 @@ def loader_throughput(size: int, batch: int, images: int, workers: int, device: 
         return seen / (time.perf_counter() - start)
 
 
+def end_to_end(name: str, size: int, batch: int, precision: str, preload: bool) -> tuple[float, float]:
+    """(bare training step, whole ``grnet train`` run) images/s of model ``name`` on faces: the
+    ``ci`` benchmark's HFF at ``size`` px with 200 images per class and split (1,200 to train, 300
+    to validate, 600 to test), one epoch at ``batch``, no augmentation, no loader workers (the mini
+    profile's settings). The run's rate counts its training images over its whole wall time:
+    building the model, loading (and preloading), the epoch, validation, checkpoints and the test
+    evaluation all included."""
+    from grnet.data.benchmark import build, profile_with
+    from grnet.train import TrainConfig, train
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sizes = [f"hff_size={size}", "hff_train=200", "hff_val=50", "hff_test=100"]
+        (data,) = build(Path(tmp) / "data", profile_with("ci", sizes), datasets=["hff"])
+        config = TrainConfig(
+            model=name, data=str(data), task="multiclass", image_size=size, epochs=1, batch_size=batch,
+            augment=False, precision=precision, preload=preload, workers=0,
+        )  # fmt: skip
+        train(config, Path(tmp) / "warm-up")  # first-call costs (kernels, caches) out of the timing
+        start = time.perf_counter()
+        train(config, Path(tmp) / "run")
+        whole = 1200 / (time.perf_counter() - start)
+    model, step = trainer(name, torch.device("cpu"), precision)
+    batches = random_batches(size, batch, 1200 // batch, torch.device("cpu"))
+    step(batches[:2])
+    start = time.perf_counter()
+    step(batches)
+    return batch * len(batches) / (time.perf_counter() - start), whole
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[64, 128])
@@ -134,6 +168,12 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=10, help="alternating steps for the GRnet ratio")
     parser.add_argument("--workers", type=int, default=2, help="loader worker processes")
     parser.add_argument("--loader-images", type=int, default=256)
+    parser.add_argument(
+        "--end-to-end",
+        nargs="*",
+        default=["resnet18", "grnet"],
+        help="models timed in a whole grnet train run beside their bare step (64 px; none: skip)",
+    )
     args = parser.parse_args()
     if args.loader_images < 2 * args.batch:
         parser.error("--loader-images must be at least two batches (the first one is not timed)")
@@ -171,6 +211,13 @@ def main() -> None:
             verdict = "not the bottleneck" if loader_ips >= grnet_ips else "the bottleneck"
             line += f" vs GRnet training {grnet_ips:.1f} img/s: {verdict}"
         print(line)
+    if args.end_to_end and device.type == "cpu":
+        print(f"{'model':<18} {'setting':<24} {'bare step img/s':>16} {'grnet train img/s':>18} {'ratio':>6}")
+        for name in args.end_to_end:
+            for precision, preload in (("fp32", False), ("auto", True)):
+                bare, whole = end_to_end(name, 64, args.batch, precision, preload)
+                setting = f"{precision}, {'preload' if preload else 'read per item'}"
+                print(f"{name:<18} {setting:<24} {bare:>16.1f} {whole:>18.1f} {whole / bare:>6.2f}")
 
 
 if __name__ == "__main__":

@@ -257,43 +257,30 @@ def read_histories(path: str | os.PathLike) -> dict[str, list[dict[str, float | 
 
 
 def training_curves(histories: Mapping[str, Sequence[Mapping[str, float | None]]]) -> Figure:
-    """Loss (train and validation) and validation accuracy/AUC per epoch, one line per run."""
-    fig = Figure(figsize=(9, 3.2), layout="constrained")
-    loss_ax, acc_ax = fig.subplots(1, 2)
+    """Per epoch, one line per run, three panels: the training loss (the mean over the epoch's
+    batches of what the trainer minimises: cross-entropy, plus the AFM's stream losses for GRnet),
+    the validation cross-entropy (the detector's alone, after the epoch) and validation ACC / AUC.
+    The two losses measure different things, so they get their own axes."""
+    fig = Figure(figsize=(11, 3.2), layout="constrained")
+    train_ax, val_ax, acc_ax = fig.subplots(1, 3)
     for name, history in histories.items():
         epochs = [row["epoch"] for row in history]
-        (line,) = loss_ax.plot(
-            epochs, [row["train_loss"] for row in history], marker="o", label=f"{name} train"
-        )
-        loss_ax.plot(
-            epochs,
-            [row["val_loss"] for row in history],
-            ls="--",
-            marker="o",
-            color=line.get_color(),
-            label=f"{name} val",
-        )
+        (line,) = train_ax.plot(epochs, [row["train_loss"] for row in history], marker="o", label=name)
+        colour = line.get_color()
+        val_ax.plot(epochs, [row["val_loss"] for row in history], marker="o", color=colour, label=name)
         acc_ax.plot(
-            epochs,
-            [row["val_acc"] for row in history],
-            marker="o",
-            color=line.get_color(),
-            label=f"{name} ACC",
+            epochs, [row["val_acc"] for row in history], marker="o", color=colour, label=f"{name} ACC"
         )
         if any(row.get("val_auc") is not None for row in history):
-            acc_ax.plot(
-                epochs,
-                [np.nan if row.get("val_auc") is None else row["val_auc"] for row in history],
-                ls=":",
-                marker="s",
-                color=line.get_color(),
-                label=f"{name} AUC",
-            )
-    loss_ax.set(xlabel="epoch", ylabel="cross-entropy", title="loss")
+            auc = [np.nan if row.get("val_auc") is None else row["val_auc"] for row in history]
+            acc_ax.plot(epochs, auc, ls=":", marker="s", color=colour, label=f"{name} AUC")
+    train_ax.set(xlabel="epoch", ylabel="loss", title="training loss (CE + stream losses)")
+    val_ax.set(xlabel="epoch", ylabel="cross-entropy", title="validation cross-entropy")
     acc_ax.set(xlabel="epoch", ylabel="validation", title="validation ACC / AUC", ylim=(0, 1.02))
-    for ax in (loss_ax, acc_ax):
+    for ax in (train_ax, val_ax, acc_ax):
         ax.legend(fontsize=7)
         ax.grid(alpha=0.3)
+        ax.xaxis.get_major_locator().set_params(integer=True)
     return fig
 
 

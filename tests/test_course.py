@@ -15,6 +15,8 @@ import torch.nn.functional as F
 import tqdm
 from matplotlib import rc_context
 from matplotlib.figure import Figure
+from scipy.stats import binomtest
+from sklearn.metrics import roc_auc_score
 
 from grnet import course
 from grnet.course import checks, samples
@@ -291,6 +293,15 @@ def _video_auc(videos, classes, labels, p_fake, key=lambda v, c: (c, v)):
     return roc_auc_score(ys, ps)
 
 
+def _unpaired_difference_interval(correct_a, correct_b, targets, resamples, seed):
+    """A wrong answer: A and B resampled independently (unpaired), so the interval is too wide."""
+    rng = np.random.default_rng(seed)
+    n = len(targets)
+    a = correct_a[rng.integers(0, n, (resamples, n))].mean(axis=1)
+    b = correct_b[rng.integers(0, n, (resamples, n))].mean(axis=1)
+    return tuple(np.percentile(100 * (a - b), [2.5, 97.5]))
+
+
 def _jpeg(image, quality):
     import cv2
 
@@ -340,6 +351,36 @@ def _jpeg(image, quality):
             "(class, video id)",
         ),
         ("check_eer", _eer, lambda y, s: _eer(y, s) / 2, "FNR = 1 - TPR"),
+        (
+            "check_majority_test",
+            _solution("training").majority_test,
+            lambda c, t: binomtest(int(c.sum()), len(c), 1 / len(np.unique(t)), alternative="greater").pvalue,
+            "the majority rate",
+        ),
+        (
+            "check_difference_interval",
+            _solution("ablation").difference_interval,
+            _unpaired_difference_interval,
+            "same image indices for A and B",
+        ),
+        (
+            "check_most_confused",
+            _solution("hff_multiclass").most_confused,
+            lambda m: np.unravel_index(int(np.argmax(m)), np.shape(m)),
+            "Skip the diagonal",
+        ),
+        (
+            "check_reversed_auc",
+            _solution("generalisation").reversed_auc,
+            lambda y, s: roc_auc_score(y, s),
+            "reverse them first",
+        ),
+        (
+            "check_claim_verdict",
+            _solution("claims").claim_verdict,
+            lambda intervals: int(np.sign(sum(low + high for low, high in intervals))),
+            "straddling interval is inconclusive",
+        ),
         ("check_jpeg", _jpeg, lambda im, q: _jpeg(im, q)[..., ::-1], "Red and blue are swapped"),
     ],
 )

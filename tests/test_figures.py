@@ -78,8 +78,12 @@ def test_training_curves_and_histories(tmp_path):
     assert list(histories) == ["run-a"] and histories["run-a"][1]["val_auc"] == 0.8
     assert histories["run-a"][0]["val_auc"] is None
     fig = figures.training_curves(histories)
-    loss_ax, acc_ax = fig.axes
-    assert loss_ax.get_title() == "loss" and len(loss_ax.lines) == 2
+    train_ax, val_ax, acc_ax = fig.axes  # the training and validation losses on their own axes
+    assert train_ax.get_title().startswith("training loss") and len(train_ax.lines) == 1
+    assert val_ax.get_title() == "validation cross-entropy" and list(val_ax.lines[0].get_ydata()) == [
+        0.69,
+        0.6,
+    ]
     assert [line.get_label() for line in acc_ax.lines] == ["run-a ACC", "run-a AUC"]
 
 

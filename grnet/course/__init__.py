@@ -7,7 +7,9 @@ holds both, so papermill can set them) and imports what it uses from:
 - :mod:`grnet.course.checks`: the exercise checkers, one table-driven skeleton, and
   :func:`~grnet.course.checks.yours_or_solution` for the cells that use an exercise's answer;
 - :mod:`grnet.course.widgets`: the "Explore" controls;
-- :mod:`grnet.course.runs`: the notebooks' data and training runs (the pipeline's, else small ones).
+- :mod:`grnet.course.runs`: the notebooks' data and training runs (the pipeline's, else small ones);
+- :mod:`grnet.course.results`: the pipeline's results as the experiment notebooks (07-15) read
+  them, the sentences rendered from them and the guards of the others.
 
 :func:`table_markdown` renders one of the paper's tables beside the pipeline's values.
 """
@@ -37,7 +39,7 @@ class Course:
     Attributes:
         root: the repository root (the folder holding ``pyproject.toml`` and ``grnet/``).
         profile: the ``params.yaml`` profile whose data and results the notebook reads.
-        reports: ``root/reports``, the pipeline's outputs (``results/``, ``tables/``).
+        reports: the pipeline's outputs (``results/``, ``tables/``), ``root/reports`` by default.
         figures: where :meth:`save` writes figures, ``root/<figures_dir>``; None (the default, and
             whenever a notebook runs by hand or under nbval) writes nothing.
         data: the datasets (:func:`grnet.course.runs.benchmark`): the pipeline's ``data/<profile>``
@@ -64,12 +66,14 @@ class Course:
         return None if self.figures is None else figures.save(fig, self.figures / name)
 
 
-def setup(profile: str = "mini", figures_dir: str | None = None) -> Course:
+def setup(profile: str = "mini", figures_dir: str | None = None, reports_dir: str = "reports") -> Course:
     """Set a notebook up and say where it reads and writes; the first call of every notebook.
 
     ``profile`` and ``figures_dir`` are the notebook's papermill parameters: the pipeline passes
     ``-p figures_dir reports/figures/<notebook>`` (relative to the repository root); by hand or
     under nbval it stays None, so a notebook run never overwrites a committed figure.
+    ``reports_dir`` (relative to the root, or absolute): where the pipeline's results are read
+    (the experiment notebooks' parameter; a test points it at altered results).
 
     Besides returning the :class:`Course`, it:
 
@@ -97,7 +101,7 @@ def setup(profile: str = "mini", figures_dir: str | None = None) -> Course:
     return Course(
         root=root,
         profile=profile,
-        reports=root / "reports",
+        reports=root / reports_dir,
         figures=None if figures_dir is None else root / figures_dir,
     )
 

@@ -42,15 +42,20 @@ __all__ = [
     "check_bayar_constraint",
     "check_box_filter",
     "check_channel_attention",
+    "check_claim_verdict",
     "check_class_recall",
     "check_confusion_matrix",
+    "check_difference_interval",
     "check_eer",
     "check_fake_probability",
     "check_grnet_forward",
     "check_guided_filter",
     "check_guided_residual",
     "check_jpeg",
+    "check_majority_test",
+    "check_most_confused",
     "check_real_fake_accuracy",
+    "check_reversed_auc",
     "check_seed_spread",
     "check_stream_weights",
     "check_trace_contrast",
@@ -753,4 +758,169 @@ check_jpeg = Checker(
     "grnet.data.degrade.apply('jpeg:Q')",
     atol=0,
     hint=_jpeg_hint,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading results (notebooks 07-14): is a score above chance, the interval of a difference, what
+# a confusion matrix says, what an AUC below 0.5 means, a claim's verdict.
+
+
+def _correct_cases() -> dict[str, Args]:
+    rng = _rng()
+    targets = np.repeat(np.arange(6), 50)  # 6 balanced classes: majority rate 1/6
+    imbalanced = np.array([1] * 250 + [0] * 50)  # HFF's binary split: 5 fake : 1 real
+    return {
+        "6 classes, ACC 0.30": (rng.random(300) < 0.30, targets),
+        "6 classes, ACC 0.19 (close to 1/6)": (np.arange(300) % 100 < 19, targets),
+        "5:1 binary, ACC 0.83 (always 'fake')": (imbalanced == 1, imbalanced),
+    }
+
+
+def _majority_reference(correct: np.ndarray, targets: np.ndarray) -> float:
+    from scipy.stats import binomtest
+
+    _, counts = np.unique(targets, return_counts=True)
+    return binomtest(
+        int(np.sum(correct)), len(correct), counts.max() / counts.sum(), alternative="greater"
+    ).pvalue
+
+
+check_majority_test = Checker(
+    "check_majority_test",
+    "07",
+    """Check ``fn(correct, targets) -> p``: the one-sided binomial p-value that a detector whose test
+    answers are right where ``correct`` is does better than always answering the most frequent
+    class of ``targets`` (:func:`scipy.stats.binomtest`, alternative "greater"). What
+    :func:`grnet.stats.learned` uses: a run learned when p < 0.01.""",
+    _correct_cases,
+    _majority_reference,
+    "scipy.stats.binomtest(k, n, majority rate, alternative='greater')",
+    atol=1e-9,
+    hint=_always("The chance level is the majority rate (the largest class's share), not 1 / classes"),
+)
+
+
+def _difference_cases() -> dict[str, Args]:
+    rng = _rng()
+    targets = np.repeat(np.arange(4), 100)
+    better, worse = rng.random(400) < 0.8, rng.random(400) < 0.6
+    return {
+        "A clearly better (0.8 vs 0.6)": (better, worse, targets, 4000, 0),
+        "two close detectors": (rng.random(400) < 0.62, rng.random(400) < 0.60, targets, 4000, 1),
+        "the same answers": (better, better.copy(), targets, 4000, 2),
+    }
+
+
+def _difference_reference(
+    correct_a: np.ndarray, correct_b: np.ndarray, targets: np.ndarray, resamples: int, seed: int
+) -> tuple[float, float]:
+    from grnet import stats
+
+    index = stats.stratified_indices(targets, resamples, np.random.default_rng(seed))
+    diff = 100 * (correct_a[index].mean(axis=1) - correct_b[index].mean(axis=1))
+    interval = stats.percentile_interval(diff)
+    return interval.low, interval.high
+
+
+check_difference_interval = Checker(
+    "check_difference_interval",
+    "08",
+    """Check ``fn(correct_a, correct_b, targets, resamples, seed) -> (low, high)``: the 95 % interval,
+    in points, of ACC(A) - ACC(B) on the same test images, by a paired bootstrap stratified by class
+    (each resample draws each class's images with replacement, the same draw for A and B; the
+    2.5th and 97.5th percentiles), as :mod:`grnet.reporting` compares two cells. A bootstrap is
+    random: within 1 point of grnet's with the same ``numpy.random.default_rng(seed)``.""",
+    _difference_cases,
+    _difference_reference,
+    "grnet.stats (stratified_indices, percentile_interval)",
+    atol=1.0,
+    hint=_always(
+        "Resample the same image indices for A and B (paired), within each class, then take percentiles"
+    ),
+)
+
+
+def _most_confused_reference(matrix: np.ndarray) -> tuple[int, int]:
+    off = np.array(matrix, dtype=float)
+    np.fill_diagonal(off, -1)
+    true, predicted = np.unravel_index(int(off.argmax()), off.shape)
+    return int(true), int(predicted)
+
+
+check_most_confused = Checker(
+    "check_most_confused",
+    "09",
+    """Check ``fn(matrix) -> (true, predicted)``: the largest off-diagonal cell of a confusion matrix
+    (rows true classes, columns predicted; the first such cell in reading order on a tie): the
+    mistake a detector makes most.""",
+    lambda: {
+        "3 classes": (np.array([[50, 3, 7], [10, 40, 0], [2, 9, 39]]),),
+        "a tie": (np.array([[10, 5], [5, 10]]),),
+        "6 classes, real taken for warps": (np.diag([90] * 6) + np.eye(6, k=3, dtype=int) * 30,),
+    },
+    _most_confused_reference,
+    "the largest count off the diagonal",
+    atol=0,
+    hint=_always("Skip the diagonal (right answers); rows are true classes, columns predicted"),
+)
+
+
+def _reversed_cases() -> dict[str, Args]:
+    rng = _rng()
+    labels = rng.integers(0, 2, 80)
+    return {
+        "AUC 0.25": (labels, np.where(labels == 1, 0.3, 0.6) + rng.normal(0, 0.25, 80)),
+        "AUC 0.5 (random)": (labels, rng.random(80)),
+        "a perfect ranking the wrong way round": (np.array([0, 0, 1, 1]), np.array([0.9, 0.8, 0.2, 0.1])),
+    }
+
+
+def _reversed_reference(labels: np.ndarray, scores: np.ndarray) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    return roc_auc_score(labels, -np.asarray(scores))
+
+
+check_reversed_auc = Checker(
+    "check_reversed_auc",
+    "13",
+    """Check ``fn(labels, scores) -> AUC``: the AUC of the same detector with its scores reversed
+    (higher = more real), i.e. 1 - the AUC of ``scores``: an AUC below 0.5 is a ranking that
+    separates real from fake the wrong way round, worth 1 - AUC once flipped.""",
+    _reversed_cases,
+    _reversed_reference,
+    "sklearn.metrics.roc_auc_score(labels, -scores)",
+    hint=_if_complement("That is the AUC of the scores as they are; reverse them first"),
+)
+
+
+def _claim_reference(intervals: list[tuple[float, float]]) -> int:
+    if all(low > 0 for low, _ in intervals):
+        return 1
+    if any(high < 0 for _, high in intervals):
+        return -1
+    return 0
+
+
+check_claim_verdict = Checker(
+    "check_claim_verdict",
+    "14",
+    """Check ``fn(intervals) -> verdict``: a claim's verdict from the 95 % intervals (low, high) of
+    the differences "claimed winner minus each competitor": 1 (holds: every interval above 0),
+    -1 (does not hold: some competitor better, its interval below 0), 0 (inconclusive), as
+    :func:`grnet.reporting.judge` decides.""",
+    lambda: {
+        "every difference above 0": ([(0.5, 3.0), (2.0, 9.0)],),
+        "one competitor better": ([(0.5, 3.0), (-6.0, -1.0)],),
+        "one difference straddles 0": ([(0.5, 3.0), (-1.0, 2.0)],),
+        "better than one, worse than another": ([(1.0, 2.0), (-3.0, -0.1), (-1.0, 1.0)],),
+    },
+    _claim_reference,
+    "grnet.reporting.judge's rule",
+    atol=0,
+    hint=_always(
+        "'Does not hold' needs a competitor whose whole interval is below 0; "
+        "otherwise a straddling interval is inconclusive"
+    ),
 )
