@@ -178,11 +178,17 @@ class AttentionFusion(nn.Module):
         alpha = self.alpha.clone()  # a constant of this pass: auxiliary_loss may update the buffer
         return alpha[0] * att_rgb + alpha[1] * att_gr
 
-    def auxiliary_loss(self, targets: Tensor) -> tuple[Tensor, dict[str, float]]:
-        """``stream_loss_weight * (L_1 + L_2)`` from the last forward, and the logs (losses, alpha)."""
+    def auxiliary_loss(
+        self, targets: Tensor, weight: Tensor | None = None
+    ) -> tuple[Tensor, dict[str, float]]:
+        """``stream_loss_weight * (L_1 + L_2)`` from the last forward, and the logs (losses, alpha).
+        ``weight``: the classes' weights in the two cross-entropies (the detector's, see
+        :class:`grnet.train.TrainConfig`)."""
         if self._stream_logits is None:
             raise RuntimeError("auxiliary_loss needs a forward pass first")
-        losses = torch.stack([F.cross_entropy(logits, targets) for logits in self._stream_logits])
+        losses = torch.stack(
+            [F.cross_entropy(logits.float(), targets, weight=weight) for logits in self._stream_logits]
+        )
         detached = losses.detach().float()
         if self.training:
             self._record(detached)

@@ -34,6 +34,7 @@ from grnet.options import OptionsError, options_from
 from grnet.precision import PRECISIONS
 from grnet.residuals import residual_options
 from grnet.tables import TABLES, table
+from grnet.train import CLASS_WEIGHTS, SELECTIONS
 
 PROFILES = ("mini", "paper", "ci")
 DATASETS = ("hff", "ffpp_c23", "ffpp_c40", "dfdc", "celebdf")
@@ -89,12 +90,19 @@ class Train:
     augment: bool = True
     limit: int | None = None
     precision: str = "auto"
+    class_weights: str = "none"
+    selection: str = "auto"
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1:
             raise ValueError(f"epochs and batch_size must be >= 1, got {self.epochs}, {self.batch_size}")
-        if self.precision not in PRECISIONS:
-            raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")
+        for name, choices in (
+            ("precision", PRECISIONS),
+            ("class_weights", CLASS_WEIGHTS),
+            ("selection", SELECTIONS),
+        ):
+            if getattr(self, name) not in choices:
+                raise ValueError(f"{name} must be one of {choices}, got {getattr(self, name)!r}")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ import yaml
 
 from grnet.io import write_json_atomic
 from grnet.precision import PRECISIONS
-from grnet.train import TrainConfig, result_settings, train
+from grnet.train import CLASS_WEIGHTS, SELECTIONS, TrainConfig, result_settings, train
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,17 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         help="autocast: auto (bf16 where native), bf16 or fp32 (default auto)",
     )
     parser.add_argument(
+        "--class-weights",
+        choices=CLASS_WEIGHTS,
+        help="cross-entropy class weights: none (default) or balanced (inverse class frequency)",
+    )
+    parser.add_argument(
+        "--selection",
+        choices=SELECTIONS,
+        help="validation metric that picks best.pt: auto (default; AUC for binary, ACC for multiclass), "
+        "acc, auc or loss",
+    )
+    parser.add_argument(
         "--preload",
         action="store_true",
         default=None,
@@ -183,6 +194,8 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         "augment",
         "residual_in_workers",
         "precision",
+        "class_weights",
+        "selection",
         "preload",
     ):
         if getattr(args, name) is not None:

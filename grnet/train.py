@@ -9,8 +9,9 @@ A run lives in one folder:
 
 - ``config.json``: the run's configuration;
 - ``last.pt``: the full training state after the last finished epoch (resumption point);
-- ``best.pt``: the weights of the epoch with the best validation accuracy (ties: lower validation
-  loss). The test split never takes part in this choice;
+- ``best.pt``: the weights of the epoch with the best validation score, by default the metric the
+  task is judged by (binary: AUC; multi-class: accuracy), ties to the lower validation loss (see
+  :data:`SELECTIONS`). The test split never takes part in this choice;
 - ``metrics.csv``: one row per epoch (epoch, train_loss, val_loss, val_acc, val_auc, lr and the
   auxiliary logs such as alpha), for ``dvc plots``;
 - ``predictions.csv`` and ``metrics.json``: the best checkpoint on the test split, written last
@@ -32,7 +33,7 @@ import random
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,13 @@ class TrainConfig:
     ``precision``: autocast policy (:mod:`grnet.precision`: ``auto`` is bfloat16 on a GPU or a CPU
     with native bfloat16, float32 elsewhere). ``preload`` decodes, post-processes and resizes each
     split once into memory (:class:`grnet.data.dataset.IndexedImages`); like ``workers`` it
-    changes speed only, never results.
+    changes speed only, never results. ``class_weights``: ``"none"`` (the paper's plain
+    cross-entropy) or ``"balanced"``: each class's terms weighted by ``n / (K n_k)`` over the train
+    split (:func:`sklearn.utils.class_weight.compute_class_weight`), the detector's and the AFM's
+    stream losses alike, so a class four or five times as frequent as another (HFF binary: 5 fakes
+    per real; FF++: a real frame per fake of each technique) does not pull a short training to
+    always answering it. ``selection``: the validation metric that picks ``best.pt`` (one of
+    :data:`SELECTIONS`; ``"auto"``: the task's, AUC for binary, accuracy for multi-class).
     ``residual_in_workers`` computes the guided residual (Eq 11) in the loader's workers on the
     CPU with OpenCV, with the options of the model's own MTE, and hands it to the model beside
     the image (``model(image, residual)``); the model then skips its own MTE. Only for models
@@ -95,6 +102,8 @@ class TrainConfig:
     limit: int | None = None
     residual_in_workers: bool = False
     precision: str = "auto"
+    class_weights: str = "none"
+    selection: str = "auto"
     preload: bool = False
     workers: int = 2
 
@@ -118,6 +127,10 @@ class TrainConfig:
             raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
         if self.precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")
+        if self.selection not in SELECTIONS:
+            raise ValueError(f"selection must be one of {SELECTIONS}, got {self.selection!r}")
+        if self.class_weights not in CLASS_WEIGHTS:
+            raise ValueError(f"class_weights must be one of {CLASS_WEIGHTS}, got {self.class_weights!r}")
         if self.epochs < 1 or self.batch_size < 1 or self.image_size < 8:
             raise ValueError(
                 f"epochs and batch_size must be >= 1 and image_size >= 8, got {self.epochs}, "
@@ -160,11 +173,27 @@ def _metrics_csv(history: list[dict[str, float]]) -> str:
     return buf.getvalue()
 
 
-def _is_better(val_acc: float, val_loss: float, best: Mapping[str, Any] | None) -> bool:
-    """Higher validation accuracy wins; equal accuracy, lower validation loss wins."""
+SELECTIONS = ("auto", "acc", "auc", "loss")
+
+
+def selection_metric(selection: str, task: str) -> str:
+    """The validation metric ``selection`` (one of :data:`SELECTIONS`) picks ``best.pt`` by:
+    ``"auto"`` is the one the task is judged by (:func:`grnet.stats.learned`), AUC for binary and
+    accuracy for multi-class. On an imbalanced binary split (HFF: five fakes per real) accuracy is
+    a poor choice: every epoch that answers "fake" ties at the majority rate, and the tie goes
+    to the epoch with the lowest loss, often the first, before the ranking has been learned."""
+    if selection == "auto":
+        return "auc" if task == "binary" else "acc"
+    return selection
+
+
+def _is_better(metric: str, val: Mapping[str, float], best: Mapping[str, Any] | None) -> bool:
+    """Higher ``val[metric]`` wins (lower, for ``"loss"``); equal, lower validation loss wins."""
     if best is None:
         return True
-    return val_acc > best["val_acc"] or (val_acc == best["val_acc"] and val_loss < best["val_loss"])
+    sign = -1.0 if metric == "loss" else 1.0
+    score, best_score = sign * val[metric], sign * best[f"val_{metric}"]
+    return score > best_score or (score == best_score and val["loss"] < best["val_loss"])
 
 
 def _log(text: str, bar: tqdm | None) -> None:
@@ -183,9 +212,10 @@ def train_epoch(
     device: torch.device,
     bar: tqdm | None,
     precision: str = "auto",
+    weight: torch.Tensor | None = None,
 ) -> dict[str, float]:
     """One pass over ``loader`` under :func:`grnet.precision.autocast`; returns the mean loss and
-    the mean of each auxiliary log."""
+    the mean of each auxiliary log. ``weight``: the classes' weights in every cross-entropy (K,)."""
     model.train()
     sums: dict[str, float] = defaultdict(float)
     seen = 0
@@ -195,10 +225,10 @@ def train_epoch(
         targets = targets.to(device, non_blocking=True)
         with autocast(device, precision):
             logits = model(*inputs)
-            loss = F.cross_entropy(logits.float(), targets)
+            loss = F.cross_entropy(logits.float(), targets, weight=weight)
             logs: Mapping[str, Any] = {}
             if auxiliary is not None:
-                aux_loss, logs = auxiliary(targets)
+                aux_loss, logs = auxiliary(targets, weight)
                 loss = loss + aux_loss
         optimizer.zero_grad(set_to_none=True)
         scaler.scale(loss).backward()
@@ -271,6 +301,8 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
     optimizer = paper_adam(core.parameters(), config.lr)
     scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=config.gamma)
     low = autocast_dtype(device, config.precision)
+    weight = class_weight(config.class_weights, train_set.targets(), len(classes), device)
+    metric = selection_metric(config.selection, config.task)
     scaler = torch.amp.GradScaler(device.type, enabled=low == torch.float16)
     meta = _meta(config, classes)
 
@@ -306,7 +338,9 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
         if progress and ctx.is_main:
             bar = tqdm(total=len(train_loader.sampler), desc=f"epoch {epoch + 1}/{config.epochs}", unit="img")
         t0 = time.perf_counter()
-        logs = train_epoch(model, core, train_loader, optimizer, scaler, device, bar, config.precision)
+        logs = train_epoch(
+            model, core, train_loader, optimizer, scaler, device, bar, config.precision, weight
+        )
         on_epoch_end = getattr(core, "on_epoch_end", None)
         if on_epoch_end is not None:
             on_epoch_end()
@@ -322,8 +356,8 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
                 "lr": lr,
             }
             history.append(row)
-            if _is_better(val["acc"], val["loss"], best):
-                best = {"epoch": epoch + 1, "val_acc": val["acc"], "val_loss": val["loss"]}
+            if _is_better(metric, val, best):
+                best = {"epoch": epoch + 1, **{f"val_{k}": val[k] for k in ("acc", "auc", "loss")}}
                 save_checkpoint(best_path, {**meta, "state_dict": core.state_dict(), "epoch": epoch + 1})
             write_text_atomic(out_dir / "metrics.csv", _metrics_csv(history))
             save_checkpoint(
@@ -368,12 +402,38 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
         extra={
             "best_epoch": best["epoch"],
             "best_val_acc": best["val_acc"],
+            "best_val_auc": best["val_auc"],
             "best_val_loss": best["val_loss"],
             "epochs": config.epochs,
             "autocast": str(low).removeprefix("torch.") if low is not None else "float32",
         },
         precision=config.precision,
     )
+
+
+CLASS_WEIGHTS = ("none", "balanced")
+
+
+def class_weight(
+    mode: str, targets: Sequence[int], num_classes: int, device: torch.device
+) -> torch.Tensor | None:
+    """The cross-entropy's class weights for ``mode`` (see :class:`TrainConfig`): None for
+    ``"none"``; for ``"balanced"``, ``n / (K n_k)`` per class of ``targets`` (float32, on ``device``).
+
+    Raises:
+        ValueError: a class has no training item (its weight would be infinite).
+    """
+    if mode == "none":
+        return None
+    from sklearn.utils.class_weight import compute_class_weight
+
+    missing = sorted(set(range(num_classes)) - set(targets))
+    if missing:
+        raise ValueError(
+            f"class_weights='balanced' needs every class in the train split; classes {missing} have none"
+        )
+    weights = compute_class_weight("balanced", classes=np.arange(num_classes), y=np.asarray(targets))
+    return torch.tensor(weights, dtype=torch.float32, device=device)
 
 
 # Settings that change speed, never results: left out of a run's identity.

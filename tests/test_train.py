@@ -21,7 +21,7 @@ from grnet.distributed import init_distributed
 from grnet.models import available_models
 from grnet.models.grnet import GRnet
 from grnet.runs import config_from_args
-from grnet.train import TrainConfig, train
+from grnet.train import TrainConfig, class_weight, train
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -160,9 +160,12 @@ def test_train_out_holding_another_run_or_version_is_one_line_and_exit_2(binary_
     assert line.startswith(f"grnet train: {last}: lacks scaler (written by another version of grnet?)")
 
 
-def test_the_best_checkpoint_is_chosen_on_val_never_on_test(binary_data, tmp_path):
-    # Val holds the test images with their labels flipped: every gain in val accuracy is a loss in
-    # test accuracy, so choosing on val picks the epoch that is worst on test.
+@pytest.mark.parametrize(("selection", "metric"), [("auto", "auc"), ("acc", "acc")])
+def test_the_best_checkpoint_is_chosen_on_val_never_on_test(selection, metric, binary_data, tmp_path):
+    # Val holds the test images with their labels flipped: every gain in val accuracy (or AUC) is
+    # a loss on test, so choosing on val picks the epoch that is worst on test. A binary run
+    # chooses by AUC unless told otherwise (on HFF's five fakes per real, accuracy ties at the
+    # majority rate and hands the choice to the first epoch).
     rows = read_index(binary_data)
     data = tmp_path / "data"
     shutil.copytree(binary_data, data)
@@ -175,17 +178,50 @@ def test_the_best_checkpoint_is_chosen_on_val_never_on_test(binary_data, tmp_pat
 
     for seed in range(3, 11):  # the first seed whose epochs val tells apart (the case needs them)
         run = tmp_path / f"run{seed}"
-        metrics = train(tiny_config(data, epochs=3, seed=seed), run)
-        val_acc = [float(r["val_acc"]) for r in history(run)]
+        metrics = train(tiny_config(data, epochs=3, seed=seed, selection=selection), run)
+        scores = [float(r[f"val_{metric}"]) for r in history(run)]
         val_loss = [float(r["val_loss"]) for r in history(run)]
-        if len(set(val_acc)) > 1:
+        if len(set(scores)) > 1:
             break
-    assert len(set(val_acc)) > 1, "no seed gave epochs that val tells apart"
-    best = max(range(3), key=lambda e: (val_acc[e], -val_loss[e]))
+    assert len(set(scores)) > 1, "no seed gave epochs that val tells apart"
+    best = max(range(3), key=lambda e: (scores[e], -val_loss[e]))
     assert metrics["best_epoch"] == best + 1
-    assert metrics["acc"] == pytest.approx(1 - val_acc[best])
-    assert metrics["acc"] == pytest.approx(min(1 - a for a in val_acc))
+    assert metrics[metric] == pytest.approx(1 - scores[best])
+    assert metrics[metric] == pytest.approx(min(1 - a for a in scores))
     assert load_checkpoint(run / "best.pt")["epoch"] == best + 1
+
+
+def test_balanced_class_weights_make_every_class_weigh_the_same():
+    targets = [1, 1, 1, 1, 1, 0, 2, 2]  # five fakes of one kind per real, as HFF binary
+    weight = class_weight("balanced", targets, 3, torch.device("cpu"))
+    counts = torch.bincount(torch.tensor(targets), minlength=3).float()
+    assert torch.allclose(weight * counts, torch.full((3,), len(targets) / 3))
+    assert class_weight("none", targets, 3, torch.device("cpu")) is None
+    with pytest.raises(ValueError, match=r"classes \[3\] have none"):
+        class_weight("balanced", targets, 4, torch.device("cpu"))
+
+
+@pytest.mark.parametrize("model", ["resnet18", "grnet"])
+def test_class_weights_reach_the_detector_and_the_stream_losses(model, multiclass_data, tmp_path):
+    # The tiny multi-class set is balanced: "balanced" weights are all 1 and change nothing.
+    # Dropping two thirds of the real train images makes them differ, in every logged loss. lr 0
+    # keeps the weights where they start, so only the class weights can tell the two runs apart.
+    rows = read_index(multiclass_data)
+    data = tmp_path / "data"
+    shutil.copytree(multiclass_data, data)
+    real_train = [r for r in rows if r["split"] == "train" and r["class"] == "real"]
+    write_index(data, [r for r in rows if r not in real_train[: 2 * len(real_train) // 3]])
+    logs = {}
+    for weights in ("none", "balanced"):
+        train(
+            tiny_config(data, model=model, task="multiclass", epochs=1, lr=0.0, class_weights=weights),
+            tmp_path / weights,
+        )
+        logs[weights] = history(tmp_path / weights)[0]
+    losses = [k for k in logs["none"] if k.startswith(("train_loss", "loss_"))]
+    assert len(losses) == (3 if model == "grnet" else 1)
+    for key in losses:
+        assert float(logs["none"][key]) != pytest.approx(float(logs["balanced"][key]), rel=1e-4), key
 
 
 def test_checkpoints_hold_what_rebuilding_and_resuming_need(binary_data, tmp_path):

@@ -7,8 +7,8 @@ normalisation do it inside, so the guided residual (Eq 11) always sees [0, 1] pi
 
 Optional hooks a model may define, which the trainer calls when present:
 
-- ``auxiliary_loss(targets) -> (loss, logs)``: extra loss terms from the last forward pass
-  (GRnet's per-stream losses, Fig. 6).
+- ``auxiliary_loss(targets, weight) -> (loss, logs)``: extra loss terms from the last forward pass
+  (GRnet's per-stream losses, Fig. 6), with the classes' cross-entropy ``weight`` (or None).
 - ``on_epoch_end()``: per-epoch bookkeeping (GRnet's alpha update, Eq 14).
 - ``reimpose_constraint()`` on any submodule: called after every optimiser step (Bayar-Stamm).
 """

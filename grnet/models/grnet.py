@@ -154,10 +154,13 @@ class GRnet(nn.Module):
         fused = self.fusion(self.rgb_stream(x), self.second_stream(x, residual))
         return self.head(fused)
 
-    def auxiliary_loss(self, targets: Tensor) -> tuple[Tensor, dict[str, float]]:
-        """The AFM's stream losses L_1 + L_2 (Fig. 6) and its logs (losses, alpha); zero otherwise."""
+    def auxiliary_loss(
+        self, targets: Tensor, weight: Tensor | None = None
+    ) -> tuple[Tensor, dict[str, float]]:
+        """The AFM's stream losses L_1 + L_2 (Fig. 6), with the classes' ``weight``, and its logs
+        (losses, alpha); zero otherwise."""
         if hasattr(self.fusion, "auxiliary_loss"):
-            return self.fusion.auxiliary_loss(targets)
+            return self.fusion.auxiliary_loss(targets, weight)
         return self.head[-1].weight.new_zeros(()), {}
 
     def on_epoch_end(self) -> None:
