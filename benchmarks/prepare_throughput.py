@@ -53,7 +53,7 @@ from grnet.data.video import read_frames, read_sampled_frames
 FACES = ("astronaut", "grace_hopper")
 FFPP = {"size": 128, "every": 10, "frames_per_video": 20}  # prepare ffpp's defaults
 DFDC = {"size": 224, "every": 30, "frames_per_video": 10}  # the paper's DFDC protocol
-DFDC_GOPS = {"x264 default (250)": None, "2 s (60)": 60, "1 s (30)": 30}
+DFDC_GOPS = {"GOP 250 (x264 default)": None, "GOP 60 (2 s)": 60, "GOP 30 (1 s)": 30}
 
 
 def clip(name: str, n: int, height: int, seed: int) -> Iterator[np.ndarray]:
@@ -163,7 +163,7 @@ def prepare_runs(root: Path, splits: Path, work: Path, job_counts: list[int], ro
 
         def go() -> None:
             shutil.rmtree(out, ignore_errors=True)
-            prepare.prepare_namespace(args)
+            prepare.prepare(args)
 
         return go
 
@@ -266,24 +266,26 @@ def main() -> None:
         ffpp_videos = sorted(root.rglob("*.mp4"))[: min(8, videos)]
         ffpp_stage = stage_shares(ffpp_videos, FFPP)
         print_shares(f"FF++-like, {args.height}p, every 10, 20 faces", ffpp_stage)
-        dfdc_stage = stage_shares(dfdc["x264 default (250)"], DFDC)
+        dfdc_stage = stage_shares(dfdc["GOP 250 (x264 default)"], DFDC)
         print_shares("DFDC-like, 1080p, every 30, 10 faces, GOP 250", dfdc_stage)
         sparse_ms = sparse_vs_full(dfdc, args.rounds)
 
         jobs = max(job_counts)
         efficiency = best["--jobs 1 --threads 1"] / best[f"--jobs {jobs}"] / jobs
         n = args.project_cores
-        print(f"\n4. Projection to {n} cores: {n} jobs, each at one core's rate x {efficiency:.2f}, the")
-        print(f"   parallel efficiency of --jobs {jobs} over --jobs 1 --threads 1 here (one job per core)")
+        print(f"\n4. Projection to {n} cores, {n} jobs of one thread: minutes at one core's rate per job")
+        print(f"   (ideal), and at the parallel efficiency of --jobs {jobs} over --jobs 1 --threads 1 here")
+        print(f"   ({efficiency:.2f})")
         ffpp_video = best["--jobs 1 --threads 1"] / videos
-        minutes = 5000 * ffpp_video / (n * efficiency) / 60
-        print(f"FF++ c23, 5,000 videos at {ffpp_video:.2f} s each ({args.height}p clips): {minutes:.0f} min")
-        for name, decode in sparse_ms.items():
-            dfdc_video = decode + dfdc_stage["detect"] + dfdc_stage["write"]
-            print(
-                f"DFDC part, 2,000 videos at {dfdc_video:.2f} s each (sparse decoding, GOP {name}):"
-                f" {2000 * dfdc_video / (n * efficiency) / 60:.0f} min"
-            )
+        dfdc_video = {
+            name: decode + dfdc_stage["detect"] + dfdc_stage["write"] for name, decode in sparse_ms.items()
+        }
+        projected = {f"FF++ c23, 5,000 videos ({args.height}p clips)": (5000, ffpp_video)}
+        projected |= {f"DFDC part, 2,000 videos (1080p, {k})": (2000, v) for k, v in dfdc_video.items()}
+        print(f"{'dataset':<56}{'s/video':>8}{'ideal':>7}{'measured eff.':>15}")
+        for name, (count, seconds) in projected.items():
+            ideal = count * seconds / n / 60
+            print(f"{name:<56}{seconds:8.2f}{ideal:7.0f}{ideal / efficiency:15.0f}")
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
