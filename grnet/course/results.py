@@ -2,7 +2,7 @@
 render from them.
 
 A notebook never states a result in fixed prose: it renders it from the numbers here
-(:func:`story`, :func:`cell_text`) or states it beside a guard (:func:`require`) that stops the
+(:func:`story`, :meth:`Cell.text`) or states it beside a guard (:func:`require`) that stops the
 notebook when the numbers no longer support it (``tests/test_altered_results.py`` runs every
 experiment notebook on results with two methods swapped and expects the guards to stop them).
 
