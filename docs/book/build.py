@@ -91,6 +91,8 @@ def assemble(repo: Path, src: Path) -> Pages:
         )
     for path in fixed:
         _copy(path, src / path.relative_to(repo))
+    for path in sorted((repo / "docs" / "img").glob("*.png")):  # the datasheets' pictures
+        _copy(path, src / path.relative_to(repo))
     pages = Pages(
         notebooks=[f"notebooks/{p.stem}" for p in notebooks],
         results=["reports/README"] + [f"reports/tables/{p.stem}" for p in tables],
