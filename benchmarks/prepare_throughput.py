@@ -155,15 +155,12 @@ def prepare_runs(root: Path, splits: Path, work: Path, job_counts: list[int], ro
     def run(jobs: int, threads: int | None) -> Callable[[], object]:
         name = f"--jobs {jobs}" + (f" --threads {threads}" if threads else "")
         out = outs[name] = work / name.replace(" ", "").replace("--", "_")
-        argv = ["ffpp", "--root", root, "--out", out, "--splits", splits, "--methods", "Deepfakes"]
-        argv += ["--jobs", jobs] + (["--threads", threads] if threads else [])
-        parser = argparse.ArgumentParser()
-        prepare.configure_parser(parser)
-        args = parser.parse_args([str(a) for a in argv])
+        options = {"splits": splits, "methods": ["Deepfakes"], "jobs": jobs}
+        options |= {"threads": threads} if threads else {}
 
         def go() -> None:
             shutil.rmtree(out, ignore_errors=True)
-            prepare.prepare(args)
+            prepare.prepare("ffpp", root, out, **options)
 
         return go
 

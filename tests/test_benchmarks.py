@@ -1,0 +1,50 @@
+"""The speed scripts in ``benchmarks/`` still run against the library (each at its smoke size: the
+figures mean nothing, only that every section prints). A change of a library call they use (as
+``grnet.data.prepare.prepare`` taking a dataset, a root and an output) fails here, not on the day
+someone measures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(script: str, *args: str, cwd: Path) -> str:
+    command = [sys.executable, str(REPO / "benchmarks" / script), *args]
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+@pytest.mark.slow
+def test_prepare_throughput_runs_every_section(tmp_path):
+    out = run(
+        "prepare_throughput.py",
+        *("--videos", "4", "--frames", "60", "--dfdc-clips", "1", "--rounds", "1", "--jobs", "1", "2"),
+        *("--work", str(tmp_path / "work")),
+        cwd=tmp_path,
+    )
+    assert "1. grnet data prepare ffpp, 4 videos" in out
+    lines = [line for line in out.splitlines() if line.startswith("--jobs ")]
+    assert [line.split()[-1] for line in lines] == ["yes"] * len(lines) and len(lines) == 3, out
+    for section in ("2. Where one video's time goes", "3. ", "4. "):
+        assert f"\n{section}" in out, out
+
+
+@pytest.mark.slow
+def test_train_throughput_runs_every_section(tmp_path):
+    out = run(
+        "train_throughput.py",
+        *("--models", "resnet18", "grnet", "--sizes", "32", "--steps", "1", "--warmup", "0", "--turns", "1"),
+        *("--batch", "2", "--loader-images", "8", "--workers", "0", "--end-to-end"),
+        cwd=tmp_path,
+    )
+    assert "GRnet / one stream training step time at 32 px" in out, out
+    assert "loader at 32 px" in out, out
+    for model in ("resnet18", "grnet"):
+        assert any(line.split()[:2] == [model, "32"] for line in out.splitlines()), out
