@@ -6,10 +6,10 @@ import argparse
 import json
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 from test_faces import face_frames
+from test_video_sampling import encode
 
 from grnet.data import prepare
 from grnet.data.faces import HaarDetector, crop_face, video_faces
@@ -23,19 +23,8 @@ STORED = np.repeat(np.repeat(RNG.integers(0, 256, size=(6, 8, 3), dtype=np.uint8
 
 def encode_rotated(frames: list[np.ndarray], path: Path, degrees: int, hflip: bool = False) -> Path:
     """Frames stored as given, with a display matrix asking to turn them ``degrees``
-    counter-clockwise, then mirror them left-right, to show them (PyAV >= 18 writes it)."""
-    h, w = frames[0].shape[:2]
-    with av.open(str(path), mode="w", format="mp4") as container:
-        stream = container.add_stream("libx264", rate=25)
-        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
-        stream.options = {"qp": "10"}
-        stream.set_display_rotation(degrees, hflip=hflip)
-        for frame in frames:
-            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path
+    counter-clockwise, then mirror them left-right, to show them."""
+    return encode(path, frames, rotation=degrees, hflip=hflip, qp=10)
 
 
 def sideways(frames: list[np.ndarray]) -> list[np.ndarray]:

@@ -25,13 +25,25 @@ def moving_frames(n: int = N_FRAMES, seed: int = 0) -> list[np.ndarray]:
     return frames
 
 
-def encode(path: Path, frames: list[np.ndarray], codec: str = "libx264", faststart: bool = False, **options):
-    """Encode with PyAV, the codec's ``options`` given as FFmpeg/x264 option strings."""
+def encode(
+    path: Path,
+    frames: list[np.ndarray],
+    codec: str = "libx264",
+    faststart: bool = False,
+    rotation: int = 0,
+    hflip: bool = False,
+    **options,
+) -> Path:
+    """Encode with PyAV, the codec's ``options`` given as FFmpeg/x264 option strings; with
+    ``rotation``/``hflip``, a display matrix asking a player to turn the stored frames ``rotation``
+    degrees counter-clockwise, then mirror them left-right (PyAV >= 18 writes it)."""
     container_options = {"movflags": "faststart"} if faststart else {}
     with av.open(str(path), "w", format="mp4", options=container_options) as container:
         stream = container.add_stream(codec, rate=25)
         stream.width, stream.height, stream.pix_fmt = frames[0].shape[1], frames[0].shape[0], "yuv420p"
         stream.options = {key: str(value) for key, value in options.items()}
+        if rotation or hflip:
+            stream.set_display_rotation(rotation, hflip=hflip)
         for frame in frames:
             for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
                 container.mux(packet)
