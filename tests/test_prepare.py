@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -173,8 +174,15 @@ def test_an_interrupted_parallel_run_resumes_without_redoing_finished_videos(tmp
         (splits / f"{split}.json").write_text(json.dumps(listed))
     argv = [str(a) for a in ffpp_args(root, splits, out, "--methods", "Deepfakes", "--jobs", "2")]
     run = subprocess.Popen(
-        [sys.executable, "-m", "grnet", "data", "prepare", *argv], stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "grnet", "data", "prepare", *argv],
+        stderr=subprocess.PIPE,
+        text=True,
+        # Ctrl-C reaches the command even where this test runs as a background job (a shell starts
+        # those with SIGINT ignored, and Python keeps an inherited SIG_IGN).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
+    watchdog = threading.Timer(300, run.kill)  # a command that never answers fails, not hangs
+    watchdog.start()
     try:
         finished = [out / "faces/real" / i / prepare.MANIFEST for i in ids if i != "003"]
         deadline = time.monotonic() + 300
@@ -187,6 +195,7 @@ def test_an_interrupted_parallel_run_resumes_without_redoing_finished_videos(tmp
             pass
         assert run.wait(timeout=120) == 130
     finally:
+        watchdog.cancel()
         run.kill()
         run.stderr.close()
     assert not (out / "index.csv").exists()
