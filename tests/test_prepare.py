@@ -3,6 +3,7 @@ broken video leaves nothing behind, DST holds only what its index references."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -180,8 +181,14 @@ def test_an_interrupted_parallel_run_resumes_without_redoing_finished_videos(tmp
         # Ctrl-C reaches the command even where this test runs as a background job (a shell starts
         # those with SIGINT ignored, and Python keeps an inherited SIG_IGN).
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        start_new_session=True,  # its own process group: the workers, which hold stderr, go with it
     )
-    watchdog = threading.Timer(300, run.kill)  # a command that never answers fails, not hangs
+
+    def kill_all() -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)
+
+    watchdog = threading.Timer(300, kill_all)  # a command that never answers fails, not hangs
     watchdog.start()
     try:
         finished = [out / "faces/real" / i / prepare.MANIFEST for i in ids if i != "003"]
@@ -196,7 +203,7 @@ def test_an_interrupted_parallel_run_resumes_without_redoing_finished_videos(tmp
         assert run.wait(timeout=120) == 130
     finally:
         watchdog.cancel()
-        run.kill()
+        kill_all()
         run.stderr.close()
     assert not (out / "index.csv").exists()
     stamps = {m: m.stat().st_mtime_ns for m in finished}
