@@ -10,14 +10,28 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: repro test lint book chromium browser-test clean-venv
+.PHONY: repro test lint book chromium browser-test clean-venv lock
 
-$(STAMP): pyproject.toml requirements-faces.txt
+# The venv gets the exact versions of requirements.lock (a constraints file: pyproject.toml keeps the
+# ranges the code supports, the lock the versions the committed results were made with), then the
+# packages that are installed without their declared dependencies (requirements-nodeps.txt says why).
+$(STAMP): pyproject.toml requirements.lock requirements-nodeps.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[all]"
-	$(BIN)/python -m pip install --quiet --no-deps -r requirements-faces.txt
+	$(BIN)/python -m pip install --quiet -c requirements.lock --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[all]"
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $(STAMP)
+
+# Rewrite requirements.lock from a venv resolved afresh from pyproject.toml's ranges (today's PyPI),
+# without the no-deps packages; then run `make test` and `make repro` before committing it.
+lock:
+	rm -rf build/lock-venv
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/python -m pip install --quiet --upgrade pip
+	build/lock-venv/bin/python -m pip install --quiet -e ".[all]"
+	{ echo "# Exact versions for make's venv (a pip constraints file). Regenerate with: make lock"; \
+	  build/lock-venv/bin/python -m pip freeze --all --exclude-editable | LC_ALL=C sort -f; } > requirements.lock
+	rm -rf build/lock-venv
 
 repro: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 
 tomllib = pytest.importorskip("tomllib")  # Python >= 3.11; the check is the same on any version
 
@@ -61,14 +62,37 @@ def test_environment_yml_installs_the_package_itself():
     assert "-e ." in pip_section
 
 
-def test_the_face_generator_is_pinned_once_and_installed_without_its_dependencies():
-    """Makefile and environment.yml install requirements-faces.txt with --no-deps; its pin is the
-    version grnet.data.dcgan loads."""
+def _pins(path: Path) -> dict[str, str]:
+    """``name==version`` lines of a requirements or constraints file (comments skipped)."""
+    out = {}
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            req = Requirement(line)
+            (version,) = [s.version for s in req.specifier if s.operator == "=="]
+            out[_canon(req.name)] = version
+    return out
+
+
+def test_the_no_deps_packages_are_pinned_and_installed_without_their_dependencies():
+    """Makefile and environment.yml install requirements-nodeps.txt with --no-deps; the face
+    generator's pin is the version grnet.data.dcgan loads; Grad-CAM is there (not in pyproject,
+    whose resolver would bring its second OpenCV package)."""
     from grnet.data import dcgan
 
-    pins = [
-        line for line in (ROOT / "requirements-faces.txt").read_text().splitlines() if line and line[0] != "#"
-    ]
-    assert pins == [f"{dcgan.PACKAGE}=={dcgan.VERSION}"]
+    pins = _pins(ROOT / "requirements-nodeps.txt")
+    assert pins[dcgan.PACKAGE] == dcgan.VERSION
+    assert "grad-cam" in pins and "grad-cam" not in pyproject_requirements()
     for name in ("Makefile", "environment.yml"):
-        assert "--no-deps -r requirements-faces.txt" in (ROOT / name).read_text(), name
+        assert "--no-deps -r requirements-nodeps.txt" in (ROOT / name).read_text(), name
+
+
+def test_the_lock_pins_every_requirement_within_its_range_and_one_opencv():
+    """requirements.lock (make's constraints) pins every package pyproject.toml and environment.yml
+    name, each within their ranges; exactly one OpenCV package; none of the no-deps packages."""
+    lock = _pins(ROOT / "requirements.lock")
+    for name, spec in {**environment_requirements(), **pyproject_requirements()}.items():
+        assert name in lock, f"{name} is not in requirements.lock"
+        assert SpecifierSet(spec).contains(lock[name], prereleases=True), (name, spec, lock[name])
+    assert [n for n in lock if n.startswith("opencv")] == ["opencv-contrib-python-headless"]
+    assert not set(lock) & set(_pins(ROOT / "requirements-nodeps.txt"))
+    assert "-c requirements.lock" in (ROOT / "Makefile").read_text()
