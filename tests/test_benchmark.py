@@ -2,7 +2,6 @@
 splits, byte-identical builds (also with the CPU's instruction sets capped), the same processing
 for every class, and each family's trace where the datasheet says it is."""
 
-import hashlib
 import json
 import os
 import subprocess
@@ -34,16 +33,12 @@ from grnet.data.dcgan import LANDMARKS
 from grnet.data.generators import SynthesisGenerator, Translator
 from grnet.data.images import read_rgb
 from grnet.data.index import REAL, SPLITS, class_names, read_index
+from grnet.data.manifest import check_build, checksums, compare, manifest_path, read_manifest
 from grnet.data.photos import PHOTO_NAMES, split_photos
 from grnet.data.regions import CENTRAL, ellipse_mask
 
 CI = PROFILES["ci"]
 FOLDERS = ("hff", "ffpp_c23", "ffpp_c40", "dfdc", "celebdf")
-
-
-def checksums(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -60,27 +55,75 @@ def test_same_seed_gives_byte_identical_files_whatever_the_jobs(built, tmp_path)
     assert not any(name.startswith(".") for name in (p.name for p in tmp_path.iterdir()))  # no partials
 
 
-# Caps every library's choice of CPU kernels at what any x86-64 CPU has: torch's ATen kernels,
-# oneDNN, MKL (its reproducible mode), OpenBLAS, NumPy's and OpenCV's dispatched code.
-CAPPED_ISA = {
+# The most conservative settings the libraries offer: every library's choice of CPU kernels capped
+# at what any x86-64 CPU has (torch's ATen kernels, oneDNN, MKL's SSE4.2 instructions and its
+# reproducible branch, OpenBLAS, NumPy's and OpenCV's dispatched code).
+CONSERVATIVE = {
+    "MKL_CBWR": "COMPATIBLE",
+    "MKL_ENABLE_INSTRUCTIONS": "SSE4_2",
     "ATEN_CPU_CAPABILITY": "default",
     "ONEDNN_MAX_CPU_ISA": "SSE41",
-    "MKL_CBWR": "COMPATIBLE",
     "OPENBLAS_CORETYPE": "Prescott",
     "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR",
     "OPENCV_CPU_DISABLE": "SSE4_1,SSE4_2,POPCNT,AVX,FP16,AVX2,FMA3,AVX512_SKX,AVX512_ICL",
 }
 
 
-def test_a_cpu_with_fewer_instruction_sets_builds_the_same_bytes(built, tmp_path):
-    """The promise of the datasheet: the same files on any x86-64 CPU (here: the same machine with
-    the instruction sets every library may pick capped at the x86-64 baseline)."""
-    env = {**os.environ, **CAPPED_ISA}
+def _manifest_files(profile: str) -> dict[str, str]:
+    return read_manifest(manifest_path(profile))[1]
+
+
+def test_the_default_build_makes_the_committed_bytes(built):
+    """The ci build (``built``: the default, isolated in BUILD_ENVIRONMENT) equals its committed
+    manifest, file for file; the committed one was made on another machine than CI's, often
+    another CPU vendor."""
+    comparison = compare(checksums(built), _manifest_files("ci"))
+    assert comparison.same, comparison.summary()
+
+
+def test_the_most_conservative_settings_build_the_committed_bytes(tmp_path):
+    """The promise of the datasheet: the same files on any x86-64 CPU. Here the libraries are
+    forced onto their most conservative kernels, as on the oldest x86-64 CPU, and the build
+    still makes the committed bytes (and says nothing about differing files)."""
+    env = {**os.environ, **CONSERVATIVE}
     command = [sys.executable, "-m", "grnet", "data", "build", "--profile", "ci", "--out", str(tmp_path)]
-    subprocess.run(command, env=env, check=True, capture_output=True, timeout=600)
-    capped, default = checksums(tmp_path), checksums(built)
-    assert capped.keys() == default.keys()
-    assert [name for name in default if capped[name] != default[name]] == []
+    done = subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=600)
+    assert "differs from the committed manifest" not in done.stderr
+    comparison = compare(checksums(tmp_path), _manifest_files("ci"))
+    assert comparison.same, comparison.summary()
+
+
+_UNPINNED_BUILD = """
+import sys
+from grnet.data.benchmark import build
+build(sys.argv[1], "ci", isolated=False, warn=print)
+"""
+
+
+def test_outside_the_build_environment_the_cpus_own_kernels_change_the_bytes(tmp_path):
+    """The power of the two tests above: the same build in a process with the libraries' own
+    choice of kernels for this CPU (MKL's default branch, ATen's AVX2 / AVX-512 kernels) trains
+    the families' networks to other weights, which every summary.json records, so the build
+    differs from the manifest and says which files differ. (At ci's few steps no pixel differs
+    yet; at mini's hundreds, pixels do: the weights' digests show the divergence before it does.)"""
+    env = {k: v for k, v in os.environ.items() if k not in benchmark.BUILD_ENVIRONMENT}
+    command = [sys.executable, "-c", _UNPINNED_BUILD, str(tmp_path)]
+    done = subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=600)
+    comparison = compare(checksums(tmp_path), _manifest_files("ci"))
+    assert "hff/summary.json" in comparison.differing, comparison.summary()
+    assert "differs from the committed manifest" in done.stdout and "hff/summary.json" in done.stdout
+
+
+def test_a_build_that_differs_from_its_manifest_names_the_files(built, tmp_path):
+    files = _manifest_files("ci")
+    settings = read_manifest(manifest_path("ci"))[0]
+    first = sorted(files)[0]
+    files[first] = "0" * 64
+    (tmp_path / "ci.json").write_text(json.dumps({"settings": settings, "files": files}))
+    comparison = check_build(built, settings, directory=tmp_path)
+    assert comparison is not None and comparison.differing == [first]
+    assert first in comparison.summary()
+    assert check_build(built, {**settings, "seed": 1}, directory=tmp_path) is None  # no manifest
 
 
 def test_cli_seed_changes_the_images_and_set_overrides_counts(built, tmp_path):
@@ -219,7 +262,7 @@ def _identity_families(monkeypatch) -> None:
 def test_with_the_manipulations_off_every_fake_equals_its_real_source(monkeypatch, tmp_path):
     """Everything outside a family's manipulation is the same for every class."""
     _identity_families(monkeypatch)
-    build(tmp_path, "ci", seed=0)
+    build(tmp_path, "ci", seed=0, isolated=False)  # the patches live in this process
     hff = read_index(tmp_path / "hff")
     content = FaceContent(seed=0)
     for split in SPLITS:

@@ -27,13 +27,21 @@ Sampled frames: a real video gives ``*_real_frames`` frames at positions ``0, s,
 real and fake frames come from the same places in the stream (an H.264 stream's first frame is
 its only intra frame; sampling it more often for one class would hand a detector a shortcut).
 
-The same seed gives byte-identical files on every x86-64 CPU: every part draws from its own
-seeded stream; every computation whose result is rounded to uint8 runs in float64 (the DCGAN and
-the families' networks, trained single-threaded on the CPU) or in OpenCV's baseline code
-(``cv2.setUseOptimized(False)`` while building: no instruction-set dispatch, no IPP); libx264
-runs with one thread and constant QP; PNG encoding is deterministic. A test builds the ``ci``
-benchmark with the instruction sets capped and compares checksums. Each dataset is written to a
-hidden partial folder and renamed when finished.
+The same seed gives byte-identical files on every x86-64 CPU, Intel and AMD alike: every part
+draws from its own seeded stream; every computation whose result is rounded to uint8 runs in
+float64 (the DCGAN and the families' networks, trained single-threaded on the CPU) or in OpenCV's
+baseline code (``cv2.setUseOptimized(False)`` while building: no instruction-set dispatch, no
+IPP); libx264 runs with one thread and constant QP; PNG encoding is deterministic. Float64 alone
+is not enough: the networks' training runs for hundreds of Adam steps, which grow a difference
+of one rounding (1e-16, e.g. between two BLAS kernels) until it flips output pixels, and the
+float64 convolutions go through MKL, whose kernel depends on the CPU's vendor and instruction
+sets. So :func:`build` always runs in worker processes started with :data:`BUILD_ENVIRONMENT`,
+which pins every library that picks its kernels by CPU to one code path that every x86-64 CPU
+runs the same way (MKL's reproducible mode among them). ``grnet/data/manifests/`` holds the
+checksums of the ``mini`` and ``ci`` builds (:mod:`grnet.data.manifest`): a build with their
+settings is compared with them and a warning names the files that differ; a test builds ``ci``
+with every library's instruction sets capped further and compares it with its manifest. Each
+dataset is written to a hidden partial folder and renamed when finished.
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ import argparse
 import contextlib
 import dataclasses
 import functools
+import hashlib
 import os
 import shutil
 import sys
@@ -59,7 +68,7 @@ from torch import nn
 
 from grnet.data import forgeries
 from grnet.data.content import CONTENTS, Content, FaceContent, PhotoContent, Sources, stream
-from grnet.data.dcgan import FaceGeneratorMissing
+from grnet.data.dcgan import FaceGeneratorMissing, load_generator
 from grnet.data.generators import (
     DOMAIN_EDITS,
     SynthesisGenerator,
@@ -70,6 +79,7 @@ from grnet.data.generators import (
 )
 from grnet.data.images import write_rgb
 from grnet.data.index import REAL, SPLITS, write_index, write_summary
+from grnet.data.manifest import check_build, manifest_path, write_manifest
 from grnet.data.photos import PHOTO_NAMES
 from grnet.data.prepare import available_cores
 from grnet.data.regions import Landmarks, ellipse_mask
@@ -223,6 +233,22 @@ class Networks:
     stylegan: SynthesisGenerator
     translator: Translator
 
+    def digests(self) -> dict[str, str]:
+        """SHA-256 of each network's trained weights (float64 bytes, in ``state_dict`` order).
+
+        Every dataset's ``summary.json`` records them, so a build whose training took another
+        rounding anywhere (a CPU-dependent kernel) differs from the manifest even where no pixel
+        crossed a rounding boundary yet: the ``ci`` build's short training shows what the
+        ``mini`` build's longer one would turn into other pixels.
+        """
+        out = {}
+        for name in NETWORKS:
+            digest = hashlib.sha256()
+            for key, value in getattr(self, name).state_dict().items():
+                digest.update(key.encode() + b"\0" + value.detach().cpu().numpy().tobytes())
+            out[name] = digest.hexdigest()
+        return out
+
 
 NETWORKS = ("pggan", "stylegan", "translator")
 
@@ -240,8 +266,52 @@ def train_network(name: str, images: Sequence[np.ndarray], profile: Profile, see
         return train_generator(net, images, size, profile.gen_steps, _seed(seed, "data", name), batch)
 
 
+# The environment the build's worker processes start with (read by the libraries when they load):
+# each library that chooses its kernels by the CPU it runs on is pinned to one code path that every
+# x86-64 CPU runs the same way, so the float64 training of the families' networks and the faces
+# make the same bytes on any of them. Speed is the price: MKL's SSE2 branch is slower than its
+# AVX-512 one, which the data stage's time includes.
+BUILD_ENVIRONMENT: dict[str, str] = {
+    # MKL's conditional numerical reproducibility: the same results on every Intel or compatible
+    # (AMD) CPU with SSE2, given a fixed number of threads (one, :func:`single_threaded`). MKL runs
+    # torch's float64 convolutions (im2col + dgemm); without it they differ by vendor.
+    "MKL_CBWR": "COMPATIBLE",
+    # torch's own vectorised kernels (reductions, Adam's updates) compiled for the x86-64 baseline
+    # instead of AVX2 / AVX-512 variants whose summation order differs.
+    "ATEN_CPU_CAPABILITY": "default",
+    # NumPy's OpenBLAS kernels and its dispatched SIMD loops (float64 maths in the families)
+    "OPENBLAS_CORETYPE": "Prescott",
+    "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR",
+}
+
+
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(jobs, mp_context=get_context("spawn"))
+    """``jobs`` worker processes started (spawned, so every library loads afresh) with
+    :data:`BUILD_ENVIRONMENT`; the caller's environment is left as it was."""
+    return ProcessPoolExecutor(
+        jobs, mp_context=get_context("spawn"), initializer=_check_environment, initargs=(BUILD_ENVIRONMENT,)
+    )
+
+
+def _check_environment(expected: dict[str, str]) -> None:
+    missing = {k: v for k, v in expected.items() if os.environ.get(k) != v}
+    if missing:  # the pool was started outside _build_environment: a programming error
+        raise RuntimeError(f"build worker started without {missing}")
+
+
+@contextlib.contextmanager
+def _build_environment() -> Iterator[None]:
+    """os.environ with :data:`BUILD_ENVIRONMENT` while worker processes are started in it."""
+    saved = {k: os.environ.get(k) for k in BUILD_ENVIRONMENT}
+    os.environ.update(BUILD_ENVIRONMENT)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def train_networks(images: Sequence[np.ndarray], profile: Profile, seed: int, jobs: int = 1) -> Networks:
@@ -249,7 +319,7 @@ def train_networks(images: Sequence[np.ndarray], profile: Profile, seed: int, jo
     in worker processes (the same networks whatever ``jobs``)."""
     if jobs <= 1:
         return Networks(*(train_network(name, images, profile, seed) for name in NETWORKS))
-    with _pool(jobs) as pool:
+    with _build_environment(), _pool(jobs) as pool:
         futures = [pool.submit(train_network, name, images, profile, seed) for name in NETWORKS]
         return Networks(*(f.result() for f in futures))
 
@@ -589,6 +659,8 @@ def build(
     test_photos: Sequence[str] | None = None,
     content: str = "faces",
     jobs: int = 1,
+    isolated: bool = True,
+    warn: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
 ) -> list[Path]:
     """Build the requested ``datasets`` under ``out``; returns their folders.
 
@@ -599,6 +671,12 @@ def build(
     other identities (faces) or rotates which photos are test; ``test_photos`` names them instead
     (photos only, see :func:`grnet.data.photos.split_photos`).
 
+    ``isolated`` (default): the whole build runs in worker processes started with
+    :data:`BUILD_ENVIRONMENT`, the same bytes on every x86-64 CPU; False builds in this process,
+    with its libraries as they loaded (for tests that patch the build; the bytes may then depend
+    on the CPU). When a manifest of :mod:`grnet.data.manifest` has the build's settings, the
+    files are compared with it and ``warn`` gets one line naming those that differ.
+
     Raises:
         FaceGeneratorMissing: faces were asked for and ``gan-face-generate`` is not installed.
         ValueError: an unknown dataset or content, or a profile that does not validate.
@@ -608,6 +686,53 @@ def build(
     if unknown:
         raise ValueError(f"unknown dataset(s) {sorted(unknown)}; choose from {DATASETS}")
     out = Path(out)
+    args = (out, profile, seed, fold, tuple(datasets), tuple(test_photos or ()), content, jobs)
+    if content == "faces":
+        load_generator()  # FaceGeneratorMissing here, before any worker starts
+    if isolated:
+        with _build_environment(), _pool(1) as pool:
+            paths = pool.submit(_build, *args).result()
+    else:
+        paths = _build(*args)
+    comparison = check_build(out, build_settings(profile, seed, fold, datasets, test_photos, content), paths)
+    if comparison is not None and not comparison.same:
+        warn(
+            f"warning: {out} differs from the committed manifest of these settings "
+            f"({comparison.summary()}): this machine made other bytes than the ones the committed "
+            "results were made from (see data/README.md, 'The same bytes on every CPU')"
+        )
+    return paths
+
+
+def build_settings(
+    profile: Profile,
+    seed: int,
+    fold: int,
+    datasets: Sequence[str],
+    test_photos: Sequence[str] | None,
+    content: str,
+) -> dict[str, Any]:
+    """What decides a build's bytes, as its manifest records it (:mod:`grnet.data.manifest`)."""
+    return {
+        "profile": dataclasses.asdict(profile),
+        "seed": seed,
+        "fold": fold,
+        "datasets": list(datasets),
+        "test_photos": list(test_photos or ()),
+        "content": content,
+    }
+
+
+def _build(
+    out: Path,
+    profile: Profile,
+    seed: int,
+    fold: int,
+    datasets: Sequence[str],
+    test_photos: Sequence[str],
+    content: str,
+    jobs: int,
+) -> list[Path]:
     with reproducible(seed):
         source = make_content(content, profile, seed, fold, test_photos)
         nets = train_networks(source.generator_images(profile.gen_faces), profile, seed, jobs)
@@ -615,6 +740,7 @@ def build(
         "profile": dataclasses.asdict(profile),
         "seed": seed,
         **source.settings(),
+        "networks": nets.digests(),
         "note": f"{source.name} content; see data/README.md",
     }
     args = [(name, out, source, nets, profile, seed, settings) for name in datasets]
@@ -622,7 +748,7 @@ def build(
         parts = {name: build_dataset(*a) for name, a in zip(datasets, args, strict=True)}
     else:
         order = sorted(range(len(datasets)), key=lambda i: WORK_ORDER.index(datasets[i]))
-        with _pool(jobs) as pool:
+        with _build_environment(), _pool(jobs) as pool:
             futures = {datasets[i]: pool.submit(build_dataset, *args[i]) for i in order}
             parts = {name: futures[name].result() for name in datasets}
     return [path for name in datasets for path in parts[name]]
@@ -680,6 +806,12 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         help="worker processes (default: the cores available); the same files whatever the number",
     )
     parser.add_argument(
+        "--write-manifest",
+        action="store_true",
+        help="after building, write the checksums of this build as the committed manifest of its profile "
+        "(grnet/data/manifests/<profile>.json), for a change meant to change the data",
+    )
+    parser.add_argument(
         "--set",
         action="append",
         default=[],
@@ -712,5 +844,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     for path in paths:
         print(f"wrote {path}")
+    if args.write_manifest:
+        settings = build_settings(profile, args.seed, args.fold, datasets, test_photos, args.content)
+        print(f"wrote {write_manifest(manifest_path(args.profile), settings, args.out, paths)}")
     print(f"built in {time.perf_counter() - start:.1f} s")
     return 0

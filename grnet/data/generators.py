@@ -191,7 +191,12 @@ def _crop_batch(
     images: Sequence[np.ndarray], rng: np.random.Generator, batch: int, size: int
 ) -> torch.Tensor:
     """``batch`` random ``size`` px windows (no resampling) of random ``images``, flipped half the
-    time: (batch, 3, size, size) in [0, 1], float64."""
+    time: (batch, 3, size, size) in [0, 1], float64, contiguous.
+
+    Contiguous whatever the images' memory layout: the layout of a convolution's input decides
+    torch's kernel (channels-last or not) and with it the order of the sums, so a batch cut from
+    views of a channels-first array (the DCGAN's faces) trained other weights than one cut from
+    the same pixels stored channels-last."""
     crops = []
     for _ in range(batch):
         image = images[int(rng.integers(len(images)))]
@@ -199,7 +204,7 @@ def _crop_batch(
         x = int(rng.integers(0, image.shape[1] - size + 1))
         crop = image[y : y + size, x : x + size]
         crops.append(crop[:, ::-1] if rng.random() < 0.5 else crop)
-    return torch.from_numpy(np.stack(crops)).permute(0, 3, 1, 2).to(DTYPE).div(255)
+    return torch.from_numpy(np.stack(crops)).permute(0, 3, 1, 2).to(DTYPE).div(255).contiguous()
 
 
 def train_generator(
