@@ -25,8 +25,15 @@ from grnet.train import TrainConfig, class_weight, train
 
 REPO = Path(__file__).resolve().parents[1]
 
-# The smallest input each model takes (16 px unless it pools more), to keep the sweep cheap.
-MIN_SIZE = {"amten": 32, "mislnet": 48}
+# The smallest input each model takes (16 px unless it pools more), to keep the sweep cheap. The
+# ResNet-18 trunks take 32 px: below it their layer4 sees a 1 x 1 map (all but the centre tap of its
+# stride-2 3 x 3 convolution is padding), a degenerate shape on which oneDNN's AMX bfloat16 kernels
+# gave GRnet a non-finite layer4 weight gradient at optimiser step 11 (Intel Xeon with AMX, 16 px);
+# at 32 and 64 px, and with oneDNN capped below AMX, the same training stayed finite.
+MIN_SIZE = {"amten": 32, "mislnet": 48, "grnet": 32, "resnet18": 32, "residual_resnet18": 32}
+# GRNET_TEST_PRECISION=bf16 or fp32 forces autocast on or off for the training tests (default: the
+# trainer's "auto", bfloat16 where the CPU has it natively).
+PRECISION = os.environ.get("GRNET_TEST_PRECISION", "auto")
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +51,10 @@ def multiclass_data(tmp_path_factory):
 
 
 def tiny_config(data: Path, **changes) -> TrainConfig:
-    values = dict(model="resnet18", data=str(data), image_size=16, epochs=2, batch_size=8, workers=0, seed=3)
+    values = dict(
+        model="resnet18", data=str(data), image_size=16, epochs=2, batch_size=8, workers=0, seed=3,
+        precision=PRECISION,
+    )  # fmt: skip
     return TrainConfig(**{**values, **changes})
 
 
