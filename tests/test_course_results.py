@@ -104,10 +104,13 @@ def test_cell_sentence_against_chance_and_paper():
 
 def test_higher_sentence_leader_and_tie():
     assert (
-        results.higher_sentence({"A": 70.0, "B": 76.8}, "jpeg:60")
+        results.higher_sentence({"A": 70.0, "B": 76.8}, "under jpeg:60")
         == "**B** is highest under jpeg:60 (76.8; A 70.0)."
     )
-    assert results.higher_sentence({"A": 70.0, "B": 70.0}, "none") == "A and B are equal under none (70.0)."
+    assert (
+        results.higher_sentence({"A": 70.0, "B": 70.0}, "when untouched")
+        == "A and B are equal when untouched (70.0)."
+    )
 
 
 @pytest.mark.parametrize("learned, word", [(True, "**learned** (p)."), (False, "**did not learn** (p)")])
@@ -131,9 +134,12 @@ def test_stream_sentence_each_stream_and_equal():
 
 
 def test_trend_sentence_rises_falls_neither():
-    assert results.trend_sentence("T", [0.1, 0.2], "r") == "T rises with every step of r (0.10, 0.20)."
-    assert results.trend_sentence("T", [0.2, 0.1], "r") == "T falls with every step of r (0.20, 0.10)."
-    assert results.trend_sentence("T", [0.2, 0.1, 0.3], "r").startswith("T does not change one way along r")
+    assert results.trend_sentence("T", [0.1, 0.2], "r") == "T rises with every step of r: 0.10, 0.20."
+    assert results.trend_sentence("T", [0.2, 0.1], "r") == "T falls with every step of r: 0.20, 0.10."
+    assert (
+        results.trend_sentence("T", [0.2, 0.1, 0.3], "r")
+        == "T does not change one way along r: 0.20, 0.10, 0.30."
+    )
 
 
 def test_shrink_sentence_each_reading():
@@ -178,10 +184,11 @@ def test_acc_auc_sentence_each_branch():
             "is **inconclusive** here: a paired difference's interval includes 0: the experiment cannot tell",
         ),
         ("not judged", "is **not judged** here: a run behind it did not learn"),
-        ("not computable", "**not computable** here: detail"),  # any other status: quoted, with its detail
+        ("not computable", "is **not computable** here: detail"),  # any other status: quoted, with its detail
     ],
 )
 def test_verdict_sentence_every_status(status, words):
+    """Every status, with the reason it stands for (any other status: quoted, with its detail)."""
     assert results.verdict_sentence(claim(status), "Table IV") == (
         f"The claim of Table IV (*A is best*) {words} (detail)."
     )
@@ -196,7 +203,7 @@ def test_agreement_sentence_agrees_disagrees_and_nothing_to_tie():
         "Table IV's claim holds, but A tops its Average column, not B: verdict and table disagree."
     )
     assert results.agreement_sentence(table([a, b]), claim("inconclusive"), "A", "Average") == (
-        "Table IV's claim inconclusive: no winner to tie back to its Average column."
+        "Table IV's claim is inconclusive: no winner to tie back to its Average column."
     )
 
 

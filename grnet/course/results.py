@@ -258,14 +258,15 @@ def cell_sentence(cell: Cell, what: str) -> str:
 
 
 def higher_sentence(values: Mapping[str, float], where: str) -> str:
-    """Which of several plain values (no interval, e.g. one run's AUC each) is highest in ``where``:
-    ``"**A** is highest under jpeg:60 (76.8; B 71.5)."``, or ``"A and B are equal under ..."``."""
+    """Which of several plain values (no interval, e.g. one run's AUC each) is highest ``where``
+    (a phrase such as "under JPEG 60"): ``"**A** is highest under JPEG 60 (76.8; B 71.5)."``, or
+    ``"A and B are equal under JPEG 60 (70.0)."``."""
     order = sorted(values.items(), key=lambda kv: -kv[1])
     rest = "; ".join(f"{k} {v:.1f}" for k, v in order[1:])
     if len(order) > 1 and order[0][1] == order[1][1]:
         tied = [k for k, v in order if v == order[0][1]]
-        return f"{names(tied)} are equal under {where} ({order[0][1]:.1f})."
-    return f"**{order[0][0]}** is highest under {where} ({order[0][1]:.1f}; {rest})."
+        return f"{names(tied)} are equal {where} ({order[0][1]:.1f})."
+    return f"**{order[0][0]}** is highest {where} ({order[0][1]:.1f}; {rest})."
 
 
 def learned_sentence(subject: str, learned: bool, evidence: str) -> str:
@@ -302,15 +303,15 @@ def stream_sentence(epoch: Mapping[str, float]) -> str:
 
 def trend_sentence(what: str, values: Sequence[float], along: str) -> str:
     """Whether ``values`` (one per step of ``along``) only rise, only fall, or neither:
-    ``"<what> rises with every step of <along> (0.1, 0.3, 0.6)."``, ``"... falls ..."``, or
-    ``"<what> does not change one way along <along> (...)."``."""
+    ``"<what> rises with every step of <along>: 0.10, 0.30, 0.60."``, ``"... falls ..."``, or
+    ``"<what> does not change one way along <along>: ..."``."""
     shown = ", ".join(f"{v:.2f}" for v in values)
     steps = [b - a for a, b in zip(values, values[1:], strict=False)]
     if steps and all(d > 0 for d in steps):
-        return f"{what} rises with every step of {along} ({shown})."
+        return f"{what} rises with every step of {along}: {shown}."
     if steps and all(d < 0 for d in steps):
-        return f"{what} falls with every step of {along} ({shown})."
-    return f"{what} does not change one way along {along} ({shown})."
+        return f"{what} falls with every step of {along}: {shown}."
+    return f"{what} does not change one way along {along}: {shown}."
 
 
 def shrink_sentence(what: str, base: tuple[str, float], others: Mapping[str, float]) -> str:
@@ -363,15 +364,21 @@ def acc_auc_sentence(row: str, acc: Cell, auc: Cell) -> str:
     )
 
 
+def status_phrase(status: str, bold: bool = False) -> str:
+    """A verdict's status as the predicate of "the claim ...": ``"holds"``, ``"does not hold"``,
+    ``"is inconclusive"``, ``"is not judged"`` (any other status: ``"is <status>"``), the status
+    in bold where ``bold``."""
+    word = f"**{status}**" if bold else status
+    return word if status in ("holds", "does not hold") else f"is {word}"
+
+
 def verdict_sentence(claim: Claim, where: str = "") -> str:
     """A claim's verdict on our results in words, one branch per status: holds (every paired
     difference's interval above 0), does not hold (a competitor better, its interval below 0),
     inconclusive (some interval includes 0: the experiment cannot tell), not judged (a run behind
     it did not learn); any other status is quoted as it is."""
     subject = f"The claim{f' of {where}' if where else ''} (*{claim.text}*)"
-    verb = {"inconclusive": "is **inconclusive**", "not judged": "is **not judged**"}.get(
-        claim.status, f"**{claim.status}**"
-    )
+    verb = status_phrase(claim.status, bold=True)
     why = {
         "holds": "every paired difference's interval lies above 0",
         "does not hold": "a competitor is better, its difference's interval below 0",
@@ -387,7 +394,10 @@ def agreement_sentence(table: Table, claim: Claim, row: str, column: str) -> str
     agree."`` or ``"..., but X tops its Average column, not GRnet: verdict and table disagree."``;
     with any other status, that nothing is to tie back."""
     if claim.status != "holds":
-        return f"Table {table.roman}'s claim {claim.status}: no winner to tie back to its {column} column."
+        return (
+            f"Table {table.roman}'s claim {status_phrase(claim.status)}: no winner to tie back to its "
+            f"{column} column."
+        )
     order = ranked(table.column(column))
     top = order[0].row if order else None
     if top == row:
