@@ -9,7 +9,7 @@ holds both, so papermill can set them) and imports what it uses from:
 - :mod:`grnet.course.widgets`: the "Explore" controls;
 - :mod:`grnet.course.runs`: the notebooks' data and training runs (the pipeline's, else small ones);
 - :mod:`grnet.course.results`: the pipeline's results as the experiment notebooks (07-15) read
-  them, the sentences rendered from them and the guards of the others.
+  them, and the sentences rendered from them (each outcome's branches written out).
 
 :func:`table_markdown` renders one of the paper's tables beside the pipeline's values.
 """

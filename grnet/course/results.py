@@ -1,10 +1,13 @@
 """What the experiment notebooks (07-15) read of the pipeline's results, and the sentences they
 render from them.
 
-A notebook never states a result in fixed prose: it renders it from the numbers here
-(:func:`story`, :meth:`Cell.text`) or states it beside a guard (:func:`require`) that stops the
-notebook when the numbers no longer support it (``tests/test_altered_results.py`` runs every
-experiment notebook on results with two methods swapped and expects the guards to stop them).
+A notebook never states a result in fixed prose: every sentence about an outcome that can differ
+between machines, seeds or benchmark versions (who leads, which runs learned, which intervals
+separate, a claim's verdict) is rendered from the numbers by one of the ``*_sentence`` functions
+here, each with its branches written out, and displayed as Markdown. :func:`require` guards only
+facts that hold by construction (a shape, a count the benchmark fixes).
+``tests/test_altered_results.py`` runs every experiment notebook on results with the best and the
+worst row of each column swapped: they finish, and their rendered sentences change with them.
 
 Sources, all written by the pipeline (``dvc repro``) and committed:
 
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,8 +127,9 @@ def read_runs(reports: Path) -> list[dict[str, Any]]:
 
 
 def require(condition: bool, statement: str) -> None:
-    """Guard a statement of the notebook's prose: raise :class:`ResultNotSupported` naming it when
-    the results do not support it (a notebook then stops, instead of saying something false)."""
+    """Guard a fact that holds by construction (a shape, a count the benchmark fixes): raise
+    :class:`ResultNotSupported` naming it when it does not. Never for an outcome of the runs, which
+    another machine may see differently: render those with a ``*_sentence`` function instead."""
     if not condition:
         raise ResultNotSupported(f"the results no longer support: {statement}")
 
@@ -139,6 +143,298 @@ def separated(a: Cell, b: Cell) -> bool:
     """Whether ``a`` is above ``b`` with their 95 % intervals apart (a conservative reading: paired
     comparisons, :func:`grnet.reporting.judge`, can separate cells whose intervals overlap)."""
     return a.ran and b.ran and a.low > b.high
+
+
+def names(items: Sequence[str]) -> str:
+    """``"A"``, ``"A and B"``, ``"A, B and C"``."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def leader_sentence(cells: Iterable[Cell], where: str, k: int = 1) -> str:
+    """Who leads ``where`` (the ``k`` best rows that ran): ``"**X** leads Table IV's average with
+    63.9 [61.8, 65.9], above every other row with the intervals apart."``, or, where some row's
+    interval reaches the leaders', ``"... but its interval overlaps those of Y (...)."``; with
+    ``k = 2``: ``"**X** and **Y** lead ..."`` (the lower of the two against the other rows).
+    ``"Nothing of <where> ran."`` when nothing did."""
+    order = ranked(cells)
+    if not order:
+        return f"Nothing of {where} ran."
+    top, rest = order[:k], order[k:]
+    lead = " and ".join(f"**{c.row}**" for c in top)
+    scores = ", ".join(c.text() for c in top)
+    head = f"{lead} {'leads' if len(top) == 1 else 'lead'} {where} with {scores}"
+    if not rest:
+        return f"{head}; no other row ran."
+    close = [c for c in rest if not separated(top[-1], c)]
+    if not close:
+        return f"{head}, above every other row with the intervals apart."
+    whose = "its interval overlaps" if len(top) == 1 else f"the interval of {top[-1].row} overlaps"
+    return f"{head}, but {whose} those of {names([f'{c.row} ({c.text()})' for c in close])}."
+
+
+def rank_sentence(cells: Iterable[Cell], row: str, where: str) -> str:
+    """Where ``row`` ranks among the rows of ``where`` that ran, by mean: ``"GRnet ranks 1st of 8 in
+    Table IV's average (63.9 [61.8, 65.9])."``, or ``"GRnet did not run in <where>."``."""
+    order = ranked(cells)
+    place = [i for i, c in enumerate(order, 1) if c.row == row]
+    if not place:
+        return f"{row} did not run in {where}."
+    n = place[0]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{row} ranks {n}{suffix} of {len(order)} in {where} ({order[n - 1].text()})."
+
+
+def comparison_sentence(a: Cell, b: Cell, where: str) -> str:
+    """Two cells side by side, by their 95 % intervals (:func:`separated`): ``"A (...) is above B
+    (...) in <where>, the intervals apart."``, the same with B above A, ``"A (...) and B (...)
+    overlap in <where>: the intervals do not separate them."``, or that one of them did not run."""
+    if not (a.ran and b.ran):
+        return f"{a.row} and {b.row} are not both measured in {where}."
+    if separated(a, b) or separated(b, a):
+        high, low = (a, b) if separated(a, b) else (b, a)
+        return (
+            f"{high.row} ({high.text()}) is above {low.row} ({low.text()}) in {where}, the intervals apart."
+        )
+    return (
+        f"{a.row} ({a.text()}) and {b.row} ({b.text()}) overlap in {where}: the intervals do not "
+        "separate them."
+    )
+
+
+def share_sentence(which: Sequence[str], among: Sequence[str], what: str) -> str:
+    """Which of ``among`` have the property ``what`` (a phrase that opens the sentence, e.g.
+    "Lower accuracy at LQ than at HQ"), naming them: ``"<what>: all 8 (A, ..., H)."``,
+    ``"<what>: none of the 8 (A, ..., H)."``, ``"<what>: 3 of 8, A, B and C; not D, ..."``,
+    ``"<what>: nothing measured."``."""
+    chosen = set(which)
+    which = [w for w in among if w in chosen]
+    if not among:
+        return f"{what}: nothing measured."
+    if len(which) == len(among):
+        return f"{what}: all {len(among)} ({names(among)})."
+    if not which:
+        return f"{what}: none of the {len(among)} ({names(among)})."
+    others = [a for a in among if a not in chosen]
+    return f"{what}: {len(which)} of {len(among)}, {names(which)}; not {names(others)}."
+
+
+def above_chance_sentence(cells: Iterable[Cell], where: str) -> str:
+    """:func:`share_sentence` for the cells of ``where`` that ran: which have their whole 95 %
+    interval above their chance or majority rate."""
+    ran = [c for c in cells if c.ran]
+    above = [c.row for c in ran if c.chance is not None and c.low > c.chance]
+    rate = f" ({ran[0].chance:.1f} %)" if ran and ran[0].chance is not None else ""
+    return share_sentence(
+        above,
+        [c.row for c in ran],
+        f"{where}, above the chance or majority rate{rate} with the whole interval",
+    )
+
+
+def cell_sentence(cell: Cell, what: str) -> str:
+    """One cell against the chance or majority rate and the paper: ``"<what> is 86.0 [83.5, 88.5] %,
+    above the majority rate (16.7 %) with its whole interval, 13.96 points below the paper's
+    99.96 %."``; the other branches: below it with its whole interval, or its interval holding it;
+    above the paper's; no paper value. ``"<what> was not measured."`` where it did not run."""
+    if not cell.ran:
+        return f"{what} was not measured."
+    if cell.chance is None:
+        chance = ""
+    elif cell.low > cell.chance:
+        chance = f", above the chance or majority rate ({cell.chance:.1f} %) with its whole interval"
+    elif cell.high < cell.chance:
+        chance = f", below the chance or majority rate ({cell.chance:.1f} %) with its whole interval"
+    else:
+        chance = f", its interval holding the chance or majority rate ({cell.chance:.1f} %)"
+    if cell.paper is None:
+        paper = "; the paper gives no value"
+    else:
+        gap = cell.mean - cell.paper
+        paper = f", {abs(gap):.2f} points {'above' if gap > 0 else 'below'} the paper's {cell.paper:.2f} %"
+    return f"{what} is {cell.text()} %{chance}{paper}."
+
+
+def higher_sentence(values: Mapping[str, float], where: str) -> str:
+    """Which of several plain values (no interval, e.g. one run's AUC each) is highest ``where``
+    (a phrase such as "under JPEG 60"): ``"**A** is highest under JPEG 60 (76.8; B 71.5)."``, or
+    ``"A and B are equal under JPEG 60 (70.0)."``."""
+    order = sorted(values.items(), key=lambda kv: -kv[1])
+    rest = "; ".join(f"{k} {v:.1f}" for k, v in order[1:])
+    if len(order) > 1 and order[0][1] == order[1][1]:
+        tied = [k for k, v in order if v == order[0][1]]
+        return f"{names(tied)} are equal {where} ({order[0][1]:.1f})."
+    return f"**{order[0][0]}** is highest {where} ({order[0][1]:.1f}; {rest})."
+
+
+def learned_sentence(subject: str, learned: bool, evidence: str) -> str:
+    """``"<subject> **learned** (<evidence>)."`` or ``"<subject> **did not learn** (<evidence>): its
+    numbers say nothing about the detector, and the tables mark its cells with a dagger."``"""
+    if learned:
+        return f"{subject} **learned** ({evidence})."
+    return (
+        f"{subject} **did not learn** ({evidence}): its numbers say nothing about the detector, and "
+        "the tables mark its cells with a dagger."
+    )
+
+
+def stream_sentence(epoch: Mapping[str, float]) -> str:
+    """What one epoch of GRnet's history (``epoch``, ``loss_rgb``, ``loss_gr``, ``alpha_rgb``,
+    ``alpha_gr``) says of its two streams: which stream's loss is lower (the residual stream's,
+    the RGB stream's, or neither: equal) and which the AFM weights more (likewise)."""
+    rgb, gr = epoch["loss_rgb"], epoch["loss_gr"]
+    if gr == rgb:
+        losses = f"the two streams' losses are equal ({gr:.3f})"
+    else:
+        low, high = ("residual", "RGB") if gr < rgb else ("RGB", "residual")
+        losses = (
+            f"the {low} stream's loss ({min(gr, rgb):.3f}) is below the {high} stream's ({max(gr, rgb):.3f})"
+        )
+    a_rgb, a_gr = epoch["alpha_rgb"], epoch["alpha_gr"]
+    if a_gr == a_rgb:
+        weight = "the AFM weights the two streams equally"
+    else:
+        heavier = "residual" if a_gr > a_rgb else "RGB"
+        weight = f"the AFM gives the {heavier} stream the larger weight ({max(a_gr, a_rgb):.3f})"
+    return f"In epoch {epoch['epoch']:.0f}, {losses}, and {weight}."
+
+
+def trend_sentence(what: str, values: Sequence[float], along: str) -> str:
+    """Whether ``values`` (one per step of ``along``) only rise, only fall, or neither:
+    ``"<what> rises with every step of <along>: 0.10, 0.30, 0.60."``, ``"... falls ..."``, or
+    ``"<what> does not change one way along <along>: ..."``."""
+    shown = ", ".join(f"{v:.2f}" for v in values)
+    steps = [b - a for a, b in zip(values, values[1:], strict=False)]
+    if steps and all(d > 0 for d in steps):
+        return f"{what} rises with every step of {along}: {shown}."
+    if steps and all(d < 0 for d in steps):
+        return f"{what} falls with every step of {along}: {shown}."
+    return f"{what} does not change one way along {along}: {shown}."
+
+
+def shrink_sentence(what: str, base: tuple[str, float], others: Mapping[str, float]) -> str:
+    """How ``what`` (e.g. an advantage in points) changes from ``base`` (label, value) to each of
+    ``others``: ``"<what>: 34.8 points on raw; under JP60 6.2 (under half of it), under ME5 7.8
+    (under half of it)."``; the other branches: ``half of it or more``, ``more than it``, and
+    ``reversed`` (the sign flips); with a base of 0 or less only the values are given."""
+    label, value = base
+
+    def reading(v: float) -> str:
+        if value <= 0:
+            return f"{v:.1f}"
+        if v < 0:
+            return f"{v:.1f} (reversed)"
+        if v > value:
+            return f"{v:.1f} (more than it)"
+        return f"{v:.1f} ({'under half of it' if v < value / 2 else 'half of it or more'})"
+
+    rest = ", ".join(f"under {k} {reading(v)}" for k, v in others.items())
+    return f"{what}: {value:.1f} points {label}; {rest}."
+
+
+def acc_auc_sentence(row: str, acc: Cell, auc: Cell) -> str:
+    """What one detector's accuracy and AUC say together, against the chance rate: accuracy at
+    chance (its interval holds the rate) while the AUC's interval lies above it (ranks, one answer
+    for every image); both at chance; or an accuracy away from chance (the threshold tells classes
+    apart). That one of them did not run, otherwise."""
+    if not (acc.ran and auc.ran):
+        return f"{row}'s accuracy and AUC are not both measured."
+    at_chance = acc.low <= acc.chance <= acc.high
+    if at_chance and auc.low > auc.chance:
+        return (
+            f"**{row}'s accuracy sits at the chance rate ({acc.text()} against {acc.chance:.1f}) while its "
+            f"AUC, {auc.text()}, lies above {auc.chance:.0f}**: it ranks fakes above reals, but its fake "
+            "probabilities fall on one side of 0.5, so its answers hardly depend on the image."
+        )
+    if at_chance:
+        return (
+            f"{row}'s accuracy ({acc.text()}) and AUC ({auc.text()}) both sit at chance: it ranks fakes "
+            "no better than a coin."
+        )
+    side, reading = (
+        ("above", "tells the classes apart")
+        if acc.mean > acc.chance
+        else ("below", "sorts the classes the wrong way round")
+    )
+    return (
+        f"{row}'s accuracy, {acc.text()}, is {side} the chance rate ({acc.chance:.1f}) with its "
+        f"interval: its threshold {reading} (AUC {auc.text()})."
+    )
+
+
+def status_phrase(status: str, bold: bool = False) -> str:
+    """A verdict's status as the predicate of "the claim ...": ``"holds"``, ``"does not hold"``,
+    ``"is inconclusive"``, ``"is not judged"`` (any other status: ``"is <status>"``), the status
+    in bold where ``bold``."""
+    word = f"**{status}**" if bold else status
+    return word if status in ("holds", "does not hold") else f"is {word}"
+
+
+def verdict_sentence(claim: Claim, where: str = "") -> str:
+    """A claim's verdict on our results in words, one branch per status: holds (every paired
+    difference's interval above 0), does not hold (a competitor better, its interval below 0),
+    inconclusive (some interval includes 0: the experiment cannot tell), not judged (a run behind
+    it did not learn); any other status is quoted as it is."""
+    subject = f"The claim{f' of {where}' if where else ''} (*{claim.text}*)"
+    verb = status_phrase(claim.status, bold=True)
+    why = {
+        "holds": "every paired difference's interval lies above 0",
+        "does not hold": "a competitor is better, its difference's interval below 0",
+        "inconclusive": "a paired difference's interval includes 0: the experiment cannot tell",
+        "not judged": "a run behind it did not learn",
+    }.get(claim.status, claim.detail)
+    return f"{subject} {verb} here: {why} ({claim.detail})."
+
+
+def agreement_sentence(table: Table, claim: Claim, row: str, column: str) -> str:
+    """Whether a claim that ``row`` is best in ``column`` agrees with the column it is about: with the
+    claim holding, ``"Table IV's claim holds, and GRnet tops its Average column: verdict and table
+    agree."`` or ``"..., but X tops its Average column, not GRnet: verdict and table disagree."``;
+    with any other status, that nothing is to tie back."""
+    if claim.status != "holds":
+        return (
+            f"Table {table.roman}'s claim {status_phrase(claim.status)}: no winner to tie back to its "
+            f"{column} column."
+        )
+    order = ranked(table.column(column))
+    top = order[0].row if order else None
+    if top == row:
+        return (
+            f"Table {table.roman}'s claim holds, and {row} tops its {column} column: verdict and table agree."
+        )
+    return (
+        f"Table {table.roman}'s claim holds, but {top} tops its {column} column, not {row}: verdict and "
+        "table disagree."
+    )
+
+
+def cross_domain_sentence(own: Mapping[str, float], cross: Mapping[str, Cell]) -> str:
+    """Table IX's runs, each AUC on Celeb-DF (``cross``) against its AUC on its own test split
+    (``own``): :func:`share_sentence` of those above, then the reading of each branch: all above
+    (the opposite of the paper's reading: the stand-in is easier for them than their own test
+    split, so it cannot test generalisation in the paper's sense), none above (the paper's
+    reading), some."""
+    among = [n for n in own if n in cross and cross[n].ran]
+    above = [n for n in among if cross[n].mean > own[n]]
+    share = share_sentence(
+        above, among, "AUC on the Celeb-DF-like test split above the one on its own test split"
+    )
+    if not among:
+        return share
+    if len(above) == len(among):
+        reading = (
+            "The opposite of the paper's reading: the benchmark's Celeb-DF stand-in (a single synthesis "
+            "method) is easier for these detectors than the techniques they were trained on, at the same "
+            "compression; why, this table does not say. So this benchmark cannot test generalisation in "
+            "the paper's sense, and the claim's verdict has to be read with that in mind."
+        )
+    elif not above:
+        reading = "As in the paper: every run scores lower out of its domain than in it."
+    else:
+        reading = "Neither the paper's reading nor its opposite holds for every run here."
+    return f"{share} {reading}"
 
 
 def verdicts_markdown(table: Table) -> str:
