@@ -61,14 +61,18 @@ def test_environment_yml_installs_the_package_itself():
     assert "-e ." in pip_section
 
 
-def test_the_face_generator_is_pinned_once_and_installed_without_its_dependencies():
-    """Makefile and environment.yml install requirements-faces.txt with --no-deps; its pin is the
-    version grnet.data.dcgan loads."""
-    from grnet.data import dcgan
+def test_the_face_generator_and_mtcnn_are_pinned_once_and_installed_without_their_dependencies():
+    """Makefile and environment.yml install requirements-faces.txt with --no-deps; its pins are the
+    versions grnet.data.dcgan loads and grnet.data.faces names, and the installed MTCNN is the one
+    pinned."""
+    from importlib.metadata import version
+
+    from grnet.data import dcgan, faces
 
     pins = [
         line for line in (ROOT / "requirements-faces.txt").read_text().splitlines() if line and line[0] != "#"
     ]
-    assert pins == [f"{dcgan.PACKAGE}=={dcgan.VERSION}"]
+    assert pins == [f"{dcgan.PACKAGE}=={dcgan.VERSION}", f"{faces.MTCNN_PACKAGE}=={faces.MTCNN_VERSION}"]
+    assert version(faces.MTCNN_PACKAGE) == faces.MTCNN_VERSION
     for name in ("Makefile", "environment.yml"):
         assert "--no-deps -r requirements-faces.txt" in (ROOT / name).read_text(), name
