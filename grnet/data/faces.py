@@ -37,8 +37,10 @@ from grnet.data.video import read_sampled_frames
 
 DETECTORS = ("haar", "mtcnn", "center")
 DEFAULT_SCALE = 1.3
-#: The MTCNN package and the version requirements-faces.txt pins (installed with ``--no-deps``).
-MTCNN_PACKAGE, MTCNN_VERSION = "facenet-pytorch", "2.6.0"
+#: The package of :class:`MTCNNDetector` (installed with ``--no-deps``, requirements-faces.txt).
+MTCNN_PACKAGE = "facenet-pytorch"
+#: The version of it requirements-faces.txt pins.
+MTCNN_VERSION = "2.6.0"
 #: Most frames :func:`video_faces` hands to a detector in one call (bounds the memory of a batch).
 MAX_BATCH = 32
 
