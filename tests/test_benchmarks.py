@@ -49,3 +49,21 @@ def test_train_throughput_runs_every_section(tmp_path):
     assert "loader at 32 px" in out, out
     for model in ("resnet18", "grnet"):
         assert any(line.split()[:2] == [model, "32"] for line in out.splitlines()), out
+
+
+@pytest.mark.slow
+def test_loader_throughput_prints_both_loaders_with_and_without_augmentation(tmp_path):
+    out = run(
+        "loader_throughput.py",
+        "--images",
+        "16",
+        "--sizes",
+        "16",
+        "--batch",
+        "8",
+        "--repeats",
+        "1",
+        cwd=tmp_path,
+    )
+    rows = [line.split() for line in out.splitlines() if line.split()[:1] == ["16"]]
+    assert [row[1] for row in rows] == ["none", "CPU"], out

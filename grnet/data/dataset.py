@@ -220,7 +220,7 @@ class IndexedImages(Dataset):
         return array
 
     def _cached(self, folder: Path) -> np.ndarray:
-        """The split's (N, S, S, 3) uint8 array memory-mapped read-only from ``folder``, written
+        """The split's (N, S, S, 3) uint8 array memory-mapped from ``folder`` (copy-on-write), written
         first (atomically) when no file has its key."""
         key = cache_key(self.root, self.rows, self.image_size, self.postprocess)
         path = folder / f"{self.split}-{self.image_size}px-{key}.npy"
@@ -236,7 +236,7 @@ class IndexedImages(Dataset):
                 os.replace(tmp, path)
             finally:
                 tmp.unlink(missing_ok=True)
-        return np.load(path, mmap_mode="r")
+        return np.load(path, mmap_mode="c")  # copy-on-write: items are views, the file never written
 
     def __getitem__(self, i: int) -> tuple[torch.Tensor | tuple[torch.Tensor, torch.Tensor], int]:
         image = to_chw_uint8(self.images[i]) if self.images is not None else self.load(i)
