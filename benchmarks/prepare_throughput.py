@@ -21,13 +21,19 @@ Prints, in one run:
    on it (DFDC's own GOP was not available here: ``--sparse-videos`` times real files);
 4. a projection to ``--project-cores`` cores for FF++ c23 (1,000 + 4,000 videos) and one DFDC part
    (~2,000 videos), from the per-video times measured here and the parallel efficiency of the
-   largest job count run (stated with the result).
+   largest job count run (stated with the result);
+5. Haar against MTCNN (``--detector haar|mtcnn``, MTCNN on the CPU here) on the same clips, with
+   the FF++ sampling, one process and one thread: faces found per sampled frame and time per video
+   (decoding, detection in the batched call :func:`grnet.data.faces.video_faces` makes, cropping),
+   for the FF++ tree's clips of the two photographs and for ``--detector-videos`` clips of the
+   embedded benchmark's DCGAN faces (64 px, upsampled 4x with INTER_CUBIC) made the same way.
 
 Each timed figure is the best of ``--rounds`` runs, the compared variants taking turns. Run it on
 a quiet machine (the clips are cached in ``--work`` when given)::
 
     python benchmarks/prepare_throughput.py --work /tmp/prepare_bench
-    python benchmarks/prepare_throughput.py --videos 4 --frames 60 --dfdc-clips 1 --rounds 1   # smoke
+    python benchmarks/prepare_throughput.py --videos 4 --frames 60 --dfdc-clips 1 \
+        --detector-videos 2 --rounds 1   # smoke
 """
 
 from __future__ import annotations
@@ -43,9 +49,11 @@ from pathlib import Path
 import av
 import cv2
 import numpy as np
+import torch
 
 from grnet.data import prepare
-from grnet.data.faces import HaarDetector, crop_face
+from grnet.data.dcgan import draw_faces, latents
+from grnet.data.faces import HaarDetector, MTCNNDetector, crop_face, video_faces
 from grnet.data.images import write_rgb
 from grnet.data.photos import PHOTO_SOURCES
 from grnet.data.video import read_frames, read_sampled_frames
@@ -56,10 +64,9 @@ DFDC = {"size": 224, "every": 30, "frames_per_video": 10}  # the paper's DFDC pr
 DFDC_GOPS = {"GOP 250 (x264 default)": None, "GOP 60 (2 s)": 60, "GOP 30 (1 s)": 30}
 
 
-def clip(name: str, n: int, height: int, seed: int) -> Iterator[np.ndarray]:
-    """``n`` RGB frames (16:9, even sides) of the photo ``name`` moving and zooming over a blurred
-    copy of itself; ``seed`` varies the path."""
-    photo = np.asarray(PHOTO_SOURCES[name]())
+def clip(photo: np.ndarray, n: int, height: int, seed: int) -> Iterator[np.ndarray]:
+    """``n`` RGB frames (16:9, even sides) of ``photo`` (H, W, 3 uint8) moving and zooming over a
+    blurred copy of itself; ``seed`` varies the path."""
     width = round(height * 16 / 9) // 2 * 2
     background = cv2.GaussianBlur(cv2.resize(photo, (width, height), interpolation=cv2.INTER_AREA), (0, 0), 9)
     rng = np.random.default_rng(seed)
@@ -74,6 +81,23 @@ def clip(name: str, n: int, height: int, seed: int) -> Iterator[np.ndarray]:
         frame = background.copy()
         frame[y : y + fh, x : x + fw] = face
         yield frame
+
+
+def photo(name: str) -> np.ndarray:
+    """One of the installed photographs (:data:`grnet.data.photos.PHOTO_SOURCES`), (H, W, 3) uint8."""
+    return np.asarray(PHOTO_SOURCES[name]())
+
+
+def dcgan_clips(folder: Path, count: int, frames: int, height: int) -> list[Path]:
+    """``count`` clips like the FF++ tree's, each of one embedded-benchmark DCGAN face (64 px)
+    upsampled 4x with INTER_CUBIC."""
+    faces = draw_faces(latents(np.random.default_rng(0), count))
+    paths = [folder / f"dcgan_{i}.mp4" for i in range(count)]
+    for i, path in enumerate(paths):
+        if not path.is_file():
+            big = cv2.resize(faces[i], (256, 256), interpolation=cv2.INTER_CUBIC)
+            encode(clip(big, frames, height, seed=200 + i), path, 25, None, "medium")
+    return paths
 
 
 def encode(frames: Iterator[np.ndarray], path: Path, fps: int, gop: int | None, preset: str) -> Path:
@@ -107,7 +131,7 @@ def ffpp_tree(root: Path, videos: int, frames: int, height: int) -> tuple[Path, 
     names += [f"manipulated_sequences/Deepfakes/c23/videos/{f}.mp4" for f in fakes[: videos // 2]]
     for i, name in enumerate(names):
         if not (root / name).is_file():
-            encode(clip(FACES[i % 2], frames, height, seed=i), root / name, 25, None, "medium")
+            encode(clip(photo(FACES[i % 2]), frames, height, seed=i), root / name, 25, None, "medium")
     splits = root / "splits"
     splits.mkdir(exist_ok=True)
     for split in ("train", "val", "test"):
@@ -122,7 +146,7 @@ def dfdc_clips(folder: Path, gop: int | None, count: int) -> list[Path]:
     paths = [folder / f"gop{gop or 'default'}_{i}.mp4" for i in range(count)]
     for i, path in enumerate(paths):
         if not path.is_file():
-            encode(clip(FACES[i % 2], 300, 1080, seed=100 + i), path, 30, gop, "veryfast")
+            encode(clip(photo(FACES[i % 2]), 300, 1080, seed=100 + i), path, 30, gop, "veryfast")
     return paths
 
 
@@ -235,6 +259,38 @@ def sparse_vs_full(groups: dict[str, list[Path]], rounds: int) -> dict[str, floa
     return sparse_ms
 
 
+def detectors_compared(groups: dict[str, list[Path]], rounds: int) -> None:
+    """Section 5: faces found and seconds per video, Haar and MTCNN, on each group of clips."""
+    torch.set_num_threads(1)
+    cv2.setNumThreads(1)
+    detectors = {"haar": HaarDetector(), "mtcnn": MTCNNDetector(device="cpu")}
+    every, count, size = FFPP["every"], FFPP["frames_per_video"], FFPP["size"]
+    print(f"\n5. Haar vs MTCNN, every {every}th frame, at most {count} faces, {size} px, one thread")
+    print(f"   (best of {rounds}; MTCNN on the CPU)")
+    print(f"{'clips':<34}{'detector':<10}{'faces / sampled':>17}{'found':>7}{'s/video':>9}{'vs haar':>9}")
+    for name, paths in groups.items():
+        found: dict[str, tuple[int, int]] = {}
+
+        def run(detector: str, paths=paths, found=found) -> None:
+            faces = sampled = 0
+            for path in paths:
+                for _, crop in video_faces(path, detectors[detector], size, every, count):
+                    sampled += 1
+                    faces += crop is not None
+            found[detector] = faces, sampled
+
+        best = timed_turns({d: (lambda d=d: run(d)) for d in detectors}, rounds)
+        for detector, seconds in best.items():
+            faces, sampled = found[detector]
+            ratio = seconds / best["haar"]
+            print(
+                f"{name:<34}{detector:<10}{f'{faces} / {sampled}':>17}{100 * faces / sampled:6.0f}%"
+                f"{seconds / len(paths):9.2f}{ratio:8.1f}x"
+            )
+    torch.set_num_threads(prepare.available_cores())
+    cv2.setNumThreads(-1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--videos", type=int, default=40, help="videos in the FF++ tree (default 40)")
@@ -242,6 +298,9 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=480, help="height of the FF++ clips (default 480)")
     parser.add_argument("--jobs", type=int, nargs="+", help="job counts (default: 1, 2, the cores if more)")
     parser.add_argument("--dfdc-clips", type=int, default=2, help="1080p clips per GOP (default 2)")
+    parser.add_argument(
+        "--detector-videos", type=int, default=8, help="clips per group in section 5 (default 8)"
+    )
     parser.add_argument("--sparse-videos", type=Path, nargs="*", default=[], help="real videos to time too")
     parser.add_argument("--rounds", type=int, default=2, help="timed rounds, best kept (default 2)")
     parser.add_argument("--project-cores", type=int, default=16, help="cores projected to (default 16)")
@@ -254,6 +313,12 @@ def main() -> None:
         started = time.perf_counter()
         root, splits = ffpp_tree(work / "ffpp", args.videos, args.frames, args.height)
         dfdc = {name: dfdc_clips(work / "dfdc", gop, args.dfdc_clips) for name, gop in DFDC_GOPS.items()}
+        faces = {
+            f"photographs, {args.height}p": sorted(root.rglob("*.mp4"))[: args.detector_videos],
+            f"DCGAN faces x4, {args.height}p": dcgan_clips(
+                work / "dcgan", args.detector_videos, args.frames, args.height
+            ),
+        }
         if args.sparse_videos:
             dfdc["given videos"] = list(args.sparse_videos)
         print(f"clips ready in {time.perf_counter() - started:.0f} s; {cores} cores available")
@@ -283,6 +348,7 @@ def main() -> None:
         for name, (count, seconds) in projected.items():
             ideal = count * seconds / n / 60
             print(f"{name:<56}{seconds:8.2f}{ideal:7.0f}{ideal / efficiency:15.0f}")
+        detectors_compared(faces, args.rounds)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

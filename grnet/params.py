@@ -11,7 +11,7 @@ test). What every profile shares is written once, beside the profile blocks:
 - ``experiments.fusions``: each fusion's options (:class:`grnet.fusion.AFMConfig` for the AFM).
 
 Per profile: ``cache_dir``, ``train`` (settings that decide results), ``speed`` (``jobs``,
-``workers``, ``preload``: they change speed only, never results, so the pipeline neither lists
+``workers``, ``preload``, ``cache``: they change speed only, never results, so the pipeline neither lists
 them as parameters nor reruns for them), ``datasets``, ``models`` (options of every run of a model)
 and ``tables`` (per table: ``seeds``, ``train`` overrides). A misspelt key anywhere is an error
 naming the file, the key and the allowed ones (:class:`ParamsError`).
@@ -107,11 +107,13 @@ class Train:
 
 @dataclass(frozen=True)
 class Speed:
-    """Settings that change speed only: runs trained at once, loader workers, preloading."""
+    """Settings that change speed only: runs trained at once, loader workers, preloading, the
+    folder of the memory-mapped image cache (``None``: none)."""
 
     jobs: int = 1
     workers: int = 0
     preload: bool = False
+    cache: str | None = None
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ def run_config(number: int, cell: Cell, seed: int, settings: Settings) -> TrainC
         **settings.train.__dict__,
         **settings.optimizer.__dict__,
         "preload": settings.speed.preload,
+        "cache": settings.speed.cache,
         "workers": settings.speed.workers,
         **settings.table_train(number),
         "model": run.model,

@@ -152,6 +152,12 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         help="decode, post-process and resize each split once into memory (speed only)",
     )
     parser.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="decode, post-process and resize each split once into a file in DIR, read by memory "
+        "map by this and later runs (speed only)",
+    )
+    parser.add_argument(
         "--residual-in-workers",
         action="store_true",
         default=None,
@@ -197,6 +203,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         "class_weights",
         "selection",
         "preload",
+        "cache",
     ):
         if getattr(args, name) is not None:
             values[name] = getattr(args, name)

@@ -71,8 +71,9 @@ class TrainConfig:
     ``limit`` keeps at most that many images per split (a seeded subset) for tiny runs.
     ``precision``: autocast policy (:mod:`grnet.precision`: ``auto`` is bfloat16 on a GPU or a CPU
     with native bfloat16, float32 elsewhere). ``preload`` decodes, post-processes and resizes each
-    split once into memory (:class:`grnet.data.dataset.IndexedImages`); like ``workers`` it
-    changes speed only, never results. ``class_weights``: ``"none"`` (the paper's plain
+    split once into memory and ``cache`` (a folder) into a file read by memory map
+    (:class:`grnet.data.dataset.IndexedImages`); like ``workers`` they change speed only, never
+    results. ``class_weights``: ``"none"`` (the paper's plain
     cross-entropy) or ``"balanced"``: each class's terms weighted by ``n / (K n_k)`` over the train
     split (:func:`sklearn.utils.class_weight.compute_class_weight`), the detector's and the AFM's
     stream losses alike, so a class four or five times as frequent as another (HFF binary: 5 fakes
@@ -105,6 +106,7 @@ class TrainConfig:
     class_weights: str = "none"
     selection: str = "auto"
     preload: bool = False
+    cache: str | None = None
     workers: int = 2
 
     @classmethod
@@ -274,6 +276,7 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
         limit=config.limit,
         seed=config.seed,
         preload=config.preload,
+        cache=config.cache,
     )
     classes = task_classes(read_index(config.data), config.task)
     model = build_model(config.model, num_classes=len(classes), **config.model_options).to(device)
@@ -437,7 +440,7 @@ def class_weight(
 
 
 # Settings that change speed, never results: left out of a run's identity.
-SPEED_ONLY = ("workers", "preload")
+SPEED_ONLY = ("workers", "preload", "cache")
 
 
 def result_settings(config: Mapping[str, Any]) -> dict[str, Any]:

@@ -26,13 +26,14 @@ def test_prepare_throughput_runs_every_section(tmp_path):
     out = run(
         "prepare_throughput.py",
         *("--videos", "4", "--frames", "60", "--dfdc-clips", "1", "--rounds", "1", "--jobs", "1", "2"),
+        *("--detector-videos", "1"),
         *("--work", str(tmp_path / "work")),
         cwd=tmp_path,
     )
     assert "1. grnet data prepare ffpp, 4 videos" in out
     lines = [line for line in out.splitlines() if line.startswith("--jobs ")]
     assert [line.split()[-1] for line in lines] == ["yes"] * len(lines) and len(lines) == 3, out
-    for section in ("2. Where one video's time goes", "3. ", "4. "):
+    for section in ("2. Where one video's time goes", "3. ", "4. ", "5. Haar vs MTCNN"):
         assert f"\n{section}" in out, out
 
 
@@ -48,3 +49,21 @@ def test_train_throughput_runs_every_section(tmp_path):
     assert "loader at 32 px" in out, out
     for model in ("resnet18", "grnet"):
         assert any(line.split()[:2] == [model, "32"] for line in out.splitlines()), out
+
+
+@pytest.mark.slow
+def test_loader_throughput_prints_both_loaders_with_and_without_augmentation(tmp_path):
+    out = run(
+        "loader_throughput.py",
+        "--images",
+        "16",
+        "--sizes",
+        "16",
+        "--batch",
+        "8",
+        "--repeats",
+        "1",
+        cwd=tmp_path,
+    )
+    rows = [line.split() for line in out.splitlines() if line.split()[:1] == ["16"]]
+    assert [row[1] for row in rows] == ["none", "CPU"], out

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import os
+import shutil
+
 import numpy as np
 import pytest
 import torch
 from tiny_fixtures import make_tiny_dataset
 
+from grnet.data import dataset as dataset_module
 from grnet.data import degrade
 from grnet.data.dataset import IndexedImages, image_transform, make_loader, to_chw_uint8
 from grnet.data.images import BadImageError, read_rgb
@@ -130,10 +134,57 @@ def test_preloaded_items_equal_the_items_read_when_asked(data, augment, postproc
         IndexedImages(data, "train", **options),
         IndexedImages(data, "train", preload=True, **options),
     )
-    assert preloaded.images.dtype == torch.uint8 and preloaded.images.shape == (len(read), 3, 24, 24)
+    assert preloaded.images.dtype == np.uint8 and preloaded.images.shape == (len(read), 24, 24, 3)
     for epoch in (0, 1):
         read.set_epoch(epoch)
         preloaded.set_epoch(epoch)
         for i in range(len(read)):
             (x, y), (x_pre, y_pre) = read[i], preloaded[i]
             assert y == y_pre and torch.equal(x, x_pre)
+
+
+@pytest.mark.parametrize("augment", [False, True])
+def test_memory_mapped_items_equal_the_items_read_when_asked(data, tmp_path, augment):
+    options = dict(image_size=24, augment=augment, postprocess="jpeg:60", seed=3)
+    read, mapped = (
+        IndexedImages(data, "train", **options),
+        IndexedImages(data, "train", cache=tmp_path, **options),
+    )
+    assert isinstance(mapped.images, np.memmap) and mapped.images.shape == (len(read), 24, 24, 3)
+    for epoch in (0, 1):
+        read.set_epoch(epoch)
+        mapped.set_epoch(epoch)
+        for i in range(len(read)):
+            (x, y), (x_map, y_map) = read[i], mapped[i]
+            assert y == y_map and torch.equal(x, x_map)
+
+
+def test_the_cache_is_written_once_per_key_and_reused_without_decoding(data, tmp_path, monkeypatch):
+    data = shutil.copytree(data, tmp_path / "data")  # an image of it is replaced below
+    cache = tmp_path / "cache"
+    first = IndexedImages(data, "train", image_size=24, cache=cache)
+    files = sorted(cache.iterdir())
+    assert len(files) == 1 and files[0].name.startswith("train-24px-")
+    monkeypatch.setattr(dataset_module, "read_rgb", lambda path: pytest.fail(f"decoded {path}"))
+    again = IndexedImages(data, "train", image_size=24, cache=cache)  # reused: nothing decoded
+    assert np.array_equal(again.images, first.images)
+    monkeypatch.undo()
+    # What changes the bytes is a new key: the image size, the post-processing, a replaced image.
+    IndexedImages(data, "train", image_size=16, cache=cache)
+    IndexedImages(data, "train", image_size=24, postprocess="mean:5", cache=cache)
+    assert len(list(cache.iterdir())) == 3
+    row = first.rows[0]
+    image = data / row["path"]
+    os.utime(image, ns=(image.stat().st_atime_ns, image.stat().st_mtime_ns + 1_000_000_000))
+    IndexedImages(data, "train", image_size=24, cache=cache)
+    assert len(list(cache.iterdir())) == 4
+
+
+def test_a_failed_cache_write_leaves_no_file(data, tmp_path, monkeypatch):
+    def broken(path):
+        raise OSError(f"{path}: disk went away")
+
+    monkeypatch.setattr(dataset_module, "read_rgb", broken)
+    with pytest.raises(OSError, match="disk went away"):
+        IndexedImages(data, "train", image_size=24, cache=tmp_path)
+    assert list(tmp_path.iterdir()) == []

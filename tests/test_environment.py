@@ -74,13 +74,17 @@ def _pins(path: Path) -> dict[str, str]:
 
 
 def test_the_no_deps_packages_are_pinned_and_installed_without_their_dependencies():
-    """Makefile and environment.yml install requirements-nodeps.txt with --no-deps; the face
-    generator's pin is the version grnet.data.dcgan loads; Grad-CAM is there (not in pyproject,
-    whose resolver would bring its second OpenCV package)."""
-    from grnet.data import dcgan
+    """Makefile and environment.yml install requirements-nodeps.txt with --no-deps; its pins are the
+    versions grnet.data.dcgan loads and grnet.data.faces names, and the installed MTCNN is the one
+    pinned; Grad-CAM is there (not in pyproject, whose resolver would bring its second OpenCV)."""
+    from importlib.metadata import version
+
+    from grnet.data import dcgan, faces
 
     pins = _pins(ROOT / "requirements-nodeps.txt")
     assert pins[dcgan.PACKAGE] == dcgan.VERSION
+    assert pins[faces.MTCNN_PACKAGE] == faces.MTCNN_VERSION
+    assert version(faces.MTCNN_PACKAGE) == faces.MTCNN_VERSION
     assert "grad-cam" in pins and "grad-cam" not in pyproject_requirements()
     for name in ("Makefile", "environment.yml"):
         assert "--no-deps -r requirements-nodeps.txt" in (ROOT / name).read_text(), name

@@ -64,6 +64,20 @@ def test_every_profile_plans_its_runs():
     assert {p.seed for p in plan(mini) if p.table == 2} == {7, 8, 9}
 
 
+def test_the_paper_profile_prepares_the_videos_faces_with_mtcnn(tmp_path):
+    from grnet.data import adapters
+    from grnet.data.adapters import LayoutError
+    from grnet.data.prepare import prepare
+
+    entries = load_settings(PARAMS, "paper").data.prepare
+    for name, entry in entries.items():
+        if adapters.get(entry.dataset).KIND == "videos":
+            assert entry.options.get("detector") == "mtcnn", name
+        # Options that prepare knows: refused only for the missing root, not for an unknown option.
+        with pytest.raises(LayoutError):
+            prepare(entry.dataset, tmp_path / "missing", tmp_path / name, **entry.options)
+
+
 def test_the_mini_runs_train_on_whole_splits_for_three_epochs_at_batch_32():
     for p in plan(load_settings(PARAMS, "mini")):
         assert p.config.limit is None and p.config.epochs >= 3 and p.config.batch_size >= 32

@@ -84,6 +84,20 @@ def test_jobs_give_byte_identical_index_summary_and_crops(ffpp_tree, tmp_path):
     assert "jobs" not in summary_of(out)["settings"] and "threads" not in summary_of(out)["settings"]
 
 
+def test_mtcnn_finds_the_faces_and_gives_the_same_index_on_one_and_two_jobs(ffpp_tree, tmp_path):
+    root, splits = ffpp_tree
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert prepare.run(parse(*ffpp_args(root, splits, one, "--detector", "mtcnn", "--jobs", "1"))) == 0
+    assert prepare.run(parse(*ffpp_args(root, splits, two, "--detector", "mtcnn", "--jobs", "2"))) == 0
+    assert (one / "index.csv").read_bytes() == (two / "index.csv").read_bytes()
+    rows = read_index(one)
+    assert {int(r["frame"]) for r in rows} == {1, 2, 3}  # the portrait's frames; frame 0 is blank
+    summary = summary_of(one)
+    assert summary["settings"]["detector"] == "mtcnn"
+    assert summary["skipped_counts"]["no face detected"] == len({r["video"] for r in rows})
+    assert summary_of(two)["skipped"] == summary["skipped"]
+
+
 def test_jobs_give_byte_identical_outputs_for_images(tmp_path, monkeypatch):
     root, out = tmp_path / "HFF", tmp_path / "out"
     _hff_tree(root)

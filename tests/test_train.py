@@ -301,3 +301,12 @@ def test_more_processes_than_gpus_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("LOCAL_RANK", "1")
     with pytest.raises(RuntimeError, match="1 visible.*nproc_per_node 1.*CUDA_VISIBLE_DEVICES"):
         init_distributed()
+
+
+def test_a_run_with_the_memory_mapped_cache_learns_what_one_without_it_does(binary_data, tmp_path):
+    """``cache`` (speed only) fills its folder once per split and changes no metric."""
+    cache = tmp_path / "cache"
+    plain = train(tiny_config(binary_data, epochs=1), tmp_path / "plain")
+    cached = train(tiny_config(binary_data, epochs=1, cache=str(cache)), tmp_path / "cached")
+    assert cached == plain
+    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["test", "train", "val"]

@@ -13,6 +13,8 @@ horizontal flip, rotation of +-10 degrees and a random perspective (torchvision 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import random
 from collections.abc import Callable, Mapping, Sequence
@@ -20,7 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import PIL
 import torch
+import torchvision
+from numpy.lib.format import open_memmap
 from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from torchvision.transforms import v2
 
@@ -90,6 +95,31 @@ def limit_rows(rows: Sequence[Mapping[str, Any]], limit: int | None, seed: int) 
     return [rows[i] for i in keep]
 
 
+#: Bumped when the cache's bytes for the same key would change (a change of ``load``).
+CACHE_FORMAT = 1
+
+
+def cache_key(root: Path, rows: Sequence[Mapping[str, Any]], image_size: int, postprocess: str | None) -> str:
+    """A hex digest of everything that decides a split's cached bytes: each image's path, size and
+    modification time (a file replaced is a new key, without reading it), the image size, the
+    post-processing, :data:`CACHE_FORMAT` and the versions of the decoders and the resizer
+    (Pillow, OpenCV for the post-processing, torch and torchvision)."""
+    import cv2
+
+    digest = hashlib.sha256()
+    settings = {
+        "format": CACHE_FORMAT,
+        "image_size": image_size,
+        "postprocess": postprocess,
+        "versions": [PIL.__version__, cv2.__version__, torch.__version__, torchvision.__version__],
+    }
+    digest.update(json.dumps(settings, sort_keys=True).encode())
+    for row in rows:
+        stat = (root / row["path"]).stat()
+        digest.update(f"\n{row['path']}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:24]
+
+
 class IndexedImages(Dataset):
     """One split of a prepared dataset folder.
 
@@ -104,9 +134,14 @@ class IndexedImages(Dataset):
             every split maps a technique to the same index.
         limit: keep at most this many rows (seeded random subset), for tiny runs.
         seed: seed of that subset and of the augmentations (with the epoch, see :meth:`set_epoch`).
-        preload: read, post-process and resize every image once, here, into one uint8 tensor
-            (N, 3, S, S) in memory (3 S^2 bytes per image); items then only augment and convert.
+        preload: read, post-process and resize every image once, here, into one uint8 array
+            (N, S, S, 3) in memory (3 S^2 bytes per image); items then only augment and convert.
             The same tensors as reading each item when asked (tested), for the price of the memory.
+        cache: a folder for the same array on disk, read by memory map (the operating system
+            keeps what fits in memory): written once per split, image size and post-processing
+            (:func:`cache_key`), atomically (a temporary name, then a rename), and reused by
+            every later dataset, epoch, worker and run with the same key. ``preload`` is its
+            in-memory case; with both, the cache is read into memory.
         residual: options of :class:`grnet.residuals.GuidedResidualTransform`; when given, the
             guided residual (Eq 11) is computed on the CPU in the loader's workers and the item
             is ``((image, residual), target)``: the model is called as ``model(image, residual)``
@@ -126,6 +161,7 @@ class IndexedImages(Dataset):
         seed: int = 0,
         residual: Mapping[str, Any] | None = None,
         preload: bool = False,
+        cache: str | os.PathLike | None = None,
     ) -> None:
         if split not in SPLITS:
             raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
@@ -146,7 +182,14 @@ class IndexedImages(Dataset):
         self.augment, self.seed, self.epoch = augment, seed, 0
         self.resize, self.finish = resize_transform(image_size), finish_transform(augment)
         self.residual = GuidedResidualTransform(**residual) if residual is not None else None
-        self.images = torch.stack([self.load(i) for i in range(len(self.rows))]) if preload else None
+        self.image_size = image_size
+        self.images: np.ndarray | None = None  # (N, S, S, 3) uint8: preloaded or memory-mapped
+        if cache is not None:
+            self.images = self._cached(Path(cache))
+            if preload:
+                self.images = np.array(self.images)
+        elif preload:
+            self.images = self._fill(np.empty((len(self.rows), image_size, image_size, 3), np.uint8))
 
     def set_epoch(self, epoch: int) -> None:
         """Draw this epoch's augmentations (call before iterating; workers copy the dataset)."""
@@ -170,8 +213,33 @@ class IndexedImages(Dataset):
             image = degrade.apply(image, self.postprocess)
         return self.resize(to_chw_uint8(image))
 
+    def _fill(self, array: np.ndarray) -> np.ndarray:
+        """Every item's :meth:`load` written into ``array`` (N, S, S, 3); returns it."""
+        for i in range(len(self.rows)):
+            array[i] = self.load(i).permute(1, 2, 0).numpy()
+        return array
+
+    def _cached(self, folder: Path) -> np.ndarray:
+        """The split's (N, S, S, 3) uint8 array memory-mapped from ``folder`` (copy-on-write), written
+        first (atomically) when no file has its key."""
+        key = cache_key(self.root, self.rows, self.image_size, self.postprocess)
+        path = folder / f"{self.split}-{self.image_size}px-{key}.npy"
+        if not path.is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+            shape = (len(self.rows), self.image_size, self.image_size, 3)
+            try:
+                array = open_memmap(tmp, mode="w+", dtype=np.uint8, shape=shape)
+                self._fill(array)
+                array.flush()
+                del array
+                os.replace(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
+        return np.load(path, mmap_mode="c")  # copy-on-write: items are views, the file never written
+
     def __getitem__(self, i: int) -> tuple[torch.Tensor | tuple[torch.Tensor, torch.Tensor], int]:
-        image = self.images[i] if self.images is not None else self.load(i)
+        image = to_chw_uint8(self.images[i]) if self.images is not None else self.load(i)
         if self.augment:
             # Augmentations drawn from a seed of (seed, epoch, item): the same whatever the number
             # of loader workers or processes, and without touching the caller's random state.

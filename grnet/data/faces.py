@@ -4,9 +4,12 @@ The paper (Section IV-A) crops faces "by simply removing background" at 128 px (
 (DFDC) without naming the detector. Choices made here, each an argument:
 
 - detector: ``"haar"`` (OpenCV's frontal-face Haar cascade shipped in ``cv2.data.haarcascades``:
-  offline, no weights to download, the default), ``"mtcnn"`` (facenet-pytorch's MTCNN when that
-  optional package is installed: better on profiles and small faces, uses CUDA when present) or
-  ``"center"`` (no detection: the centre square, for videos or images that are already face crops);
+  offline, no weights to download, the default), ``"mtcnn"`` (facenet-pytorch's MTCNN, whose
+  weights ship in its wheel, pinned in ``requirements-nodeps.txt``: better on profiles and small
+  faces, uses CUDA when present; the paper profile's detector) or ``"center"`` (no detection: the
+  centre square, for videos or images that are already face crops);
+- detectors take a batch of frames (:meth:`FaceDetector.detect_batch`): :func:`video_faces` hands
+  over a video's sampled frames in one call (MTCNN then runs its networks once over all of them);
 - one face per frame, the largest (DFDC frames may show two people; the largest face is the
   subject in almost all of them): :func:`crop_face`. ``grnet predict`` scores every face
   (:func:`face_boxes`, largest first) with the same boxes;
@@ -22,8 +25,9 @@ A frame where no face is found yields ``None``: callers count it, never drop it 
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 import cv2
@@ -33,13 +37,20 @@ from grnet.data.video import read_sampled_frames
 
 DETECTORS = ("haar", "mtcnn", "center")
 DEFAULT_SCALE = 1.3
+#: The package of :class:`MTCNNDetector` (installed with ``--no-deps``, requirements-nodeps.txt).
+MTCNN_PACKAGE = "facenet-pytorch"
+#: The version of it requirements-nodeps.txt pins.
+MTCNN_VERSION = "2.6.0"
+#: Most frames :func:`video_faces` hands to a detector in one call (bounds the memory of a batch).
+MAX_BATCH = 32
 
 Box = tuple[int, int, int, int]  # x, y, width, height in pixels
 
 
 class FaceDetector(Protocol):
-    def detect(self, rgb: np.ndarray) -> list[Box]:
-        """All faces found in an ``(H, W, 3)`` uint8 RGB frame, as ``(x, y, w, h)`` boxes."""
+    def detect_batch(self, frames: Sequence[np.ndarray]) -> list[list[Box]]:
+        """The faces found in each of ``frames`` (``(H, W, 3)`` uint8 RGB arrays, any sizes), as
+        ``(x, y, w, h)`` boxes in pixels: one list per frame, in order, empty where none is found."""
         ...
 
 
@@ -48,7 +59,8 @@ class HaarDetector:
 
     ``min_size_fraction`` is the smallest face side searched, as a fraction of the frame's shorter
     side (0.1: a face smaller than a tenth of the frame is too small to crop at 128 px anyway);
-    ``min_neighbors`` 5 is OpenCV's documented trade-off between misses and false alarms.
+    ``min_neighbors`` 5 is OpenCV's documented trade-off between misses and false alarms. A batch
+    is searched frame by frame (the cascade has no batched form).
     """
 
     def __init__(self, scale_factor: float = 1.1, min_neighbors: int = 5, min_size_fraction: float = 0.1):
@@ -65,17 +77,30 @@ class HaarDetector:
             min_size_fraction,
         )
 
-    def detect(self, rgb: np.ndarray) -> list[Box]:
-        gray = cv2.equalizeHist(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
-        side = max(20, int(min(gray.shape) * self.min_size_fraction))
-        found = self.cascade.detectMultiScale(
-            gray, self.scale_factor, self.min_neighbors, minSize=(side, side)
-        )
-        return [tuple(int(v) for v in box) for box in found]
+    def detect_batch(self, frames: Sequence[np.ndarray]) -> list[list[Box]]:
+        found = []
+        for rgb in frames:
+            gray = cv2.equalizeHist(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
+            side = max(20, int(min(gray.shape) * self.min_size_fraction))
+            boxes = self.cascade.detectMultiScale(
+                gray, self.scale_factor, self.min_neighbors, minSize=(side, side)
+            )
+            found.append([tuple(int(v) for v in box) for box in boxes])
+        return found
 
 
 class MTCNNDetector:
-    """facenet-pytorch's MTCNN (optional: ``pip install facenet-pytorch --no-deps``)."""
+    """facenet-pytorch's MTCNN (Zhang et al. 2016), its three networks' weights read from its wheel.
+
+    Frames of one size (a video's) go through the networks as one batch, on ``device`` (default:
+    CUDA when present, else the CPU, with torch's threads); frames of several sizes are batched
+    per size. A face is kept when MTCNN's probability is at least ``min_probability``; faces
+    smaller than MTCNN's ``min_face_size`` (20 px) are not searched.
+
+    Raises:
+        ImportError: facenet-pytorch, or a module its import needs (torchvision, requests), is
+            missing; the message says what to install.
+    """
 
     def __init__(self, min_probability: float = 0.9, device: str | None = None):
         import torch
@@ -84,30 +109,37 @@ class MTCNNDetector:
             from facenet_pytorch import MTCNN
         except ImportError as err:
             raise ImportError(
-                "--detector mtcnn needs facenet-pytorch (pip install facenet-pytorch --no-deps); "
-                "or use --detector haar"
+                f"--detector mtcnn needs {MTCNN_PACKAGE} (pip install --no-deps "
+                f"{MTCNN_PACKAGE}=={MTCNN_VERSION}, or -r requirements-nodeps.txt) and the modules its "
+                f"import needs (torchvision, requests): {err}; or use --detector haar"
             ) from err
         device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         self.mtcnn = MTCNN(keep_all=True, device=device)
         self.min_probability = min_probability
 
-    def detect(self, rgb: np.ndarray) -> list[Box]:
-        boxes, probs = self.mtcnn.detect(rgb)
-        if boxes is None:
-            return []
-        return [
-            (int(x1), int(y1), int(round(x2 - x1)), int(round(y2 - y1)))
-            for (x1, y1, x2, y2), p in zip(boxes, probs, strict=True)
-            if p >= self.min_probability
-        ]
+    def detect_batch(self, frames: Sequence[np.ndarray]) -> list[list[Box]]:
+        found: list[list[Box]] = [[] for _ in frames]
+        by_shape: dict[tuple[int, ...], list[int]] = {}
+        for i, rgb in enumerate(frames):
+            by_shape.setdefault(rgb.shape, []).append(i)
+        for members in by_shape.values():
+            boxes, probs = self.mtcnn.detect(np.stack([frames[i] for i in members]))
+            for i, frame_boxes, frame_probs in zip(members, boxes, probs, strict=True):
+                if frame_boxes is None:
+                    continue
+                found[i] = [
+                    (int(x1), int(y1), int(round(x2 - x1)), int(round(y2 - y1)))
+                    for (x1, y1, x2, y2), p in zip(frame_boxes, frame_probs, strict=True)
+                    if p >= self.min_probability
+                ]
+        return found
 
 
 class CenterDetector:
     """No detection: the whole frame is the face (with ``scale=1`` the crop is its centre square)."""
 
-    def detect(self, rgb: np.ndarray) -> list[Box]:
-        h, w = rgb.shape[:2]
-        return [(0, 0, w, h)]
+    def detect_batch(self, frames: Sequence[np.ndarray]) -> list[list[Box]]:
+        return [[(0, 0, rgb.shape[1], rgb.shape[0])] for rgb in frames]
 
 
 def build_detector(name: str) -> FaceDetector:
@@ -132,11 +164,19 @@ def square_box(box: Box, frame_shape: tuple[int, ...], scale: float = DEFAULT_SC
     return left, top, side, side
 
 
+def square_boxes(
+    found: Sequence[Box], frame_shape: tuple[int, ...], scale: float = DEFAULT_SCALE
+) -> list[Box]:
+    """The detections ``found`` in a frame of ``frame_shape``, largest first (ties: the detector's
+    order), each as the square crop box :func:`square_box` makes of it."""
+    ordered = sorted(found, key=lambda b: b[2] * b[3], reverse=True)
+    return [square_box(box, frame_shape, scale) for box in ordered]
+
+
 def face_boxes(rgb: np.ndarray, detector: FaceDetector, scale: float = DEFAULT_SCALE) -> list[Box]:
-    """Every face ``detector`` finds in ``rgb``, largest detection first (ties: the detector's
-    order), as the square crop box :func:`square_box` makes of it; ``[]`` where none is found."""
-    found = sorted(detector.detect(rgb), key=lambda b: b[2] * b[3], reverse=True)
-    return [square_box(box, rgb.shape, scale) for box in found]
+    """Every face ``detector`` finds in ``rgb``, largest detection first, as the square crop box
+    :func:`square_box` makes of it; ``[]`` where none is found."""
+    return square_boxes(detector.detect_batch([rgb])[0], rgb.shape, scale)
 
 
 def crop_square(rgb: np.ndarray, box: Box, size: int) -> np.ndarray:
@@ -147,12 +187,16 @@ def crop_square(rgb: np.ndarray, box: Box, size: int) -> np.ndarray:
     return cv2.resize(rgb[y : y + h, x : x + w], (size, size), interpolation=interpolation)
 
 
+def _largest_crop(rgb: np.ndarray, found: Sequence[Box], size: int, scale: float) -> np.ndarray | None:
+    boxes = square_boxes(found, rgb.shape, scale)
+    return crop_square(rgb, boxes[0], size) if boxes else None
+
+
 def crop_face(
     rgb: np.ndarray, detector: FaceDetector, size: int, scale: float = DEFAULT_SCALE
 ) -> np.ndarray | None:
     """The largest face of ``rgb`` as a ``(size, size, 3)`` uint8 crop, or ``None`` if none is found."""
-    boxes = face_boxes(rgb, detector, scale)
-    return crop_square(rgb, boxes[0], size) if boxes else None
+    return _largest_crop(rgb, detector.detect_batch([rgb])[0], size, scale)
 
 
 def video_faces(
@@ -164,19 +208,32 @@ def video_faces(
     scale: float = DEFAULT_SCALE,
     threads: int = 1,
 ) -> Iterator[tuple[int, np.ndarray | None]]:
-    """``(frame_index, crop or None)`` for every ``every``-th frame, stopping after ``max_faces`` crops.
+    """``(frame_index, crop or None)`` for every ``every``-th frame, stopping after ``max_faces`` crops;
+    each crop ``(size, size, 3)`` uint8.
 
     Frames without a face do not count towards ``max_faces`` (the paper's DFDC protocol: a face
     every 30 frames, at most 10 per video), so they are yielded as ``None`` and the next sampled
-    frame is tried. Only the frames needed are decoded
-    (:func:`grnet.data.video.read_sampled_frames`, with ``threads`` decoding threads). Raises
-    :class:`grnet.data.video.VideoReadError` for an unreadable video.
+    frame is tried. The sampled frames go to ``detector`` in batches of as many as are still
+    needed (at most :data:`MAX_BATCH`): with the datasets' defaults (at most 20 or 10 faces), one
+    batched call per video, and another only for the frames that replace faceless ones. No frame
+    is decoded that a frame-by-frame loop would not decode
+    (:func:`grnet.data.video.read_sampled_frames`, with ``threads`` decoding threads).
+
+    Raises:
+        grnet.data.video.VideoReadError: an unreadable video (naming the file).
     """
     found = 0
-    for index, frame in read_sampled_frames(path, every=every, threads=threads):
-        crop = crop_face(frame, detector, size, scale)
-        yield index, crop
-        if crop is not None:
-            found += 1
-            if max_faces is not None and found >= max_faces:
+    frames = read_sampled_frames(path, every=every, threads=threads)
+    try:
+        while max_faces is None or found < max_faces:
+            wanted = MAX_BATCH if max_faces is None else min(MAX_BATCH, max_faces - found)
+            batch = list(itertools.islice(frames, wanted))
+            if not batch:
                 return
+            detected = detector.detect_batch([frame for _, frame in batch])
+            for (index, frame), boxes in zip(batch, detected, strict=True):
+                crop = _largest_crop(frame, boxes, size, scale)
+                found += crop is not None
+                yield index, crop
+    finally:
+        frames.close()

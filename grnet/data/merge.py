@@ -1,21 +1,26 @@
 """``grnet data merge A B ... --out DST``: prepared folders of one dataset joined into one.
 
-Made for a dataset prepared on several machines, e.g. DFDC's 50 parts: each machine runs
-``grnet data prepare dfdc --parts ...`` on its own parts (with every part's ``metadata.json``, so
-that the default val/test parts and the fakes' originals are the same everywhere), then this joins
-their folders. The merge refuses, naming the folders:
+Made for a dataset prepared on several machines: the N shards of ``grnet data prepare DATASET
+--shard K/N`` (any dataset), or DFDC's parts (``grnet data prepare dfdc --parts ...``, each machine
+with every part's ``metadata.json``, so that the default val/test parts and the fakes' originals
+are the same everywhere). The merge refuses, naming the folders:
 
 - inputs that are not prepared folders (``index.csv``, ``summary.json``) or not the same dataset;
 - settings that differ (face size, sampling, detector, crop scale, splits...), except those that
-  name a machine's own paths or selection (``root``, ``out``, ``parts``, ``on_bad``, ``link``, the
-  label and split files' paths);
-- overlaps: an image path or a video id in two inputs, a DFDC part prepared by two inputs.
+  name a machine's own paths or selection (``root``, ``out``, ``parts``, ``shard``, ``on_bad``,
+  ``link``, the label and split files' paths);
+- overlaps: an image path or a video id in two inputs, a DFDC part prepared by two inputs (parts
+  prepared whole, not in shards), a shard given twice, shards of different counts N.
 
 ``DST`` gets every referenced image (hard-linked, copied or symlinked: ``--link``), ``index.csv``
-(the inputs' rows in the order given) and ``summary.json``: the counts, the common settings, each
-input's folder, own settings, file counts and skipped counts under ``merged_from``, and the
-inputs' skipped records, less the "not selected by the options" ones (what one machine left to
-another); DFDC parts that have metadata but that no input prepared are named in ``notes``.
+(the rows in path order, as ``prepare`` writes them) and ``summary.json``: the counts, the common
+settings, each input's folder, own settings, file counts and skipped counts under
+``merged_from``, and the inputs' skipped records, less the "not selected by the options" ones
+(what one machine left to another), a record that every shard made of the shared layout kept as
+often as one input has it, in ``prepare``'s order (:func:`grnet.data.prepare.in_order`). So N
+shards merge into one run's ``index.csv``, images and ``skipped``, byte for byte. DFDC parts that
+have metadata but that no input prepared, and shards of N that no input holds, are named in
+``notes``.
 """
 
 from __future__ import annotations
@@ -23,12 +28,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from grnet.data.adapters import Reason
 from grnet.data.index import IndexFormatError, read_index, write_index, write_summary
-from grnet.data.prepare import MARKER
+from grnet.data.prepare import MARKER, in_order, parse_shard
 from grnet.io import place_file, write_text_atomic
 
 #: Settings that may differ between the inputs: each machine's paths and selection.
@@ -37,6 +43,7 @@ MACHINE_SETTINGS = (
     "out",
     "parts",
     "prepared_parts",
+    "shard",
     "on_bad",
     "link",
     "splits",
@@ -87,6 +94,8 @@ def merge(inputs: list[Path], out: Path, link: str = "hardlink") -> dict[str, An
     owner: dict[str, Path] = {}
     videos: dict[str, Path] = {}
     parts: dict[int, Path] = {}
+    shards: dict[int, Path] = {}
+    counts: set[int] = set()
     for folder, rows, summary in loaded:
         settings = _common(summary["settings"])
         for key in sorted(set(settings) | set(common)):
@@ -95,7 +104,17 @@ def merge(inputs: list[Path], out: Path, link: str = "hardlink") -> dict[str, An
                     f"{folder}: setting {key} = {settings.get(key)!r}, but {first} has {common.get(key)!r}; "
                     "prepare every part with the same options"
                 )
-        for number in summary["settings"].get("prepared_parts") or []:
+        shard = summary["settings"].get("shard")
+        if shard is not None:
+            k, n = parse_shard(shard)
+            counts.add(n)
+            if len(counts) > 1:
+                other = min(counts - {n})
+                raise MergeError(f"{folder}: shard {shard}, but other inputs are shards of {other}")
+            if k in shards:
+                raise MergeError(f"shard {shard} is in both {shards[k]} and {folder}")
+            shards[k] = folder
+        for number in [] if shard is not None else summary["settings"].get("prepared_parts") or []:
             if number in parts:
                 raise MergeError(f"part {number} is prepared in both {parts[number]} and {folder}")
             parts[number] = folder
@@ -109,13 +128,29 @@ def merge(inputs: list[Path], out: Path, link: str = "hardlink") -> dict[str, An
             videos[video] = folder
     out.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out / MARKER, f"{common.get('dataset', '')}\n")
-    rows = [row for _, input_rows, _ in loaded for row in input_rows]
+    kept: Counter[str] = Counter()  # each record as often as the input that has it most
+    records: dict[str, dict[str, Any]] = {}
+    for _, _, summary in loaded:
+        here: Counter[str] = Counter()
+        for record in summary["skipped"]:
+            if record.get("reason") != Reason.NOT_SELECTED.value:
+                key = json.dumps(record, sort_keys=True)
+                records.setdefault(key, record)
+                here[key] += 1
+        kept |= here
+    rows, skipped = in_order(
+        [row for _, input_rows, _ in loaded for row in input_rows], [records[key] for key in kept.elements()]
+    )
     for row in rows:
         place_file(owner[row["path"]] / row["path"], out / row["path"], link)
     notes = [note for _, _, summary in loaded for note in summary.get("notes", [])]
     missing = sorted(set(common.get("parts_found") or []) - set(parts)) if parts else []
     if missing:
         notes.append(f"parts {missing} have a metadata.json but no input prepared them")
+    if counts:
+        absent = sorted(set(range(1, max(counts) + 1)) - set(shards))
+        if absent:
+            notes.append(f"shards {absent} of {max(counts)} are in no input")
     merged_from = [
         {
             "folder": str(folder.resolve()),
@@ -124,12 +159,6 @@ def merge(inputs: list[Path], out: Path, link: str = "hardlink") -> dict[str, An
             "skipped_counts": summary["skipped_counts"],
         }
         for folder, _, summary in loaded
-    ]
-    skipped = [
-        record
-        for _, _, summary in loaded
-        for record in summary["skipped"]
-        if record.get("reason") != Reason.NOT_SELECTED.value
     ]
     write_index(out, rows)
     write_summary(out, rows, common, skipped, extra={"merged_from": merged_from, "notes": notes})

@@ -32,12 +32,21 @@ skipped with a reason); this module turns the inputs into ``DST/index.csv`` and
   is marked as a prepared folder (``.grnet-prepare``); a non-empty folder that is not one is
   refused rather than cleaned;
 - zero images, or an empty split that the layout defines or that has inputs, is an error (exit
-  status 2, after ``index.csv`` and ``summary.json`` are written for inspection).
+  status 2, after ``index.csv`` and ``summary.json`` are written for inspection);
+- ``--shard K/N`` prepares the K-th of N shards (K from 1 to N): the inputs whose
+  :attr:`~grnet.data.adapters.Item.shard_key` (a fake's original video, else the input's own
+  video or image) hashes to it (SHA-256, the same on every machine), so a fake always lands with
+  its original; the rest are recorded as "not selected by the options". The scan, splits included,
+  is the whole dataset's on every shard. ``grnet data merge`` joins the N folders into what one
+  run gives: ``index.csv`` rows are in path order and ``skipped`` records in path (then frame)
+  order, in a run and in a merge alike (:func:`in_order`). A shard's empty split is not an error
+  (another shard may fill it); zero images is.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import signal
@@ -114,6 +123,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
             metavar="T",
             help="decoding and OpenCV threads per worker (default: cores // jobs, at least 1)",
         )
+        sub.add_argument(
+            "--shard",
+            default=None,
+            metavar="K/N",
+            help="prepare only the K-th of N shards (K = 1..N; each fake with its original), "
+            "for `grnet data merge` to join",
+        )
         if adapter.KIND == "videos":
             defaults = adapter.DEFAULTS
             sub.add_argument(
@@ -154,6 +170,49 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                 help="how images enter DST (default hardlink, falling back to copy)",
             )
         adapter.add_arguments(sub)
+
+
+def parse_shard(spec: str) -> tuple[int, int]:
+    """``"K/N"`` as ``(K, N)``, K from 1 to N.
+
+    Raises:
+        ValueError: not two positive integers ``K/N`` with ``K <= N`` (the message quotes it).
+    """
+    k, sep, n = str(spec).partition("/")
+    if not (sep and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise ValueError(f"--shard {spec!r}: expected K/N with 1 <= K <= N, e.g. 3/8")
+    return int(k), int(n)
+
+
+def shard_of(key: str, count: int) -> int:
+    """The shard (1 to ``count``) of ``key``: a SHA-256 of its UTF-8 bytes, so the same on every
+    machine and Python (unlike ``hash``)."""
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") % count + 1
+
+
+def _select_shard(scan: adapters.Scan, k: int, n: int) -> None:
+    """Keep ``scan``'s items of shard ``k`` of ``n``; the others become "not selected" records (so
+    every file under the root is still accounted for)."""
+    kept = []
+    for item in scan.items:
+        if shard_of(item.shard_key, n) == k:
+            kept.append(item)
+        else:
+            scan.skipped.append(skip(item.source, Reason.NOT_SELECTED, f"--shard {k}/{n}"))
+    scan.items[:] = kept
+
+
+def in_order(
+    rows: Sequence[dict[str, Any]], skipped: Sequence[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``rows`` in path order and ``skipped`` in path, then frame, order: the order of
+    ``index.csv`` and ``summary.json``'s ``skipped``, so that a merge of shards equals one run
+    byte for byte whatever order its inputs were prepared or given in."""
+
+    def key(record: dict[str, Any]) -> tuple:
+        return record["path"], record.get("frame", -1), record["reason"], json.dumps(record, sort_keys=True)
+
+    return sorted(rows, key=lambda row: row["path"]), sorted(skipped, key=key)
 
 
 def _row(item: Item, path: str, **extra: Any) -> dict[str, Any]:
@@ -390,13 +449,18 @@ def _sweep(out: Path, rows: Sequence[dict[str, Any]], keep: set[Path]) -> int:
     return removed
 
 
-def _check_not_empty(out: Path, rows: list[dict], items: list[Item], splits: set[str], counts: dict) -> None:
-    """Zero images, or an empty split the layout defines or has inputs for, is an error."""
+def _check_not_empty(
+    out: Path, rows: list[dict], items: list[Item], splits: set[str] | None, counts: dict
+) -> None:
+    """Zero images, or an empty split the layout defines or has inputs for, is an error; for a
+    shard (``splits`` None) only zero images is, since other shards may fill its splits."""
     written = Counter(row["split"] for row in rows)
     inputs = Counter(item.split for item in items)
     where = f"skipped: {json.dumps(counts)}; see {out / 'summary.json'}"
     if not rows:
         raise PrepareError(f"{out}: no image written from {len(items)} input(s) ({where})")
+    if splits is None:
+        return
     empty = [s for s in SPLITS if (s in splits or inputs[s]) and not written[s]]
     if empty:
         said = "; ".join(f"split {s!r} is empty: {inputs[s]} input(s) gave no image" for s in empty)
@@ -433,7 +497,7 @@ def prepare_namespace(args: argparse.Namespace) -> dict[str, Any]:
 
     Raises :class:`LayoutError` (the root is not the dataset's layout), :class:`PrepareError` (a bad
     input with ``--on-bad error``, no image or an empty split, an unusable ``--out``) or
-    ``ValueError`` (bad options).
+    ``ValueError`` (bad options, a ``--shard`` that is not ``K/N``).
     """
     adapter = adapters.get(args.dataset)
     root, out = Path(args.root), Path(args.out)
@@ -441,6 +505,7 @@ def prepare_namespace(args: argparse.Namespace) -> dict[str, Any]:
     threads = max(1, available_cores() // jobs) if getattr(args, "threads", None) is None else args.threads
     if jobs < 1 or threads < 1:
         raise ValueError(f"--jobs and --threads must be positive, got {jobs} and {threads}")
+    shard = None if getattr(args, "shard", None) is None else parse_shard(args.shard)
     sampling = None
     if adapter.KIND == "videos":
         if (
@@ -451,6 +516,8 @@ def prepare_namespace(args: argparse.Namespace) -> dict[str, Any]:
             raise ValueError("--size, --every and --frames-per-video must be positive")
         sampling = Sampling(args.size, args.every, args.frames_per_video, args.detector, args.scale)
     scan = adapter.scan(root, args)
+    if shard is not None:
+        _select_shard(scan, *shard)
     files = account(root, scan, ignore=[out])
     if sampling:
         _detector(sampling.detector)  # a missing optional detector fails here, before any work
@@ -466,8 +533,10 @@ def prepare_namespace(args: argparse.Namespace) -> dict[str, Any]:
     unit = "video" if sampling else "image"
     with tqdm(total=len(scan.items), desc=f"{args.dataset} {unit}s", unit=unit, disable=None) as bar:
         outcomes = _run_all(scan.items, work, jobs, bar)
-    rows = [row for outcome in outcomes for row in outcome.rows]
-    skipped = scan.skipped + [record for outcome in outcomes for record in outcome.skipped]
+    rows, skipped = in_order(
+        [row for outcome in outcomes for row in outcome.rows],
+        scan.skipped + [record for outcome in outcomes for record in outcome.skipped],
+    )
     settings = {
         key: str(value) if isinstance(value, Path) else value
         for key, value in vars(args).items()
@@ -487,7 +556,8 @@ def prepare_namespace(args: argparse.Namespace) -> dict[str, Any]:
     for note in scan.notes:
         print(f"note: {note}", file=sys.stderr)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    _check_not_empty(out, rows, scan.items, scan.splits, summary["skipped_counts"])
+    splits = scan.splits if shard is None else None
+    _check_not_empty(out, rows, scan.items, splits, summary["skipped_counts"])
     return summary
 
 

@@ -77,7 +77,9 @@ class Item:
     """One input of a dataset: a source file and where it goes in the uniform format.
 
     ``video`` is unique per technique (``"Deepfakes/953_974"``, ``"real/953"``), never a bare file
-    stem, so video-level scores never merge different methods' videos.
+    stem, so video-level scores never merge different methods' videos. ``original`` is the video
+    id of a fake's original (``"real/953"``), where the layout names it; ``grnet data prepare
+    --shard`` puts an item in the shard of :attr:`shard_key`, so a fake lands with its original.
     """
 
     source: Path
@@ -87,6 +89,13 @@ class Item:
     split: str
     extra: dict[str, Any] = field(default_factory=dict)  # additional index columns
     name: str = ""  # output name of an image input, relative to images/ (videos use ``video``)
+    original: str = ""  # a fake's original video id ("" for a real input or an unknown original)
+
+    @property
+    def shard_key(self) -> str:
+        """What decides the item's shard: its original's video id, else its own video id, else
+        (an image) its output name."""
+        return self.original or self.video or self.name
 
 
 @dataclass

@@ -61,6 +61,14 @@ def identities(subdir: str, stem: str) -> tuple[str, ...]:
     return found or (f"{subdir}/{stem}",)
 
 
+def original(subdir: str, stem: str) -> str:
+    """The Celeb-real video a Celeb-synthesis fake was made from: the first identity's video of the
+    same number (``Celeb-real/id0_0000`` for ``id0_id1_0000``, id1's face swapped into it); ``""``
+    for a real video."""
+    match = re.fullmatch(r"(id\d+)_id\d+_(\d+)", stem) if subdir == "Celeb-synthesis" else None
+    return f"Celeb-real/{match[1]}_{match[2]}" if match else ""
+
+
 def _read_test_list(root: Path, result: Scan) -> set[str]:
     """The ``<subdir>/<file>`` names of the test list; its labels checked against their folders in
     the convention most lines follow (documented: 1 = real), the contradicting ones skipped."""
@@ -113,14 +121,16 @@ def scan(root: Path, args: argparse.Namespace) -> Scan:
         video = f"{sub}/{path.stem}"
         if f"{sub}/{path.name}" in listed:
             if str(path) not in skipped_paths:
-                result.items.append(Item(path, video, label, "fake" if label else "real", "test"))
+                cls = "fake" if label else "real"
+                result.items.append(Item(path, video, label, cls, "test", original=original(sub, path.stem)))
             continue
         held = {g in val_groups for g in identities(sub, path.stem)}
         if len(held) > 1:
             result.skipped.append(skip(path, Reason.STRADDLES))
             continue
         split = "val" if held == {True} else "train"
-        result.items.append(Item(path, video, label, "fake" if label else "real", split))
+        cls = "fake" if label else "real"
+        result.items.append(Item(path, video, label, cls, split, original=original(sub, path.stem)))
     result.settings.update(
         {
             "val": f"{args.val_fraction} of identities, seed {args.seed}",

@@ -163,7 +163,8 @@ def scan(root: Path, args: argparse.Namespace) -> Scan:
             if not path.is_file():
                 result.skipped.append(skip(path, Reason.LISTED_BUT_MISSING, "in metadata.json"))
                 continue
-            home = part_of.get(entry.get("original") or "", number) if label else number
+            original = entry.get("original") or ""
+            home = part_of.get(original, number) if label else number
             result.items.append(
                 Item(
                     path,
@@ -172,6 +173,7 @@ def scan(root: Path, args: argparse.Namespace) -> Scan:
                     "fake" if label else "real",
                     split_of(home),
                     {"part": number},
+                    original=f"dfdc_train_part_{home}/{Path(original).stem}" if label and original else "",
                 )
             )
     result.settings = {

@@ -139,5 +139,7 @@ def scan(root: Path, args: argparse.Namespace) -> Scan:
             if len(splits) != 1 or None in splits:
                 result.skipped.append(skip(path, Reason.NOT_A_PAIR))
                 continue
-            result.items.append(Item(path, f"{method}/{path.stem}", 1, method, splits.pop()))
+            target = match[1]  # the video whose face was replaced: the fake's original
+            item = Item(path, f"{method}/{path.stem}", 1, method, splits.pop(), original=f"real/{target}")
+            result.items.append(item)
     return result
