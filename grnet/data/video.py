@@ -20,6 +20,8 @@ import av
 import numpy as np
 from av.sidedata.sidedata import Type as SideDataType
 
+from grnet.io import atomic_write
+
 
 class VideoReadError(RuntimeError):
     """A video that cannot be opened or decoded; the message names the file."""
@@ -29,12 +31,11 @@ def encode_h264(frames: Iterable[np.ndarray], path: str | os.PathLike, qp: int, 
     """Encode RGB uint8 frames (H, W, 3), even H and W, with libx264 at constant QP ``qp``.
 
     FaceForensics++ used QP 23 (HQ, c23) and QP 40 (LQ, c40). Written to a temporary name and
-    renamed, so a killed build never leaves a half-written video (a failed one removes it).
+    renamed (:func:`grnet.io.atomic_write`), so a killed build never leaves a half-written video (a
+    failed one removes it; a write the OS refuses is :class:`grnet.errors.OutputError`).
     ``frames`` is consumed one frame at a time (a generator is never held in memory whole).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{path.suffix}")
     frames = iter(frames)
     first = next(frames, None)
     if first is None:
@@ -42,7 +43,8 @@ def encode_h264(frames: Iterable[np.ndarray], path: str | os.PathLike, qp: int, 
     h, w = first.shape[:2]
     if first.ndim != 3 or first.shape[2] != 3 or h % 2 or w % 2:
         raise ValueError(f"{path}: frames must be (H, W, 3) uint8 with even H and W, got {first.shape}")
-    try:
+
+    def write(tmp: Path) -> None:
         with av.open(str(tmp), mode="w", format="mp4") as container:
             stream = container.add_stream("libx264", rate=fps)
             stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
@@ -55,11 +57,8 @@ def encode_h264(frames: Iterable[np.ndarray], path: str | os.PathLike, qp: int, 
                     container.mux(packet)
             for packet in stream.encode():
                 container.mux(packet)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, path)
-    return path
+
+    return atomic_write(path, write)
 
 
 def upright_rgb(frame: av.VideoFrame) -> np.ndarray:
