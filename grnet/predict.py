@@ -14,7 +14,9 @@ Faces first, ``--faces``:
 - ``none``: the whole image or frame is resized to the training size and scored (for inputs that
   are face crops already); a video gives its first ``--frames`` taken frames;
 - ``auto`` (default): ``detect`` for videos and for images larger than the training size (on
-  either side), ``none`` for images no larger (crops such as ``grnet data prepare`` writes).
+  either side), ``none`` for images no larger (crops such as ``grnet data prepare`` writes). Such
+  an image that does not look like a crop, not square or under half the training size on a side
+  (a thumbnail of a whole scene, a 1 x 1 icon), is still scored whole, with a warning naming it.
 
 Output, CSV on stdout, header ``path,frame,face,x,y,w,h,fake_probability,predicted_class``:
 
@@ -29,7 +31,10 @@ Output, CSV on stdout, header ``path,frame,face,x,y,w,h,fake_probability,predict
 stderr names every image or frame examined without a face and every input that cannot be read,
 and ends with the counts. Exit status 0 when every input was scored; 1 when some input could not
 be read or showed no face in any frame examined (the others are still scored); 2 for a
-checkpoint that does not fit (:class:`grnet.checkpoint.CheckpointError`).
+checkpoint that does not fit (:class:`grnet.checkpoint.CheckpointError`) or an ``--annotate``
+folder that cannot be written (checked before any input is read; a write that fails later stops
+the command naming the file, :class:`grnet.errors.OutputError`, and is never counted as an
+unreadable input).
 
 ``--annotate DIR`` also writes each input with its boxes and scores drawn (red: a fake class
 predicted, green: real): an image as ``DIR/<input path>.png``; a video as ``DIR/<input path>.mp4``
@@ -56,11 +61,13 @@ import torch
 from torch import nn
 
 from grnet.checkpoint import load_model
+from grnet.data.accounting import files_under
 from grnet.data.dataset import image_transform, to_chw_uint8
 from grnet.data.faces import DEFAULT_SCALE, Box, FaceDetector, build_detector, crop_square, face_boxes
 from grnet.data.images import BadImageError, read_rgb, write_rgb
 from grnet.data.video import VideoReadError, encode_h264, read_frames
 from grnet.distributed import default_device
+from grnet.io import writable_folder
 from grnet.precision import autocast
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg"})
@@ -71,13 +78,14 @@ ANNOTATION_QP = 18  # H.264 quality of annotated videos: visually lossless
 
 
 def expand_inputs(paths: Sequence[str]) -> Iterator[Path]:
-    """Each path as given; a folder becomes the images and videos inside it (recursive, sorted)."""
+    """Each path as given; a folder becomes the images and videos inside it (recursive, sorted,
+    symlinked folders followed as :func:`grnet.data.accounting.files_under` follows them)."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             yield from sorted(
                 p
-                for p in path.rglob("*")
+                for p in files_under(path)
                 if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES
             )
         else:
@@ -112,6 +120,7 @@ class Examined:
 
     faces: list[Face] = field(default_factory=list)
     faceless: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 class Predictor:
@@ -142,6 +151,18 @@ class Predictor:
             return self.faces == "detect"
         return video or max(rgb.shape[:2]) > self.size
 
+    def not_a_crop(self, rgb: np.ndarray) -> str | None:
+        """Why an image scored whole under ``auto`` does not look like a face crop (not square,
+        or under half the training size on a side), or None where it does."""
+        h, w = rgb.shape[:2]
+        if self.faces != "auto" or self.detects(rgb, video=False) or (h == w and 2 * h >= self.size):
+            return None
+        shape = "not square" if h != w else f"under half the model's {self.size} px"
+        return (
+            f"scored whole as a face crop (--faces auto), but {w} x {h} px is {shape}; "
+            "--faces detect looks for faces in it"
+        )
+
     def frame_faces(self, index: int, rgb: np.ndarray, video: bool) -> list[Face]:
         """The faces of one upright frame, scored (``[]`` where detection finds none)."""
         if self.detects(rgb, video):
@@ -165,6 +186,9 @@ class Predictor:
         source = read_frames(path, every=every) if video else iter([(0, read_rgb(path))])
         scored = 0
         for index, rgb in source:
+            note = None if video else self.not_a_crop(rgb)
+            if note:
+                result.warnings.append(note)
             faces = self.frame_faces(index, rgb, video)
             result.faces += faces
             if not faces:
@@ -303,10 +327,10 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    annotate = writable_folder(args.annotate) if args.annotate else None
     device = default_device()
     model, meta = load_model(args.checkpoint, expect_model=args.model, device=device)
     predictor = Predictor(model, meta, device, args.faces, args.detector, args.scale)
-    annotate = Path(args.annotate) if args.annotate else None
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(COLUMNS)
     inputs = unreadable = faceless_inputs = faceless_frames = faces = 0
@@ -320,6 +344,8 @@ def run(args: argparse.Namespace) -> int:
             continue
         faces += len(result.faces)
         faceless_frames += len(result.faceless)
+        for note in result.warnings:
+            print(f"grnet predict: warning: {path}: {note}", file=sys.stderr)
         if result.faceless:
             where = (
                 ""

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import cv2
@@ -18,6 +21,7 @@ from grnet.data.video import encode_h264, read_frames
 from grnet.predict import COLUMNS, annotation_path, class_probabilities
 
 CPU = torch.device("cpu")
+REPO = Path(__file__).resolve().parents[1]
 
 # Where the faces are, marked by hand on the photos (x0, y0, x1, y1 in pixels).
 FACE_REGIONS = {"astronaut": (175, 55, 265, 175), "grace_hopper": (175, 140, 355, 330)}
@@ -229,3 +233,56 @@ def test_a_checkpoint_for_another_model_is_refused(inputs, tmp_path, capsys):
     ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])
     assert main(["predict", str(inputs / "test"), "--checkpoint", str(ckpt), "--model", "grnet"]) == 2
     assert "best.pt: holds a 'resnet18' model" in capsys.readouterr().err
+
+
+def test_an_annotate_folder_that_cannot_be_written_is_refused_before_any_input(inputs, tmp_path, capsys):
+    ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])
+    (tmp_path / "taken").write_text("a file where the folder should be")
+    image = str(inputs / "test" / "real" / "000.png")
+    assert main(["predict", image, "--checkpoint", str(ckpt), "--annotate", str(tmp_path / "taken")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"grnet predict: {tmp_path / 'taken'}: cannot write: File exists\n"
+
+
+def test_an_annotation_that_fails_mid_run_names_the_file_and_is_no_unreadable_input(inputs, tmp_path, capsys):
+    ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])
+    image = inputs / "test" / "real" / "000.png"
+    seen = tmp_path / "seen"
+    seen.mkdir()
+    (seen / image.parts[1]).write_text("a file where the annotation's first folder goes")
+    assert main(["predict", str(image), "--checkpoint", str(ckpt), "--annotate", str(seen)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"grnet predict: {annotation_path(seen, image, '.png')}: cannot write: Not a directory\n"
+
+
+def test_tiny_or_non_square_whole_images_are_scored_with_a_warning(tmp_path, capsys):
+    ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])  # trained at 32 px
+    dot, thumb, crop = tmp_path / "dot.png", tmp_path / "thumb.png", tmp_path / "crop.png"
+    write_rgb(dot, np.full((1, 1, 3), 128, np.uint8))
+    write_rgb(thumb, np.full((24, 32, 3), 128, np.uint8))
+    write_rgb(crop, np.full((32, 32, 3), 128, np.uint8))
+    assert main(["predict", str(dot), str(thumb), str(crop), "--checkpoint", str(ckpt)]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert warnings == [
+        f"grnet predict: warning: {dot}: scored whole as a face crop (--faces auto), but 1 x 1 px is "
+        "under half the model's 32 px; --faces detect looks for faces in it",
+        f"grnet predict: warning: {thumb}: scored whole as a face crop (--faces auto), but 32 x 24 px is "
+        "not square; --faces detect looks for faces in it",
+    ]
+
+
+def test_a_reader_that_closes_the_pipe_early_ends_predict_quietly(inputs, tmp_path):
+    """``grnet predict ... | head -n 2``: the reader goes after two lines, predict has far more
+    than a pipe's buffer (64 KiB) to write, so its writes fail (EPIPE) whatever the timing."""
+    ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])
+    image = str(inputs / "test" / "real" / "000.png")
+    command = [sys.executable, "-m", "grnet", "predict", *[image] * 1000, "--checkpoint", str(ckpt)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as process:
+        head = [process.stdout.readline() for _ in range(2)]
+        process.stdout.close()
+        err = process.stderr.read().decode()
+        status = process.wait(timeout=300)
+    assert head[0].decode().startswith("path,frame,face")
+    assert status == 1 and err == ""
