@@ -589,3 +589,30 @@ def test_missing_root_names_the_layout_and_where_to_get_the_data(tmp_path, capsy
     err = capsys.readouterr().err
     assert str(tmp_path / "absent") in err and "expects" in err and source in err
     assert not (tmp_path / "out").exists()
+
+
+def test_hff_follows_symlinked_folders_as_the_accounting_does_and_warns_of_a_one_label_split(
+    tmp_path, capsys
+):
+    # Datasets often live on another disk, linked into the layout: the fakes here.
+    root, out, elsewhere = tmp_path / "HFF", tmp_path / "out", tmp_path / "disk2" / "fake"
+    _hff_tree(root)
+    elsewhere.parent.mkdir()
+    shutil.move(root / "train" / "fake", elsewhere)
+    (root / "train" / "fake").symlink_to(elsewhere, target_is_directory=True)
+    (root / "test" / "real" / "celeba_hq" / "i.png").unlink()  # the test split: fakes only
+    assert prepare.run(parse("hff", "--root", root, "--out", out, "--val-fraction", "0.25")) == 0
+    rows = {Path(r["path"]).name: r for r in read_index(out)}
+    assert {rows[n]["class"] for n in ("d.png", "e.png", "f.png", "g.png", "h.png")} == {
+        "PGGAN",
+        "StyleGAN",
+        "Glow",
+        "Face2Face",
+        "StarGAN",
+    }
+    assert {r["label"] for r in rows.values() if r["split"] == "train"} == {0, 1}
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        f"warning: {out}: split 'test' holds fake images only, so its AUC is undefined; check that the "
+        "dataset's fake and real folders were all read (see summary.json)"
+    ]

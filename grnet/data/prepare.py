@@ -488,7 +488,24 @@ def prepare_namespace(args: argparse.Namespace) -> dict[str, Any]:
         print(f"note: {note}", file=sys.stderr)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     _check_not_empty(out, rows, scan.items, scan.splits, summary["skipped_counts"])
+    for warning in one_label_splits(out, rows):
+        print(f"warning: {warning}", file=sys.stderr)
     return summary
+
+
+def one_label_splits(out: Path, rows: list[dict]) -> list[str]:
+    """A sentence for each split whose images are all of one label (real only, or fake only):
+    its AUC is undefined, and ``grnet train`` refuses to select ``best.pt`` by AUC on such a val
+    split. Often a layout read partly (a fake folder elsewhere, not linked) or a small ``--limit``."""
+    labels: dict[str, set[int]] = {}
+    for row in rows:
+        labels.setdefault(row["split"], set()).add(int(row["label"]))
+    return [
+        f"{out}: split {split!r} holds {'fake' if found == {1} else 'real'} images only, so its AUC is "
+        "undefined; check that the dataset's fake and real folders were all read (see summary.json)"
+        for split, found in sorted(labels.items())
+        if len(found) == 1
+    ]
 
 
 def run(args: argparse.Namespace) -> int:
