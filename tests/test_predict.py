@@ -72,8 +72,13 @@ def parse(out: str) -> list[dict[str, str]]:
 
 
 def split_rows(rows: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """(face rows, summary rows): a summary row has no face index."""
-    return [r for r in rows if r["face"] != ""], [r for r in rows if r["face"] == ""]
+    """(face rows, input summary rows): a face row has a frame, an input's summary no face (a
+    track's summary, frame empty and face its track, is in neither)."""
+    return [r for r in rows if r["frame"] != ""], [r for r in rows if r["face"] == ""]
+
+
+def track_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [r for r in rows if r["frame"] == "" and r["face"] != ""]
 
 
 def box(row: dict[str, str]) -> tuple[int, int, int, int]:
@@ -142,7 +147,8 @@ def test_a_video_gives_a_row_per_face_and_frame_and_names_faceless_frames(faces,
     argv = ["predict", str(clip), "--checkpoint", str(ckpt), "--faces", "detect", "--every", "1"]
     assert main([*argv, "--frames", "3", "--annotate", str(tmp_path / "seen")]) == 0
     captured = capsys.readouterr()
-    face_rows, [summary] = split_rows(parse(captured.out))
+    rows = parse(captured.out)
+    face_rows, [summary] = split_rows(rows)
     # Frame 0 is blank: named, counted, not scored; frames 1-3 show both faces.
     assert [(r["frame"], r["face"]) for r in face_rows] == [
         (str(f), str(i)) for f in (1, 2, 3) for i in (0, 1)
@@ -156,8 +162,13 @@ def test_a_video_gives_a_row_per_face_and_frame_and_names_faceless_frames(faces,
     for r in face_rows:
         x, _, w, _ = box(r)
         assert (x + w / 2 > 330) == (r["face"] == "0")
-    mean = np.mean([float(r["fake_probability"]) for r in face_rows])
-    assert float(summary["fake_probability"]) == pytest.approx(mean, abs=1e-5)
+    # Each track (person) is its frames' mean; the video is its most fake track, never both averaged.
+    means = [np.mean([float(r["fake_probability"]) for r in face_rows if r["face"] == t]) for t in "01"]
+    tracks = track_rows(rows)
+    assert [r["face"] for r in tracks] == ["0", "1"]
+    assert [float(r["fake_probability"]) for r in tracks] == pytest.approx(means, abs=1e-5)
+    assert float(summary["fake_probability"]) == pytest.approx(max(means), abs=1e-5)
+    assert f"{clip}: 2 faces followed (tracks); the score is track {int(np.argmax(means))}'s" in captured.err
     # The annotated video: the four frames examined, upright, each face framed in its class colour.
     drawn = [f for _, f in read_frames(annotation_path(tmp_path / "seen", clip, ".mp4"))]
     assert len(drawn) == 4 and drawn[0].shape == (320, 640, 3)
@@ -286,3 +297,51 @@ def test_a_reader_that_closes_the_pipe_early_ends_predict_quietly(inputs, tmp_pa
         status = process.wait(timeout=300)
     assert head[0].decode().startswith("path,frame,face")
     assert status == 1 and err == ""
+
+
+class Alternating:
+    """A scripted detector for :func:`alternating_clip`: two people, the left one's box larger in
+    even frames, the right one's in odd frames (read from the frame's marker)."""
+
+    def detect(self, rgb: np.ndarray) -> list[tuple[int, int, int, int]]:
+        t = round((float(rgb[:16, :16].mean()) - 20) / 50)
+        left, right = (120, 80) if t % 2 == 0 else (80, 120)
+        return [(60 + 2 * t, 60, left, left), (420 - 2 * t, 60, right, right)]
+
+
+def alternating_clip(path: Path) -> Path:
+    """Four 320 x 640 frames, the left half dark (40), the right half bright (200), a marker of
+    the frame's number in the top-left corner."""
+    frames = []
+    for t in range(4):
+        frame = np.full((320, 640, 3), 40, dtype=np.uint8)
+        frame[:, 320:] = 200
+        frame[:16, :16] = 20 + 50 * t
+        frames.append(frame)
+    return encode_h264(frames, path, qp=10)
+
+
+def test_two_people_whose_larger_face_alternates_stay_two_tracks_and_the_fake_one_decides(
+    tmp_path, capsys, monkeypatch
+):
+    """DFDC has such videos: the larger face alternates between the two people. Each person is
+    one track in every frame; the video's score is its most fake track's, not both averaged; and
+    preparing the video crops one person throughout (the first frame's largest face)."""
+    clip = alternating_clip(tmp_path / "two.mp4")
+    monkeypatch.setattr("grnet.predict.build_detector", lambda name: Alternating())
+    ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])
+    assert main(["predict", str(clip), "--checkpoint", str(ckpt), "--every", "1", "--frames", "4"]) == 0
+    rows = parse(capsys.readouterr().out)
+    face_rows, [summary] = split_rows(rows)
+    assert len(face_rows) == 8
+    for r in face_rows:  # track 0 is the left person in every frame, track 1 the right one
+        x, _, w, _ = box(r)
+        assert (x + w / 2 < 320) == (r["face"] == "0"), r
+    tracks = {r["face"]: float(r["fake_probability"]) for r in track_rows(rows)}
+    assert set(tracks) == {"0", "1"}
+    assert float(summary["fake_probability"]) == pytest.approx(max(tracks.values()), abs=1e-5)
+
+    from grnet.data.faces import video_faces
+
+    crops = [crop for _, crop in video_faces(clip, Alternating(), size=32)]
+    assert len(crops) == 4 and all(crop is not None and crop.mean() < 80 for crop in crops)  # the left one

@@ -56,7 +56,14 @@ from tqdm import tqdm
 from grnet.data import adapters
 from grnet.data.accounting import account
 from grnet.data.adapters import Item, LayoutError, Reason, skip
-from grnet.data.faces import DEFAULT_SCALE, DETECTORS, FaceDetector, build_detector, video_faces
+from grnet.data.faces import (
+    DEFAULT_SCALE,
+    DETECTORS,
+    TRACK_MIN_IOU,
+    FaceDetector,
+    build_detector,
+    video_faces,
+)
 from grnet.data.images import BadImageError, read_rgb, write_rgb
 from grnet.data.index import SPLITS, write_index, write_summary
 from grnet.data.video import VideoReadError
@@ -187,6 +194,7 @@ class Sampling:
             "frames_per_video": self.frames_per_video,
             "detector": self.detector,
             "scale": self.scale,
+            "track_min_iou": TRACK_MIN_IOU,  # one person per video (grnet.data.faces.FaceTracks)
         }
 
 
