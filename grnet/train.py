@@ -14,8 +14,10 @@ A run lives in one folder:
   :data:`SELECTIONS`). The test split never takes part in this choice;
 - ``metrics.csv``: one row per epoch (epoch, train_loss, val_loss, val_acc, val_auc, lr and the
   auxiliary logs such as alpha), for ``dvc plots``;
-- ``predictions.csv`` and ``metrics.json``: the best checkpoint on the test split, written last
-  (their presence marks a finished run).
+- ``predictions.csv`` and ``metrics.json``: the best checkpoint on the test split (the presence
+  of ``metrics.json`` marks a finished run);
+- ``MODEL_CARD.md``: the model card of ``best.pt``, written from those numbers
+  (:mod:`grnet.model_card`).
 
 Numbers that stop being finite never reach a checkpoint or scikit-learn: a non-finite training
 loss stops the run (:class:`grnet.errors.NonFiniteError`, one line naming the epoch and the step),
@@ -482,9 +484,9 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
         return {}
     core.load_state_dict(load_checkpoint(best_path, map_location=device)["state_dict"])
     test_set = IndexedImages(config.data, "test", classes=classes, **common)
-    # metrics.json, written last, marks the run finished.
+    # metrics.json marks the run finished.
     try:
-        return evaluate_dataset(
+        metrics = evaluate_dataset(
             core,
             test_set,
             device,
@@ -505,6 +507,11 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
         raise NonFiniteError(
             f"{out_dir}: the best checkpoint (epoch {best['epoch']}) on the test split: {err}"
         ) from None
+    # Imported here: grnet.model_card reads predictions through grnet.collect, which imports this.
+    from grnet.model_card import write_model_card
+
+    write_model_card(out_dir)
+    return metrics
 
 
 CLASS_WEIGHTS = ("none", "balanced")

@@ -429,3 +429,27 @@ def test_a_full_disk_names_the_file_and_the_reason_and_keeps_the_epoch_line(bina
     assert lines[-1] == f"grnet train: {run / 'best.pt'}: cannot write: File too large"
     assert lines[-2].startswith("epoch 1/2 train_loss=")
     assert sorted(p.name for p in run.iterdir()) == ["config.json"]
+
+
+def test_a_finished_run_has_a_model_card_written_from_its_numbers(binary_data, tmp_path):
+    import json
+
+    from grnet import stats
+    from grnet.collect import read_predictions
+
+    data = tmp_path / "data"
+    shutil.copytree(binary_data, data)
+    (data / "summary.json").write_text(json.dumps({"settings": {"profile": {"name": "ci"}, "seed": 0}}))
+    metrics = train(tiny_config(data), tmp_path / "run")
+    card = (tmp_path / "run" / "MODEL_CARD.md").read_text()
+    test = read_predictions(tmp_path / "run" / "predictions.csv")
+    acc = stats.accuracy_interval(test.predicted == test.targets, test.targets)
+    auc = stats.auc_interval(test.labels, test.scores)
+    assert f"- accuracy: {100 * metrics['acc']:.1f} % [{100 * acc.low:.1f} %, {100 * acc.high:.1f} %]" in card
+    assert f"- AUC (real vs fake): {metrics['auc']:.3f} [{auc.low:.3f}, {auc.high:.3f}]" in card
+    assert f"epoch {metrics['best_epoch']} of 2" in card and "resnet18 (binary)" in card
+    assert "synthetic faces, not on the paper's datasets" in card
+    assert (
+        '`{"test": {"fake": 3, "real": 3}, "train": {"fake": 8, "real": 8}, "val": {"fake": 3, "real": 3}}`'
+        in card
+    )
