@@ -121,7 +121,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
             metavar="T",
             help="decoding and OpenCV threads per worker (default: cores // jobs, at least 1)",
         )
-        if adapter.KIND == "videos":
+        if adapter.KIND in ("videos", "auto"):
             defaults = adapter.DEFAULTS
             sub.add_argument(
                 "--size",
@@ -153,7 +153,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                 default=DEFAULT_SCALE,
                 help=f"crop side / face box side (default {DEFAULT_SCALE}, FaceForensics++'s margin)",
             )
-        else:
+        if adapter.KIND in ("images", "auto"):
             sub.add_argument(
                 "--link",
                 choices=("hardlink", "copy", "symlink"),
@@ -449,8 +449,9 @@ def prepare_namespace(args: argparse.Namespace) -> dict[str, Any]:
     threads = max(1, available_cores() // jobs) if getattr(args, "threads", None) is None else args.threads
     if jobs < 1 or threads < 1:
         raise ValueError(f"--jobs and --threads must be positive, got {jobs} and {threads}")
+    scan = adapter.scan(root, args)
     sampling = None
-    if adapter.KIND == "videos":
+    if (adapter.KIND if adapter.KIND != "auto" else scan.settings["kind"]) == "videos":
         if (
             args.size < 1
             or args.every < 1
@@ -458,7 +459,6 @@ def prepare_namespace(args: argparse.Namespace) -> dict[str, Any]:
         ):
             raise ValueError("--size, --every and --frames-per-video must be positive")
         sampling = Sampling(args.size, args.every, args.frames_per_video, args.detector, args.scale)
-    scan = adapter.scan(root, args)
     files = account(root, scan, ignore=[out])
     if sampling:
         _detector(sampling.detector)  # a missing optional detector fails here, before any work
