@@ -41,6 +41,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 test: lint chromium
+	$(BIN)/mypy
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 book: $(STAMP)

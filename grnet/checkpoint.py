@@ -18,6 +18,7 @@ line prints it and exits with status 2 (:func:`grnet.cli.main`).
 
 from __future__ import annotations
 
+import io
 import os
 import random
 from collections.abc import Mapping, Sequence
@@ -29,7 +30,7 @@ import torch
 from torch import nn
 
 from grnet.data.dataset import TASKS
-from grnet.io import atomic_write
+from grnet.io import write_bytes_atomic
 from grnet.models import available_models, build_model
 
 FORMAT = "grnet-checkpoint/1"
@@ -59,8 +60,15 @@ class CheckpointError(ValueError):
 
 
 def save_checkpoint(path: str | os.PathLike, payload: Mapping[str, Any]) -> Path:
-    """Write ``payload`` (plus the format tag) to ``path`` atomically."""
-    return atomic_write(path, lambda tmp: torch.save({"format": FORMAT, **payload}, tmp))
+    """Write ``payload`` (plus the format tag) to ``path`` atomically.
+
+    Serialised in memory first, then written by Python: a full disk is
+    :class:`grnet.errors.OutputError` naming ``path`` and "No space left on device" (torch's own
+    file writer says only ``basic_ios::clear: iostream error``).
+    """
+    buffer = io.BytesIO()
+    torch.save({"format": FORMAT, **payload}, buffer)
+    return write_bytes_atomic(path, buffer.getvalue())
 
 
 def load_checkpoint(

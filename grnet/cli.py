@@ -6,15 +6,22 @@ Each subcommand lives in the module that does the work; that module defines
 
 A checkpoint or run folder that does not match what a command asks of it
 (:class:`grnet.checkpoint.CheckpointError`, in any command) is one line on stderr,
-``grnet COMMAND: FILE: MISMATCH``, and exit status 2.
+``grnet COMMAND: FILE: MISMATCH``, and exit status 2; so is every :class:`grnet.errors.CommandError`
+(an output that cannot be written: 2; numbers that are no longer finite: 1). Ctrl-C is one line,
+``grnet COMMAND: interrupted``, and exit status 130 (``grnet train`` and ``grnet data prepare`` also
+say how to resume). A reader that closes the pipe early (``grnet predict DIR | head``) ends the
+command quietly, exit status 1, as Python's documentation advises for SIGPIPE.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+
+from grnet.errors import CommandError
 
 # (command path, module, one-line help)
 SUBCOMMANDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
@@ -55,6 +62,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(argv).parse_args(argv)
     try:
         return int(args._run(args) or 0)
+    except CommandError as err:
+        print(f"grnet {args._name}: {err}", file=sys.stderr)
+        return err.status
+    except BrokenPipeError:
+        # https://docs.python.org/3/library/signal.html#note-on-sigpipe: stdout's reader is gone;
+        # point stdout at devnull so that the interpreter's last flush fails no more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print(f"grnet {args._name}: interrupted", file=sys.stderr)
+        return 130
     except ValueError as err:
         # Imported here, not at the top: it brings torch, which most commands' start can do without.
         from grnet.checkpoint import CheckpointError

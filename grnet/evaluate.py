@@ -33,7 +33,8 @@ from grnet.checkpoint import CheckpointError, load_model
 from grnet.data.dataset import IndexedImages, make_loader, model_inputs
 from grnet.data.index import read_index
 from grnet.distributed import default_device
-from grnet.io import write_json_atomic, write_text_atomic
+from grnet.errors import NonFiniteError
+from grnet.io import writable_folder, write_json_atomic, write_text_atomic
 from grnet.precision import autocast
 
 PREDICTION_COLUMNS = ("path", "video", "label", "class", "target", "p_fake", "predicted")
@@ -100,8 +101,17 @@ def compute_metrics(
     thresholds; the first threshold, +inf in scikit-learn, is written as None), ``loss`` where
     given, and with ``videos`` (and each row's class) ``video_auc``, ``video_acc`` and
     ``n_videos``.
+
+    Raises:
+        NonFiniteError: some probabilities (or losses) are NaN or infinite (a diverged model):
+            how many of how many scores, instead of scikit-learn's "Input contains NaN".
     """
     probs, targets, labels = np.asarray(probs), np.asarray(targets, dtype=int), np.asarray(labels, dtype=int)
+    bad = ~np.isfinite(probs).all(axis=1)
+    if losses is not None:
+        bad |= ~np.isfinite(losses)
+    if bad.any():
+        raise NonFiniteError(f"{int(bad.sum())} of {len(bad)} scores are not finite (NaN or infinite)")
     predicted = probs.argmax(axis=1)
     p_fake = 1.0 - probs[:, 0]
     metrics: dict[str, Any] = {
@@ -247,8 +257,11 @@ def run(args: argparse.Namespace) -> int:
         classes=meta["classes"],
         limit=args.limit,
     )
-    out = Path(args.out) if args.out else Path(args.checkpoint).parent / f"eval-{args.split}"
-    metrics = evaluate_dataset(model, dataset, device, args.batch_size, args.workers, out_dir=out)
+    out = writable_folder(args.out or Path(args.checkpoint).parent / f"eval-{args.split}")
+    try:
+        metrics = evaluate_dataset(model, dataset, device, args.batch_size, args.workers, out_dir=out)
+    except NonFiniteError as err:
+        raise NonFiniteError(f"{args.checkpoint} on the {args.split} split: {err}") from None
     summary = {k: metrics[k] for k in ("n", "acc", "auc", "video_auc", "loss") if k in metrics}
     print(json.dumps({**summary, "out": str(out)}))
     return 0

@@ -1,4 +1,9 @@
-"""Atomic file writes: a finished file is either the old one or the new one, never half of each."""
+"""Atomic file writes: a finished file is either the old one or the new one, never half of each.
+
+A write that the OS refuses (no space left, read-only, no permission) raises
+:class:`grnet.errors.OutputError` naming the file and the OS's reason, never a bare
+:class:`OSError` (which the readers of inputs take for an unreadable input).
+"""
 
 from __future__ import annotations
 
@@ -10,21 +15,58 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from grnet.errors import OutputError
 
-def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp_path)`` then rename the temporary file onto ``path``."""
+
+def _output_error(path: Path, err: OSError) -> OutputError:
+    return OutputError(f"{path}: cannot write: {err.strerror or err}")
+
+
+def writable_folder(path: str | os.PathLike) -> Path:
+    """Create the folder ``path`` if needed and check that a file can be written in it, before
+    any work that would be lost otherwise.
+
+    Raises:
+        OutputError: the folder cannot be created, or a file in it cannot be (the OS's reason).
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as err:
+        raise _output_error(path, err) from None
+    return path
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[Path], object]) -> Path:
+    """Call ``write(tmp_path)`` then rename the temporary file onto ``path``.
+
+    Raises:
+        OutputError: the OS refused to create, write or rename the file (its reason named).
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise _output_error(path, err) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         write(tmp_path)
         os.replace(tmp_path, path)
+    except OSError as err:
+        tmp_path.unlink(missing_ok=True)
+        raise _output_error(path, err) from None
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
     return path
+
+
+def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
+    return atomic_write(path, lambda p: p.write_bytes(data))
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:

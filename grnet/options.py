@@ -11,12 +11,19 @@ Blur(radius=3)
 Traceback (most recent call last):
 ...
 grnet.options.OptionsError: params.yaml: blur: unknown option(s) ['radus']; allowed: ['radius']
+>>> options_from(Blur, {"radius": "3"}, "params.yaml: blur")
+Traceback (most recent call last):
+...
+grnet.options.OptionsError: params.yaml: blur: radius: expected int, got str '3'
 """
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
+import math
+import types
+import typing
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -35,10 +42,73 @@ def options_from(cls: type[T], values: Mapping[str, Any] | None, where: str) -> 
     unknown = sorted(set(values) - set(allowed))
     if unknown:
         raise OptionsError(f"{where}: unknown option(s) {unknown}; allowed: {sorted(allowed)}")
+    values = typed_values(cls, values, where)
     try:
         return cls(**values)
     except (TypeError, ValueError) as err:
         raise OptionsError(f"{where}: {err}") from None
+
+
+_MISSING = object()
+
+
+def _fit(value: Any, hint: Any) -> Any:
+    """``value`` as the annotation ``hint`` takes it, or :data:`_MISSING` where it does not fit.
+
+    A ``float`` takes an int, and a string that reads as a finite number: YAML 1.1 (PyYAML) reads
+    ``5e-4``, without a dot, as the string ``'5e-4'``. Containers are checked by their kind only.
+    """
+    if hint is Any or isinstance(hint, TypeVar):
+        return value
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(hint):
+            fitted = _fit(value, arg)
+            if fitted is not _MISSING:
+                return fitted
+        return _MISSING
+    if hint is type(None):
+        return value if value is None else _MISSING
+    if hint is float:
+        if isinstance(value, bool):
+            return _MISSING
+        if isinstance(value, (int, float)):
+            return value
+        if isinstance(value, str):
+            try:
+                number = float(value)
+            except ValueError:
+                return _MISSING
+            return number if math.isfinite(number) else _MISSING
+        return _MISSING
+    if hint is int:
+        return value if isinstance(value, int) and not isinstance(value, bool) else _MISSING
+    kind = origin or hint
+    if kind is tuple:  # YAML and JSON have lists only
+        return value if isinstance(value, (tuple, list)) else _MISSING
+    if isinstance(kind, type):
+        return value if isinstance(value, kind) else _MISSING
+    return value  # an annotation this check does not know: left to the class
+
+
+def typed_values(cls: type, values: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """``values`` checked against the annotations of the dataclass ``cls``'s fields (a float
+    field also takes a number written as a string, converted; see :func:`_fit`).
+
+    Raises:
+        OptionsError: a value of another type, naming ``where``, the field, the type expected and
+            the value given.
+    """
+    hints = typing.get_type_hints(cls)
+    out = dict(values)
+    for name, value in values.items():
+        hint = hints.get(name, Any)
+        fitted = _fit(value, hint)
+        if fitted is _MISSING:
+            expected = getattr(hint, "__name__", None) or str(hint).replace("typing.", "")
+            raise OptionsError(f"{where}: {name}: expected {expected}, got {type(value).__name__} {value!r}")
+        out[name] = fitted
+    return out
 
 
 def canonical(cls: type, values: Mapping[str, Any] | None, where: str) -> dict[str, Any]:

@@ -14,22 +14,31 @@ Faces first, ``--faces``:
 - ``none``: the whole image or frame is resized to the training size and scored (for inputs that
   are face crops already); a video gives its first ``--frames`` taken frames;
 - ``auto`` (default): ``detect`` for videos and for images larger than the training size (on
-  either side), ``none`` for images no larger (crops such as ``grnet data prepare`` writes).
+  either side), ``none`` for images no larger (crops such as ``grnet data prepare`` writes). Such
+  an image that does not look like a crop, not square or under half the training size on a side
+  (a thumbnail of a whole scene, a 1 x 1 icon), is still scored whole, with a warning naming it.
 
 Output, CSV on stdout, header ``path,frame,face,x,y,w,h,fake_probability,predicted_class``:
 
-- one row per face scored: the frame's index in the video (0 for an image), the face's index in
-  its frame (0 = the largest), the square box scored (x, y, width, height in pixels of the upright
-  frame; the whole frame with ``none``), the fake probability ``1 - p(real)`` and the class of
-  highest probability;
-- after an input's faces, its summary row, with frame, face and box empty: the class
-  probabilities averaged over all its faces, each face of each frame counting once (a video's
-  score is the mean over its faces and frames).
+- one row per face scored: the frame's index in the video (0 for an image), the face's track
+  (a person followed across a video's frames by :class:`grnet.data.faces.FaceTracks`, numbered in
+  order of appearance; in an image, the face's index, 0 = the largest), the square box scored
+  (x, y, width, height in pixels of the upright frame; the whole frame with ``none``), the fake
+  probability ``1 - p(real)`` and the class of highest probability;
+- where an input shows more than one face (track), a row per track with frame and box empty: its
+  class probabilities averaged over its frames;
+- last, the input's summary row, with frame, face and box empty: the probabilities of its most
+  fake track (highest mean fake probability). Tracks are not averaged together: in a video of two
+  people of whom one is swapped, the swapped face decides, as it would alone (stderr says which
+  track did, where there are several).
 
 stderr names every image or frame examined without a face and every input that cannot be read,
 and ends with the counts. Exit status 0 when every input was scored; 1 when some input could not
 be read or showed no face in any frame examined (the others are still scored); 2 for a
-checkpoint that does not fit (:class:`grnet.checkpoint.CheckpointError`).
+checkpoint that does not fit (:class:`grnet.checkpoint.CheckpointError`) or an ``--annotate``
+folder that cannot be written (checked before any input is read; a write that fails later stops
+the command naming the file, :class:`grnet.errors.OutputError`, and is never counted as an
+unreadable input).
 
 ``--annotate DIR`` also writes each input with its boxes and scores drawn (red: a fake class
 predicted, green: real): an image as ``DIR/<input path>.png``; a video as ``DIR/<input path>.mp4``
@@ -56,11 +65,21 @@ import torch
 from torch import nn
 
 from grnet.checkpoint import load_model
+from grnet.data.accounting import files_under
 from grnet.data.dataset import image_transform, to_chw_uint8
-from grnet.data.faces import DEFAULT_SCALE, Box, FaceDetector, build_detector, crop_square, face_boxes
+from grnet.data.faces import (
+    DEFAULT_SCALE,
+    Box,
+    FaceDetector,
+    FaceTracks,
+    build_detector,
+    crop_square,
+    face_boxes,
+)
 from grnet.data.images import BadImageError, read_rgb, write_rgb
 from grnet.data.video import VideoReadError, encode_h264, read_frames
 from grnet.distributed import default_device
+from grnet.io import writable_folder
 from grnet.precision import autocast
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg"})
@@ -71,13 +90,14 @@ ANNOTATION_QP = 18  # H.264 quality of annotated videos: visually lossless
 
 
 def expand_inputs(paths: Sequence[str]) -> Iterator[Path]:
-    """Each path as given; a folder becomes the images and videos inside it (recursive, sorted)."""
+    """Each path as given; a folder becomes the images and videos inside it (recursive, sorted,
+    symlinked folders followed as :func:`grnet.data.accounting.files_under` follows them)."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             yield from sorted(
                 p
-                for p in path.rglob("*")
+                for p in files_under(path)
                 if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES
             )
         else:
@@ -98,7 +118,8 @@ def class_probabilities(
 
 @dataclass
 class Face:
-    """One scored region: its frame, index in the frame, square box and class probabilities."""
+    """One scored region: its frame, its track (a video's; in an image its index in the frame),
+    square box and class probabilities."""
 
     frame: int
     index: int
@@ -112,6 +133,7 @@ class Examined:
 
     faces: list[Face] = field(default_factory=list)
     faceless: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 class Predictor:
@@ -142,8 +164,23 @@ class Predictor:
             return self.faces == "detect"
         return video or max(rgb.shape[:2]) > self.size
 
-    def frame_faces(self, index: int, rgb: np.ndarray, video: bool) -> list[Face]:
-        """The faces of one upright frame, scored (``[]`` where detection finds none)."""
+    def not_a_crop(self, rgb: np.ndarray) -> str | None:
+        """Why an image scored whole under ``auto`` does not look like a face crop (not square,
+        or under half the training size on a side), or None where it does."""
+        h, w = rgb.shape[:2]
+        if self.faces != "auto" or self.detects(rgb, video=False) or (h == w and 2 * h >= self.size):
+            return None
+        shape = "not square" if h != w else f"under half the model's {self.size} px"
+        return (
+            f"scored whole as a face crop (--faces auto), but {w} x {h} px is {shape}; "
+            "--faces detect looks for faces in it"
+        )
+
+    def frame_faces(
+        self, index: int, rgb: np.ndarray, video: bool, tracks: FaceTracks | None = None
+    ) -> list[Face]:
+        """The faces of one upright frame, scored (``[]`` where detection finds none); each face's
+        ``index`` is its track in ``tracks`` (a video's), else its index in the frame."""
         if self.detects(rgb, video):
             boxes = face_boxes(rgb, self.detector, self.scale)
             crops = [crop_square(rgb, box, self.size) for box in boxes]
@@ -151,8 +188,9 @@ class Predictor:
             boxes, crops = [(0, 0, rgb.shape[1], rgb.shape[0])], [rgb]
         if not crops:
             return []
+        ids = tracks.assign(boxes) if tracks is not None else list(range(len(boxes)))
         probs = class_probabilities(self.model, crops, self.size, self.device)
-        return [Face(index, i, box, p) for i, (box, p) in enumerate(zip(boxes, probs, strict=True))]
+        return [Face(index, i, box, p) for i, box, p in zip(ids, boxes, probs, strict=True)]
 
     def examine(
         self, path: Path, frames: int, every: int, result: Examined
@@ -164,8 +202,12 @@ class Predictor:
         video = path.suffix.lower() in VIDEO_SUFFIXES
         source = read_frames(path, every=every) if video else iter([(0, read_rgb(path))])
         scored = 0
+        tracks = FaceTracks() if video else None
         for index, rgb in source:
-            faces = self.frame_faces(index, rgb, video)
+            note = None if video else self.not_a_crop(rgb)
+            if note:
+                result.warnings.append(note)
+            faces = self.frame_faces(index, rgb, video, tracks)
             result.faces += faces
             if not faces:
                 result.faceless.append(index)
@@ -303,10 +345,10 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    annotate = writable_folder(args.annotate) if args.annotate else None
     device = default_device()
     model, meta = load_model(args.checkpoint, expect_model=args.model, device=device)
     predictor = Predictor(model, meta, device, args.faces, args.detector, args.scale)
-    annotate = Path(args.annotate) if args.annotate else None
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(COLUMNS)
     inputs = unreadable = faceless_inputs = faceless_frames = faces = 0
@@ -320,6 +362,8 @@ def run(args: argparse.Namespace) -> int:
             continue
         faces += len(result.faces)
         faceless_frames += len(result.faceless)
+        for note in result.warnings:
+            print(f"grnet predict: warning: {path}: {note}", file=sys.stderr)
         if result.faceless:
             where = (
                 ""
@@ -334,8 +378,18 @@ def run(args: argparse.Namespace) -> int:
             out.writerow(
                 [str(path), face.frame, face.index, *face.box, *_scored(face.probs, predictor.classes)]
             )
-        mean = np.mean([face.probs for face in result.faces], axis=0)
-        out.writerow([str(path), "", "", "", "", "", "", *_scored(mean, predictor.classes)])
+        per_track = track_probabilities(result.faces)
+        if len(per_track) > 1:
+            for track, probs in per_track.items():
+                out.writerow([str(path), "", track, "", "", "", "", *_scored(probs, predictor.classes)])
+        decisive = max(per_track, key=lambda track: 1.0 - per_track[track][0])
+        if len(per_track) > 1:
+            print(
+                f"grnet predict: {path}: {len(per_track)} faces followed (tracks); the score is track "
+                f"{decisive}'s, the most fake",
+                file=sys.stderr,
+            )
+        out.writerow([str(path), "", "", "", "", "", "", *_scored(per_track[decisive], predictor.classes)])
         sys.stdout.flush()
     scored = inputs - unreadable - faceless_inputs
     print(
@@ -344,6 +398,14 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if scored < inputs else 0
+
+
+def track_probabilities(faces: Sequence[Face]) -> dict[int, np.ndarray]:
+    """Each track's class probabilities (C,): the mean over its faces, tracks in order."""
+    tracks: dict[int, list[np.ndarray]] = {}
+    for face in faces:
+        tracks.setdefault(face.index, []).append(face.probs)
+    return {track: np.mean(tracks[track], axis=0) for track in sorted(tracks)}
 
 
 def _scored(probs: np.ndarray, classes: Sequence[str]) -> list[str]:

@@ -20,6 +20,7 @@ import csv
 import hashlib
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -213,12 +214,23 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = config_from_args(args)
-    if args.out:
-        out, metrics = Path(args.out), train(config, args.out)
-    else:
-        result = get_or_train(config, args.cache_dir)
-        out, metrics = result.run_dir, result.metrics
+    try:
+        config = config_from_args(args)
+    except ValueError as err:
+        print(f"grnet train: {err}", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else run_dir(config, args.cache_dir)
+    try:
+        if args.out:
+            metrics = train(config, out)
+        else:
+            metrics = get_or_train(config, args.cache_dir).metrics
+    except KeyboardInterrupt:
+        print(
+            f"grnet train: interrupted; {out} keeps every finished epoch: rerun the same command to resume",
+            file=sys.stderr,
+        )
+        return 130
     if metrics:
         summary = {k: metrics.get(k) for k in ("acc", "auc", "video_auc", "best_epoch")}
         print(json.dumps({**summary, "run_dir": str(out)}))

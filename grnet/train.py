@@ -14,8 +14,21 @@ A run lives in one folder:
   :data:`SELECTIONS`). The test split never takes part in this choice;
 - ``metrics.csv``: one row per epoch (epoch, train_loss, val_loss, val_acc, val_auc, lr and the
   auxiliary logs such as alpha), for ``dvc plots``;
-- ``predictions.csv`` and ``metrics.json``: the best checkpoint on the test split, written last
-  (their presence marks a finished run).
+- ``predictions.csv`` and ``metrics.json``: the best checkpoint on the test split (the presence
+  of ``metrics.json`` marks a finished run);
+- ``MODEL_CARD.md``: the model card of ``best.pt``, written from those numbers
+  (:mod:`grnet.model_card`).
+
+Numbers that stop being finite never reach a checkpoint or scikit-learn: a non-finite training
+loss stops the run (:class:`grnet.errors.NonFiniteError`, one line naming the epoch and the step),
+as do non-finite validation or test scores (naming the epoch or the split); ``last.pt`` and
+``best.pt`` stay those of the last good epoch. A non-finite gradient with a finite loss skips
+that optimiser step, as CUDA's gradient scaler does, and says so: a line per skipped step, and
+the epoch's count in ``metrics.csv``'s ``skipped_steps`` (a column only where a step was skipped).
+
+A run whose selection metric cannot be computed on its validation split (AUC on a split of one
+label) is refused before training (:class:`grnet.errors.RunRefused`, exit status 2), naming the
+split and what would do.
 
 A run killed mid-way restarts from ``last.pt`` and ends with the metrics an uninterrupted run
 would have had: the checkpoint holds every random state the run draws from. A folder whose
@@ -29,6 +42,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import math
 import random
 import sys
 import time
@@ -56,9 +70,11 @@ from grnet.checkpoint import (
 from grnet.data.dataset import TASKS, IndexedImages, make_loader, model_inputs, task_classes
 from grnet.data.index import read_index
 from grnet.distributed import DistContext, init_distributed, shutdown
+from grnet.errors import NonFiniteError, RunRefused
 from grnet.evaluate import evaluate_dataset
 from grnet.io import write_json_atomic, write_text_atomic
 from grnet.models import build_model, model_options, reimpose_constraints
+from grnet.options import typed_values
 from grnet.precision import PRECISIONS, autocast, autocast_dtype
 from grnet.residuals import mte_options
 
@@ -111,12 +127,20 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any], source: str = "config") -> TrainConfig:
+        """The configuration of ``values`` (a YAML file's, the command line's), checked.
+
+        Raises:
+            ValueError: prefixed with ``source``: an unknown setting, no ``data``, a value of the
+                wrong type (:func:`grnet.options.typed_values`: ``lr: 5e-4``, which YAML 1.1 reads
+                as a string, is taken as the number), or an invalid value.
+        """
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
             raise ValueError(f"{source}: unknown setting(s) {unknown}; expected some of {sorted(known)}")
         if not values.get("data"):
             raise ValueError(f"{source}: no dataset given (data: a prepared folder with index.csv)")
+        values = typed_values(cls, values, source)
         try:
             return cls(**values)
         except (ValueError, KeyError) as err:
@@ -198,6 +222,29 @@ def _is_better(metric: str, val: Mapping[str, float], best: Mapping[str, Any] | 
     return score > best_score or (score == best_score and val["loss"] < best["val_loss"])
 
 
+def _check_selectable(metric: str, val_set: IndexedImages, data: Path) -> None:
+    """AUC picks ``best.pt`` only on a validation split holding both labels.
+
+    Raises:
+        RunRefused: naming the split, its one label, and the selections that would do.
+    """
+    labels = {int(row["label"]) for row in val_set.rows}
+    if metric == "auc" and len(labels) < 2:
+        only = {0: "real", 1: "fake"}.get(next(iter(labels), -1), "no")
+        raise RunRefused(
+            f"{data / 'index.csv'}: the val split holds {only} images only ({len(val_set.rows)}), so the "
+            "AUC that picks best.pt is undefined; give the val split both labels, or choose "
+            "--selection loss (or acc)"
+        )
+
+
+def _kept(finished: int) -> str:
+    """What the run folder keeps of a run stopped after ``finished`` good epochs."""
+    if finished == 0:
+        return "no epoch had finished"
+    return f"last.pt keeps epoch {finished}, best.pt the best epoch up to it"
+
+
 def _log(text: str, bar: tqdm | None) -> None:
     if bar is not None:
         bar.write(text)
@@ -215,14 +262,22 @@ def train_epoch(
     bar: tqdm | None,
     precision: str = "auto",
     weight: torch.Tensor | None = None,
+    epoch: int = 1,
 ) -> dict[str, float]:
-    """One pass over ``loader`` under :func:`grnet.precision.autocast`; returns the mean loss and
-    the mean of each auxiliary log. ``weight``: the classes' weights in every cross-entropy (K,)."""
+    """One pass over ``loader`` under :func:`grnet.precision.autocast`; returns the mean loss, the
+    mean of each auxiliary log, and ``skipped_steps`` where steps were skipped. ``weight``: the
+    classes' weights in every cross-entropy (K,). ``epoch`` (1-based) names the epoch in messages.
+
+    A step whose gradient is not finite (NaN or infinite, any parameter) is skipped and logged.
+
+    Raises:
+        NonFiniteError: the loss of a step is not finite (the message names ``epoch`` and the step).
+    """
     model.train()
     sums: dict[str, float] = defaultdict(float)
-    seen = 0
+    seen = skipped = 0
     auxiliary = getattr(core, "auxiliary_loss", None)
-    for images, targets in loader:
+    for step, (images, targets) in enumerate(loader, 1):
         inputs = model_inputs(images, device)
         targets = targets.to(device, non_blocking=True)
         with autocast(device, precision):
@@ -232,20 +287,42 @@ def train_epoch(
             if auxiliary is not None:
                 aux_loss, logs = auxiliary(targets, weight)
                 loss = loss + aux_loss
+        value = loss.item()
+        where = f"epoch {epoch}, step {step} of {len(loader)}"
+        if not math.isfinite(value):
+            raise NonFiniteError(f"{where}: the training loss is {value}")
         optimizer.zero_grad(set_to_none=True)
         scaler.scale(loss).backward()
-        scaler.step(optimizer)
-        scaler.update()
-        reimpose_constraints(core)
+        if _optimizer_step(optimizer, scaler):
+            reimpose_constraints(core)
+        else:
+            skipped += 1
+            _log(f"{where}: the gradient is not finite; optimiser step skipped", bar)
         n = len(targets)
         seen += n
-        sums["train_loss"] += loss.item() * n
+        sums["train_loss"] += value * n
         for key, value in logs.items():
             sums[key] += float(value) * n
         if bar is not None:
             bar.update(n)
             bar.set_postfix(loss=f"{sums['train_loss'] / seen:.4f}")
-    return {k: v / seen for k, v in sums.items()}
+    means = {k: v / seen for k, v in sums.items()}
+    return {**means, "skipped_steps": skipped} if skipped else means
+
+
+def _optimizer_step(optimizer: torch.optim.Optimizer, scaler: torch.amp.GradScaler) -> bool:
+    """Step ``optimizer`` unless a gradient is not finite; True when it stepped. With float16's
+    gradient scaler on, the scaler makes that choice (its scale drops on a skipped step)."""
+    if scaler.is_enabled():
+        scale = scaler.get_scale()
+        scaler.step(optimizer)
+        scaler.update()
+        return scaler.get_scale() >= scale
+    grads = [p.grad for group in optimizer.param_groups for p in group["params"] if p.grad is not None]
+    if grads and not bool(torch.stack([torch.isfinite(g).all() for g in grads]).all()):
+        return False
+    optimizer.step()
+    return True
 
 
 def train(config: TrainConfig, out_dir: str | Path, progress: bool | None = None) -> dict[str, Any]:
@@ -284,6 +361,8 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
         common["residual"] = mte_options(model)
     train_set = IndexedImages(config.data, "train", augment=config.augment, classes=classes, **common)
     val_set = IndexedImages(config.data, "val", classes=classes, **common)
+    metric = selection_metric(config.selection, config.task)
+    _check_selectable(metric, val_set, Path(config.data))
     batch = max(1, config.batch_size // ctx.world_size)  # the global batch is config.batch_size
     train_loader = make_loader(
         train_set,
@@ -305,7 +384,6 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
     scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=config.gamma)
     low = autocast_dtype(device, config.precision)
     weight = class_weight(config.class_weights, train_set.targets(), len(classes), device)
-    metric = selection_metric(config.selection, config.task)
     scaler = torch.amp.GradScaler(device.type, enabled=low == torch.float16)
     meta = _meta(config, classes)
 
@@ -341,15 +419,25 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
         if progress and ctx.is_main:
             bar = tqdm(total=len(train_loader.sampler), desc=f"epoch {epoch + 1}/{config.epochs}", unit="img")
         t0 = time.perf_counter()
-        logs = train_epoch(
-            model, core, train_loader, optimizer, scaler, device, bar, config.precision, weight
-        )
+        try:
+            logs = train_epoch(
+                model, core, train_loader, optimizer, scaler, device, bar, config.precision, weight, epoch + 1
+            )
+        except NonFiniteError as err:
+            raise NonFiniteError(f"{out_dir}: {err}; the run stops ({_kept(epoch)})") from None
         on_epoch_end = getattr(core, "on_epoch_end", None)
         if on_epoch_end is not None:
             on_epoch_end()
         scheduler.step()
         if ctx.is_main:
-            val = evaluate_dataset(core, val_set, device, batch, config.workers, precision=config.precision)
+            try:
+                val = evaluate_dataset(
+                    core, val_set, device, batch, config.workers, precision=config.precision
+                )
+            except NonFiniteError as err:
+                raise NonFiniteError(
+                    f"{out_dir}: epoch {epoch + 1}: validation {err}; the run stops ({_kept(epoch)})"
+                ) from None
             row = {
                 "epoch": epoch + 1,
                 **logs,
@@ -359,6 +447,19 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
                 "lr": lr,
             }
             history.append(row)
+            # Logged before the checkpoints are written: a failed write still leaves the epoch's line.
+            auc = "n/a" if val["auc"] is None else f"{val['auc']:.4f}"
+            extra = "".join(
+                f" {k}={v:.4f}" if isinstance(v, float) else f" {k}={v}"
+                for k, v in logs.items()
+                if k != "train_loss"
+            )
+            _log(
+                f"epoch {epoch + 1}/{config.epochs} train_loss={logs['train_loss']:.4f} "
+                f"val_loss={val['loss']:.4f} val_acc={val['acc']:.4f} val_auc={auc} lr={lr:.3g}{extra} "
+                f"({time.perf_counter() - t0:.1f}s)",
+                bar,
+            )
             if _is_better(metric, val, best):
                 best = {"epoch": epoch + 1, **{f"val_{k}": val[k] for k in ("acc", "auc", "loss")}}
                 save_checkpoint(best_path, {**meta, "state_dict": core.state_dict(), "epoch": epoch + 1})
@@ -378,14 +479,6 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
                     "history": history,
                 },
             )
-            auc = "n/a" if val["auc"] is None else f"{val['auc']:.4f}"
-            extra = "".join(f" {k}={v:.4f}" for k, v in logs.items() if k != "train_loss")
-            _log(
-                f"epoch {epoch + 1}/{config.epochs} train_loss={logs['train_loss']:.4f} "
-                f"val_loss={val['loss']:.4f} val_acc={val['acc']:.4f} val_auc={auc} lr={lr:.3g}{extra} "
-                f"({time.perf_counter() - t0:.1f}s)",
-                bar,
-            )
         if bar is not None:
             bar.close()
         ctx.barrier()
@@ -394,24 +487,34 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
         return {}
     core.load_state_dict(load_checkpoint(best_path, map_location=device)["state_dict"])
     test_set = IndexedImages(config.data, "test", classes=classes, **common)
-    # metrics.json, written last, marks the run finished.
-    return evaluate_dataset(
-        core,
-        test_set,
-        device,
-        batch,
-        config.workers,
-        out_dir=out_dir,
-        extra={
-            "best_epoch": best["epoch"],
-            "best_val_acc": best["val_acc"],
-            "best_val_auc": best["val_auc"],
-            "best_val_loss": best["val_loss"],
-            "epochs": config.epochs,
-            "autocast": str(low).removeprefix("torch.") if low is not None else "float32",
-        },
-        precision=config.precision,
-    )
+    # metrics.json marks the run finished.
+    try:
+        metrics = evaluate_dataset(
+            core,
+            test_set,
+            device,
+            batch,
+            config.workers,
+            out_dir=out_dir,
+            extra={
+                "best_epoch": best["epoch"],
+                "best_val_acc": best["val_acc"],
+                "best_val_auc": best["val_auc"],
+                "best_val_loss": best["val_loss"],
+                "epochs": config.epochs,
+                "autocast": str(low).removeprefix("torch.") if low is not None else "float32",
+            },
+            precision=config.precision,
+        )
+    except NonFiniteError as err:
+        raise NonFiniteError(
+            f"{out_dir}: the best checkpoint (epoch {best['epoch']}) on the test split: {err}"
+        ) from None
+    # Imported here: grnet.model_card reads predictions through grnet.collect, which imports this.
+    from grnet.model_card import write_model_card
+
+    write_model_card(out_dir)
+    return metrics
 
 
 CLASS_WEIGHTS = ("none", "balanced")

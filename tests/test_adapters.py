@@ -589,3 +589,84 @@ def test_missing_root_names_the_layout_and_where_to_get_the_data(tmp_path, capsy
     err = capsys.readouterr().err
     assert str(tmp_path / "absent") in err and "expects" in err and source in err
     assert not (tmp_path / "out").exists()
+
+
+def test_hff_follows_symlinked_folders_as_the_accounting_does_and_warns_of_a_one_label_split(
+    tmp_path, capsys
+):
+    # Datasets often live on another disk, linked into the layout: the fakes here.
+    root, out, elsewhere = tmp_path / "HFF", tmp_path / "out", tmp_path / "disk2" / "fake"
+    _hff_tree(root)
+    elsewhere.parent.mkdir()
+    shutil.move(root / "train" / "fake", elsewhere)
+    (root / "train" / "fake").symlink_to(elsewhere, target_is_directory=True)
+    (root / "test" / "real" / "celeba_hq" / "i.png").unlink()  # the test split: fakes only
+    assert prepare.run(parse("hff", "--root", root, "--out", out, "--val-fraction", "0.25")) == 0
+    rows = {Path(r["path"]).name: r for r in read_index(out)}
+    assert {rows[n]["class"] for n in ("d.png", "e.png", "f.png", "g.png", "h.png")} == {
+        "PGGAN",
+        "StyleGAN",
+        "Glow",
+        "Face2Face",
+        "StarGAN",
+    }
+    assert {r["label"] for r in rows.values() if r["split"] == "train"} == {0, 1}
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        f"warning: {out}: split 'test' holds fake images only, so its AUC is undefined; check that the "
+        "dataset's fake and real folders were all read (see summary.json)"
+    ]
+
+
+# --- a user's own folders ----------------------------------------------------------------------
+
+
+def test_folder_of_images_is_prepared_with_drawn_splits_and_every_file_accounted_for(tmp_path):
+    root, out = tmp_path / "mine", tmp_path / "out"
+    for i in range(10):
+        _png(root / "real" / f"r{i}.png", i)
+        _png(root / "fake" / "faceswap" / "batch1" / f"f{i}.png", 100 + i)
+    (root / "fake" / "loose.png").write_bytes((root / "real" / "r0.png").read_bytes())  # no method
+    (root / "real" / "notes.txt").write_text("not an input")
+    argv = ("folder", "--root", root, "--out", out, "--test-fraction", "0.2", "--val-fraction", "0.25")
+    assert prepare.run(parse(*argv)) == 0
+    rows = read_index(out)
+    assert len(rows) == 20
+    assert {r["class"] for r in rows} == {"real", "faceswap"}
+    assert {r["label"] for r in rows if r["class"] == "faceswap"} == {1}
+    counts = {s: sum(r["split"] == s for r in rows) for s in ("train", "val", "test")}
+    assert counts == {"train": 12, "val": 4, "test": 4}
+    summary = assert_accounted(root, out)
+    assert summary["files"]["skipped"] == 2 and summary["settings"]["kind"] == "images"
+    assert_only_indexed(out)
+
+
+def test_folder_of_videos_is_face_cropped_with_a_split_file(tmp_path, video):
+    root, out = tmp_path / "mine", tmp_path / "out"
+    place(video, root / "real" / "a.mp4", root / "real" / "b.mp4", root / "fake" / "lipsync" / "c.mp4")
+    place(video, root / "fake" / "lipsync" / "d.mp4")
+    (root / "splits.csv").write_text(
+        "path,split\nreal/a.mp4,train\nreal/b.mp4,test\nfake/lipsync/c.mp4,train\n"
+    )
+    argv = ("folder", "--root", root, "--out", out, "--splits", root / "splits.csv", "--size", "32")
+    assert prepare.run(parse(*argv, "--every", "1", "--detector", "center")) == 0
+    rows = read_index(out)
+    assert {(r["video"], r["class"], r["split"]) for r in rows} == {
+        ("real/a", "real", "train"),
+        ("real/b", "real", "test"),
+        ("fake/lipsync/c", "lipsync", "train"),
+    }
+    assert read_rgb(out / rows[0]["path"]).shape == (32, 32, 3)
+    summary = assert_accounted(root, out)
+    assert summary["settings"]["kind"] == "videos"
+    assert [s["reason"] for s in summary["skipped"] if s["path"].endswith("d.mp4")] == [
+        Reason.NOT_LISTED.value
+    ]
+
+
+def test_folder_of_images_and_videos_together_is_refused(tmp_path, video, capsys):
+    root = tmp_path / "mine"
+    _png(root / "real" / "r.png", 0)
+    place(video, root / "fake" / "m" / "v.mp4")
+    assert prepare.run(parse("folder", "--root", root, "--out", tmp_path / "out")) == 2
+    assert "both images and videos" in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,40 @@ def test_the_lock_pins_every_requirement_within_its_range_and_one_opencv():
     assert [n for n in lock if n.startswith("opencv")] == ["opencv-contrib-python-headless"]
     assert not set(lock) & set(_pins(ROOT / "requirements-nodeps.txt"))
     assert "-c requirements.lock" in (ROOT / "Makefile").read_text()
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_the_licence_the_citation_and_py_typed(tmp_path):
+    """What users of the ecosystem look for in a wheel: the licence pyproject names, the citation
+    (the paper and this software) and PEP 561's marker that the annotations are meant for them."""
+    import subprocess
+    import sys
+    import zipfile
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["license"] == "MIT" and (ROOT / "LICENSE").read_text().startswith("MIT License\n")
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert citation["license"] == "MIT" and citation["version"] == project["version"]
+    assert citation["preferred-citation"]["title"] in (ROOT / "README.md").read_text()
+    # A copy of the tracked sources, so that building leaves nothing in the checkout.
+    source = tmp_path / "src"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".*", "build", "data", "runs", "notebooks"))
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            str(source),
+            "-w",
+            str(tmp_path),
+        ],
+        check=True,
+        cwd=tmp_path,
+    )
+    (wheel,) = tmp_path.glob("grnet-*.whl")
+    names = {Path(n).name for n in zipfile.ZipFile(wheel).namelist()}
+    assert {"LICENSE", "CITATION.cff", "py.typed"} <= names

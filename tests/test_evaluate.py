@@ -9,6 +9,7 @@ from tiny_fixtures import make_checkpoint, make_tiny_dataset
 
 from grnet.checkpoint import CheckpointError, load_model
 from grnet.cli import main
+from grnet.errors import NonFiniteError
 from grnet.evaluate import compute_metrics
 
 BINARY_P_FAKE = np.array([0.1, 0.6, 0.7, 0.2, 0.3, 0.4])
@@ -110,3 +111,20 @@ def test_a_checkpoint_of_another_model_or_class_count_is_a_clear_error(data, tmp
     (tmp_path / "junk.pt").write_bytes(b"junk")
     with pytest.raises(CheckpointError, match="junk.pt"):
         load_model(tmp_path / "junk.pt")
+
+
+def test_an_out_folder_that_cannot_be_written_is_refused_before_evaluating(
+    data, tmp_path, capsys, monkeypatch
+):
+    ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])
+    (tmp_path / "taken").write_text("a file where the folder should be")
+    monkeypatch.setattr("grnet.evaluate.evaluate_dataset", lambda *a, **k: pytest.fail("evaluated first"))
+    out = tmp_path / "taken" / "eval"
+    assert main(["evaluate", "--checkpoint", str(ckpt), "--data", str(data), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == f"grnet evaluate: {out}: cannot write: Not a directory\n"
+
+
+def test_non_finite_scores_are_named_instead_of_handed_to_scikit_learn():
+    probs = np.array([[0.2, 0.8], [np.nan, np.nan], [0.9, 0.1]])
+    with pytest.raises(NonFiniteError, match=r"^1 of 3 scores are not finite \(NaN or infinite\)$"):
+        compute_metrics(probs, [1, 1, 0], [1, 1, 0], ["real", "fake"])

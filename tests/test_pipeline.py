@@ -214,3 +214,17 @@ def check_outputs(repo: Path) -> None:
             rows = list(csv.DictReader(f))
         assert rows and {"fpr", "tpr"} <= set(rows[0])
         assert float(rows[0]["fpr"]) == 0.0 and float(rows[-1]["tpr"]) == 1.0
+
+
+def test_a_learning_rate_yaml_reads_as_text_is_planned_as_the_number_and_a_wrong_type_is_named(tmp_path):
+    # PyYAML (YAML 1.1) reads 5e-4, without a dot, as the string '5e-4'; params.yaml's comment writes it so.
+    text = PARAMS.read_text(encoding="utf-8").replace("{lr: 0.0005,", "{lr: 5e-4,")
+    assert "lr: 5e-4" in text
+    path = tmp_path / "params.yaml"
+    path.write_text(text, encoding="utf-8")
+    planned = plan(load_settings(path, "mini"))
+    assert {p.config.lr for p in planned} == {5e-4}
+    changed = yaml.safe_load(PARAMS.read_text(encoding="utf-8"))
+    changed["experiments"]["mini"]["train"]["epochs"] = "three"
+    with pytest.raises(ParamsError, match=r"mini\.train: epochs: expected int, got str 'three'"):
+        load_settings(_write(changed, path))

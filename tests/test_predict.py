@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import cv2
@@ -18,6 +21,7 @@ from grnet.data.video import encode_h264, read_frames
 from grnet.predict import COLUMNS, annotation_path, class_probabilities
 
 CPU = torch.device("cpu")
+REPO = Path(__file__).resolve().parents[1]
 
 # Where the faces are, marked by hand on the photos (x0, y0, x1, y1 in pixels).
 FACE_REGIONS = {"astronaut": (175, 55, 265, 175), "grace_hopper": (175, 140, 355, 330)}
@@ -68,8 +72,13 @@ def parse(out: str) -> list[dict[str, str]]:
 
 
 def split_rows(rows: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """(face rows, summary rows): a summary row has no face index."""
-    return [r for r in rows if r["face"] != ""], [r for r in rows if r["face"] == ""]
+    """(face rows, input summary rows): a face row has a frame, an input's summary no face (a
+    track's summary, frame empty and face its track, is in neither)."""
+    return [r for r in rows if r["frame"] != ""], [r for r in rows if r["face"] == ""]
+
+
+def track_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [r for r in rows if r["frame"] == "" and r["face"] != ""]
 
 
 def box(row: dict[str, str]) -> tuple[int, int, int, int]:
@@ -138,7 +147,8 @@ def test_a_video_gives_a_row_per_face_and_frame_and_names_faceless_frames(faces,
     argv = ["predict", str(clip), "--checkpoint", str(ckpt), "--faces", "detect", "--every", "1"]
     assert main([*argv, "--frames", "3", "--annotate", str(tmp_path / "seen")]) == 0
     captured = capsys.readouterr()
-    face_rows, [summary] = split_rows(parse(captured.out))
+    rows = parse(captured.out)
+    face_rows, [summary] = split_rows(rows)
     # Frame 0 is blank: named, counted, not scored; frames 1-3 show both faces.
     assert [(r["frame"], r["face"]) for r in face_rows] == [
         (str(f), str(i)) for f in (1, 2, 3) for i in (0, 1)
@@ -152,8 +162,13 @@ def test_a_video_gives_a_row_per_face_and_frame_and_names_faceless_frames(faces,
     for r in face_rows:
         x, _, w, _ = box(r)
         assert (x + w / 2 > 330) == (r["face"] == "0")
-    mean = np.mean([float(r["fake_probability"]) for r in face_rows])
-    assert float(summary["fake_probability"]) == pytest.approx(mean, abs=1e-5)
+    # Each track (person) is its frames' mean; the video is its most fake track, never both averaged.
+    means = [np.mean([float(r["fake_probability"]) for r in face_rows if r["face"] == t]) for t in "01"]
+    tracks = track_rows(rows)
+    assert [r["face"] for r in tracks] == ["0", "1"]
+    assert [float(r["fake_probability"]) for r in tracks] == pytest.approx(means, abs=1e-5)
+    assert float(summary["fake_probability"]) == pytest.approx(max(means), abs=1e-5)
+    assert f"{clip}: 2 faces followed (tracks); the score is track {int(np.argmax(means))}'s" in captured.err
     # The annotated video: the four frames examined, upright, each face framed in its class colour.
     drawn = [f for _, f in read_frames(annotation_path(tmp_path / "seen", clip, ".mp4"))]
     assert len(drawn) == 4 and drawn[0].shape == (320, 640, 3)
@@ -229,3 +244,104 @@ def test_a_checkpoint_for_another_model_is_refused(inputs, tmp_path, capsys):
     ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])
     assert main(["predict", str(inputs / "test"), "--checkpoint", str(ckpt), "--model", "grnet"]) == 2
     assert "best.pt: holds a 'resnet18' model" in capsys.readouterr().err
+
+
+def test_an_annotate_folder_that_cannot_be_written_is_refused_before_any_input(inputs, tmp_path, capsys):
+    ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])
+    (tmp_path / "taken").write_text("a file where the folder should be")
+    image = str(inputs / "test" / "real" / "000.png")
+    assert main(["predict", image, "--checkpoint", str(ckpt), "--annotate", str(tmp_path / "taken")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"grnet predict: {tmp_path / 'taken'}: cannot write: File exists\n"
+
+
+def test_an_annotation_that_fails_mid_run_names_the_file_and_is_no_unreadable_input(inputs, tmp_path, capsys):
+    ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])
+    image = inputs / "test" / "real" / "000.png"
+    seen = tmp_path / "seen"
+    seen.mkdir()
+    (seen / image.parts[1]).write_text("a file where the annotation's first folder goes")
+    assert main(["predict", str(image), "--checkpoint", str(ckpt), "--annotate", str(seen)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"grnet predict: {annotation_path(seen, image, '.png')}: cannot write: Not a directory\n"
+
+
+def test_tiny_or_non_square_whole_images_are_scored_with_a_warning(tmp_path, capsys):
+    ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])  # trained at 32 px
+    dot, thumb, crop = tmp_path / "dot.png", tmp_path / "thumb.png", tmp_path / "crop.png"
+    write_rgb(dot, np.full((1, 1, 3), 128, np.uint8))
+    write_rgb(thumb, np.full((24, 32, 3), 128, np.uint8))
+    write_rgb(crop, np.full((32, 32, 3), 128, np.uint8))
+    assert main(["predict", str(dot), str(thumb), str(crop), "--checkpoint", str(ckpt)]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert warnings == [
+        f"grnet predict: warning: {dot}: scored whole as a face crop (--faces auto), but 1 x 1 px is "
+        "under half the model's 32 px; --faces detect looks for faces in it",
+        f"grnet predict: warning: {thumb}: scored whole as a face crop (--faces auto), but 32 x 24 px is "
+        "not square; --faces detect looks for faces in it",
+    ]
+
+
+def test_a_reader_that_closes_the_pipe_early_ends_predict_quietly(inputs, tmp_path):
+    """``grnet predict ... | head -n 2``: the reader goes after two lines, predict has far more
+    than a pipe's buffer (64 KiB) to write, so its writes fail (EPIPE) whatever the timing."""
+    ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])
+    image = str(inputs / "test" / "real" / "000.png")
+    command = [sys.executable, "-m", "grnet", "predict", *[image] * 1000, "--checkpoint", str(ckpt)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as process:
+        head = [process.stdout.readline() for _ in range(2)]
+        process.stdout.close()
+        err = process.stderr.read().decode()
+        status = process.wait(timeout=300)
+    assert head[0].decode().startswith("path,frame,face")
+    assert status == 1 and err == ""
+
+
+class Alternating:
+    """A scripted detector for :func:`alternating_clip`: two people, the left one's box larger in
+    even frames, the right one's in odd frames (read from the frame's marker)."""
+
+    def detect(self, rgb: np.ndarray) -> list[tuple[int, int, int, int]]:
+        t = round((float(rgb[:16, :16].mean()) - 20) / 50)
+        left, right = (120, 80) if t % 2 == 0 else (80, 120)
+        return [(60 + 2 * t, 60, left, left), (420 - 2 * t, 60, right, right)]
+
+
+def alternating_clip(path: Path) -> Path:
+    """Four 320 x 640 frames, the left half dark (40), the right half bright (200), a marker of
+    the frame's number in the top-left corner."""
+    frames = []
+    for t in range(4):
+        frame = np.full((320, 640, 3), 40, dtype=np.uint8)
+        frame[:, 320:] = 200
+        frame[:16, :16] = 20 + 50 * t
+        frames.append(frame)
+    return encode_h264(frames, path, qp=10)
+
+
+def test_two_people_whose_larger_face_alternates_stay_two_tracks_and_the_fake_one_decides(
+    tmp_path, capsys, monkeypatch
+):
+    """DFDC has such videos: the larger face alternates between the two people. Each person is
+    one track in every frame; the video's score is its most fake track's, not both averaged; and
+    preparing the video crops one person throughout (the first frame's largest face)."""
+    clip = alternating_clip(tmp_path / "two.mp4")
+    monkeypatch.setattr("grnet.predict.build_detector", lambda name: Alternating())
+    ckpt = make_checkpoint(tmp_path / "best.pt", ["real", "fake"])
+    assert main(["predict", str(clip), "--checkpoint", str(ckpt), "--every", "1", "--frames", "4"]) == 0
+    rows = parse(capsys.readouterr().out)
+    face_rows, [summary] = split_rows(rows)
+    assert len(face_rows) == 8
+    for r in face_rows:  # track 0 is the left person in every frame, track 1 the right one
+        x, _, w, _ = box(r)
+        assert (x + w / 2 < 320) == (r["face"] == "0"), r
+    tracks = {r["face"]: float(r["fake_probability"]) for r in track_rows(rows)}
+    assert set(tracks) == {"0", "1"}
+    assert float(summary["fake_probability"]) == pytest.approx(max(tracks.values()), abs=1e-5)
+
+    from grnet.data.faces import video_faces
+
+    crops = [crop for _, crop in video_faces(clip, Alternating(), size=32)]
+    assert len(crops) == 4 and all(crop is not None and crop.mean() < 80 for crop in crops)  # the left one

@@ -258,6 +258,18 @@ def test_cli_config_from_yaml_with_flags_overriding(tmp_path):
         config_from_args(build_parser().parse_args(["train", "--config", str(path)]))
 
 
+def test_settings_are_type_checked_at_load_and_a_yaml_1_1_number_is_the_number(tmp_path, capsys):
+    path = tmp_path / "run.yaml"
+    path.write_text("model: resnet18\ndata: somewhere\nlr: 5e-4\n")  # PyYAML: the string '5e-4'
+    config = config_from_args(build_parser().parse_args(["train", "--config", str(path)]))
+    assert config.lr == 5e-4 and isinstance(config.lr, float)
+    path.write_text("model: resnet18\ndata: somewhere\nbatch_size: 8 images\n")
+    assert main(["train", "--config", str(path)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"grnet train: {path}: batch_size: expected int, got str '8 images'"
+    )
+
+
 @pytest.mark.slow
 def test_torchrun_two_cpu_processes_give_the_metrics_of_one(binary_data, tmp_path):
     flags = [
@@ -310,3 +322,153 @@ def test_a_run_with_the_memory_mapped_cache_learns_what_one_without_it_does(bina
     cached = train(tiny_config(binary_data, epochs=1, cache=str(cache)), tmp_path / "cached")
     assert cached == plain
     assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["test", "train", "val"]
+
+
+def train_args(data: Path, out: Path, *extra: str) -> list[str]:
+    """``grnet train`` of :func:`tiny_config`'s settings into ``out``."""
+    return [
+        "train",
+        *("--data", str(data), "--out", str(out), "--model", "resnet18", "--image-size", "16"),
+        *("--epochs", "2", "--batch-size", "8", "--workers", "0", "--seed", "3", *extra),
+    ]
+
+
+def build_with(monkeypatch, hook) -> None:
+    """Every model the trainer builds gets ``hook(model)`` applied."""
+    real_build = train_module.build_model
+
+    def build(*args, **kwargs):
+        model = real_build(*args, **kwargs)
+        hook(model)
+        return model
+
+    monkeypatch.setattr(train_module, "build_model", build)
+
+
+def test_a_one_label_val_split_is_refused_at_start_naming_it(binary_data, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(binary_data, data)
+    write_index(data, [r for r in read_index(data) if r["split"] != "val" or int(r["label"]) == 1])
+    assert main(train_args(data, tmp_path / "run")) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"grnet train: {data / 'index.csv'}: the val split holds fake images only (3)")
+    assert "--selection loss" in err and "\n" not in err
+    assert not (tmp_path / "run" / "last.pt").exists()
+
+
+def test_a_diverging_run_stops_with_one_line_naming_epoch_and_step(binary_data, tmp_path, capsys):
+    assert main(train_args(binary_data, tmp_path / "run", "--lr", "1e12")) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"grnet train: {tmp_path / 'run'}: epoch 1, step 2 of 2: the training loss is nan; "
+        "the run stops (no epoch had finished)"
+    )
+
+
+def test_a_non_finite_gradient_skips_its_step_and_says_so(binary_data, tmp_path, capsys, monkeypatch):
+    backward_calls = []
+
+    def poison_second_gradient(model):
+        def hook(grad):
+            backward_calls.append(1)
+            return grad * float("nan") if len(backward_calls) == 2 else grad
+
+        list(model.parameters())[-1].register_hook(hook)  # the classifier's bias
+
+    build_with(monkeypatch, poison_second_gradient)
+    assert main(train_args(binary_data, tmp_path / "run")) == 0
+    err = capsys.readouterr().err
+    assert "epoch 1, step 2 of 2: the gradient is not finite; optimiser step skipped" in err
+    rows = history(tmp_path / "run")
+    assert [r["skipped_steps"] for r in rows] == ["1", ""]
+    assert all(
+        torch.isfinite(w).all() for w in load_checkpoint(tmp_path / "run" / "best.pt")["state_dict"].values()
+    )
+
+
+def test_non_finite_validation_scores_stop_the_run_naming_the_epoch_and_keep_the_last_good_one(
+    binary_data, tmp_path, capsys, monkeypatch
+):
+    evaluations = []
+
+    def nan_on_second_evaluation(model):
+        def hook(module, inputs, output):
+            if not module.training:
+                evaluations.append(1)
+                if len(evaluations) >= 2:
+                    return output * float("nan")
+            return output
+
+        model.register_forward_hook(hook)
+
+    build_with(monkeypatch, nan_on_second_evaluation)
+    run = tmp_path / "run"
+    assert main(train_args(binary_data, run)) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == (
+        f"grnet train: {run}: epoch 2: validation 6 of 6 scores are not finite (NaN or infinite); "
+        "the run stops (last.pt keeps epoch 1, best.pt the best epoch up to it)"
+    )
+    assert load_checkpoint(run / "last.pt")["epoch"] == 1 and (run / "best.pt").is_file()
+
+
+def test_ctrl_c_in_train_says_how_to_resume_and_exits_130(binary_data, tmp_path, capsys, monkeypatch):
+    real_epoch, calls = train_module.train_epoch, []
+
+    def interrupted_in_the_second_epoch(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_epoch(*args, **kwargs)
+
+    monkeypatch.setattr(train_module, "train_epoch", interrupted_in_the_second_epoch)
+    run = tmp_path / "run"
+    assert main(train_args(binary_data, run)) == 130
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"grnet train: interrupted; {run} keeps every finished epoch: rerun the same command to resume"
+    )
+    assert load_checkpoint(run / "last.pt")["epoch"] == 1
+
+
+def test_a_full_disk_names_the_file_and_the_reason_and_keeps_the_epoch_line(binary_data, tmp_path):
+    # The OS refuses writes past 1 MiB (RLIMIT_FSIZE, as a full disk would refuse them: EFBIG
+    # instead of ENOSPC): config.json and metrics.csv fit, the first checkpoint does not.
+    run = tmp_path / "run"
+    code = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (2**20, 2**20))\n"
+        "from grnet.cli import main\n"
+        f"sys.exit(main({train_args(binary_data, run)!r}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2, done.stderr
+    assert lines[-1] == f"grnet train: {run / 'best.pt'}: cannot write: File too large"
+    assert lines[-2].startswith("epoch 1/2 train_loss=")
+    assert sorted(p.name for p in run.iterdir()) == ["config.json"]
+
+
+def test_a_finished_run_has_a_model_card_written_from_its_numbers(binary_data, tmp_path):
+    import json
+
+    from grnet import stats
+    from grnet.collect import read_predictions
+
+    data = tmp_path / "data"
+    shutil.copytree(binary_data, data)
+    (data / "summary.json").write_text(json.dumps({"settings": {"profile": {"name": "ci"}, "seed": 0}}))
+    metrics = train(tiny_config(data), tmp_path / "run")
+    card = (tmp_path / "run" / "MODEL_CARD.md").read_text()
+    test = read_predictions(tmp_path / "run" / "predictions.csv")
+    acc = stats.accuracy_interval(test.predicted == test.targets, test.targets)
+    auc = stats.auc_interval(test.labels, test.scores)
+    assert f"- accuracy: {100 * metrics['acc']:.1f} % [{100 * acc.low:.1f} %, {100 * acc.high:.1f} %]" in card
+    assert f"- AUC (real vs fake): {metrics['auc']:.3f} [{auc.low:.3f}, {auc.high:.3f}]" in card
+    assert f"epoch {metrics['best_epoch']} of 2" in card and "resnet18 (binary)" in card
+    assert "synthetic faces, not on the paper's datasets" in card
+    assert (
+        '`{"test": {"fake": 3, "real": 3}, "train": {"fake": 8, "real": 8}, "val": {"fake": 3, "real": 3}}`'
+        in card
+    )

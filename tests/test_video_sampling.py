@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import av
@@ -12,6 +15,7 @@ from grnet.data import video as video_module
 from grnet.data.video import VideoReadError, read_frames, read_sampled_frames
 
 N_FRAMES = 40
+REPO = Path(__file__).resolve().parents[1]
 
 
 def moving_frames(n: int = N_FRAMES, seed: int = 0) -> list[np.ndarray]:
@@ -127,3 +131,36 @@ def test_unreadable_file_and_bad_every_are_refused(tmp_path):
         list(read_sampled_frames(bad))
     with pytest.raises(ValueError, match="every"):
         list(read_sampled_frames(bad, every=0))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="reads the peak from Linux's /proc")
+def test_memory_follows_the_frames_kept_not_the_file(tmp_path):
+    """One frame from a long video: the reader holds packet indexes, not the packets' data (it
+    held every packet, so peak memory grew by the file's size)."""
+    rng = np.random.default_rng(0)
+    noise = [rng.integers(0, 256, (480, 640, 3), dtype=np.uint8) for _ in range(4)]
+    options = {"qp": 0, "preset": "ultrafast", "bf": 0, "g": 1000}  # lossless noise: ~0.5 MB a packet
+    short = encode(tmp_path / "short.mp4", noise[:2], **options)
+    long = encode(tmp_path / "long.mp4", [noise[i % 4] for i in range(80)], **options)
+    size = long.stat().st_size
+    assert size > 30 * 2**20
+    # In a fresh process: the short video first, so that the decoder's own memory is counted
+    # before; then the growth of the peak (Linux's VmHWM: ru_maxrss would start from pytest's own
+    # peak, which a child inherits) while one frame of the long one is read.
+    code = (
+        "import re\n"
+        "from grnet.data.video import read_sampled_frames\n"
+        "def peak():\n"
+        "    status = open('/proc/self/status').read()\n"
+        "    return int(re.search(r'VmHWM:\\s*(\\d+) kB', status).group(1)) * 1024\n"
+        f"next(read_sampled_frames({str(short)!r}, every=1000))\n"
+        "before = peak()\n"
+        f"next(read_sampled_frames({str(long)!r}, every=1000))\n"
+        "print(peak() - before)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    grown = int(done.stdout)
+    assert grown < size / 4, (
+        f"peak memory grew by {grown / 2**20:.0f} MiB reading a {size / 2**20:.0f} MiB file"
+    )

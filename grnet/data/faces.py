@@ -10,9 +10,12 @@ The paper (Section IV-A) crops faces "by simply removing background" at 128 px (
   centre square, for videos or images that are already face crops);
 - detectors take a batch of frames (:meth:`FaceDetector.detect_batch`): :func:`video_faces` hands
   over a video's sampled frames in one call (MTCNN then runs its networks once over all of them);
-- one face per frame, the largest (DFDC frames may show two people; the largest face is the
-  subject in almost all of them): :func:`crop_face`. ``grnet predict`` scores every face
-  (:func:`face_boxes`, largest first) with the same boxes;
+- one face per video: the largest face of the first frame with a face, followed through the
+  sampled frames by overlap (:class:`FaceTracks`), so that a video of two people whose larger face
+  alternates gives crops of one person, not of both in turn (DFDC has such videos, where the other
+  person is not the swapped one); a frame where that person's face is not found gives no crop,
+  even if another face is there. ``grnet predict`` scores every face (:func:`face_boxes`, largest
+  first) with the same boxes and the same tracks;
 - margin: the detected box is made square on its longer side and enlarged ``scale`` times about its
   centre, 1.3 by default, the "conservative crop" of FaceForensics++ (Rössler et al. 2019) so the
   blending boundary of a swapped face stays inside the crop;
@@ -43,6 +46,7 @@ MTCNN_PACKAGE = "facenet-pytorch"
 MTCNN_VERSION = "2.6.0"
 #: Most frames :func:`video_faces` hands to a detector in one call (bounds the memory of a batch).
 MAX_BATCH = 32
+TRACK_MIN_IOU = 0.3  # a face's boxes in successive sampled frames overlap at least this much
 
 Box = tuple[int, int, int, int]  # x, y, width, height in pixels
 
@@ -179,6 +183,56 @@ def face_boxes(rgb: np.ndarray, detector: FaceDetector, scale: float = DEFAULT_S
     return square_boxes(detector.detect_batch([rgb])[0], rgb.shape, scale)
 
 
+def iou(a: Box, b: Box) -> float:
+    """Intersection over union of two ``(x, y, w, h)`` boxes (0 where they do not overlap)."""
+    w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    inter = max(w, 0) * max(h, 0)
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union > 0 else 0.0
+
+
+class FaceTracks:
+    """Faces followed across a video's sampled frames, one track per person.
+
+    Each frame's boxes (:func:`face_boxes`, largest first) go to the tracks whose latest boxes
+    they overlap most, at least ``min_iou`` (:func:`iou`; greedy, best overlap first; a track
+    takes at most one box a frame). A box no track takes starts a new track, except that while
+    only one track exists a frame's only face continues it whatever its overlap (one person who
+    moves between sampled frames stays one track). Tracks are numbered from 0 in order of
+    appearance: track 0 is the largest face of the first frame with a face.
+    """
+
+    def __init__(self, min_iou: float = TRACK_MIN_IOU) -> None:
+        self.min_iou = min_iou
+        self.latest: list[Box] = []  # each track's latest box
+
+    def assign(self, boxes: Sequence[Box]) -> list[int]:
+        """The track of each of ``boxes`` (one frame's faces), in their order."""
+        if len(self.latest) == 1 and len(boxes) == 1:
+            self.latest[0] = boxes[0]
+            return [0]
+        pairs = sorted(
+            (-iou(box, last), i, k) for i, box in enumerate(boxes) for k, last in enumerate(self.latest)
+        )
+        found: list[int | None] = [None] * len(boxes)
+        for negative, i, k in pairs:
+            if -negative < self.min_iou:
+                break
+            if found[i] is None and k not in found:
+                found[i] = k
+        tracks = []
+        for i, box in enumerate(boxes):
+            track = found[i]
+            if track is None:
+                track = len(self.latest)
+                self.latest.append(box)
+            else:
+                self.latest[track] = box
+            tracks.append(track)
+        return tracks
+
+
 def crop_square(rgb: np.ndarray, box: Box, size: int) -> np.ndarray:
     """The ``box`` of ``rgb`` resized to a ``(size, size, 3)`` uint8 crop (INTER_AREA when
     shrinking, INTER_CUBIC when enlarging)."""
@@ -208,8 +262,9 @@ def video_faces(
     scale: float = DEFAULT_SCALE,
     threads: int = 1,
 ) -> Iterator[tuple[int, np.ndarray | None]]:
-    """``(frame_index, crop or None)`` for every ``every``-th frame, stopping after ``max_faces`` crops;
-    each crop ``(size, size, 3)`` uint8.
+    """``(frame_index, crop or None)`` for every ``every``-th frame, stopping after ``max_faces`` crops:
+    the ``(size, size, 3)`` uint8 crops of one person, track 0 of :class:`FaceTracks` (the largest
+    face of the first frame with a face); a frame where that person is not found gives None.
 
     Frames without a face do not count towards ``max_faces`` (the paper's DFDC protocol: a face
     every 30 frames, at most 10 per video), so they are yielded as ``None`` and the next sampled
@@ -223,6 +278,7 @@ def video_faces(
         grnet.data.video.VideoReadError: an unreadable video (naming the file).
     """
     found = 0
+    tracks = FaceTracks()
     frames = read_sampled_frames(path, every=every, threads=threads)
     try:
         while max_faces is None or found < max_faces:
@@ -231,8 +287,10 @@ def video_faces(
             if not batch:
                 return
             detected = detector.detect_batch([frame for _, frame in batch])
-            for (index, frame), boxes in zip(batch, detected, strict=True):
-                crop = _largest_crop(frame, boxes, size, scale)
+            for (index, frame), found_boxes in zip(batch, detected, strict=True):
+                boxes = square_boxes(found_boxes, frame.shape, scale)
+                followed = tracks.assign(boxes)
+                crop = crop_square(frame, boxes[followed.index(0)], size) if 0 in followed else None
                 found += crop is not None
                 yield index, crop
     finally:

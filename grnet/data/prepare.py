@@ -65,7 +65,14 @@ from tqdm import tqdm
 from grnet.data import adapters
 from grnet.data.accounting import account
 from grnet.data.adapters import Item, LayoutError, Reason, skip
-from grnet.data.faces import DEFAULT_SCALE, DETECTORS, FaceDetector, build_detector, video_faces
+from grnet.data.faces import (
+    DEFAULT_SCALE,
+    DETECTORS,
+    TRACK_MIN_IOU,
+    FaceDetector,
+    build_detector,
+    video_faces,
+)
 from grnet.data.images import BadImageError, read_rgb, write_rgb
 from grnet.data.index import SPLITS, write_index, write_summary
 from grnet.data.video import VideoReadError
@@ -130,7 +137,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
             help="prepare only the K-th of N shards (K = 1..N; each fake with its original), "
             "for `grnet data merge` to join",
         )
-        if adapter.KIND == "videos":
+        if adapter.KIND in ("videos", "auto"):
             defaults = adapter.DEFAULTS
             sub.add_argument(
                 "--size",
@@ -162,7 +169,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                 default=DEFAULT_SCALE,
                 help=f"crop side / face box side (default {DEFAULT_SCALE}, FaceForensics++'s margin)",
             )
-        else:
+        if adapter.KIND in ("images", "auto"):
             sub.add_argument(
                 "--link",
                 choices=("hardlink", "copy", "symlink"),
@@ -246,6 +253,7 @@ class Sampling:
             "frames_per_video": self.frames_per_video,
             "detector": self.detector,
             "scale": self.scale,
+            "track_min_iou": TRACK_MIN_IOU,  # one person per video (grnet.data.faces.FaceTracks)
         }
 
 
@@ -506,8 +514,11 @@ def prepare_namespace(args: argparse.Namespace) -> dict[str, Any]:
     if jobs < 1 or threads < 1:
         raise ValueError(f"--jobs and --threads must be positive, got {jobs} and {threads}")
     shard = None if getattr(args, "shard", None) is None else parse_shard(args.shard)
+    scan = adapter.scan(root, args)
+    if shard is not None:
+        _select_shard(scan, *shard)
     sampling = None
-    if adapter.KIND == "videos":
+    if (adapter.KIND if adapter.KIND != "auto" else scan.settings["kind"]) == "videos":
         if (
             args.size < 1
             or args.every < 1
@@ -515,9 +526,6 @@ def prepare_namespace(args: argparse.Namespace) -> dict[str, Any]:
         ):
             raise ValueError("--size, --every and --frames-per-video must be positive")
         sampling = Sampling(args.size, args.every, args.frames_per_video, args.detector, args.scale)
-    scan = adapter.scan(root, args)
-    if shard is not None:
-        _select_shard(scan, *shard)
     files = account(root, scan, ignore=[out])
     if sampling:
         _detector(sampling.detector)  # a missing optional detector fails here, before any work
@@ -558,7 +566,25 @@ def prepare_namespace(args: argparse.Namespace) -> dict[str, Any]:
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     splits = scan.splits if shard is None else None
     _check_not_empty(out, rows, scan.items, splits, summary["skipped_counts"])
+    if shard is None:  # a shard holds part of each split: one label there says nothing
+        for warning in one_label_splits(out, rows):
+            print(f"warning: {warning}", file=sys.stderr)
     return summary
+
+
+def one_label_splits(out: Path, rows: list[dict]) -> list[str]:
+    """A sentence for each split whose images are all of one label (real only, or fake only):
+    its AUC is undefined, and ``grnet train`` refuses to select ``best.pt`` by AUC on such a val
+    split. Often a layout read partly (a fake folder elsewhere, not linked) or a small ``--limit``."""
+    labels: dict[str, set[int]] = {}
+    for row in rows:
+        labels.setdefault(row["split"], set()).add(int(row["label"]))
+    return [
+        f"{out}: split {split!r} holds {'fake' if found == {1} else 'real'} images only, so its AUC is "
+        "undefined; check that the dataset's fake and real folders were all read (see summary.json)"
+        for split, found in sorted(labels.items())
+        if len(found) == 1
+    ]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,12 +13,15 @@ from __future__ import annotations
 import bisect
 import itertools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import av
 import numpy as np
 from av.sidedata.sidedata import Type as SideDataType
+
+from grnet.io import atomic_write
 
 
 class VideoReadError(RuntimeError):
@@ -29,12 +32,11 @@ def encode_h264(frames: Iterable[np.ndarray], path: str | os.PathLike, qp: int, 
     """Encode RGB uint8 frames (H, W, 3), even H and W, with libx264 at constant QP ``qp``.
 
     FaceForensics++ used QP 23 (HQ, c23) and QP 40 (LQ, c40). Written to a temporary name and
-    renamed, so a killed build never leaves a half-written video (a failed one removes it).
+    renamed (:func:`grnet.io.atomic_write`), so a killed build never leaves a half-written video (a
+    failed one removes it; a write the OS refuses is :class:`grnet.errors.OutputError`).
     ``frames`` is consumed one frame at a time (a generator is never held in memory whole).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{path.suffix}")
     frames = iter(frames)
     first = next(frames, None)
     if first is None:
@@ -42,7 +44,8 @@ def encode_h264(frames: Iterable[np.ndarray], path: str | os.PathLike, qp: int, 
     h, w = first.shape[:2]
     if first.ndim != 3 or first.shape[2] != 3 or h % 2 or w % 2:
         raise ValueError(f"{path}: frames must be (H, W, 3) uint8 with even H and W, got {first.shape}")
-    try:
+
+    def write(tmp: Path) -> None:
         with av.open(str(tmp), mode="w", format="mp4") as container:
             stream = container.add_stream("libx264", rate=fps)
             stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
@@ -55,11 +58,8 @@ def encode_h264(frames: Iterable[np.ndarray], path: str | os.PathLike, qp: int, 
                     container.mux(packet)
             for packet in stream.encode():
                 container.mux(packet)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, path)
-    return path
+
+    return atomic_write(path, write)
 
 
 def upright_rgb(frame: av.VideoFrame) -> np.ndarray:
@@ -135,8 +135,10 @@ def read_sampled_frames(
     order), decoding only the packets those frames need: a sparse sampling's cost follows the
     frames it keeps, not the video's length.
 
-    The video's packets are read first, without decoding; frame ``i`` in display order is the
-    packet with the ``i``-th smallest timestamp. For H.264 (as FF++, DFDC and Celeb-DF store it),
+    The video's packets are read first, without decoding, keeping of each only what sampling needs
+    (timestamp, flags; :class:`_Packets`), never its data: memory follows the frames kept, not the
+    file's size. Frame ``i`` in display order is the packet with the ``i``-th smallest timestamp.
+    For H.264 (as FF++, DFDC and Celeb-DF store it),
     decoding jumps to the IDR keyframe before the next wanted frame whenever that skips packets
     (no picture after an IDR references one before it, ITU-T H.264 8.2.1), and a picture no other
     one references (all its slices ``nal_ref_idc`` 0, 7.4.1) is not decoded unless wanted; other
@@ -165,9 +167,10 @@ def read_sampled_frames(
         stream = container.streams.video[0]
         if threads > 1:
             stream.thread_type, stream.thread_count = "AUTO", threads
+        packets = None
         try:
-            packets = [p for p in container.demux(stream) if p.size]
-            _check_complete(path, packets, stream, container.format.name)
+            packets = _Packets(path, container, stream)
+            _check_complete(path, packets.info, stream, container.format.name)
             for last, frame in _sampled(packets, stream, every):
                 yield last, upright_rgb(frame)
                 taken += 1
@@ -176,13 +179,66 @@ def read_sampled_frames(
             pass
         except av.FFmpegError as err:
             raise VideoReadError(f"{path}: decoding failed after {taken} frame(s) ({err})") from err
+        finally:
+            if packets is not None:
+                packets.close()
     for index, rgb in read_frames(path, every=every):
         if index > last:
             yield index, rgb
 
 
+@dataclass(frozen=True)
+class _PacketInfo:
+    """What sparse sampling needs of one packet, without its data."""
+
+    pts: int | None
+    is_corrupt: bool
+    is_discard: bool
+    entry: bool  # decoding may start here: an IDR picture (H.264), else the first packet only
+    disposable: bool  # no other picture references it (H.264 nal_ref_idc 0)
+
+
+class _Packets:
+    """The video stream's packets that carry data: :attr:`info` of each, from one demuxing pass
+    that keeps no packet's data, and packet ``i`` itself on demand (``packets[i]``), demuxed again
+    from a second opening of the file, forward (from the start again for an earlier packet)."""
+
+    def __init__(self, path: Path, container: av.container.InputContainer, stream) -> None:
+        self.path = path
+        nal_size = _nal_length_size(stream)
+        self.info = [
+            _packet_info(number, packet, nal_size)
+            for number, packet in enumerate(p for p in container.demux(stream) if p.size)
+        ]
+        self._source: av.container.InputContainer | None = None
+        self._packets: Iterator[av.Packet] = iter(())
+        self._next = 0
+
+    def __len__(self) -> int:
+        return len(self.info)
+
+    def __getitem__(self, number: int) -> av.Packet:
+        if self._source is None or number < self._next:
+            self.close()
+            self._source = av.open(str(self.path))
+            self._packets = (p for p in self._source.demux(video=0) if p.size)
+            self._next = 0
+        for packet in self._packets:
+            self._next += 1
+            if self._next - 1 == number:
+                if packet.pts != self.info[number].pts:
+                    raise _NotExact  # the second reading differs from the first
+                return packet
+        raise _NotExact
+
+    def close(self) -> None:
+        if self._source is not None:
+            self._source.close()
+            self._source = None
+
+
 def _check_complete(
-    path: Path, packets: list[av.Packet], stream: av.video.stream.VideoStream, fmt: str
+    path: Path, packets: Sequence[_PacketInfo], stream: av.video.stream.VideoStream, fmt: str
 ) -> None:
     """Raise :class:`VideoReadError` for a cut file: a packet read short, or (MP4/MOV, whose index
     counts the frames) fewer packets than frames."""
@@ -201,17 +257,18 @@ class _NotExact(Exception):
     """The sparse path cannot promise full decoding's frames for this video."""
 
 
-def _sampled(packets: list[av.Packet], stream: av.video.stream.VideoStream, every: int):
+def _sampled(packets: _Packets, stream: av.video.stream.VideoStream, every: int):
     """``(index, av.VideoFrame)`` of every ``every``-th frame in display order (see
     :func:`read_sampled_frames`); raises :class:`_NotExact` where that cannot be done exactly."""
-    shown = [p.pts for p in packets]
-    if not shown or None in shown or len(set(shown)) != len(shown) or any(p.is_discard for p in packets):
+    shown = [p.pts for p in packets.info]
+    if not shown or None in shown or len(set(shown)) != len(shown) or any(p.is_discard for p in packets.info):
         raise _NotExact
     order = sorted(shown)
     targets = order[::every]
     wanted = set(targets)
     position = {pts: i for i, pts in enumerate(shown)}
-    entries, disposable = _h264_pictures(packets, stream)
+    entries = [number for number, p in enumerate(packets.info) if p.entry]
+    disposable = [p.disposable for p in packets.info]
 
     def entry(pts: int) -> int:  # the last packet at or before ``pts``'s where decoding may start
         return entries[bisect.bisect_right(entries, position[pts]) - 1] if entries else 0
@@ -247,27 +304,33 @@ def _sampled(packets: list[av.Packet], stream: av.video.stream.VideoStream, ever
         yield n * every, early.pop(target)
 
 
-def _h264_pictures(
-    packets: list[av.Packet], stream: av.video.stream.VideoStream
-) -> tuple[list[int], list[bool]]:
-    """The packets decoding may start at (IDR pictures; only the first packet for other codecs)
-    and, per packet, whether no other picture references it, from the length-prefixed H.264 NAL
-    units of MP4/MKV (avcC extradata, ISO/IEC 14496-15)."""
+def _nal_length_size(stream: av.video.stream.VideoStream) -> int | None:
+    """The byte length of the NAL unit lengths in H.264 packets of MP4/MKV (avcC extradata,
+    ISO/IEC 14496-15), or None for another codec or framing."""
     extradata = stream.codec_context.extradata or b""
     if stream.codec_context.name != "h264" or len(extradata) < 5 or extradata[0] != 1:
-        return [0], [False] * len(packets)
-    size = (extradata[4] & 3) + 1
-    entries, disposable = [], []
-    for number, packet in enumerate(packets):
-        data, i, refs, idr = bytes(packet), 0, [], False
-        while i + size < len(data):
-            length = int.from_bytes(data[i : i + size], "big")
-            kind = data[i + size] & 0x1F
+        return None
+    return (extradata[4] & 3) + 1
+
+
+def _packet_info(number: int, packet: av.Packet, nal_size: int | None) -> _PacketInfo:
+    """:class:`_PacketInfo` of packet ``number``: where decoding may start (IDR pictures; only the
+    first packet where ``nal_size`` is None) and whether no other picture references it, from the
+    packet's length-prefixed H.264 NAL units."""
+    refs, idr = [], False
+    if nal_size is not None:
+        data, i = bytes(packet), 0
+        while i + nal_size < len(data):
+            length = int.from_bytes(data[i : i + nal_size], "big")
+            kind = data[i + nal_size] & 0x1F
             if 1 <= kind <= 5:  # a slice of a coded picture; 5: of an IDR picture
-                refs.append(data[i + size] >> 5)
+                refs.append(data[i + nal_size] >> 5)
                 idr = idr or kind == 5
-            i += size + length
-        if idr and packet.is_keyframe:
-            entries.append(number)
-        disposable.append(bool(refs) and not any(refs))
-    return entries, disposable
+            i += nal_size + length
+    return _PacketInfo(
+        pts=packet.pts,
+        is_corrupt=packet.is_corrupt,
+        is_discard=packet.is_discard,
+        entry=(idr and packet.is_keyframe) if nal_size is not None else number == 0,
+        disposable=bool(refs) and not any(refs),
+    )

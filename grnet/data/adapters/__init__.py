@@ -1,10 +1,11 @@
 """Adapters from the real datasets' official layouts to a list of labelled, split inputs.
 
-Each adapter module (``hff``, ``ffpp``, ``dfdc``, ``celebdf``) knows one layout and its traps and
-defines:
+Each adapter module (``hff``, ``ffpp``, ``dfdc``, ``celebdf``, and ``folder`` for a user's own
+data) knows one layout and its traps and defines:
 
-- ``KIND``: ``"images"`` (inputs are images, linked into the prepared folder) or ``"videos"``
-  (inputs are videos, face-cropped by :mod:`grnet.data.faces`);
+- ``KIND``: ``"images"`` (inputs are images, linked into the prepared folder), ``"videos"``
+  (inputs are videos, face-cropped by :mod:`grnet.data.faces`) or ``"auto"`` (either, as the scan
+  finds: its ``settings["kind"]``; the command takes both kinds' options);
 - ``DEFAULTS``: the paper's sampling defaults for video datasets (``size``, ``every``,
   ``frames_per_video``);
 - ``add_arguments(parser)``: its own command-line options;
@@ -31,7 +32,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-NAMES = ("hff", "ffpp", "dfdc", "celebdf")
+NAMES = ("hff", "ffpp", "dfdc", "celebdf", "folder")
 
 
 class LayoutError(FileNotFoundError):

@@ -26,6 +26,7 @@ import re
 from dataclasses import replace
 from pathlib import Path, PurePath
 
+from grnet.data.accounting import files_under
 from grnet.data.adapters import (
     Item,
     LayoutError,
@@ -162,7 +163,7 @@ def _entries_from_label_file(root: Path, split: str, path: Path, scan: Scan) -> 
 def _entries_from_folders(root: Path) -> list[tuple[Path, str, int | None]]:
     entries = []
     for split_dir in sorted(p for p in root.iterdir() if p.is_dir() and p.name.lower() in SPLIT_ALIASES):
-        for path in sorted(split_dir.rglob("*")):
+        for path in files_under(split_dir):  # symlinked folders followed, as the accounting does
             if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES:
                 entries.append((path, SPLIT_ALIASES[split_dir.name.lower()], None))
     return entries
