@@ -303,7 +303,11 @@ class Alternating:
     """A scripted detector for :func:`alternating_clip`: two people, the left one's box larger in
     even frames, the right one's in odd frames (read from the frame's marker)."""
 
-    def detect(self, rgb: np.ndarray) -> list[tuple[int, int, int, int]]:
+    def detect_batch(self, frames: list[np.ndarray]) -> list[list[tuple[int, int, int, int]]]:
+        return [self._detect(rgb) for rgb in frames]
+
+    @staticmethod
+    def _detect(rgb: np.ndarray) -> list[tuple[int, int, int, int]]:
         t = round((float(rgb[:16, :16].mean()) - 20) / 50)
         left, right = (120, 80) if t % 2 == 0 else (80, 120)
         return [(60 + 2 * t, 60, left, left), (420 - 2 * t, 60, right, right)]
