@@ -132,6 +132,17 @@ def test_every_table_and_the_results_page_exist(site, pages):
     assert pages[site / "reports" / "README.html"].title.startswith("Results: the paper")
 
 
+def test_the_glossary_is_a_page_with_an_entry_per_term_linked_from_the_welcome(site, pages):
+    glossary = site / "docs" / "glossary.html"
+    terms = ["qp", "hq-and-lq", "jp60", "me5", "acc", "auc", "eer", "majority-rate", "chance"]
+    terms += ["guided-residual", "mte", "afm", "srm", "high-pass", "constrained-convolution", "amten"]
+    terms += ["fold", "identity-disjoint", "seed", "bootstrap-interval", "paired-difference", "verdict"]
+    assert set(terms + ["learned"]) <= pages[glossary].anchors
+    welcome = pages[site / "notebooks" / "00_welcome.html"].links
+    assert "../docs/glossary.html" in welcome and "../docs/glossary.html#mte" in welcome
+    assert "docs/glossary.html" in pages[site / "index.html"].links
+
+
 def broken_links(site: Path, pages: dict[Path, Page]) -> tuple[list[str], int]:
     """Links of ``pages`` to a file that is not in ``site`` or to an anchor its page lacks; and
     how many internal links were checked."""

@@ -2,12 +2,12 @@
 
 The book is assembled from what is committed, nothing is executed: the notebooks in
 ``notebooks/`` (a page each, in the order of their sorted names, with their stored outputs),
-``reports/README.md`` and the generated tables ``reports/tables/table*.md``, the datasheets
-``data/README.md`` and ``docs/real-datasets.md``, and API pages for ``grnet`` generated from its
-docstrings. The sources are copied into ``<out>/src`` (the table of contents is generated there),
-then Sphinx (MyST-NB, the configuration beside this file) writes ``<out>/html``, treating every
-warning as an error. Nothing outside ``<out>`` is written, and no network is used: the theme and
-MathJax come from installed packages.
+``reports/README.md`` and the generated tables ``reports/tables/table*.md``, the glossary
+``docs/glossary.md``, the datasheets ``data/README.md`` and ``docs/real-datasets.md``, and API
+pages for ``grnet`` generated from its docstrings. The sources are copied into ``<out>/src`` (the
+table of contents is generated there), then Sphinx (MyST-NB, the configuration beside this file)
+writes ``<out>/html``, treating every warning as an error. Nothing outside ``<out>`` is written,
+and no network is used: the theme and MathJax come from installed packages.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class Pages:
     """The book's pages as document names (paths in the source folder without suffix)."""
 
     notebooks: list[str]
+    reference: list[str]
     results: list[str]
     data: list[str]
 
@@ -79,7 +80,12 @@ def assemble(repo: Path, src: Path) -> Pages:
         raise FileNotFoundError(f"{repo / 'notebooks'}: no *.ipynb, the book has no course")
     if not tables:
         raise FileNotFoundError(f"{repo / 'reports' / 'tables'}: no table*.md; run `dvc repro` first")
-    fixed = [repo / "reports" / "README.md", repo / "data" / "README.md", repo / "docs" / "real-datasets.md"]
+    fixed = [
+        repo / "reports" / "README.md",
+        repo / "docs" / "glossary.md",
+        repo / "data" / "README.md",
+        repo / "docs" / "real-datasets.md",
+    ]
     for path in fixed:
         if not path.is_file():
             raise FileNotFoundError(f"{path}: missing, the book needs it as a page")
@@ -95,12 +101,14 @@ def assemble(repo: Path, src: Path) -> Pages:
         _copy(path, src / path.relative_to(repo))
     pages = Pages(
         notebooks=[f"notebooks/{p.stem}" for p in notebooks],
+        reference=["docs/glossary"],
         results=["reports/README"] + [f"reports/tables/{p.stem}" for p in tables],
         data=["data/README", "docs/real-datasets"],
     )
     intro = (CONF_DIR / "intro.md").read_text(encoding="utf-8")
     toc = [
         _toctree("The course", pages.notebooks),
+        _toctree("Glossary", pages.reference),
         _toctree("Results", pages.results),
         _toctree("Data", pages.data),
         _toctree("API reference", ["api/index"]),
