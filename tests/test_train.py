@@ -238,12 +238,14 @@ def test_class_weights_reach_the_detector_and_the_stream_losses(model, multiclas
 
 
 def test_checkpoints_hold_what_rebuilding_and_resuming_need(binary_data, tmp_path):
-    train(tiny_config(binary_data, epochs=1), tmp_path)
+    config = tiny_config(binary_data, epochs=1)
+    train(config, tmp_path)
     last = load_checkpoint(tmp_path / "last.pt")  # weights_only=True inside
     assert {"optimizer", "scheduler", "rng", "epoch", "best", "history"} <= set(last)
     assert set(last["rng"]) == {"torch", "cuda", "numpy", "python", "loader"}
     best = load_checkpoint(tmp_path / "best.pt")
-    assert (best["model"], best["classes"], best["image_size"]) == ("resnet18", ["real", "fake"], 16)
+    expected = ("resnet18", ["real", "fake"], config.image_size)
+    assert (best["model"], best["classes"], best["image_size"]) == expected
 
 
 def test_cli_config_from_yaml_with_flags_overriding(tmp_path):
