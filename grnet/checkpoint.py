@@ -7,7 +7,9 @@ A checkpoint is a dict of plain types and tensors only (so the safe loader accep
 - ``state_dict``: the model's weights;
 - in a training state (``last.pt``) also ``optimizer``, ``scheduler``, ``scaler``, ``rng``
   (torch, numpy, python, cuda and the loader's generator, as tensors and lists), ``epoch``
-  (epochs completed), ``best`` and ``history`` (the per-epoch metrics so far), and ``config``.
+  (epochs completed), ``best`` (the default selection's best epoch), ``bests`` (the best epoch
+  of every selection the run keeps, :func:`grnet.train.kept_selections`) and ``history`` (the
+  per-epoch metrics so far), and ``config``.
 
 Every way a checkpoint or run folder can fail to match what is asked of it (not a checkpoint,
 written by another version: missing fields, an unknown model name or options, weights of
@@ -46,6 +48,7 @@ TRAINING_FIELDS = (
     "rng",
     "epoch",
     "best",
+    "bests",
     "history",
 )
 

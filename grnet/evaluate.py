@@ -169,9 +169,11 @@ def evaluate_dataset(
     out_dir: str | os.PathLike | None = None,
     extra: Mapping[str, Any] | None = None,
     precision: str = "auto",
+    files: Sequence[str] = ("predictions.csv", "metrics.json"),
 ) -> dict[str, Any]:
-    """Evaluate ``model`` on an :class:`IndexedImages`; with ``out_dir``, write
-    ``predictions.csv`` then ``metrics.json`` (with ``extra`` merged in) there, atomically."""
+    """Evaluate ``model`` on an :class:`IndexedImages`; with ``out_dir``, write the predictions
+    then the metrics (with ``extra`` merged in) there, atomically, under the two names of
+    ``files``."""
     loader = make_loader(
         dataset,
         batch_size,
@@ -194,8 +196,9 @@ def evaluate_dataset(
     )
     metrics.update(extra or {})
     if out_dir is not None:
-        write_text_atomic(Path(out_dir) / "predictions.csv", predictions_csv(rows, probs, targets))
-        write_json_atomic(Path(out_dir) / "metrics.json", metrics)
+        predictions_name, metrics_name = files
+        write_text_atomic(Path(out_dir) / predictions_name, predictions_csv(rows, probs, targets))
+        write_json_atomic(Path(out_dir) / metrics_name, metrics)
     return metrics
 
 

@@ -2,7 +2,9 @@
 
 Adam (beta1 0.9, beta2 0.999), initial learning rate 5e-4, exponential decay gamma 0.5 per
 epoch; cross-entropy plus the model's optional ``auxiliary_loss`` (GRnet's stream losses L1, L2
-of Fig. 6); the model's ``on_epoch_end`` after each epoch (GRnet's alpha, Eq 14) and
+of Fig. 6); the model's ``on_epoch_end`` after each epoch's validation and best checkpoints
+(GRnet's alpha, Eq 14: validation, ``best.pt`` and so the test split see the alpha the fusion
+head trained with in that epoch; ``last.pt`` holds the next epoch's, so resuming stays exact) and
 :func:`grnet.models.reimpose_constraints` after every optimiser step (Bayar-Stamm).
 
 A run lives in one folder:
@@ -12,10 +14,18 @@ A run lives in one folder:
 - ``best.pt``: the weights of the epoch with the best validation score, by default the metric the
   task is judged by (binary: AUC; multi-class: accuracy), ties to the lower validation loss (see
   :data:`SELECTIONS`). The test split never takes part in this choice;
+- ``best_acc.pt`` / ``best_auc.pt`` (binary runs): the epoch best by validation accuracy, or AUC,
+  where the default selection is another metric and picked another epoch
+  (:func:`kept_selections`, :func:`selected_files`);
 - ``metrics.csv``: one row per epoch (epoch, train_loss, val_loss, val_acc, val_auc, lr and the
   auxiliary logs such as alpha), for ``dvc plots``;
-- ``predictions.csv`` and ``metrics.json``: the best checkpoint on the test split (the presence
-  of ``metrics.json`` marks a finished run);
+- ``predictions.csv`` and ``metrics.json``: ``best.pt`` on the test split (the presence of
+  ``metrics.json`` marks a finished run; it is written last); ``predictions_acc.csv`` and
+  ``metrics_acc.json`` (or ``_auc``) the same for ``best_acc.pt`` (``best_auc.pt``). Every
+  metrics file names its ``selected_by`` metric and maps each kept selection to its
+  ``epoch``, ``checkpoint``, ``predictions`` and ``metrics`` files (``selections``): a selection
+  that picked the default's epoch points to the default's files. Runs written before these keys
+  have the default's files only, selected by :func:`selection_metric` of their config;
 - ``MODEL_CARD.md``: the model card of ``best.pt``, written from those numbers
   (:mod:`grnet.model_card`).
 
@@ -95,7 +105,9 @@ class TrainConfig:
     stream losses alike, so a class four or five times as frequent as another (HFF binary: 5 fakes
     per real; FF++: a real frame per fake of each technique) does not pull a short training to
     always answering it. ``selection``: the validation metric that picks ``best.pt`` (one of
-    :data:`SELECTIONS`; ``"auto"``: the task's, AUC for binary, accuracy for multi-class).
+    :data:`SELECTIONS`; ``"auto"``: the task's, AUC for binary, accuracy for multi-class); a
+    binary run also keeps the checkpoints best by the other of accuracy and AUC
+    (:func:`kept_selections`).
     ``residual_in_workers`` computes the guided residual (Eq 11) in the loader's workers on the
     CPU with OpenCV, with the options of the model's own MTE, and hands it to the model beside
     the image (``model(image, residual)``); the model then skips its own MTE. Only for models
@@ -211,6 +223,28 @@ def selection_metric(selection: str, task: str) -> str:
     if selection == "auto":
         return "auc" if task == "binary" else "acc"
     return selection
+
+
+def kept_selections(selection: str, task: str) -> tuple[str, ...]:
+    """The validation metrics a run keeps a best checkpoint for, the default first
+    (:func:`selection_metric`). A binary run also keeps the epoch best by validation accuracy and
+    the one best by validation AUC, so that a claim about accuracy at the 0.5 threshold (Tables
+    V, VII) is judged on the checkpoint selected on accuracy and a claim about AUC on the one
+    selected on AUC (issue 24), from one training. A multi-class run's claims are about accuracy:
+    it keeps its default only."""
+    default = selection_metric(selection, task)
+    others = ("acc", "auc") if task == "binary" else ()
+    return (default, *(kept for kept in others if kept != default))
+
+
+def selected_files(kept: str, default: str) -> tuple[str, str, str]:
+    """The checkpoint, test predictions and test metrics of the epoch best by val ``kept``:
+    ``best.pt``, ``predictions.csv``, ``metrics.json`` for the run's ``default`` selection (the
+    names of runs written before other selections were kept), else ``best_{kept}.pt``,
+    ``predictions_{kept}.csv``, ``metrics_{kept}.json``."""
+    if kept == default:
+        return "best.pt", "predictions.csv", "metrics.json"
+    return f"best_{kept}.pt", f"predictions_{kept}.csv", f"metrics_{kept}.json"
 
 
 def _is_better(metric: str, val: Mapping[str, float], best: Mapping[str, Any] | None) -> bool:
@@ -387,8 +421,13 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
     scaler = torch.amp.GradScaler(device.type, enabled=low == torch.float16)
     meta = _meta(config, classes)
 
+    one_label = len({int(row["label"]) for row in val_set.rows}) < 2  # no AUC beside the default's
+    selections = tuple(
+        kept for kept in kept_selections(config.selection, config.task) if not (one_label and kept == "auc")
+    )
     start, best, history = 0, None, []
-    last_path, best_path = out_dir / "last.pt", out_dir / "best.pt"
+    bests: dict[str, dict[str, Any]] = {}
+    last_path = out_dir / "last.pt"
     if last_path.exists():
         # On the CPU: the RNG states must stay CPU tensors; load_state_dict moves the weights and
         # the optimiser's moments to the parameters' device.
@@ -404,7 +443,7 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
         load_state(last_path, scheduler, state["scheduler"], "learning-rate schedule")
         load_state(last_path, scaler, state["scaler"], "gradient scaler")
         set_rng_state(state["rng"], generator, last_path)
-        start, best, history = state["epoch"], state["best"], state["history"]
+        start, best, bests, history = state["epoch"], state["best"], state["bests"], state["history"]
         if ctx.is_main:
             _log(f"resuming {out_dir} after epoch {start}", None)
     elif ctx.is_main:
@@ -425,9 +464,6 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
             )
         except NonFiniteError as err:
             raise NonFiniteError(f"{out_dir}: {err}; the run stops ({_kept(epoch)})") from None
-        on_epoch_end = getattr(core, "on_epoch_end", None)
-        if on_epoch_end is not None:
-            on_epoch_end()
         scheduler.step()
         if ctx.is_main:
             try:
@@ -460,9 +496,20 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
                 f"({time.perf_counter() - t0:.1f}s)",
                 bar,
             )
-            if _is_better(metric, val, best):
-                best = {"epoch": epoch + 1, **{f"val_{k}": val[k] for k in ("acc", "auc", "loss")}}
-                save_checkpoint(best_path, {**meta, "state_dict": core.state_dict(), "epoch": epoch + 1})
+            for kept in selections:
+                if _is_better(kept, val, bests.get(kept)):
+                    bests[kept] = {"epoch": epoch + 1, **{f"val_{k}": val[k] for k in ("acc", "auc", "loss")}}
+                    save_checkpoint(
+                        out_dir / selected_files(kept, metric)[0],
+                        {**meta, "state_dict": core.state_dict(), "epoch": epoch + 1},
+                    )
+            best = bests[metric]
+        # Eq 14's alpha for the next epoch, only now: validation and the best checkpoints above use
+        # the alpha the fusion head trained with in this epoch; last.pt (below) the next epoch's.
+        on_epoch_end = getattr(core, "on_epoch_end", None)
+        if on_epoch_end is not None:
+            on_epoch_end()
+        if ctx.is_main:
             write_text_atomic(out_dir / "metrics.csv", _metrics_csv(history))
             save_checkpoint(
                 last_path,
@@ -476,6 +523,7 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
                     "rng": rng_state(generator),
                     "epoch": epoch + 1,
                     "best": best,
+                    "bests": bests,
                     "history": history,
                 },
             )
@@ -485,31 +533,50 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
 
     if not ctx.is_main:
         return {}
-    core.load_state_dict(load_checkpoint(best_path, map_location=device)["state_dict"])
     test_set = IndexedImages(config.data, "test", classes=classes, **common)
-    # metrics.json marks the run finished.
-    try:
-        metrics = evaluate_dataset(
-            core,
-            test_set,
-            device,
-            batch,
-            config.workers,
-            out_dir=out_dir,
-            extra={
-                "best_epoch": best["epoch"],
-                "best_val_acc": best["val_acc"],
-                "best_val_auc": best["val_auc"],
-                "best_val_loss": best["val_loss"],
-                "epochs": config.epochs,
-                "autocast": str(low).removeprefix("torch.") if low is not None else "float32",
-            },
-            precision=config.precision,
-        )
-    except NonFiniteError as err:
-        raise NonFiniteError(
-            f"{out_dir}: the best checkpoint (epoch {best['epoch']}) on the test split: {err}"
-        ) from None
+    files = {kept: selected_files(kept, metric) for kept in selections}
+    for kept in selections[1:]:
+        if bests[kept]["epoch"] == best["epoch"]:  # the default's epoch: its files serve both
+            (out_dir / files[kept][0]).unlink(missing_ok=True)
+            files[kept] = files[metric]
+    index = {
+        kept: {
+            "epoch": bests[kept]["epoch"],
+            **dict(zip(("checkpoint", "predictions", "metrics"), files[kept], strict=True)),
+        }
+        for kept in selections
+    }
+    metrics: dict[str, Any] = {}
+    # The default last: its metrics.json marks the run finished.
+    for kept in [*(k for k in selections[1:] if files[k] != files[metric]), metric]:
+        chosen = bests[kept]
+        core.load_state_dict(load_checkpoint(out_dir / files[kept][0], map_location=device)["state_dict"])
+        try:
+            metrics = evaluate_dataset(
+                core,
+                test_set,
+                device,
+                batch,
+                config.workers,
+                out_dir=out_dir,
+                extra={
+                    "best_epoch": chosen["epoch"],
+                    "best_val_acc": chosen["val_acc"],
+                    "best_val_auc": chosen["val_auc"],
+                    "best_val_loss": chosen["val_loss"],
+                    "epochs": config.epochs,
+                    "autocast": str(low).removeprefix("torch.") if low is not None else "float32",
+                    "selected_by": kept,
+                    "selections": index,
+                },
+                precision=config.precision,
+                files=files[kept][1:],
+            )
+        except NonFiniteError as err:
+            raise NonFiniteError(
+                f"{out_dir}: the checkpoint best by val {kept} (epoch {chosen['epoch']}) on the test "
+                f"split: {err}"
+            ) from None
     # Imported here: grnet.model_card reads predictions through grnet.collect, which imports this.
     from grnet.model_card import write_model_card
 

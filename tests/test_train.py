@@ -14,11 +14,11 @@ import torch
 from tiny_fixtures import make_tiny_dataset
 
 import grnet.train as train_module
-from grnet.checkpoint import CheckpointError, load_checkpoint
+from grnet.checkpoint import CheckpointError, load_checkpoint, load_model
 from grnet.cli import build_parser, main
 from grnet.data.index import read_index, write_index
 from grnet.distributed import init_distributed
-from grnet.models import available_models
+from grnet.models import available_models, build_model
 from grnet.models.grnet import GRnet
 from grnet.runs import config_from_args
 from grnet.train import TrainConfig, class_weight, train
@@ -123,8 +123,11 @@ def test_residual_computed_in_workers_feeds_the_model_beside_the_image(binary_da
         train(tiny_config(binary_data, residual_in_workers=True), tmp_path / "resnet")
 
 
-def test_a_killed_run_resumes_and_ends_with_the_uninterrupted_metrics(binary_data, tmp_path, monkeypatch):
-    config = tiny_config(binary_data, epochs=3)
+@pytest.mark.parametrize("model", ["resnet18", "grnet"])  # GRnet: the AFM's alpha (Eq 14) is state too
+def test_a_killed_run_resumes_and_ends_with_the_uninterrupted_metrics(
+    model, binary_data, tmp_path, monkeypatch
+):
+    config = tiny_config(binary_data, model=model, epochs=3)
     expected = train(config, tmp_path / "whole")
 
     real_save = train_module.save_checkpoint
@@ -204,7 +207,89 @@ def test_the_best_checkpoint_is_chosen_on_val_never_on_test(selection, metric, b
     assert load_checkpoint(run / "best.pt")["epoch"] == best + 1
 
 
-def test_balanced_class_weights_make_every_class_weigh_the_same():
+def _best_epoch(rows: list[dict[str, str]], metric: str) -> int:
+    """The 1-based epoch best by ``val_{metric}``, ties to the lower val loss (train._is_better)."""
+    return 1 + max(
+        range(len(rows)), key=lambda e: (float(rows[e][f"val_{metric}"]), -float(rows[e]["val_loss"]))
+    )
+
+
+def test_a_binary_run_keeps_the_checkpoints_best_by_val_acc_and_by_val_auc(binary_data, tmp_path):
+    # One training gives a claim about accuracy the checkpoint selected on val accuracy and a claim
+    # about AUC the one selected on val AUC (issue 24); the default (AUC) keeps the old names.
+    runs: dict[bool, Path] = {}
+    for seed in range(3, 23):
+        run = tmp_path / f"run{seed}"
+        train(tiny_config(binary_data, epochs=3, seed=seed), run)
+        runs.setdefault(_best_epoch(history(run), "acc") == _best_epoch(history(run), "auc"), run)
+        if len(runs) == 2:
+            break
+    assert set(runs) == {True, False}, "no seeds gave runs whose selections differ and agree"
+
+    run = runs[False]
+    by = {metric: _best_epoch(history(run), metric) for metric in ("acc", "auc")}
+    default = json.loads((run / "metrics.json").read_text())
+    acc = json.loads((run / "metrics_acc.json").read_text())
+    files = {
+        "auc": {
+            "epoch": by["auc"], "checkpoint": "best.pt", "predictions": "predictions.csv",
+            "metrics": "metrics.json",
+        },
+        "acc": {
+            "epoch": by["acc"], "checkpoint": "best_acc.pt", "predictions": "predictions_acc.csv",
+            "metrics": "metrics_acc.json",
+        },
+    }  # fmt: skip
+    assert default["selections"] == acc["selections"] == files
+    assert (default["selected_by"], default["best_epoch"]) == ("auc", by["auc"])
+    assert (acc["selected_by"], acc["best_epoch"]) == ("acc", by["acc"])
+    assert load_checkpoint(run / "best.pt")["epoch"] == by["auc"]
+    assert load_checkpoint(run / "best_acc.pt")["epoch"] == by["acc"]
+    # Each metrics file describes its own predictions (another epoch's weights, other scores).
+    for name, metrics in (("predictions.csv", default), ("predictions_acc.csv", acc)):
+        with (run / name).open(newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert metrics["acc"] == pytest.approx(sum(r["predicted"] == r["target"] for r in rows) / len(rows))
+    assert (run / "predictions.csv").read_text() != (run / "predictions_acc.csv").read_text()
+
+    run = runs[True]  # one epoch serves both: no second checkpoint or evaluation
+    default = json.loads((run / "metrics.json").read_text())
+    assert default["selections"]["acc"] == {**default["selections"]["auc"], "epoch": default["best_epoch"]}
+    assert default["selections"]["acc"]["checkpoint"] == "best.pt"
+    assert not list(run.glob("*_acc.*"))
+
+
+def test_a_checkpoint_gives_the_logits_its_training_epoch_gave_with_that_epochs_alpha(
+    binary_data, tmp_path, monkeypatch
+):
+    # Issue 24: the AFM's alpha (Eq 14) was updated before validation and best.pt, so both used
+    # the next epoch's alpha, which the fusion head never trained with. The weights as each
+    # training epoch left them are the ones validation, best.pt and so the test split must see.
+    trained: list[dict[str, torch.Tensor]] = []
+    real_train_epoch = train_module.train_epoch
+
+    def keep_weights(model, core, *args, **kwargs):
+        logs = real_train_epoch(model, core, *args, **kwargs)
+        trained.append({k: v.detach().clone() for k, v in core.state_dict().items()})
+        return logs
+
+    monkeypatch.setattr(train_module, "train_epoch", keep_weights)
+    config = tiny_config(binary_data, model="grnet", epochs=2, augment=False, selection="loss")
+    metrics = train(config, tmp_path)
+    rows = history(tmp_path)
+    epoch = metrics["best_epoch"]
+    best, _ = load_model(tmp_path / "best.pt")
+    at_epoch_end = build_model("grnet", num_classes=2, **config.model_options)
+    at_epoch_end.load_state_dict(trained[epoch - 1])
+    at_epoch_end.eval()
+    alpha = best.fusion.alpha.tolist()
+    assert alpha == pytest.approx([float(rows[epoch - 1]["alpha_rgb"]), float(rows[epoch - 1]["alpha_gr"])])
+    # The next epoch's alpha differs (else this test could not tell the orders apart).
+    assert load_checkpoint(tmp_path / "last.pt")["state_dict"]["fusion.alpha"].tolist() != alpha
+    images = torch.rand(4, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        assert torch.equal(best(images), at_epoch_end(images))
+
     targets = [1, 1, 1, 1, 1, 0, 2, 2]  # five fakes of one kind per real, as HFF binary
     weight = class_weight("balanced", targets, 3, torch.device("cpu"))
     counts = torch.bincount(torch.tensor(targets), minlength=3).float()
@@ -241,7 +326,7 @@ def test_checkpoints_hold_what_rebuilding_and_resuming_need(binary_data, tmp_pat
     config = tiny_config(binary_data, epochs=1)
     train(config, tmp_path)
     last = load_checkpoint(tmp_path / "last.pt")  # weights_only=True inside
-    assert {"optimizer", "scheduler", "rng", "epoch", "best", "history"} <= set(last)
+    assert {"optimizer", "scheduler", "rng", "epoch", "best", "bests", "history"} <= set(last)
     assert set(last["rng"]) == {"torch", "cuda", "numpy", "python", "loader"}
     best = load_checkpoint(tmp_path / "best.pt")
     expected = ("resnet18", ["real", "fake"], config.image_size)
