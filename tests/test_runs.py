@@ -99,7 +99,7 @@ def test_a_half_done_run_resumes_from_its_last_epoch(data, tmp_path, monkeypatch
 
     def save_then_die(path, payload):
         real_save(path, payload)
-        saved.append(payload["epoch"])
+        saved.append((path.name, payload["epoch"]))
         if path.name == "last.pt":
             raise KeyboardInterrupt
 
@@ -110,6 +110,8 @@ def test_a_half_done_run_resumes_from_its_last_epoch(data, tmp_path, monkeypatch
 
     resumed = get_or_train(config(data, epochs=2), tmp_path / "cache")
     assert resumed.trained and [row["epoch"] for row in resumed.history] == [1.0, 2.0]
-    assert saved == [1, 1]  # epoch 1 was trained once: best.pt then last.pt, then the crash
+    # Epoch 1 was trained once: its best checkpoints (by val AUC, by val accuracy), then last.pt,
+    # then the crash.
+    assert saved == [("best.pt", 1), ("best_acc.pt", 1), ("last.pt", 1)]
     uninterrupted = get_or_train(config(data, epochs=2), tmp_path / "other")
     assert uninterrupted.metrics == resumed.metrics
