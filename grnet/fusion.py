@@ -99,7 +99,9 @@ class AFMConfig:
     - ``alpha_update="epoch"`` (default): alpha is recomputed by :meth:`on_epoch_end` from the
       mean of that epoch's training-batch stream losses and held fixed during the next epoch,
       following "the weights are iteratively updated through the loss value of each epoch";
-      the first epoch uses 0.5 / 0.5 (equal losses). ``"running"``: after every training batch,
+      the first epoch uses 0.5 / 0.5 (equal losses). The trainer calls it after the epoch's
+      validation and best checkpoints (:mod:`grnet.train`), so those, and the test split, use
+      the alpha the epoch's weights trained with. ``"running"``: after every training batch,
       from an exponential running mean of the stream losses (``alpha_momentum``, starting from
       0 so alpha starts at 0.5), for short runs where a per-epoch update comes too late to matter.
     - alpha is always detached: it is a constant of the forward pass. A gradient through Eq 14
