@@ -67,3 +67,22 @@ def test_loader_throughput_prints_both_loaders_with_and_without_augmentation(tmp
     )
     rows = [line.split() for line in out.splitlines() if line.split()[:1] == ["16"]]
     assert [row[1] for row in rows] == ["none", "CPU"], out
+
+
+@pytest.mark.slow
+def test_run_costs_prints_every_part_of_a_run_and_they_add_up(tmp_path):
+    from tiny_fixtures import make_tiny_dataset
+
+    data = make_tiny_dataset(tmp_path / "data", per_split={"train": 4, "val": 2, "test": 2})
+    out = run(
+        "run_costs.py",
+        *("--data", str(data), "--models", "meso4", "--image-size", "32", "--epochs", "1"),
+        cwd=tmp_path,
+    )
+    assert "process start + imports" in out, out
+    [row] = [line for line in out.splitlines() if line.startswith("meso4 ")]
+    numbers = row.replace("(", " ").replace("%)", " ").split()[1:]
+    total, seconds, shares = float(numbers[0]), numbers[1::2], numbers[2::2]
+    assert len(seconds) == len(shares) == 8, out
+    assert sum(map(float, seconds)) == pytest.approx(total, abs=0.05)
+    assert float(seconds[2]) > 0  # the training steps

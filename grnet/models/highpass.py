@@ -29,6 +29,8 @@ Where this version differs, or fills in what is not public:
   run                         logits' spread      training loss by epoch      val accuracy
                               at initialisation                               (AUC) at epoch 3
   ==========================  ==================  ==========================  ===============
+  HFF raw 6 classes, average  0.0579              1.566, 1.144, 0.704         0.83 (0.93)
+  HFF raw 6 classes, grid     0.0916              1.303, 0.266, 0.079         0.98 (1.00)
   HFF-ME5 6 classes, average  0.0009              1.796, 1.791, 1.790         0.17 (0.79)
   HFF-ME5 6 classes, grid     0.0047              1.798, 1.759, 1.610         0.33 (0.80)
   FF c23 5 classes, average   0.0080              1.416, 1.390, 1.386         0.50 (0.53)
