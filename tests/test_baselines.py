@@ -145,3 +145,20 @@ def test_overfits_a_tiny_batch(name: str) -> None:
         reimpose_constraints(model)
         losses.append(loss.item())
     assert sum(losses[-2:]) < sum(losses[:2]), f"{name}: losses {losses}"
+
+
+def test_highpass_dense_layers_read_where_the_traces_lie() -> None:
+    # Mo et al.'s fully connected layers read the last group's map; a global average over it (an
+    # earlier version, which did not train: issue 24) cannot tell a trace in one corner from the
+    # same trace in another, a shift by a multiple of the three poolings' 8 px away from the border.
+    torch.manual_seed(0)
+    model = build_model("highpass", 2).eval()
+    patch = torch.rand(3, 8, 8)
+    x = torch.zeros(2, 3, 64, 64)
+    x[0, :, 16:24, 16:24] = patch
+    x[1, :, 32:40, 32:40] = patch
+    with torch.no_grad():
+        features = model.features(model.residual(x) * model.input_scale)
+        logits = model(x)
+    assert torch.allclose(features.mean(dim=(2, 3))[0], features.mean(dim=(2, 3))[1], atol=1e-5)
+    assert (logits[0] - logits[1]).abs().max() > 1e-3
