@@ -26,6 +26,7 @@ A run lives in one folder:
   ``epoch``, ``checkpoint``, ``predictions`` and ``metrics`` files (``selections``): a selection
   that picked the default's epoch points to the default's files. Runs written before these keys
   have the default's files only, selected by :func:`selection_metric` of their config;
+  :func:`selected` reads either kind;
 - ``MODEL_CARD.md``: the model card of ``best.pt``, written from those numbers
   (:mod:`grnet.model_card`).
 
@@ -52,6 +53,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import json
 import math
 import random
 import sys
@@ -237,6 +239,10 @@ def kept_selections(selection: str, task: str) -> tuple[str, ...]:
     return (default, *(kept for kept in others if kept != default))
 
 
+#: What :func:`selected_files` names, in its order (the keys of ``metrics.json``'s ``selections``).
+FILE_KINDS = ("checkpoint", "predictions", "metrics")
+
+
 def selected_files(kept: str, default: str) -> tuple[str, str, str]:
     """The checkpoint, test predictions and test metrics of the epoch best by val ``kept``:
     ``best.pt``, ``predictions.csv``, ``metrics.json`` for the run's ``default`` selection (the
@@ -245,6 +251,30 @@ def selected_files(kept: str, default: str) -> tuple[str, str, str]:
     if kept == default:
         return "best.pt", "predictions.csv", "metrics.json"
     return f"best_{kept}.pt", f"predictions_{kept}.csv", f"metrics_{kept}.json"
+
+
+def selected(run_dir: str | Path, metric: str) -> dict[str, Any] | None:
+    """Where a finished run keeps the epoch best by val ``metric`` (``"acc"``, ``"auc"``,
+    ``"loss"``): ``{"epoch": int, "checkpoint": Path, "predictions": Path, "metrics": Path}``,
+    or None where the run did not keep that selection (a multi-class run's AUC). Reads
+    ``metrics.json``'s ``selections``; a run written before them kept one selection, its
+    config's (:func:`selection_metric`), in ``best.pt``, ``predictions.csv``, ``metrics.json``.
+
+    Raises:
+        FileNotFoundError: ``run_dir`` holds no finished run (no ``metrics.json``).
+    """
+    run_dir = Path(run_dir)
+    metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
+    selections = metrics.get("selections")
+    if selections is None:  # written before other selections were kept
+        config = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
+        default = selection_metric(config.get("selection", "auto"), config["task"])
+        names = dict(zip(FILE_KINDS, selected_files(default, default), strict=True))
+        selections = {default: {"epoch": metrics["best_epoch"], **names}}
+    if metric not in selections:
+        return None
+    kept = selections[metric]
+    return {"epoch": kept["epoch"], **{kind: run_dir / kept[kind] for kind in FILE_KINDS}}
 
 
 def _is_better(metric: str, val: Mapping[str, float], best: Mapping[str, Any] | None) -> bool:
@@ -542,7 +572,7 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
     index = {
         kept: {
             "epoch": bests[kept]["epoch"],
-            **dict(zip(("checkpoint", "predictions", "metrics"), files[kept], strict=True)),
+            **dict(zip(FILE_KINDS, files[kept], strict=True)),
         }
         for kept in selections
     }

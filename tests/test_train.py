@@ -21,7 +21,7 @@ from grnet.distributed import init_distributed
 from grnet.models import available_models, build_model
 from grnet.models.grnet import GRnet
 from grnet.runs import config_from_args
-from grnet.train import TrainConfig, class_weight, train
+from grnet.train import TrainConfig, class_weight, selected, train
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -252,11 +252,32 @@ def test_a_binary_run_keeps_the_checkpoints_best_by_val_acc_and_by_val_auc(binar
         assert metrics["acc"] == pytest.approx(sum(r["predicted"] == r["target"] for r in rows) / len(rows))
     assert (run / "predictions.csv").read_text() != (run / "predictions_acc.csv").read_text()
 
+    assert selected(run, "acc") == {
+        "epoch": by["acc"],
+        "checkpoint": run / "best_acc.pt",
+        "predictions": run / "predictions_acc.csv",
+        "metrics": run / "metrics_acc.json",
+    }
+    assert selected(run, "auc")["predictions"] == run / "predictions.csv"
+    assert selected(run, "loss") is None
+
     run = runs[True]  # one epoch serves both: no second checkpoint or evaluation
     default = json.loads((run / "metrics.json").read_text())
     assert default["selections"]["acc"] == {**default["selections"]["auc"], "epoch": default["best_epoch"]}
     assert default["selections"]["acc"]["checkpoint"] == "best.pt"
     assert not list(run.glob("*_acc.*"))
+    assert selected(run, "acc") == selected(run, "auc")
+
+    # A run written before other selections were kept: its config's selection, the old names.
+    del default["selections"], default["selected_by"]
+    (run / "metrics.json").write_text(json.dumps(default))
+    assert selected(run, "auc") == {
+        "epoch": default["best_epoch"],
+        "checkpoint": run / "best.pt",
+        "predictions": run / "predictions.csv",
+        "metrics": run / "metrics.json",
+    }
+    assert selected(run, "acc") is None
 
 
 def test_a_checkpoint_gives_the_logits_its_training_epoch_gave_with_that_epochs_alpha(
