@@ -103,7 +103,9 @@ class AFMConfig:
       validation and best checkpoints (:mod:`grnet.train`), so those, and the test split, use
       the alpha the epoch's weights trained with. ``"running"``: after every training batch,
       from an exponential running mean of the stream losses (``alpha_momentum``, starting from
-      0 so alpha starts at 0.5), for short runs where a per-epoch update comes too late to matter.
+      0 so alpha starts at 0.5), for short runs where a per-epoch update comes too late to matter;
+      evaluation then uses the alpha after the epoch's last batch, one update after the alpha
+      that batch trained with.
     - alpha is always detached: it is a constant of the forward pass. A gradient through Eq 14
       would reward a stream for raising its own loss (to shift weight onto the other) and would
       need the labels inside ``forward(x)``, which the model protocol does not give.
