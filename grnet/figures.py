@@ -45,8 +45,8 @@ from grnet.data.index import class_names, read_index
 from grnet.evaluate import video_scores
 from grnet.guided_filter import guided_filter
 from grnet.io import atomic_write
+from grnet.pipeline.tables import AVERAGE, TABLES, table
 from grnet.residuals import MTE_DEFAULTS, build_residual, guided_residual
-from grnet.tables import AVERAGE, TABLES, table
 
 RESIDUAL_WHITE_QUANTILE = 0.99
 """The display rule's white point: this quantile of all the residual panels of a figure, pooled."""
@@ -331,13 +331,14 @@ def confusion(
 
 
 def read_table(number: int, tables_dir: str | os.PathLike = "reports/tables") -> dict[str, Any] | None:
-    """``tables_dir/tableN.json`` as :mod:`grnet.reporting` wrote it, or None before the pipeline ran."""
+    """``tables_dir/tableN.json`` as :mod:`grnet.pipeline.reporting` wrote it, or None before the
+    pipeline ran."""
     path = Path(tables_dir) / f"{table(number).key}.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 def table_comparison(number: int, tables_dir: str | os.PathLike = "reports/tables") -> Figure:
-    """The paper's Table ``number`` beside ours (``tables_dir/tableN.json``, :mod:`grnet.reporting`):
+    """The paper's Table ``number`` beside ours (``tables_dir/tableN.json``, :mod:`grnet.pipeline.reporting`):
     one panel per value column, per row a hatched bar for the paper (a single run) and a solid one
     for ours (mean over seeds, its 95 % interval as error bar; absent where not run, lighter where
     a run did not learn), and the column's chance or majority rate as a dashed line."""

@@ -4,8 +4,8 @@ own files, never by hand: ``config.json`` (the settings), ``metrics.json`` (the 
 test metrics), ``predictions.csv`` (the test scores, from which the intervals are drawn) and the
 dataset's ``index.csv`` and ``summary.json`` (what it was trained on, and where that came from).
 
-Intervals: 95 % stratified percentile bootstrap (:func:`grnet.stats.accuracy_interval`,
-:func:`grnet.stats.auc_interval`; 2,000 resamples, seed 0), as the reports use.
+Intervals: 95 % stratified percentile bootstrap (:func:`grnet.pipeline.stats.accuracy_interval`,
+:func:`grnet.pipeline.stats.auc_interval`; 2,000 resamples, seed 0), as the reports use.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from grnet import __version__, stats
-from grnet.collect import read_predictions
+from grnet import __version__
 from grnet.data.index import read_index, summarize
 from grnet.io import write_text_atomic
+from grnet.pipeline import stats
+from grnet.pipeline.collect import read_predictions
 
 CARD = "MODEL_CARD.md"
 

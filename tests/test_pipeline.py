@@ -14,10 +14,10 @@ import pytest
 import yaml
 
 from grnet.cli import main
-from grnet.experiments import TRAINING_CODE, code_fingerprint
-from grnet.params import ParamsError, load_settings
-from grnet.plan import config_id, distinct_configs, plan
-from grnet.tables import TABLES
+from grnet.pipeline.experiments import TRAINING_CODE, code_fingerprint
+from grnet.pipeline.params import ParamsError, load_settings
+from grnet.pipeline.plan import config_id, distinct_configs, plan
+from grnet.pipeline.tables import TABLES
 
 REPO = Path(__file__).resolve().parents[1]
 PARAMS = REPO / "params.yaml"

@@ -11,7 +11,7 @@ import pytest
 
 from grnet.evaluate import PREDICTION_COLUMNS
 from grnet.io import write_json_atomic
-from grnet.reporting import (
+from grnet.pipeline.reporting import (
     FAILS,
     HOLDS,
     INCONCLUSIVE,
@@ -23,7 +23,7 @@ from grnet.reporting import (
     paper_values,
     write_report,
 )
-from grnet.tables import TABLES
+from grnet.pipeline.tables import TABLES
 
 N = 600  # test images of the made-up split (6 classes x 100)
 TARGETS = np.repeat(np.arange(6), 100)

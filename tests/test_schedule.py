@@ -3,7 +3,7 @@
 import csv
 import json
 
-from grnet.schedule import longest_first, measured_seconds
+from grnet.pipeline.schedule import longest_first, measured_seconds
 from grnet.train import TrainConfig
 
 

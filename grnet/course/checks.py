@@ -792,7 +792,7 @@ check_majority_test = Checker(
     """Check ``fn(correct, targets) -> p``: the one-sided binomial p-value that a detector whose test
     answers are right where ``correct`` is does better than always answering the most frequent
     class of ``targets`` (:func:`scipy.stats.binomtest`, alternative "greater"). What
-    :func:`grnet.stats.learned` uses: a run learned when p < 0.01.""",
+    :func:`grnet.pipeline.stats.learned` uses: a run learned when p < 0.01.""",
     _correct_cases,
     _majority_reference,
     "scipy.stats.binomtest(k, n, majority rate, alternative='greater')",
@@ -815,7 +815,7 @@ def _difference_cases() -> dict[str, Args]:
 def _difference_reference(
     correct_a: np.ndarray, correct_b: np.ndarray, targets: np.ndarray, resamples: int, seed: int
 ) -> tuple[float, float]:
-    from grnet import stats
+    from grnet.pipeline import stats
 
     index = stats.stratified_indices(targets, resamples, np.random.default_rng(seed))
     diff = 100 * (correct_a[index].mean(axis=1) - correct_b[index].mean(axis=1))
@@ -829,11 +829,11 @@ check_difference_interval = Checker(
     """Check ``fn(correct_a, correct_b, targets, resamples, seed) -> (low, high)``: the 95 % interval,
     in points, of ACC(A) - ACC(B) on the same test images, by a paired bootstrap stratified by class
     (each resample draws each class's images with replacement, the same draw for A and B; the
-    2.5th and 97.5th percentiles), as :mod:`grnet.reporting` compares two cells. A bootstrap is
+    2.5th and 97.5th percentiles), as :mod:`grnet.pipeline.reporting` compares two cells. A bootstrap is
     random: within 1 point of grnet's with the same ``numpy.random.default_rng(seed)``.""",
     _difference_cases,
     _difference_reference,
-    "grnet.stats (stratified_indices, percentile_interval)",
+    "grnet.pipeline.stats (stratified_indices, percentile_interval)",
     atol=1.0,
     hint=_always(
         "Resample the same image indices for A and B (paired), within each class, then take percentiles"
@@ -909,7 +909,7 @@ check_claim_verdict = Checker(
     """Check ``fn(intervals) -> verdict``: a claim's verdict from the 95 % intervals (low, high) of
     the differences "claimed winner minus each competitor": 1 (holds: every interval above 0),
     -1 (does not hold: some competitor better, its interval below 0), 0 (inconclusive), as
-    :func:`grnet.reporting.judge` decides.""",
+    :func:`grnet.pipeline.reporting.judge` decides.""",
     lambda: {
         "every difference above 0": ([(0.5, 3.0), (2.0, 9.0)],),
         "one competitor better": ([(0.5, 3.0), (-6.0, -1.0)],),
@@ -917,7 +917,7 @@ check_claim_verdict = Checker(
         "better than one, worse than another": ([(1.0, 2.0), (-3.0, -0.1), (-1.0, 1.0)],),
     },
     _claim_reference,
-    "grnet.reporting.judge's rule",
+    "grnet.pipeline.reporting.judge's rule",
     atol=0,
     hint=_always(
         "'Does not hold' needs a competitor whose whole interval is below 0; "

@@ -11,10 +11,10 @@ worst row of each column swapped: they finish, and their rendered sentences chan
 
 Sources, all written by the pipeline (``dvc repro``) and committed:
 
-- ``reports/tables/tableN.json`` (:mod:`grnet.reporting`): per cell our mean over seeds, its 95 %
+- ``reports/tables/tableN.json`` (:mod:`grnet.pipeline.reporting`): per cell our mean over seeds, its 95 %
   interval, the seeds, whether its runs learned, the chance or majority rate, the paper's value;
   per claim its verdicts (ours with the margin and its interval; the paper's);
-- ``reports/results/runs.csv`` (:mod:`grnet.collect`): one line per run.
+- ``reports/results/runs.csv`` (:mod:`grnet.pipeline.collect`): one line per run.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grnet.tables import TABLES
+from grnet.pipeline.tables import TABLES
 
 
 class ResultNotSupported(AssertionError):
@@ -75,7 +75,7 @@ class Claim:
 
 @dataclass(frozen=True)
 class Table:
-    """A table as :mod:`grnet.reporting` wrote it (``reports/tables/tableN.json``)."""
+    """A table as :mod:`grnet.pipeline.reporting` wrote it (``reports/tables/tableN.json``)."""
 
     number: int
     roman: str
@@ -141,7 +141,7 @@ def ranked(cells: Iterable[Cell]) -> list[Cell]:
 
 def separated(a: Cell, b: Cell) -> bool:
     """Whether ``a`` is above ``b`` with their 95 % intervals apart (a conservative reading: paired
-    comparisons, :func:`grnet.reporting.judge`, can separate cells whose intervals overlap)."""
+    comparisons, :func:`grnet.pipeline.reporting.judge`, can separate cells whose intervals overlap)."""
     return a.ran and b.ran and a.low > b.high
 
 

@@ -31,9 +31,9 @@ import yaml
 from grnet.fusion import fusion_options
 from grnet.models import model_options
 from grnet.options import OptionsError, options_from
+from grnet.pipeline.tables import TABLES, table
 from grnet.precision import PRECISIONS
 from grnet.residuals import residual_options
-from grnet.tables import TABLES, table
 from grnet.train import CLASS_WEIGHTS, SELECTIONS
 
 PROFILES = ("mini", "paper", "ci")

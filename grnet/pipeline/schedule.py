@@ -20,7 +20,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from grnet.io import write_json_atomic
-from grnet.plan import config_id
+from grnet.pipeline.plan import config_id
 from grnet.train import TrainConfig
 
 Log = Callable[[str], None]
@@ -85,7 +85,7 @@ def _train_one(config: TrainConfig, cache: Path) -> tuple[str, float | None]:
 
 def train_all(configs: Sequence[TrainConfig], cache: Path, jobs: int, log: Log = print) -> dict[str, Path]:
     """Train every config, ``jobs`` at a time (each with its share of the CPU threads), in the
-    order given; returns each config's run folder by :func:`grnet.plan.config_id`."""
+    order given; returns each config's run folder by :func:`grnet.pipeline.plan.config_id`."""
     import torch
 
     total, done, folders = len(configs), 0, {}

@@ -2,9 +2,9 @@
 
 - ``runs.csv``: one :class:`RunRow` per distinct run: its settings, test ACC and AUC with their
   95 % intervals, the test split's majority-class rate, whether the run learned
-  (:mod:`grnet.stats`), its folder, predictions and seconds;
+  (:mod:`grnet.pipeline.stats`), its folder, predictions and seconds;
 - ``tableN.json``: each cell's value per seed, the runs behind it, their predictions files and
-  whether they learned (what :mod:`grnet.reporting` judges the claims from);
+  whether they learned (what :mod:`grnet.pipeline.reporting` judges the claims from);
 - ``histories.csv``: every run's per-epoch validation curve;
 - ``roc/table8_<model>.csv``: Table VIII's ROC curves (one per method, first seed), for ``dvc plots``;
 - ``summary.json``: the profile, settings, counts and the training time.
@@ -26,12 +26,12 @@ from typing import Any
 
 import numpy as np
 
-from grnet import stats
 from grnet.io import write_json_atomic, write_text_atomic
-from grnet.params import Settings
-from grnet.plan import PlannedRun, config_id
+from grnet.pipeline import stats
+from grnet.pipeline.params import Settings
+from grnet.pipeline.plan import PlannedRun, config_id
+from grnet.pipeline.tables import TABLES
 from grnet.runs import index_checksum
-from grnet.tables import TABLES
 from grnet.train import TrainConfig
 
 ROC_TABLE = 8  # DFDC: binary, one run per method, AUC reported
@@ -234,7 +234,7 @@ def write_results(
     cache: Path,
 ) -> dict[str, Any]:
     """Write ``results_dir`` (see the module docstring) for the finished runs ``folders`` (by
-    :func:`grnet.plan.config_id`); returns the summary."""
+    :func:`grnet.pipeline.plan.config_id`); returns the summary."""
     configs = {config_id(p.config): p.config for p in planned}
     rows = {key: run_row(config, folders[key]) for key, config in configs.items()}
     for number, table in table_results(settings, planned, folders, rows).items():

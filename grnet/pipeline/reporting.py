@@ -14,7 +14,7 @@ of the runs it names, and writes
 - ``reports/metrics.json``: our means and each claim's verdict (1 holds, 0 does not, null
   otherwise) for ``dvc metrics``.
 
-Numbers are percentages. **Intervals** are 95 % percentile bootstrap intervals (:mod:`grnet.stats`):
+Numbers are percentages. **Intervals** are 95 % percentile bootstrap intervals (:mod:`grnet.pipeline.stats`):
 2,000 resamples of the test images, stratified by class; where a cell has several seeds, each
 resample also draws the seeds with replacement, so the interval holds the spread over training
 too. The "Average" column of Tables IV-VII is, as in the paper, the mean of the row's conditions;
@@ -47,9 +47,9 @@ from typing import Any
 
 import numpy as np
 
-from grnet import stats
 from grnet.io import write_json_atomic, write_text_atomic
-from grnet.tables import AVERAGE, TABLES, Claim, TableSpec
+from grnet.pipeline import stats
+from grnet.pipeline.tables import AVERAGE, TABLES, Claim, TableSpec
 
 HOLDS, FAILS, INCONCLUSIVE = "holds", "does not hold", "inconclusive"
 NOT_JUDGED, UNKNOWN = "not judged", "not computable"
@@ -87,7 +87,7 @@ def load_results(results_dir: str | os.PathLike) -> dict[int, dict[str, Any]]:
 
 
 def _read_predictions(path: str) -> stats.Predictions:
-    from grnet.collect import read_predictions
+    from grnet.pipeline.collect import read_predictions
 
     return read_predictions(Path(path))
 

@@ -2,7 +2,7 @@
 cell, the claims the paper draws from the table, and the seeds. Adding a table or a claim touches
 this file only.
 
-A spec's ``paper`` is the table as printed (:class:`grnet.paper.PaperTable`: every number the
+A spec's ``paper`` is the table as printed (:class:`grnet.pipeline.paper.PaperTable`: every number the
 paper's, in percent; ``None`` is its "-"). Its ``cells`` say how each measured cell is obtained
 (the paper's Section IV):
 
@@ -33,7 +33,7 @@ from types import MappingProxyType
 from typing import Any
 
 from grnet.data.degrade import PAPER_CONDITIONS
-from grnet.paper import OFF, ON, PaperRow, PaperTable
+from grnet.pipeline.paper import OFF, ON, PaperRow, PaperTable
 
 AVERAGE = "Average"
 
@@ -467,7 +467,7 @@ def table(number_or_key: int | str) -> TableSpec:
     Raises:
         KeyError: no such table (the message lists the accepted forms).
     """
-    from grnet.paper import ROMAN
+    from grnet.pipeline.paper import ROMAN
 
     if isinstance(number_or_key, str):
         text = number_or_key.strip()
