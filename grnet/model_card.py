@@ -21,7 +21,7 @@ from grnet import __version__
 from grnet.data.index import read_index, summarize
 from grnet.io import write_text_atomic
 from grnet.pipeline import stats
-from grnet.pipeline.collect import read_predictions
+from grnet.pipeline.artifacts import read_predictions, read_run_metrics
 
 CARD = "MODEL_CARD.md"
 
@@ -62,7 +62,7 @@ def model_card(run_dir: str | os.PathLike) -> str:
         if not (run_dir / name).is_file():
             raise FileNotFoundError(f"{run_dir / name}: a model card needs a finished run")
     config = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
-    metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
+    metrics = read_run_metrics(run_dir)
     test = read_predictions(run_dir / "predictions.csv")
     data = Path(config["data"])
     counts = summarize(read_index(data))

@@ -41,3 +41,9 @@ def test_grnet_help_imports_no_torch_and_answers_in_a_second():
 def test_the_package_loads_its_torch_names_on_first_use():
     assert "torch" not in _modules_after("import grnet")
     assert "torch" in _modules_after("import grnet\ngrnet.build_model")
+
+
+def test_the_artifacts_module_imports_no_torch_nor_scipy():
+    modules = _modules_after("import grnet.pipeline.artifacts")
+    assert "grnet.pipeline.artifacts" in modules and "numpy" in modules
+    assert not {"torch", "scipy", "yaml", "sklearn"} & modules

@@ -459,7 +459,7 @@ def test_a_finished_run_has_a_model_card_written_from_its_numbers(binary_data, t
     import json
 
     from grnet.pipeline import stats
-    from grnet.pipeline.collect import read_predictions
+    from grnet.pipeline.artifacts import read_predictions
 
     data = tmp_path / "data"
     shutil.copytree(binary_data, data)

@@ -896,11 +896,9 @@ check_reversed_auc = Checker(
 
 
 def _claim_reference(intervals: list[tuple[float, float]]) -> int:
-    if all(low > 0 for low, _ in intervals):
-        return 1
-    if any(high < 0 for _, high in intervals):
-        return -1
-    return 0
+    from grnet.pipeline.artifacts import FAILS, HOLDS, INCONCLUSIVE, verdict_status
+
+    return {HOLDS: 1, FAILS: -1, INCONCLUSIVE: 0}[verdict_status(intervals)]
 
 
 check_claim_verdict = Checker(
@@ -909,7 +907,8 @@ check_claim_verdict = Checker(
     """Check ``fn(intervals) -> verdict``: a claim's verdict from the 95 % intervals (low, high) of
     the differences "claimed winner minus each competitor": 1 (holds: every interval above 0),
     -1 (does not hold: some competitor better, its interval below 0), 0 (inconclusive), as
-    :func:`grnet.pipeline.reporting.judge` decides.""",
+    :func:`grnet.pipeline.artifacts.verdict_status` decides (:func:`grnet.pipeline.reporting.judge`'s
+    rule).""",
     lambda: {
         "every difference above 0": ([(0.5, 3.0), (2.0, 9.0)],),
         "one competitor better": ([(0.5, 3.0), (-6.0, -1.0)],),

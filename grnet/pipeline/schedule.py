@@ -10,7 +10,6 @@ run is read back, an interrupted one resumes.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import time
@@ -20,6 +19,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from grnet.io import write_json_atomic
+from grnet.pipeline.artifacts import read_runs
 from grnet.pipeline.plan import config_id
 from grnet.train import TrainConfig
 
@@ -41,16 +41,10 @@ def _key(config: TrainConfig) -> tuple[str, ...]:
 def measured_seconds(runs_csv: Path) -> dict[tuple[str, ...], float]:
     """The training seconds of every run timed in ``runs_csv`` (an earlier ``runs.csv``), by
     :func:`timing_key`; empty when there is none."""
-    if not runs_csv.is_file():
-        return {}
-    with runs_csv.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
     return {
-        timing_key(r["model"], r["model_options"], r["dataset"], r["task"], r["postprocess"]): float(
-            r["seconds"]
-        )
-        for r in rows
-        if r.get("seconds")
+        timing_key(r.model, r.model_options, r.dataset, r.task, r.postprocess): r.seconds
+        for r in read_runs(runs_csv)
+        if r.seconds
     }
 
 
