@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import hashlib
 import json
 import os
@@ -117,7 +118,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="a model option, value in YAML syntax (repeatable), e.g. --option afm=false",
+        help="a model option, value in YAML syntax (repeatable), e.g. --option fusion=sum",
     )
     parser.add_argument("--data", help="prepared dataset folder (with index.csv)")
     parser.add_argument("--task", choices=("binary", "multiclass"))
@@ -125,7 +126,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--image-size", type=int)
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--batch-size", type=int)
-    parser.add_argument("--lr", type=float)
+    parser.add_argument("--lr", type=float, help="Adam's initial learning rate (default 5e-4)")
+    parser.add_argument("--gamma", type=float, help="the learning rate's decay per epoch (default 0.5)")
     parser.add_argument("--seed", type=int)
     parser.add_argument("--limit", type=int, help="at most this many images per split (tiny runs)")
     parser.add_argument("--workers", type=int)
@@ -176,7 +178,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
-    """The YAML file's settings, overridden by the flags given."""
+    """The YAML file's settings, overridden by the flags given (one flag per field of
+    :class:`grnet.train.TrainConfig` but ``model_options``, which ``--option`` sets key by key).
+
+    Raises:
+        SystemExit: the YAML file is unreadable or not a mapping.
+        ValueError: a setting is unknown or invalid (:meth:`TrainConfig.from_dict`).
+    """
     values: dict[str, Any] = {}
     if args.config:
         try:
@@ -186,26 +194,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
             raise SystemExit(f"grnet train: cannot read {args.config}: {err}") from err
         if not isinstance(values, dict):
             raise SystemExit(f"grnet train: {args.config}: expected a mapping of settings")
-    for name in (
-        "model",
-        "data",
-        "task",
-        "postprocess",
-        "image_size",
-        "epochs",
-        "batch_size",
-        "lr",
-        "seed",
-        "limit",
-        "workers",
-        "augment",
-        "residual_in_workers",
-        "precision",
-        "class_weights",
-        "selection",
-        "preload",
-        "cache",
-    ):
+    for name in (f.name for f in dataclasses.fields(TrainConfig) if f.name != "model_options"):
         if getattr(args, name) is not None:
             values[name] = getattr(args, name)
     if args.option:

@@ -47,3 +47,17 @@ def test_the_artifacts_module_imports_no_torch_nor_scipy():
     modules = _modules_after("import grnet.pipeline.artifacts")
     assert "grnet.pipeline.artifacts" in modules and "numpy" in modules
     assert not {"torch", "scipy", "yaml", "sklearn"} & modules
+
+
+def test_grnet_train_has_one_flag_per_setting_gamma_included():
+    import dataclasses
+
+    from grnet.cli import build_parser
+    from grnet.runs import config_from_args
+    from grnet.train import TrainConfig
+
+    argv = ["train", "--data", "data/x", "--gamma", "0.9", "--option", "fusion=sum"]
+    config = config_from_args(build_parser(argv).parse_args(argv))
+    assert config.gamma == 0.9 and config.model_options["fusion"] == "sum"
+    defaults = vars(build_parser(["train"]).parse_args(["train"]))
+    assert {f.name for f in dataclasses.fields(TrainConfig)} - {"model_options"} <= set(defaults)

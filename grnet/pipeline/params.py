@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,7 +173,31 @@ def _mapping(value: Any, where: str) -> dict[str, Any]:
     return dict(value)
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, reading numbers as YAML 1.2 does: ``5e-4`` (no dot) is the float
+    5e-4, not the string '5e-4' of YAML 1.1. A quoted ``"5e-4"`` stays a string."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
+
+def _numbers_are_numbers(cls: type, values: Mapping[str, Any], where: str) -> None:
+    """A string where ``cls`` (a dataclass) takes a number is an error naming the key: in
+    params.yaml a number is written unquoted (the option classes also take numbers as text, for
+    the command line)."""
+    hints = typing.get_type_hints(cls)
+    for key, value in values.items():
+        kinds = set(typing.get_args(hints.get(key))) or {hints.get(key)}
+        if isinstance(value, str) and kinds & {int, float} and str not in kinds:
+            raise ParamsError(f"{where}: {key}: expected a number, got the string {value!r} (quoted?)")
+
+
 def _typed(cls: type, value: Any, where: str) -> Any:
+    _numbers_are_numbers(cls, _mapping(value, where), where)
     try:
         return options_from(cls, _mapping(value, where), where)
     except OptionsError as err:
@@ -206,6 +232,7 @@ def _tables(block: Any, where: str) -> dict[int, TableSettings]:
         unknown = sorted(set(settings.train) - {f.name for f in dataclasses.fields(Train)})
         if unknown:
             raise ParamsError(f"{where}.{key}.train: unknown key(s) {unknown}; expected some of Train's")
+        _numbers_are_numbers(Train, settings.train, f"{where}.{key}.train")
         out[number] = dataclasses.replace(settings, seeds=seeds)
     return out
 
@@ -218,7 +245,7 @@ def load_settings(path: str | os.PathLike = "params.yaml", profile: str | None =
     """
     path = Path(path)
     try:
-        params = yaml.safe_load(path.read_text(encoding="utf-8"))
+        params = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # a SafeLoader
     except (OSError, yaml.YAMLError) as err:
         raise ParamsError(f"{path}: cannot read the params file ({err})") from err
     if not isinstance(params, Mapping):
