@@ -37,7 +37,7 @@ from grnet.residuals import BayarConv2d, guided_residual
 
 __all__ = [
     "Checker",
-    "Verdict",
+    "CheckResult",
     "check_auc",
     "check_bayar_constraint",
     "check_box_filter",
@@ -72,7 +72,7 @@ _SEED = 0
 
 
 @dataclass(frozen=True)
-class Verdict:
+class CheckResult:
     """What a checker concluded about one function: ``status`` and the line it prints."""
 
     checker: str
@@ -119,7 +119,7 @@ class Checker:
     def __call__(self, fn: Callable[..., Any]) -> None:
         print(self.verdict(fn))
 
-    def verdict(self, fn: Callable[..., Any]) -> Verdict:
+    def verdict(self, fn: Callable[..., Any]) -> CheckResult:
         """Run ``fn`` on every case, in order, and stop at the first that fails."""
         cases = self.cases()
         try:
@@ -130,10 +130,10 @@ class Checker:
                 self._compare(case, args, got, want)
         except NotImplementedError:
             line = f"… {self.name}: not implemented yet (your function raises NotImplementedError)."
-            return Verdict(self.name, "unfinished", line)
+            return CheckResult(self.name, "unfinished", line)
         except _Failure as failure:
-            return Verdict(self.name, "fail", f"✘ {self.name}: {failure}")
-        return Verdict(
+            return CheckResult(self.name, "fail", f"✘ {self.name}: {failure}")
+        return CheckResult(
             self.name, "pass", f"✔ {self.name}: all {len(cases)} cases match {self.reference_name}."
         )
 

@@ -35,9 +35,9 @@ from grnet.pipeline.artifacts import (
     ReportTable,
     RunRow,
     read_histories,
+    read_report_markdown,
     read_report_table,
 )
-from grnet.pipeline.tables import TABLES
 
 
 class ResultNotSupported(AssertionError):
@@ -410,11 +410,11 @@ def table_story(table: ReportTable | None, expected: str) -> str:
 NOT_RUN = "The pipeline's results are not here yet: run `dvc repro` (or `make repro`) at the repository root."
 
 
-def table_markdown(reports: Path, number: int) -> str:
+def report_markdown(reports: Path, number: int) -> str:
     """``reports/tables/tableN.md`` as the pipeline wrote it (the table with our means, intervals
     and the paper's values, and its claims judged), or a note that it is not there yet."""
-    path = Path(reports) / "tables" / f"{TABLES[number].key}.md"
-    return path.read_text(encoding="utf-8") if path.is_file() else NOT_RUN
+    text = read_report_markdown(Path(reports) / "tables", number)
+    return NOT_RUN if text is None else text
 
 
 def find_run(

@@ -490,3 +490,10 @@ def write_report_metrics(reports_dir: str | os.PathLike, metrics: Mapping[str, A
     mean (percent, 4 decimals); under ``claims``, each claim's verdict as 1 (holds), 0 (does not
     hold) or None (``dvc metrics`` reads it)."""
     return write_json_atomic(Path(reports_dir) / "metrics.json", metrics)
+
+
+def read_report_markdown(tables_dir: str | os.PathLike, number: int) -> str | None:
+    """``tables_dir/tableN.md`` as :mod:`grnet.pipeline.reporting` wrote it (the table with our
+    means, intervals and the paper's values, and its claims judged); None before it did."""
+    path = Path(tables_dir) / f"table{number}.md"
+    return path.read_text(encoding="utf-8") if path.is_file() else None

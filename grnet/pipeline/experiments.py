@@ -9,7 +9,8 @@
 
 Runs live under ``<cache_dir>/<fingerprint of the training code>``: changed training code trains
 afresh instead of reusing runs that the old code made. No checkpoint is ever chosen on a test
-split: the trainer keeps the best epoch by validation accuracy.
+split: the trainer keeps the best epoch by the validation metric of the run's task (AUC for a binary
+run, accuracy for a multi-class one; ``selection`` in :class:`grnet.train.TrainConfig`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from grnet.pipeline.params import PROFILES, BenchmarkData, ParamsError, Settings, load_settings
+from grnet.pipeline.params import PIPELINE_PROFILES, BenchmarkData, ParamsError, Settings, load_settings
 from grnet.pipeline.tables import TABLES
 
 RESULTS_DIR = Path("reports/results")
@@ -142,7 +143,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     ):
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("--params", default="params.yaml", help="params file (default: params.yaml)")
-        sub.add_argument("--profile", choices=PROFILES, help="override the params file's profile")
+        sub.add_argument("--profile", choices=PIPELINE_PROFILES, help="override the params file's profile")
         if name != "data":
             sub.add_argument("--tables", help="comma-separated subset, e.g. 1,2,IX (default: all nine)")
         if name == "run":

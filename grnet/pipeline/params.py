@@ -38,8 +38,8 @@ from grnet.precision import PRECISIONS
 from grnet.residuals import residual_options
 from grnet.train import CLASS_WEIGHTS, SELECTIONS
 
-PROFILES = ("mini", "paper", "ci")
-DATASETS = ("hff", "ffpp_c23", "ffpp_c40", "dfdc", "celebdf")
+PIPELINE_PROFILES = ("mini", "paper", "ci")
+PIPELINE_DATASETS = ("hff", "ffpp_c23", "ffpp_c40", "dfdc", "celebdf")
 
 
 class ParamsError(ValueError):
@@ -251,14 +251,16 @@ def load_settings(path: str | os.PathLike = "params.yaml", profile: str | None =
     if not isinstance(params, Mapping):
         raise ParamsError(f"{path}: expected a mapping of settings")
     profile = profile or params.get("profile")
-    if profile not in PROFILES:
-        raise ParamsError(f"{path}: profile must be one of {PROFILES}, got {profile!r}")
+    if profile not in PIPELINE_PROFILES:
+        raise ParamsError(f"{path}: profile must be one of {PIPELINE_PROFILES}, got {profile!r}")
     where = f"{path}: experiments"
     experiments = _mapping(params.get("experiments"), where)
     shared = {"optimizer", "residuals", "fusions"}
-    unknown = sorted(set(experiments) - shared - set(PROFILES))
+    unknown = sorted(set(experiments) - shared - set(PIPELINE_PROFILES))
     if unknown:
-        raise ParamsError(f"{where}: unknown key(s) {unknown}; expected {sorted(shared | set(PROFILES))}")
+        raise ParamsError(
+            f"{where}: unknown key(s) {unknown}; expected {sorted(shared | set(PIPELINE_PROFILES))}"
+        )
     block = _mapping(experiments.get(profile), f"{where}.{profile}")
     known = {"cache_dir", "train", "speed", "datasets", "models", "tables"}
     unknown = sorted(set(block) - known)
@@ -266,7 +268,7 @@ def load_settings(path: str | os.PathLike = "params.yaml", profile: str | None =
         raise ParamsError(f"{where}.{profile}: unknown key(s) {unknown}; expected {sorted(known)}")
 
     datasets = {}
-    for name in DATASETS:
+    for name in PIPELINE_DATASETS:
         entry = _mapping(_mapping(block.get("datasets"), f"{where}.{profile}.datasets").get(name), "")
         if "root" not in entry or "image_size" not in entry:
             raise ParamsError(f"{where}.{profile}.datasets.{name}: expected 'root' and 'image_size'")

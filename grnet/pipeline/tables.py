@@ -37,18 +37,8 @@ from grnet.pipeline.paper import OFF, ON, PaperRow, PaperTable
 
 AVERAGE = "Average"
 
-# The seven baselines and GRnet, in the order of Tables IV-VIII.
-METHODS = (
-    "Meso-4 [5]",
-    "MesoInception-4 [5]",
-    "HighPass [7]",
-    "MISLnet [34]",
-    "XceptionNet [52]",
-    "Capsule [53]",
-    "AMTENnet [8]",
-    "GRnet",
-)
-# The registered model and options of each method's row.
+# The registered model and options of each method's row: the paper's seven baselines and GRnet,
+# in the order of Tables IV-VIII.
 METHOD_MODELS: Mapping[str, tuple[str, Mapping[str, Any]]] = MappingProxyType(
     {
         "Meso-4 [5]": ("meso4", {}),
@@ -61,6 +51,7 @@ METHOD_MODELS: Mapping[str, tuple[str, Mapping[str, Any]]] = MappingProxyType(
         "GRnet": ("grnet", {"residual": "mte", "fusion": "afm"}),
     }
 )
+METHODS = tuple(METHOD_MODELS)  # the rows of Tables IV-VIII
 FF_QUALITIES = {"HQ": "ffpp_c23", "LQ": "ffpp_c40"}
 
 
