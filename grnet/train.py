@@ -73,7 +73,7 @@ from grnet.distributed import DistContext, init_distributed, shutdown
 from grnet.errors import NonFiniteError, RunRefused
 from grnet.evaluate import evaluate_dataset
 from grnet.io import write_json_atomic, write_text_atomic
-from grnet.models import build_model, model_options, reimpose_constraints
+from grnet.models import build_model, model_options, reimpose_constraints, training_hooks
 from grnet.options import typed_values
 from grnet.precision import PRECISIONS, autocast, autocast_dtype
 from grnet.residuals import mte_options
@@ -276,7 +276,7 @@ def train_epoch(
     model.train()
     sums: dict[str, float] = defaultdict(float)
     seen = skipped = 0
-    auxiliary = getattr(core, "auxiliary_loss", None)
+    hooks = training_hooks(core)
     for step, (images, targets) in enumerate(loader, 1):
         inputs = model_inputs(images, device)
         targets = targets.to(device, non_blocking=True)
@@ -284,8 +284,9 @@ def train_epoch(
             logits = model(*inputs)
             loss = F.cross_entropy(logits.float(), targets, weight=weight)
             logs: Mapping[str, Any] = {}
-            if auxiliary is not None:
-                aux_loss, logs = auxiliary(targets, weight)
+            extra = hooks.auxiliary_loss(targets, weight)
+            if extra is not None:
+                aux_loss, logs = extra
                 loss = loss + aux_loss
         value = loss.item()
         where = f"epoch {epoch}, step {step} of {len(loader)}"
@@ -425,9 +426,7 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
             )
         except NonFiniteError as err:
             raise NonFiniteError(f"{out_dir}: {err}; the run stops ({_kept(epoch)})") from None
-        on_epoch_end = getattr(core, "on_epoch_end", None)
-        if on_epoch_end is not None:
-            on_epoch_end()
+        training_hooks(core).on_epoch_end()
         scheduler.step()
         if ctx.is_main:
             try:

@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -61,3 +63,23 @@ def test_grnet_train_has_one_flag_per_setting_gamma_included():
     assert config.gamma == 0.9 and config.model_options["fusion"] == "sum"
     defaults = vars(build_parser(["train"]).parse_args(["train"]))
     assert {f.name for f in dataclasses.fields(TrainConfig)} - {"model_options"} <= set(defaults)
+
+
+def test_training_hooks_are_the_models_own_or_the_no_op_ones():
+    from grnet.models import NoTrainingHooks, build_model, training_hooks
+
+    grnet = build_model("grnet")
+    assert training_hooks(grnet) is grnet
+    plain = training_hooks(build_model("meso4"))
+    assert isinstance(plain, NoTrainingHooks) and plain.auxiliary_loss(None, None) is None
+
+
+def test_a_builders_private_arguments_are_not_options():
+    from grnet.models import model_options
+    from grnet.options import OptionsError
+
+    with pytest.raises(
+        OptionsError, match=r"unknown option\(s\) \['vgg_state'\]; allowed: \[.*'routing_noise'"
+    ):
+        model_options("capsule", {"vgg_state": {}}, "capsule")
+    assert "vgg_state" not in model_options("capsule", {}, "capsule")
