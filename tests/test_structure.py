@@ -83,3 +83,24 @@ def test_a_builders_private_arguments_are_not_options():
     ):
         model_options("capsule", {"vgg_state": {}}, "capsule")
     assert "vgg_state" not in model_options("capsule", {}, "capsule")
+
+
+def test_a_new_detector_is_its_module_alone(tmp_path, monkeypatch):
+    import grnet.models
+    from grnet.models import _REGISTRY, available_models, build_model
+
+    (tmp_path / "toy_detector_22.py").write_text(
+        "from torch import nn\nfrom grnet.models import register\n\n\n"
+        "@register('toy_detector_22')\nclass Toy(nn.Sequential):\n"
+        "    def __init__(self, num_classes: int = 2, width: int = 4) -> None:\n"
+        "        super().__init__(nn.Conv2d(3, width, 3), nn.AdaptiveAvgPool2d(1), nn.Flatten(),"
+        " nn.Linear(width, num_classes))\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(grnet.models, "__path__", [*grnet.models.__path__, str(tmp_path)])
+    monkeypatch.delitem(_REGISTRY, "toy_detector_22", raising=False)
+    try:
+        assert "toy_detector_22" in available_models()
+        assert build_model("toy_detector_22", 3, width=5)[-1].out_features == 3
+    finally:
+        _REGISTRY.pop("toy_detector_22", None)

@@ -15,6 +15,7 @@ optimiser step (:func:`reimpose_constraints`).
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
@@ -58,8 +59,6 @@ def training_hooks(model: nn.Module) -> TrainingHooks:
     return model if isinstance(model, TrainingHooks) else NoTrainingHooks()
 
 
-# Modules whose import registers builders; imported lazily on first use.
-_BUILDER_MODULES = ("grnet.models.grnet", "grnet.models.baselines")
 
 
 def register(name: str) -> Callable[[Callable[..., nn.Module]], Callable[..., nn.Module]]:
@@ -78,12 +77,10 @@ def register(name: str) -> Callable[[Callable[..., nn.Module]], Callable[..., nn
 
 
 def _load_builders() -> None:
-    for module in _BUILDER_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as err:
-            if err.name != module:
-                raise
+    """Import every module of this package once (on first use), so that each registers its
+    builders: a new detector is a new module with an ``@register`` builder, nothing else."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
 
 
 def available_models() -> list[str]:
