@@ -121,9 +121,10 @@ class TrainConfig:
     precision: str = "auto"
     class_weights: str = "none"
     selection: str = "auto"
-    preload: bool = False
-    cache: str | None = None
-    workers: int = 2
+    # Speed only, never results (left out of a run's identity, see result_settings):
+    preload: bool = field(default=False, metadata={"speed_only": True})
+    cache: str | None = field(default=None, metadata={"speed_only": True})
+    workers: int = field(default=2, metadata={"speed_only": True})
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any], source: str = "config") -> TrainConfig:
@@ -542,7 +543,7 @@ def class_weight(
 
 
 # Settings that change speed, never results: left out of a run's identity.
-SPEED_ONLY = ("workers", "preload", "cache")
+SPEED_ONLY = tuple(f.name for f in dataclasses.fields(TrainConfig) if f.metadata.get("speed_only"))
 
 
 def result_settings(config: Mapping[str, Any]) -> dict[str, Any]:
