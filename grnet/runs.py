@@ -16,7 +16,6 @@ two runs.
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import hashlib
 import json
@@ -29,6 +28,7 @@ from typing import Any
 import yaml
 
 from grnet.io import write_json_atomic
+from grnet.pipeline.artifacts import read_history
 from grnet.precision import PRECISIONS
 from grnet.train import CLASS_WEIGHTS, SELECTIONS, TrainConfig, result_settings, train
 
@@ -71,11 +71,6 @@ def run_dir(config: TrainConfig, cache_dir: str | os.PathLike) -> Path:
     return Path(cache_dir) / f"{config.model}-{run_key(config, cache_dir)}"
 
 
-def _read_history(path: Path) -> list[dict[str, float | None]]:
-    with path.open(newline="", encoding="utf-8") as f:
-        return [{k: float(v) if v != "" else None for k, v in row.items()} for row in csv.DictReader(f)]
-
-
 def get_or_train(
     config: TrainConfig, cache_dir: str | os.PathLike, progress: bool | None = None
 ) -> RunResult:
@@ -92,7 +87,7 @@ def get_or_train(
         run_dir=folder,
         checkpoint=folder / "best.pt",
         metrics=metrics,
-        history=_read_history(folder / "metrics.csv") if metrics else [],
+        history=read_history(folder / "metrics.csv") if metrics else [],
         predictions=folder / "predictions.csv",
         trained=trained,
     )

@@ -88,15 +88,26 @@ def test_predictions_and_histories_read_typed(tmp_path):
     assert artifacts.read_history(history) == artifacts.read_histories(history)["run"]
 
 
-def test_the_prediction_columns_are_those_the_evaluator_writes():
-    from grnet.evaluate import PREDICTION_COLUMNS
-
-    assert artifacts.PREDICTION_COLUMNS == PREDICTION_COLUMNS
-
-
 def test_the_verdict_rule():
     assert artifacts.verdict_status([(0.5, 3.0), (2.0, 9.0)]) == HOLDS
     assert artifacts.verdict_status([(0.5, 3.0), (-6.0, -1.0)]) == FAILS
     assert artifacts.verdict_status([(0.5, 3.0), (-1.0, 2.0)]) == INCONCLUSIVE
     with pytest.raises(ValueError):
         artifacts.verdict_status([])
+
+
+def test_predictions_written_are_read_back(tmp_path):
+    rows = [
+        {"path": "a.png", "video": "", "label": 0, "class": "real"},
+        {"path": "b.png", "video": "v", "label": 1, "class": "df"},
+    ]
+    probs = np.array([[0.9, 0.1], [0.2, 0.8]])
+    path = tmp_path / "predictions.csv"
+    path.write_text(artifacts.predictions_csv(rows, probs, [0, 1]), encoding="utf-8")
+    run = artifacts.read_predictions(path)
+    assert run.paths == ("a.png", "b.png") and run.classes == ("real", "df") and run.videos == ("", "v")
+    assert (
+        run.predicted.tolist() == [0, 1]
+        and run.targets.tolist() == [0, 1]
+        and np.allclose(run.scores, [0.1, 0.8])
+    )

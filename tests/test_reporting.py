@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grnet.evaluate import PREDICTION_COLUMNS
 from grnet.pipeline.artifacts import (
     FAILS,
     HOLDS,
     INCONCLUSIVE,
     NOT_JUDGED,
+    PREDICTION_COLUMNS,
     UNKNOWN,
     ResultCell,
     ResultTable,

@@ -59,8 +59,6 @@ def training_hooks(model: nn.Module) -> TrainingHooks:
     return model if isinstance(model, TrainingHooks) else NoTrainingHooks()
 
 
-
-
 def register(name: str) -> Callable[[Callable[..., nn.Module]], Callable[..., nn.Module]]:
     """Decorator: make ``fn(num_classes, **options)`` (a builder or a model class) buildable as
     ``build_model(name, ...)``. Its named keywords but ``num_classes`` are the model's options

@@ -91,9 +91,32 @@ class Predictions:
     classes: tuple[str, ...] = ()
 
 
+def predictions_csv(rows: Sequence[Mapping[str, Any]], probs: np.ndarray, targets: Sequence[int]) -> str:
+    """``predictions.csv`` text: one line per image, in the columns of :data:`PREDICTION_COLUMNS`:
+    of ``rows`` (the split's index rows: ``path``, ``video``, ``label``, ``class``), ``targets``
+    (N class indices) and ``probs`` ((N, K) class probabilities, class 0 real): ``p_fake`` is
+    1 - p(real) to 6 decimals, ``predicted`` the most probable class."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(PREDICTION_COLUMNS)
+    for row, p, target in zip(rows, probs, targets, strict=True):
+        writer.writerow(
+            [
+                row["path"],
+                row["video"],
+                row["label"],
+                row["class"],
+                target,
+                f"{1.0 - p[0]:.6f}",
+                int(p.argmax()),
+            ]
+        )
+    return buf.getvalue()
+
+
 def read_predictions(path: str | os.PathLike) -> Predictions:
-    """A run's ``predictions.csv`` (columns :data:`PREDICTION_COLUMNS`, as
-    :func:`grnet.evaluate.predictions_csv` writes them).
+    """A run's ``predictions.csv`` (columns :data:`PREDICTION_COLUMNS`, as :func:`predictions_csv`
+    writes them).
 
     Raises:
         FileNotFoundError: no such file.
