@@ -49,10 +49,17 @@ import numpy as np
 from grnet.io import write_json_atomic, write_text_atomic
 
 PREDICTION_COLUMNS = ("path", "video", "label", "class", "target", "p_fake", "predicted")
+RAW = "none"  # the raw condition (no post-processing), as files and degradation specs spell it
 Epoch = dict[str, float | None]  # one line of a history: column -> value (None where empty)
 
 HOLDS, FAILS, INCONCLUSIVE = "holds", "does not hold", "inconclusive"
 NOT_JUDGED, UNKNOWN = "not judged", "not computable"
+
+
+def condition(postprocess: str | None) -> str:
+    """A run's post-processing as the files and the logs spell it: :data:`RAW` for ``None`` (a
+    :class:`grnet.train.TrainConfig`'s raw condition, part of its run key), else the spec."""
+    return RAW if postprocess is None else postprocess
 
 
 def _csv_text(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:

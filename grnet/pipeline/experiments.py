@@ -164,6 +164,7 @@ def run(args: argparse.Namespace) -> int:
             for path in build_data(settings):
                 print(f"wrote {path}")
         elif args.experiment_command == "plan":
+            from grnet.pipeline.artifacts import condition
             from grnet.pipeline.plan import distinct_configs, plan
 
             planned = plan(settings, _table_numbers(args.tables))
@@ -171,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
             for config in configs:
                 print(
                     f"{config.model:18s} {json.dumps(config.model_options, sort_keys=True):60s} "
-                    f"{Path(config.data).name:9s} {config.task:10s} {config.postprocess or 'raw':8s} "
+                    f"{Path(config.data).name:9s} {config.task:10s} {condition(config.postprocess):8s} "
                     f"seed {config.seed}"
                 )
             print(f"{len(planned)} cells x seeds, {len(configs)} distinct runs ({settings.profile})")

@@ -19,7 +19,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from grnet.io import write_json_atomic
-from grnet.pipeline.artifacts import read_runs
+from grnet.pipeline.artifacts import condition, read_runs
 from grnet.pipeline.plan import config_id
 from grnet.train import TrainConfig
 
@@ -34,7 +34,7 @@ def timing_key(model: str, options: str, dataset: str, task: str, postprocess: s
 def _key(config: TrainConfig) -> tuple[str, ...]:
     options = json.dumps(config.model_options, sort_keys=True)
     return timing_key(
-        config.model, options, Path(config.data).name, config.task, config.postprocess or "none"
+        config.model, options, Path(config.data).name, config.task, condition(config.postprocess)
     )
 
 
@@ -90,7 +90,7 @@ def train_all(configs: Sequence[TrainConfig], cache: Path, jobs: int, log: Log =
         what = f"trained in {seconds:.1f} s" if seconds is not None else "cached"
         log(
             f"[{done}/{total}] {config.model} {config.task} {Path(config.data).name} "
-            f"{config.postprocess or 'raw'} seed {config.seed}: {what} ({Path(folder).name})"
+            f"{condition(config.postprocess)} seed {config.seed}: {what} ({Path(folder).name})"
         )
         folders[config_id(config)] = Path(folder)
 

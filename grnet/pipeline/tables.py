@@ -33,6 +33,7 @@ from types import MappingProxyType
 from typing import Any
 
 from grnet.data.degrade import PAPER_CONDITIONS
+from grnet.pipeline.artifacts import RAW
 from grnet.pipeline.paper import OFF, ON, PaperRow, PaperTable
 
 AVERAGE = "Average"
@@ -132,7 +133,7 @@ class TableSpec:
 
 def _condition(column: str) -> str | None:
     spec = PAPER_CONDITIONS[column.removeprefix("ACC(").removesuffix(")")]
-    return None if spec == "none" else spec
+    return None if spec == RAW else spec
 
 
 def _method_cells(
