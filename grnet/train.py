@@ -205,7 +205,7 @@ SELECTIONS = ("auto", "acc", "auc", "loss")
 
 def selection_metric(selection: str, task: str) -> str:
     """The validation metric ``selection`` (one of :data:`SELECTIONS`) picks ``best.pt`` by:
-    ``"auto"`` is the one the task is judged by (:func:`grnet.stats.learned`), AUC for binary and
+    ``"auto"`` is the one the task is judged by (:func:`grnet.pipeline.stats.learned`), AUC for binary and
     accuracy for multi-class. On an imbalanced binary split (HFF: five fakes per real) accuracy is
     a poor choice: every epoch that answers "fake" ties at the majority rate, and the tie goes
     to the epoch with the lowest loss, often the first, before the ranking has been learned."""
@@ -510,7 +510,7 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
         raise NonFiniteError(
             f"{out_dir}: the best checkpoint (epoch {best['epoch']}) on the test split: {err}"
         ) from None
-    # Imported here: grnet.model_card reads predictions through grnet.collect, which imports this.
+    # Imported here: the model card brings SciPy (grnet.pipeline.stats), which training does without.
     from grnet.model_card import write_model_card
 
     write_model_card(out_dir)
