@@ -48,6 +48,7 @@ TRAINING_CODE = (
     "grnet/data/degrade.py",
     "grnet/data/images.py",
     "grnet/data/index.py",
+    "grnet/pipeline/artifacts.py",  # predictions.csv's writer and a run's history reader
 )
 
 
