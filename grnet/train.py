@@ -50,7 +50,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 import torch
@@ -67,7 +67,7 @@ from grnet.checkpoint import (
     save_checkpoint,
     set_rng_state,
 )
-from grnet.data.dataset import TASKS, IndexedImages, make_loader, model_inputs, task_classes
+from grnet.data.dataset import TASKS, IndexedImages, Task, make_loader, model_inputs, task_classes
 from grnet.data.index import read_index
 from grnet.distributed import DistContext, init_distributed, shutdown
 from grnet.errors import NonFiniteError, RunRefused
@@ -75,7 +75,7 @@ from grnet.evaluate import evaluate_dataset
 from grnet.io import write_json_atomic, write_text_atomic
 from grnet.models import build_model, model_options, reimpose_constraints, training_hooks
 from grnet.options import typed_values
-from grnet.precision import PRECISIONS, autocast, autocast_dtype
+from grnet.precision import PRECISIONS, Precision, autocast, autocast_dtype
 from grnet.residuals import mte_options
 
 
@@ -107,7 +107,7 @@ class TrainConfig:
     model: str = "grnet"
     data: str = ""
     model_options: dict[str, Any] = field(default_factory=dict)
-    task: str = "binary"
+    task: Task = "binary"
     postprocess: str | None = None
     image_size: int = 128
     epochs: int = 20
@@ -118,9 +118,9 @@ class TrainConfig:
     augment: bool = True
     limit: int | None = None
     residual_in_workers: bool = False
-    precision: str = "auto"
-    class_weights: str = "none"
-    selection: str = "auto"
+    precision: Precision = "auto"
+    class_weights: ClassWeights = "none"
+    selection: Selection = "auto"
     # Speed only, never results (left out of a run's identity, see result_settings):
     preload: bool = field(default=False, metadata={"speed_only": True})
     cache: str | None = field(default=None, metadata={"speed_only": True})
@@ -200,7 +200,8 @@ def _metrics_csv(history: list[dict[str, float]]) -> str:
     return buf.getvalue()
 
 
-SELECTIONS = ("auto", "acc", "auc", "loss")
+Selection = Literal["auto", "acc", "auc", "loss"]
+SELECTIONS: tuple[str, ...] = get_args(Selection)
 
 
 def selection_metric(selection: str, task: str) -> str:
@@ -517,7 +518,8 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
     return metrics
 
 
-CLASS_WEIGHTS = ("none", "balanced")
+ClassWeights = Literal["none", "balanced"]
+CLASS_WEIGHTS: tuple[str, ...] = get_args(ClassWeights)
 
 
 def class_weight(

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from grnet.data.dataset import Task
 from grnet.pipeline.artifacts import read_runs
 from grnet.runs import RunResult, get_or_train
 from grnet.train import TrainConfig
@@ -86,7 +87,7 @@ def tiny_run(
     root: str | Path,
     data: str | Path,
     model: str = "grnet",
-    task: str = "binary",
+    task: Task = "binary",
     epochs: int = 2,
     image_size: int = 32,
     limit: int | None = 120,

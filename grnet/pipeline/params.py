@@ -34,9 +34,9 @@ from grnet.fusion import fusion_options
 from grnet.models import model_options
 from grnet.options import OptionsError, options_from
 from grnet.pipeline.tables import TABLES, table
-from grnet.precision import PRECISIONS
+from grnet.precision import PRECISIONS, Precision
 from grnet.residuals import residual_options
-from grnet.train import CLASS_WEIGHTS, SELECTIONS
+from grnet.train import CLASS_WEIGHTS, SELECTIONS, ClassWeights, Selection
 
 PIPELINE_PROFILES = ("mini", "paper", "ci")
 PIPELINE_DATASETS = ("hff", "ffpp_c23", "ffpp_c40", "dfdc", "celebdf")
@@ -91,9 +91,9 @@ class Train:
     batch_size: int = 64
     augment: bool = True
     limit: int | None = None
-    precision: str = "auto"
-    class_weights: str = "none"
-    selection: str = "auto"
+    precision: Precision = "auto"
+    class_weights: ClassWeights = "none"
+    selection: Selection = "auto"
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1:
