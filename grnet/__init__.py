@@ -18,6 +18,8 @@ does not import torch.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -40,5 +42,20 @@ def __getattr__(name: str) -> Any:
     """``grnet.build_model`` and the others of :data:`__all__`, imported from their module on first
     use (PEP 562). Raises AttributeError for any other name."""
     if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        setattr(sys.modules[__name__], name, value)
+        return value
     raise AttributeError(f"module 'grnet' has no attribute {name!r}")
+
+
+class _Package(types.ModuleType):
+    """The package's module type: importing the submodule :mod:`grnet.guided_filter` does not
+    rebind the name ``grnet.guided_filter``, which stays the function (as :data:`__all__` says)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return  # the import system binding a submodule of the same name as a function
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -43,6 +43,9 @@ def test_grnet_help_imports_no_torch_and_answers_in_a_second():
 def test_the_package_loads_its_torch_names_on_first_use():
     assert "torch" not in _modules_after("import grnet")
     assert "torch" in _modules_after("import grnet\ngrnet.build_model")
+    # grnet.guided_filter stays the function once its submodule of the same name is imported
+    code = "import grnet.residuals\nfrom grnet import guided_filter\nassert callable(guided_filter)"
+    assert "grnet.guided_filter" in _modules_after(code)
 
 
 def test_the_artifacts_module_imports_no_torch_nor_scipy():
