@@ -31,8 +31,16 @@ SUBCOMMANDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("train",), "grnet.runs", "train a detector on a prepared dataset"),
     (("evaluate",), "grnet.evaluate", "evaluate a checkpoint on a prepared dataset split"),
     (("predict",), "grnet.predict", "score images, folders or videos with a checkpoint"),
-    (("experiment",), "grnet.experiments", "the reproduction pipeline: data, plan and runs of Tables I-IX"),
-    (("report",), "grnet.reporting", "Tables I-IX beside the paper's, and the paper's claims checked"),
+    (
+        ("experiment",),
+        "grnet.pipeline.experiments",
+        "the reproduction pipeline: data, plan and runs of Tables I-IX",
+    ),
+    (
+        ("report",),
+        "grnet.pipeline.reporting",
+        "Tables I-IX beside the paper's, and the paper's claims checked",
+    ),
 )
 
 

@@ -12,8 +12,6 @@ video, label, class, target, p_fake, predicted) and ``metrics.json``.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import math
 import os
@@ -35,9 +33,8 @@ from grnet.data.index import read_index
 from grnet.distributed import default_device
 from grnet.errors import NonFiniteError
 from grnet.io import writable_folder, write_json_atomic, write_text_atomic
+from grnet.pipeline.artifacts import predictions_csv
 from grnet.precision import autocast
-
-PREDICTION_COLUMNS = ("path", "video", "label", "class", "target", "p_fake", "predicted")
 
 
 @torch.no_grad()
@@ -138,26 +135,6 @@ def compute_metrics(
         metrics["video_auc"] = _auc(video_labels, scores)
         metrics["video_acc"] = float(((scores > 0.5) == (video_labels == 1)).mean())
     return metrics
-
-
-def predictions_csv(rows: Sequence[Mapping[str, Any]], probs: np.ndarray, targets: Sequence[int]) -> str:
-    """``predictions.csv`` text: one line per row, in the columns of :data:`PREDICTION_COLUMNS`."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(PREDICTION_COLUMNS)
-    for row, p, target in zip(rows, probs, targets, strict=True):
-        writer.writerow(
-            [
-                row["path"],
-                row["video"],
-                row["label"],
-                row["class"],
-                target,
-                f"{1.0 - p[0]:.6f}",
-                int(p.argmax()),
-            ]
-        )
-    return buf.getvalue()
 
 
 def evaluate_dataset(

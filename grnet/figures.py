@@ -22,8 +22,6 @@ figure; the pipeline saves it under ``reports/figures/`` (through :meth:`grnet.c
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -45,8 +43,9 @@ from grnet.data.index import class_names, read_index
 from grnet.evaluate import video_scores
 from grnet.guided_filter import guided_filter
 from grnet.io import atomic_write
+from grnet.pipeline.artifacts import read_predictions, read_report_table
+from grnet.pipeline.tables import AVERAGE, TABLES, table
 from grnet.residuals import MTE_DEFAULTS, build_residual, guided_residual
-from grnet.tables import AVERAGE, TABLES, table
 
 RESIDUAL_WHITE_QUANTILE = 0.99
 """The display rule's white point: this quantile of all the residual panels of a figure, pooled."""
@@ -239,23 +238,6 @@ def activation_maps(
     return fig
 
 
-def read_histories(path: str | os.PathLike) -> dict[str, list[dict[str, float | None]]]:
-    """Per-epoch histories by run: a run's ``metrics.csv`` (keyed by its folder's name) or the
-    pipeline's ``histories.csv`` (one ``run`` column)."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{path}: no history file (a run's metrics.csv or reports/results/histories.csv)"
-        )
-    runs: dict[str, list[dict[str, float | None]]] = defaultdict(list)
-    with path.open(newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            run = row.pop("run", None) or path.parent.name
-            row.pop("model", None)
-            runs[run].append({k: float(v) if v not in ("", None) else None for k, v in row.items()})
-    return dict(runs)
-
-
 def training_curves(histories: Mapping[str, Sequence[Mapping[str, float | None]]]) -> Figure:
     """Per epoch, one line per run, three panels: the training loss (the mean over the epoch's
     batches of what the trainer minimises: cross-entropy, plus the AFM's stream losses for GRnet),
@@ -284,25 +266,16 @@ def training_curves(histories: Mapping[str, Sequence[Mapping[str, float | None]]
     return fig
 
 
-def _read_predictions(path: Path) -> dict[str, list[str]]:
-    with path.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    if not rows or not {"label", "p_fake"} <= set(rows[0]):
-        raise ValueError(f"{path}: expected a predictions.csv with label and p_fake columns")
-    return {key: [row[key] for row in rows] for key in rows[0]}
-
-
 def roc_curves(predictions: Mapping[str, str | os.PathLike], video: bool = False) -> Figure:
     """ROC curves (real vs fake, fake score ``p_fake``) of runs' ``predictions.csv``, AUC in the
     legend. ``video``: one point per video, its mean frame score (:func:`grnet.evaluate.video_scores`)."""
     fig = Figure(figsize=(4.2, 4), layout="constrained")
     ax = fig.subplots()
     for name, path in predictions.items():
-        columns = _read_predictions(Path(path))
-        labels = np.array(columns["label"], dtype=int)
-        scores = np.array(columns["p_fake"], dtype=float)
+        run = read_predictions(path)
+        labels, scores = run.labels, run.scores
         if video:
-            scores, labels = video_scores(columns["video"], columns["class"], labels, scores)
+            scores, labels = video_scores(run.videos, run.classes, labels, scores)
         if len(np.unique(labels)) < 2:
             raise ValueError(f"{path}: ROC needs real and fake items, found labels {sorted(set(labels))}")
         fpr, tpr, _ = roc_curve(labels, scores)
@@ -330,34 +303,27 @@ def confusion(
     return fig
 
 
-def read_table(number: int, tables_dir: str | os.PathLike = "reports/tables") -> dict[str, Any] | None:
-    """``tables_dir/tableN.json`` as :mod:`grnet.reporting` wrote it, or None before the pipeline ran."""
-    path = Path(tables_dir) / f"{table(number).key}.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
-
-
 def table_comparison(number: int, tables_dir: str | os.PathLike = "reports/tables") -> Figure:
-    """The paper's Table ``number`` beside ours (``tables_dir/tableN.json``, :mod:`grnet.reporting`):
+    """The paper's Table ``number`` beside ours (``tables_dir/tableN.json``, :mod:`grnet.pipeline.reporting`):
     one panel per value column, per row a hatched bar for the paper (a single run) and a solid one
     for ours (mean over seeds, its 95 % interval as error bar; absent where not run, lighter where
     a run did not learn), and the column's chance or majority rate as a dashed line."""
     spec = table(number)
-    cells = {(c["row"], c["column"]): c for c in (read_table(number, tables_dir) or {}).get("cells", [])}
+    report = read_report_table(tables_dir, number)
+    cells = dict(report.cells) if report is not None else {}
     paper = spec.paper
     fig = Figure(figsize=(3.2 * len(paper.columns) + 1.2, 0.45 * len(paper.rows) + 1.6), layout="constrained")
     axes = fig.subplots(1, len(paper.columns), sharey=True, squeeze=False)[0]
     y = np.arange(len(paper.rows))
     for ax, column in zip(axes, paper.columns, strict=True):
         theirs = [np.nan if v is None else v for v in (paper.value(r, column) for r in paper.row_names)]
-        ours = [cells.get((r, column), {}) for r in paper.row_names]
-        means = np.array([c.get("mean", np.nan) for c in ours], dtype=float)
-        errors = np.array(
-            [[c["mean"] - c["low"], c["high"] - c["mean"]] if "mean" in c else [0, 0] for c in ours]
-        ).T
-        colours = ["tab:blue" if c.get("learned", True) else "lightsteelblue" for c in ours]
+        ours = [cells.get((r, column)) for r in paper.row_names]
+        means = np.array([np.nan if c is None or not c.ran else c.mean for c in ours], dtype=float)
+        errors = np.array([c.error() if c is not None else (0.0, 0.0) for c in ours]).T
+        colours = ["tab:blue" if c is None or not c.ran or c.learned else "lightsteelblue" for c in ours]
         ax.barh(y - 0.2, theirs, height=0.4, color="white", edgecolor="gray", hatch="///", label="paper")
         ax.barh(y + 0.2, means, xerr=errors, height=0.4, color=colours, label="ours (95 % interval)")
-        chance = [c["chance"] for c in ours if "chance" in c]
+        chance = [c.chance for c in ours if c is not None and c.ran]
         if chance:
             ax.axvline(chance[0], color="tab:red", ls="--", lw=1, label="chance / majority rate")
         ax.set(title=column, xlim=(0, 100), xlabel="%")
@@ -365,7 +331,7 @@ def table_comparison(number: int, tables_dir: str | os.PathLike = "reports/table
     axes[0].set_yticks(y, [" ".join(r.labels) for r in paper.rows], fontsize=8)
     axes[0].invert_yaxis()
     axes[-1].legend(fontsize=7, loc="lower right")
-    ran = sum("mean" in c for c in cells.values())
+    ran = sum(c.ran for c in cells.values())
     title = f"Table {paper.roman}: paper vs this reproduction ({ran} of {len(cells) or '?'} cells run)"
     fig.suptitle(title, fontsize=10)
     return fig
@@ -378,15 +344,16 @@ def paper_vs_reproduction(tables_dir: str | os.PathLike = "reports/tables") -> F
     fig = Figure(figsize=(5, 4.6), layout="constrained")
     ax = fig.subplots()
     for number in TABLES:
+        report = read_report_table(tables_dir, number)
         cells = [
             c
-            for c in (read_table(number, tables_dir) or {}).get("cells", [])
-            if "mean" in c and c["paper"] is not None and c["column"] != AVERAGE
+            for c in (report.cells.values() if report is not None else [])
+            if c.ran and c.paper is not None and c.column != AVERAGE
         ]
         if cells:
-            x = [c["paper"] for c in cells]
-            mean = np.array([c["mean"] for c in cells])
-            err = np.array([[c["mean"] - c["low"] for c in cells], [c["high"] - c["mean"] for c in cells]])
+            x = [c.paper for c in cells if c.paper is not None]
+            mean = np.array([c.mean for c in cells], dtype=float)
+            err = np.array([c.error() for c in cells]).T
             ax.errorbar(x, mean, yerr=err, fmt="o", ms=4, lw=0.8, label=f"Table {table(number).roman}")
     ax.plot([0, 100], [0, 100], color="gray", ls=":", lw=1)
     ax.set(xlim=(0, 100), ylim=(0, 100), xlabel="paper (%)", ylabel="this reproduction (%)")

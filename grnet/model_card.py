@@ -4,8 +4,8 @@ own files, never by hand: ``config.json`` (the settings), ``metrics.json`` (the 
 test metrics), ``predictions.csv`` (the test scores, from which the intervals are drawn) and the
 dataset's ``index.csv`` and ``summary.json`` (what it was trained on, and where that came from).
 
-Intervals: 95 % stratified percentile bootstrap (:func:`grnet.stats.accuracy_interval`,
-:func:`grnet.stats.auc_interval`; 2,000 resamples, seed 0), as the reports use.
+Intervals: 95 % stratified percentile bootstrap (:func:`grnet.pipeline.stats.accuracy_interval`,
+:func:`grnet.pipeline.stats.auc_interval`; 2,000 resamples, seed 0), as the reports use.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from grnet import __version__, stats
-from grnet.collect import read_predictions
+from grnet import __version__
 from grnet.data.index import read_index, summarize
 from grnet.io import write_text_atomic
+from grnet.pipeline import stats
+from grnet.pipeline.artifacts import read_predictions, read_run_metrics
 
 CARD = "MODEL_CARD.md"
 
@@ -61,7 +62,7 @@ def model_card(run_dir: str | os.PathLike) -> str:
         if not (run_dir / name).is_file():
             raise FileNotFoundError(f"{run_dir / name}: a model card needs a finished run")
     config = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
-    metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
+    metrics = read_run_metrics(run_dir)
     test = read_predictions(run_dir / "predictions.csv")
     data = Path(config["data"])
     counts = summarize(read_index(data))

@@ -21,11 +21,12 @@ import contextlib
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 import torch
 
-PRECISIONS = ("auto", "bf16", "fp32")
+Precision = Literal["auto", "bf16", "fp32"]
+PRECISIONS: tuple[str, ...] = get_args(Precision)
 _BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
 
 

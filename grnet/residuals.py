@@ -63,24 +63,21 @@ class MTEConfig:
     - ``radius`` 2 (5 x 5 windows): the guided filter keeps, as content, every structure that the local
       linear model can follow over 5 px; what is left are traces finer than that: GAN up-sampling
       patterns (period 2-4 px), demosaicing and resampling noise, the 8 x 8 JPEG grid's edges. Wider
-      windows keep less of a trace (a 2 px checkerboard: 61% kept at r=2, 52% at r=4) and leak more
-      edges; r=1 scores about as r=2 (66%), so r=2 follows the prototype the lead's numbers came from.
+      windows keep less of a fine trace in the residual and leak more edges into it.
     - ``eps`` 1e-2: a window whose standard deviation is below ~0.1 (~25 grey levels of 255) counts as
       flat and is smoothed, so its fine variation becomes residual; stronger edges (variance >> eps)
       get a ~ 1 and are kept as content, so face contours stay out of the residual (Eq 11's q = C).
-      It is the middle of the trade-off: eps 1e-1 keeps more trace (82%) but its residual is 2.3x
-      stronger on the top-10% Sobel edges than elsewhere (content leaking in), 1e-3 keeps only 33%.
+      A larger eps keeps more of a trace but lets strong edges into the residual; a smaller one
+      keeps less of the trace.
     - ``guidance`` "color": the image guides itself with its 3 colour channels (He et al.'s colour
-      guide), so edges that differ in colour but not in brightness are kept as content too; it leaks
-      the fewest edges (1.3x vs 1.8x for a luma guide and 1.7x for each channel guiding itself, at
-      r=2, eps=1e-2), at a modest cost in trace kept (61% vs 73%). "gray" (luma guide) and "channel"
-      remain options.
-    - ``scale`` 10: guided residuals of photos are small (mean ~0.012 at these settings); scaling
-      brings them to the order of the [0, 1] RGB stream that the same backbone sees. The paper itself
-      shows them "enlarged five times" (Fig. 4).
+      guide), so edges that differ in colour but not in brightness are kept as content too, out
+      of the residual. "gray" (luma guide) and "channel" (each channel guides itself) remain options.
+    - ``scale`` 10: guided residuals of photos are small (a few hundredths of the [0, 1] range);
+      scaling brings them to the order of the RGB stream that the same backbone sees. The paper
+      itself shows them "enlarged five times" (Fig. 4).
 
-    Figures: five 128 px crops of scikit-image photos (astronaut x2, coffee, chelsea, rocket); "kept"
-    is the mean change of the residual when a trace of amplitude 2/255 is added, over the trace's.
+    These are the reasons for the defaults, not measurements; notebooks 01 and 02 take the radius
+    and eps as parameters.
 
     Raises:
         ValueError: a setting the MTE cannot use (radius an integer >= 1, eps and scale > 0,

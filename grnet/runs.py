@@ -16,7 +16,7 @@ two runs.
 from __future__ import annotations
 
 import argparse
-import csv
+import dataclasses
 import hashlib
 import json
 import os
@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from grnet.io import write_json_atomic
+from grnet.pipeline.artifacts import read_history
 from grnet.precision import PRECISIONS
 from grnet.train import CLASS_WEIGHTS, SELECTIONS, TrainConfig, result_settings, train
 
@@ -70,11 +71,6 @@ def run_dir(config: TrainConfig, cache_dir: str | os.PathLike) -> Path:
     return Path(cache_dir) / f"{config.model}-{run_key(config, cache_dir)}"
 
 
-def _read_history(path: Path) -> list[dict[str, float | None]]:
-    with path.open(newline="", encoding="utf-8") as f:
-        return [{k: float(v) if v != "" else None for k, v in row.items()} for row in csv.DictReader(f)]
-
-
 def get_or_train(
     config: TrainConfig, cache_dir: str | os.PathLike, progress: bool | None = None
 ) -> RunResult:
@@ -91,7 +87,7 @@ def get_or_train(
         run_dir=folder,
         checkpoint=folder / "best.pt",
         metrics=metrics,
-        history=_read_history(folder / "metrics.csv") if metrics else [],
+        history=read_history(folder / "metrics.csv") if metrics else [],
         predictions=folder / "predictions.csv",
         trained=trained,
     )
@@ -117,7 +113,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="a model option, value in YAML syntax (repeatable), e.g. --option afm=false",
+        help="a model option, value in YAML syntax (repeatable), e.g. --option fusion=sum",
     )
     parser.add_argument("--data", help="prepared dataset folder (with index.csv)")
     parser.add_argument("--task", choices=("binary", "multiclass"))
@@ -125,7 +121,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--image-size", type=int)
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--batch-size", type=int)
-    parser.add_argument("--lr", type=float)
+    parser.add_argument("--lr", type=float, help="Adam's initial learning rate (default 5e-4)")
+    parser.add_argument("--gamma", type=float, help="the learning rate's decay per epoch (default 0.5)")
     parser.add_argument("--seed", type=int)
     parser.add_argument("--limit", type=int, help="at most this many images per split (tiny runs)")
     parser.add_argument("--workers", type=int)
@@ -176,7 +173,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
-    """The YAML file's settings, overridden by the flags given."""
+    """The YAML file's settings, overridden by the flags given (one flag per field of
+    :class:`grnet.train.TrainConfig` but ``model_options``, which ``--option`` sets key by key).
+
+    Raises:
+        SystemExit: the YAML file is unreadable or not a mapping.
+        ValueError: a setting is unknown or invalid (:meth:`TrainConfig.from_dict`).
+    """
     values: dict[str, Any] = {}
     if args.config:
         try:
@@ -186,26 +189,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
             raise SystemExit(f"grnet train: cannot read {args.config}: {err}") from err
         if not isinstance(values, dict):
             raise SystemExit(f"grnet train: {args.config}: expected a mapping of settings")
-    for name in (
-        "model",
-        "data",
-        "task",
-        "postprocess",
-        "image_size",
-        "epochs",
-        "batch_size",
-        "lr",
-        "seed",
-        "limit",
-        "workers",
-        "augment",
-        "residual_in_workers",
-        "precision",
-        "class_weights",
-        "selection",
-        "preload",
-        "cache",
-    ):
+    for name in (f.name for f in dataclasses.fields(TrainConfig) if f.name != "model_options"):
         if getattr(args, name) is not None:
             values[name] = getattr(args, name)
     if args.option:

@@ -62,7 +62,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 import torch
@@ -79,15 +79,15 @@ from grnet.checkpoint import (
     save_checkpoint,
     set_rng_state,
 )
-from grnet.data.dataset import TASKS, IndexedImages, make_loader, model_inputs, task_classes
+from grnet.data.dataset import TASKS, IndexedImages, Task, make_loader, model_inputs, task_classes
 from grnet.data.index import read_index
 from grnet.distributed import DistContext, init_distributed, shutdown
 from grnet.errors import NonFiniteError, RunRefused
 from grnet.evaluate import evaluate_dataset
 from grnet.io import write_json_atomic, write_text_atomic
-from grnet.models import build_model, model_options, reimpose_constraints
+from grnet.models import build_model, model_options, reimpose_constraints, training_hooks
 from grnet.options import typed_values
-from grnet.precision import PRECISIONS, autocast, autocast_dtype
+from grnet.precision import PRECISIONS, Precision, autocast, autocast_dtype
 from grnet.residuals import mte_options
 
 
@@ -121,7 +121,7 @@ class TrainConfig:
     model: str = "grnet"
     data: str = ""
     model_options: dict[str, Any] = field(default_factory=dict)
-    task: str = "binary"
+    task: Task = "binary"
     postprocess: str | None = None
     image_size: int = 128
     epochs: int = 20
@@ -132,12 +132,13 @@ class TrainConfig:
     augment: bool = True
     limit: int | None = None
     residual_in_workers: bool = False
-    precision: str = "auto"
-    class_weights: str = "none"
-    selection: str = "auto"
-    preload: bool = False
-    cache: str | None = None
-    workers: int = 2
+    precision: Precision = "auto"
+    class_weights: ClassWeights = "none"
+    selection: Selection = "auto"
+    # Speed only, never results (left out of a run's identity, see result_settings):
+    preload: bool = field(default=False, metadata={"speed_only": True})
+    cache: str | None = field(default=None, metadata={"speed_only": True})
+    workers: int = field(default=2, metadata={"speed_only": True})
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any], source: str = "config") -> TrainConfig:
@@ -213,12 +214,13 @@ def _metrics_csv(history: list[dict[str, float]]) -> str:
     return buf.getvalue()
 
 
-SELECTIONS = ("auto", "acc", "auc", "loss")
+Selection = Literal["auto", "acc", "auc", "loss"]
+SELECTIONS: tuple[str, ...] = get_args(Selection)
 
 
 def selection_metric(selection: str, task: str) -> str:
     """The validation metric ``selection`` (one of :data:`SELECTIONS`) picks ``best.pt`` by:
-    ``"auto"`` is the one the task is judged by (:func:`grnet.stats.learned`), AUC for binary and
+    ``"auto"`` is the one the task is judged by (:func:`grnet.pipeline.stats.learned`), AUC for binary and
     accuracy for multi-class. On an imbalanced binary split (HFF: five fakes per real) accuracy is
     a poor choice: every epoch that answers "fake" ties at the majority rate, and the tie goes
     to the epoch with the lowest loss, often the first, before the ranking has been learned."""
@@ -340,7 +342,7 @@ def train_epoch(
     model.train()
     sums: dict[str, float] = defaultdict(float)
     seen = skipped = 0
-    auxiliary = getattr(core, "auxiliary_loss", None)
+    hooks = training_hooks(core)
     for step, (images, targets) in enumerate(loader, 1):
         inputs = model_inputs(images, device)
         targets = targets.to(device, non_blocking=True)
@@ -348,8 +350,9 @@ def train_epoch(
             logits = model(*inputs)
             loss = F.cross_entropy(logits.float(), targets, weight=weight)
             logs: Mapping[str, Any] = {}
-            if auxiliary is not None:
-                aux_loss, logs = auxiliary(targets, weight)
+            extra = hooks.auxiliary_loss(targets, weight)
+            if extra is not None:
+                aux_loss, logs = extra
                 loss = loss + aux_loss
         value = loss.item()
         where = f"epoch {epoch}, step {step} of {len(loader)}"
@@ -536,9 +539,7 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
             best = bests[metric]
         # Eq 14's alpha for the next epoch, only now: validation and the best checkpoints above use
         # the alpha the fusion head trained with in this epoch; last.pt (below) the next epoch's.
-        on_epoch_end = getattr(core, "on_epoch_end", None)
-        if on_epoch_end is not None:
-            on_epoch_end()
+        training_hooks(core).on_epoch_end()
         if ctx.is_main:
             write_text_atomic(out_dir / "metrics.csv", _metrics_csv(history))
             save_checkpoint(
@@ -607,14 +608,15 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
                 f"{out_dir}: the checkpoint best by val {kept} (epoch {chosen['epoch']}) on the test "
                 f"split: {err}"
             ) from None
-    # Imported here: grnet.model_card reads predictions through grnet.collect, which imports this.
+    # Imported here: the model card brings SciPy (grnet.pipeline.stats), which training does without.
     from grnet.model_card import write_model_card
 
     write_model_card(out_dir)
     return metrics
 
 
-CLASS_WEIGHTS = ("none", "balanced")
+ClassWeights = Literal["none", "balanced"]
+CLASS_WEIGHTS: tuple[str, ...] = get_args(ClassWeights)
 
 
 def class_weight(
@@ -640,7 +642,7 @@ def class_weight(
 
 
 # Settings that change speed, never results: left out of a run's identity.
-SPEED_ONLY = ("workers", "preload", "cache")
+SPEED_ONLY = tuple(f.name for f in dataclasses.fields(TrainConfig) if f.metadata.get("speed_only"))
 
 
 def result_settings(config: Mapping[str, Any]) -> dict[str, Any]:

@@ -151,7 +151,7 @@ def _comparison(a: dict, b: dict, where: str) -> str:
 def _07(reports: Path) -> str:
     from grnet.course.results import find_run, history  # the run's name from runs.csv (not altered)
 
-    run = find_run(REPORTS, "grnet", "hff", "multiclass", residual="mte", fusion="afm")["run"]
+    run = find_run(REPORTS, "grnet", "hff", "multiclass", residual="mte", fusion="afm").run
     last = history(reports, run)[-1]
     lower, higher = ("residual", "RGB") if last["loss_gr"] < last["loss_rgb"] else ("RGB", "residual")
     low, high = sorted((last["loss_gr"], last["loss_rgb"]))

@@ -6,19 +6,19 @@ from __future__ import annotations
 import pytest
 
 from grnet.course import results
-from grnet.course.results import Cell, Claim, Table
+from grnet.pipeline.artifacts import ReportCell, ReportClaim, ReportTable, Verdict
 
 
 def cell(row, mean=None, low=None, high=None, *, column="ACC", chance=50.0, paper=90.0, learned=True):
-    return Cell(row, column, paper, mean, low, high, 1 if mean is not None else 0, learned, chance)
+    return ReportCell(row, column, paper, mean, low, high, 1 if mean is not None else 0, learned, chance)
 
 
 def claim(status, detail="detail"):
-    return Claim("A is best", status, detail, None, None, None, "holds", "paper detail")
+    return ReportClaim("A is best", Verdict(status, detail), Verdict("holds", "paper detail"))
 
 
 def table(cells, claims=()):
-    return Table(4, "IV", "caption", {(c.row, c.column): c for c in cells}, tuple(claims))
+    return ReportTable(4, "IV", "caption", {(c.row, c.column): c for c in cells}, tuple(claims))
 
 
 def test_names_joins_with_and():

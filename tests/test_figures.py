@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from grnet import figures
+from grnet.pipeline.artifacts import read_histories
 
 
 def _titles(fig: Figure) -> list[str]:
@@ -74,7 +75,7 @@ def test_training_curves_and_histories(tmp_path):
     path.write_text(
         "epoch,train_loss,val_loss,val_acc,val_auc,lr\n1,0.7,0.69,0.5,,5e-4\n2,0.5,0.6,0.75,0.8,2.5e-4\n"
     )
-    histories = figures.read_histories(path)
+    histories = read_histories(path)
     assert list(histories) == ["run-a"] and histories["run-a"][1]["val_auc"] == 0.8
     assert histories["run-a"][0]["val_auc"] is None
     fig = figures.training_curves(histories)
@@ -114,7 +115,8 @@ def test_table_comparison_and_scatter_show_the_report_with_intervals_and_chance(
     grnet = {"row": "GRnet", "column": "ACC", "paper": 99.09, "mean": 92.0, "low": 89.0, "high": 95.0}
     grnet |= {"n": 2, "learned": True, "chance": 50.0}
     meso = {"row": "Meso-4 [5]", "column": "ACC", "paper": 70.47}
-    (tmp_path / "table8.json").write_text(json.dumps({"table": 8, "cells": [meso, grnet]}))
+    table = {"table": 8, "roman": "VIII", "caption": "DFDC", "cells": [meso, grnet], "claims": []}
+    (tmp_path / "table8.json").write_text(json.dumps(table))
     fig = figures.table_comparison(8, tmp_path)
     acc = fig.axes[0]
     assert [ax.get_title() for ax in fig.axes] == ["ACC", "AUC"]

@@ -14,10 +14,10 @@ import pytest
 import yaml
 
 from grnet.cli import main
-from grnet.experiments import TRAINING_CODE, code_fingerprint
-from grnet.params import ParamsError, load_settings
-from grnet.plan import config_id, distinct_configs, plan
-from grnet.tables import TABLES
+from grnet.pipeline.experiments import TRAINING_CODE, code_fingerprint
+from grnet.pipeline.params import ParamsError, load_settings
+from grnet.pipeline.plan import config_id, distinct_configs, plan
+from grnet.pipeline.tables import TABLES
 
 REPO = Path(__file__).resolve().parents[1]
 PARAMS = REPO / "params.yaml"
@@ -216,7 +216,7 @@ def check_outputs(repo: Path) -> None:
         assert float(rows[0]["fpr"]) == 0.0 and float(rows[-1]["tpr"]) == 1.0
 
 
-def test_a_learning_rate_yaml_reads_as_text_is_planned_as_the_number_and_a_wrong_type_is_named(tmp_path):
+def test_a_learning_rate_written_5e_4_is_the_number_and_a_quoted_one_is_an_error_naming_the_key(tmp_path):
     # PyYAML (YAML 1.1) reads 5e-4, without a dot, as the string '5e-4'; params.yaml's comment writes it so.
     text = PARAMS.read_text(encoding="utf-8").replace("{lr: 0.0005,", "{lr: 5e-4,")
     assert "lr: 5e-4" in text
@@ -224,7 +224,17 @@ def test_a_learning_rate_yaml_reads_as_text_is_planned_as_the_number_and_a_wrong
     path.write_text(text, encoding="utf-8")
     planned = plan(load_settings(path, "mini"))
     assert {p.config.lr for p in planned} == {5e-4}
+    quoted = PARAMS.read_text(encoding="utf-8").replace("{lr: 0.0005,", '{lr: "5e-4",')
+    path.write_text(quoted, encoding="utf-8")
+    with pytest.raises(
+        ParamsError, match=r"experiments\.optimizer: lr: expected a number, got the string '5e-4'"
+    ):
+        load_settings(path, "mini")
+    changed = yaml.safe_load(PARAMS.read_text(encoding="utf-8"))
+    changed["experiments"]["mini"]["tables"] = {"table2": {"train": {"epochs": "3"}}}
+    with pytest.raises(ParamsError, match=r"tables\.table2\.train: epochs: expected a number"):
+        load_settings(_write(changed, path), "mini")
     changed = yaml.safe_load(PARAMS.read_text(encoding="utf-8"))
     changed["experiments"]["mini"]["train"]["epochs"] = "three"
-    with pytest.raises(ParamsError, match=r"mini\.train: epochs: expected int, got str 'three'"):
+    with pytest.raises(ParamsError, match=r"mini\.train: epochs: expected a number, got the string 'three'"):
         load_settings(_write(changed, path))

@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from grnet.evaluate import PREDICTION_COLUMNS
-from grnet.io import write_json_atomic
-from grnet.reporting import (
+from grnet.pipeline.artifacts import (
     FAILS,
     HOLDS,
     INCONCLUSIVE,
     NOT_JUDGED,
+    PREDICTION_COLUMNS,
     UNKNOWN,
+    ResultCell,
+    ResultTable,
+    write_result_table,
+    write_summary,
+)
+from grnet.pipeline.reporting import (
     check_paper,
     judge,
     measure,
     paper_values,
     write_report,
 )
-from grnet.tables import TABLES
+from grnet.pipeline.tables import TABLES
 
 N = 600  # test images of the made-up split (6 classes x 100)
 TARGETS = np.repeat(np.arange(6), 100)
@@ -60,22 +66,27 @@ def cell(
         predictions(tmp_path / f"{row}-{column}-{k}.csv", accuracy_mask(rate, seed + 31 * k))
         for k, rate in enumerate(rates)
     ]
-    return {
-        "row": row,
-        "column": column,
-        "metric": "acc",
-        "majority_rate": 100 / 6,
-        "values": [100 * r for r in rates],
-        "runs": [f"r{k}" for k in range(len(rates))],
-        "predictions": paths,
-        "learned": [learned] * len(rates),
-    }
+    return ResultCell(
+        row=row,
+        column=column,
+        metric="acc",
+        model="grnet",
+        dataset="hff",
+        task="multiclass",
+        postprocess="none",
+        test_on=None,
+        majority_rate=100 / 6,
+        values=[100 * r for r in rates],
+        runs=[f"r{k}" for k in range(len(rates))],
+        predictions=[str(p) for p in paths],
+        learned=[learned] * len(rates),
+    )
 
 
-def table3(tmp_path: Path, afm: list[float], others: float, learned: bool = True) -> dict:
+def table3(tmp_path: Path, afm: list[float], others: float, learned: bool = True) -> ResultTable:
     rows = TABLES[3].paper.row_names
     cells = [cell(tmp_path, r, [others], seed=i) for i, r in enumerate(rows) if r != "AFM"]
-    return {"seeds": [7], "cells": [*cells, cell(tmp_path, "AFM", afm, seed=99, learned=learned)]}
+    return ResultTable(3, "mini", [7], [*cells, cell(tmp_path, "AFM", afm, seed=99, learned=learned)])
 
 
 def verdict(tmp_path: Path, afm: list[float], others: float, learned: bool = True):
@@ -115,7 +126,7 @@ def test_the_average_column_takes_the_same_images_in_every_condition(tmp_path):
         cell(tmp_path, "GRnet", rates, seed=s, column=c)
         for c, rates, s in (("Raw", [0.9, 0.8], 1), ("JP60", [0.6, 0.7], 2), ("ME5", [0.3, 0.3], 3))
     ]
-    ours = measure(spec, {"seeds": [7, 8], "cells": cells}, resamples=500)
+    ours = measure(spec, ResultTable(4, "mini", [7, 8], cells), resamples=500)
     average = ours[("GRnet", "Average")]
     assert average.mean == pytest.approx(60.0) and average.n == 2 and average.low < 60 < average.high
     assert ours[("Meso-4 [5]", "Average")] is None  # not run: no average either
@@ -123,7 +134,7 @@ def test_the_average_column_takes_the_same_images_in_every_condition(tmp_path):
 
 def test_a_cell_outside_the_paper_is_an_error_naming_the_table(tmp_path):
     with pytest.raises(ValueError, match=r"table2\.json.*'Gabor'"):
-        measure(TABLES[2], {"cells": [{"row": "Gabor", "column": "ACC", "values": [1.0]}]})
+        measure(TABLES[2], ResultTable(2, "mini", [7], [cell(tmp_path, "Gabor", [0.5])]))
 
 
 def test_claims_on_the_papers_own_numbers():
@@ -149,11 +160,10 @@ def _results(tmp_path: Path) -> Path:
             for column in (c for c in spec.paper.columns if c != "Average"):
                 made = cell(tmp_path / "preds" / spec.key, row, [0.30 + 0.09 * i], seed=i, column=column)
                 metric = spec.cell(row, column).metric
-                cells.append(
-                    {**made, "metric": metric} | ({"majority_rate": 50.0} if metric == "auc" else {})
-                )
-        write_json_atomic(results / f"{spec.key}.json", {"table": number, "seeds": [7], "cells": cells})
-    write_json_atomic(results / "summary.json", {"profile": "mini", "runs": 3, "cells": 5})
+                chance = 50.0 if metric == "auc" else made.majority_rate
+                cells.append(dataclasses.replace(made, metric=metric, majority_rate=chance))
+        write_result_table(results, ResultTable(number, "mini", [7], cells))
+    write_summary(results, {"profile": "mini", "runs": 3, "cells": 5})
     return results
 
 

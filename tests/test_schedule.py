@@ -1,9 +1,9 @@
 """Scheduling: the runs start longest first, by their last measured time."""
 
-import csv
 import json
 
-from grnet.schedule import longest_first, measured_seconds
+from grnet.pipeline.artifacts import RunRow, write_runs
+from grnet.pipeline.schedule import longest_first, measured_seconds
 from grnet.train import TrainConfig
 
 
@@ -14,14 +14,15 @@ def run(model: str, dataset: str = "data/mini/hff") -> TrainConfig:
 def test_measured_runs_go_longest_first_and_unmeasured_ones_before_them(tmp_path):
     configs = [run("meso4"), run("capsule"), run("grnet"), run("xception")]
     runs_csv = tmp_path / "runs.csv"
-    fields = ["model", "model_options", "dataset", "task", "postprocess", "seconds"]
-    with runs_csv.open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fields)
-        writer.writeheader()
-        for config, seconds in zip(configs[:3], (5.0, 120.0, 60.0), strict=True):
-            options = json.dumps(config.model_options, sort_keys=True)
-            values = (config.model, options, "hff", "multiclass", "none", seconds)
-            writer.writerow(dict(zip(fields, values, strict=True)))
+    rows = [
+        RunRow(
+            *(f"r{i}", config.model, json.dumps(config.model_options, sort_keys=True), "hff"),
+            *("multiclass", "none", 32, 1, 32, None, 7, 50.0, None, None, 1, 40.0, 60.0, None, None),
+            *(16.7, True, "p < 0.01", "float32", seconds, seconds, "runs/x", "runs/x/predictions.csv"),
+        )
+        for i, (config, seconds) in enumerate(zip(configs[:3], (5.0, 120.0, 60.0), strict=True))
+    ]
+    write_runs(runs_csv, rows)
     order = [c.model for c in longest_first(configs, measured_seconds(runs_csv))]
     assert order == ["xception", "capsule", "grnet", "meso4"]
     assert measured_seconds(tmp_path / "absent.csv") == {}

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from grnet import stats
+from grnet.pipeline import stats
 
 
 def test_auc_is_the_roc_auc_and_its_interval_contains_it():

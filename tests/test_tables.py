@@ -1,11 +1,12 @@
-"""The paper's tables (grnet.tables): spot cells, labels, the runs behind the cells, one spec each."""
+"""The paper's tables (grnet.pipeline.tables): spot cells, labels, the runs behind the cells, one spec
+each."""
 
 from __future__ import annotations
 
 import pytest
 
-from grnet.paper import OFF, ON
-from grnet.tables import AVERAGE, METHODS, TABLES, TableSpec, table
+from grnet.pipeline.paper import OFF, ON
+from grnet.pipeline.tables import AVERAGE, METHODS, TABLES, TableSpec, table
 
 
 @pytest.mark.parametrize(

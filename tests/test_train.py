@@ -564,8 +564,8 @@ def test_a_full_disk_names_the_file_and_the_reason_and_keeps_the_epoch_line(bina
 def test_a_finished_run_has_a_model_card_written_from_its_numbers(binary_data, tmp_path):
     import json
 
-    from grnet import stats
-    from grnet.collect import read_predictions
+    from grnet.pipeline import stats
+    from grnet.pipeline.artifacts import read_predictions
 
     data = tmp_path / "data"
     shutil.copytree(binary_data, data)

@@ -26,8 +26,9 @@ from matplotlib.figure import Figure
 
 from grnet import figures
 from grnet.course import runs
-from grnet.reporting import measure, table_md
-from grnet.tables import table
+from grnet.pipeline.artifacts import read_report_markdown
+from grnet.pipeline.reporting import measure, table_md
+from grnet.pipeline.tables import table
 
 __all__ = ["Course", "setup", "table_markdown"]
 
@@ -132,12 +133,12 @@ def table_markdown(number: int, root: str | Path) -> str:
 
     That is ``<root>/reports/tables/table<number>.md`` as the pipeline (``dvc repro``) writes it,
     each cell "ours (paper)". Before the pipeline has run, the same table rendered by
-    :func:`grnet.reporting.table_md` with our cells empty, and how to fill them. Notebooks 03-14.
+    :func:`grnet.pipeline.reporting.table_md` with our cells empty, and how to fill them. Notebooks 03-14.
     """
     spec = table(number)
-    produced = Path(root) / "reports" / "tables" / f"{spec.key}.md"
-    if produced.is_file():
-        return f"*Reproduced by the pipeline* (`reports/tables/{spec.key}.md`):\n\n{produced.read_text()}"
+    produced = read_report_markdown(Path(root) / "reports" / "tables", number)
+    if produced is not None:
+        return f"*Reproduced by the pipeline* (`reports/tables/{spec.key}.md`):\n\n{produced}"
     return (
         f"*`reports/tables/{spec.key}.md` is not there yet: run `dvc repro` (or `make repro`) at the "
         f"repository root to produce it on the embedded benchmark. Until then, the paper's values "

@@ -37,7 +37,7 @@ from grnet.residuals import BayarConv2d, guided_residual
 
 __all__ = [
     "Checker",
-    "Verdict",
+    "CheckResult",
     "check_auc",
     "check_bayar_constraint",
     "check_box_filter",
@@ -72,7 +72,7 @@ _SEED = 0
 
 
 @dataclass(frozen=True)
-class Verdict:
+class CheckResult:
     """What a checker concluded about one function: ``status`` and the line it prints."""
 
     checker: str
@@ -119,7 +119,7 @@ class Checker:
     def __call__(self, fn: Callable[..., Any]) -> None:
         print(self.verdict(fn))
 
-    def verdict(self, fn: Callable[..., Any]) -> Verdict:
+    def verdict(self, fn: Callable[..., Any]) -> CheckResult:
         """Run ``fn`` on every case, in order, and stop at the first that fails."""
         cases = self.cases()
         try:
@@ -130,10 +130,10 @@ class Checker:
                 self._compare(case, args, got, want)
         except NotImplementedError:
             line = f"… {self.name}: not implemented yet (your function raises NotImplementedError)."
-            return Verdict(self.name, "unfinished", line)
+            return CheckResult(self.name, "unfinished", line)
         except _Failure as failure:
-            return Verdict(self.name, "fail", f"✘ {self.name}: {failure}")
-        return Verdict(
+            return CheckResult(self.name, "fail", f"✘ {self.name}: {failure}")
+        return CheckResult(
             self.name, "pass", f"✔ {self.name}: all {len(cases)} cases match {self.reference_name}."
         )
 
@@ -792,7 +792,7 @@ check_majority_test = Checker(
     """Check ``fn(correct, targets) -> p``: the one-sided binomial p-value that a detector whose test
     answers are right where ``correct`` is does better than always answering the most frequent
     class of ``targets`` (:func:`scipy.stats.binomtest`, alternative "greater"). What
-    :func:`grnet.stats.learned` uses: a run learned when p < 0.01.""",
+    :func:`grnet.pipeline.stats.learned` uses: a run learned when p < 0.01.""",
     _correct_cases,
     _majority_reference,
     "scipy.stats.binomtest(k, n, majority rate, alternative='greater')",
@@ -815,7 +815,7 @@ def _difference_cases() -> dict[str, Args]:
 def _difference_reference(
     correct_a: np.ndarray, correct_b: np.ndarray, targets: np.ndarray, resamples: int, seed: int
 ) -> tuple[float, float]:
-    from grnet import stats
+    from grnet.pipeline import stats
 
     index = stats.stratified_indices(targets, resamples, np.random.default_rng(seed))
     diff = 100 * (correct_a[index].mean(axis=1) - correct_b[index].mean(axis=1))
@@ -829,11 +829,11 @@ check_difference_interval = Checker(
     """Check ``fn(correct_a, correct_b, targets, resamples, seed) -> (low, high)``: the 95 % interval,
     in points, of ACC(A) - ACC(B) on the same test images, by a paired bootstrap stratified by class
     (each resample draws each class's images with replacement, the same draw for A and B; the
-    2.5th and 97.5th percentiles), as :mod:`grnet.reporting` compares two cells. A bootstrap is
+    2.5th and 97.5th percentiles), as :mod:`grnet.pipeline.reporting` compares two cells. A bootstrap is
     random: within 1 point of grnet's with the same ``numpy.random.default_rng(seed)``.""",
     _difference_cases,
     _difference_reference,
-    "grnet.stats (stratified_indices, percentile_interval)",
+    "grnet.pipeline.stats (stratified_indices, percentile_interval)",
     atol=1.0,
     hint=_always(
         "Resample the same image indices for A and B (paired), within each class, then take percentiles"
@@ -896,11 +896,9 @@ check_reversed_auc = Checker(
 
 
 def _claim_reference(intervals: list[tuple[float, float]]) -> int:
-    if all(low > 0 for low, _ in intervals):
-        return 1
-    if any(high < 0 for _, high in intervals):
-        return -1
-    return 0
+    from grnet.pipeline.artifacts import FAILS, HOLDS, INCONCLUSIVE, verdict_status
+
+    return {HOLDS: 1, FAILS: -1, INCONCLUSIVE: 0}[verdict_status(intervals)]
 
 
 check_claim_verdict = Checker(
@@ -909,7 +907,8 @@ check_claim_verdict = Checker(
     """Check ``fn(intervals) -> verdict``: a claim's verdict from the 95 % intervals (low, high) of
     the differences "claimed winner minus each competitor": 1 (holds: every interval above 0),
     -1 (does not hold: some competitor better, its interval below 0), 0 (inconclusive), as
-    :func:`grnet.reporting.judge` decides.""",
+    :func:`grnet.pipeline.artifacts.verdict_status` decides (:func:`grnet.pipeline.reporting.judge`'s
+    rule).""",
     lambda: {
         "every difference above 0": ([(0.5, 3.0), (2.0, 9.0)],),
         "one competitor better": ([(0.5, 3.0), (-6.0, -1.0)],),
@@ -917,7 +916,7 @@ check_claim_verdict = Checker(
         "better than one, worse than another": ([(1.0, 2.0), (-3.0, -0.1), (-1.0, 1.0)],),
     },
     _claim_reference,
-    "grnet.reporting.judge's rule",
+    "grnet.pipeline.reporting.judge's rule",
     atol=0,
     hint=_always(
         "'Does not hold' needs a competitor whose whole interval is below 0; "

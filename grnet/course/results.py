@@ -11,119 +11,47 @@ worst row of each column swapped: they finish, and their rendered sentences chan
 
 Sources, all written by the pipeline (``dvc repro``) and committed:
 
-- ``reports/tables/tableN.json`` (:mod:`grnet.reporting`): per cell our mean over seeds, its 95 %
+- ``reports/tables/tableN.json`` (:mod:`grnet.pipeline.reporting`): per cell our mean over seeds, its 95 %
   interval, the seeds, whether its runs learned, the chance or majority rate, the paper's value;
   per claim its verdicts (ours with the margin and its interval; the paper's);
-- ``reports/results/runs.csv`` (:mod:`grnet.collect`): one line per run.
+- ``reports/results/runs.csv`` (:mod:`grnet.pipeline.collect`): one line per run;
+- ``reports/results/histories.csv``: every run's per-epoch history.
+
+Each is read through :mod:`grnet.pipeline.artifacts` (its records: :class:`ReportTable`,
+:class:`ReportCell`, :class:`ReportClaim`, :class:`RunRow`).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grnet.tables import TABLES
+from grnet.pipeline import artifacts
+from grnet.pipeline.artifacts import (
+    ReportCell,
+    ReportClaim,
+    ReportTable,
+    RunRow,
+    read_histories,
+    read_report_markdown,
+    read_report_table,
+)
 
 
 class ResultNotSupported(AssertionError):
     """A sentence of a notebook that the results no longer support (see :func:`require`)."""
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One cell of a table: ours (mean over seeds, 95 % interval, seeds, learned, chance) and the
-    paper's value (percent; ``None`` where absent)."""
-
-    row: str
-    column: str
-    paper: float | None
-    mean: float | None = None
-    low: float | None = None
-    high: float | None = None
-    n: int = 0
-    learned: bool = False
-    chance: float | None = None
-
-    @property
-    def ran(self) -> bool:
-        return self.mean is not None
-
-    def text(self) -> str:
-        """``"72.3 [68.1, 76.4]"`` (with a dagger where a run did not learn), or "not run"."""
-        if self.mean is None:
-            return "not run"
-        return f"{self.mean:.1f}{'' if self.learned else '†'} [{self.low:.1f}, {self.high:.1f}]"
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A claim with our verdict (status, detail, smallest margin and its interval) and the paper's."""
-
-    text: str
-    status: str
-    detail: str
-    margin: float | None
-    low: float | None
-    high: float | None
-    paper_status: str
-    paper_detail: str
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table as :mod:`grnet.reporting` wrote it (``reports/tables/tableN.json``)."""
-
-    number: int
-    roman: str
-    caption: str
-    cells: Mapping[tuple[str, str], Cell]
-    claims: tuple[Claim, ...]
-
-    def cell(self, row: str, column: str) -> Cell:
-        return self.cells[(row, column)]
-
-    @property
-    def ran(self) -> bool:
-        return any(c.ran for c in self.cells.values())
-
-    def column(self, column: str) -> list[Cell]:
-        return [c for (_, col), c in self.cells.items() if col == column]
-
-
-def read_table(reports: Path, number: int) -> Table | None:
+def read_table(reports: Path, number: int) -> ReportTable | None:
     """Table ``number`` from ``reports/tables/tableN.json``; None before the pipeline wrote it."""
-    path = Path(reports) / "tables" / f"{TABLES[number].key}.json"
-    if not path.is_file():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    cells = {(c["row"], c["column"]): Cell(**c) for c in data["cells"]}
-    claims = tuple(
-        Claim(
-            c["text"],
-            c["ours"]["status"],
-            c["ours"]["detail"],
-            c["ours"]["margin"],
-            c["ours"]["low"],
-            c["ours"]["high"],
-            c["paper"]["status"],
-            c["paper"]["detail"],
-        )
-        for c in data["claims"]
-    )
-    return Table(data["table"], data["roman"], data["caption"], cells, claims)
+    return read_report_table(Path(reports) / "tables", number)
 
 
-def read_runs(reports: Path) -> list[dict[str, Any]]:
-    """``reports/results/runs.csv`` as dicts (empty before the pipeline wrote it)."""
-    path = Path(reports) / "results" / "runs.csv"
-    if not path.is_file():
-        return []
-    with path.open(newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+def read_runs(reports: Path) -> list[RunRow]:
+    """``reports/results/runs.csv`` (empty before the pipeline wrote it)."""
+    return artifacts.read_runs(Path(reports) / "results" / "runs.csv")
 
 
 def require(condition: bool, statement: str) -> None:
@@ -134,14 +62,14 @@ def require(condition: bool, statement: str) -> None:
         raise ResultNotSupported(f"the results no longer support: {statement}")
 
 
-def ranked(cells: Iterable[Cell]) -> list[Cell]:
-    """Cells that ran, best first."""
+def ranked(cells: Iterable[ReportCell]) -> list[ReportCell]:
+    """ReportCells that ran, best first."""
     return sorted((c for c in cells if c.ran), key=lambda c: -c.mean)
 
 
-def separated(a: Cell, b: Cell) -> bool:
+def separated(a: ReportCell, b: ReportCell) -> bool:
     """Whether ``a`` is above ``b`` with their 95 % intervals apart (a conservative reading: paired
-    comparisons, :func:`grnet.reporting.judge`, can separate cells whose intervals overlap)."""
+    comparisons, :func:`grnet.pipeline.reporting.judge`, can separate cells whose intervals overlap)."""
     return a.ran and b.ran and a.low > b.high
 
 
@@ -153,7 +81,7 @@ def names(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def leader_sentence(cells: Iterable[Cell], where: str, k: int = 1) -> str:
+def leader_sentence(cells: Iterable[ReportCell], where: str, k: int = 1) -> str:
     """Who leads ``where`` (the ``k`` best rows that ran): ``"**X** leads Table IV's average with
     63.9 [61.8, 65.9], above every other row with the intervals apart."``, or, where some row's
     interval reaches the leaders', ``"... but its interval overlaps those of Y (...)."``; with
@@ -175,7 +103,7 @@ def leader_sentence(cells: Iterable[Cell], where: str, k: int = 1) -> str:
     return f"{head}, but {whose} those of {names([f'{c.row} ({c.text()})' for c in close])}."
 
 
-def rank_sentence(cells: Iterable[Cell], row: str, where: str) -> str:
+def rank_sentence(cells: Iterable[ReportCell], row: str, where: str) -> str:
     """Where ``row`` ranks among the rows of ``where`` that ran, by mean: ``"GRnet ranks 1st of 8 in
     Table IV's average (63.9 [61.8, 65.9])."``, or ``"GRnet did not run in <where>."``."""
     order = ranked(cells)
@@ -187,7 +115,7 @@ def rank_sentence(cells: Iterable[Cell], row: str, where: str) -> str:
     return f"{row} ranks {n}{suffix} of {len(order)} in {where} ({order[n - 1].text()})."
 
 
-def comparison_sentence(a: Cell, b: Cell, where: str) -> str:
+def comparison_sentence(a: ReportCell, b: ReportCell, where: str) -> str:
     """Two cells side by side, by their 95 % intervals (:func:`separated`): ``"A (...) is above B
     (...) in <where>, the intervals apart."``, the same with B above A, ``"A (...) and B (...)
     overlap in <where>: the intervals do not separate them."``, or that one of them did not run."""
@@ -221,7 +149,7 @@ def share_sentence(which: Sequence[str], among: Sequence[str], what: str) -> str
     return f"{what}: {len(which)} of {len(among)}, {names(which)}; not {names(others)}."
 
 
-def above_chance_sentence(cells: Iterable[Cell], where: str) -> str:
+def above_chance_sentence(cells: Iterable[ReportCell], where: str) -> str:
     """:func:`share_sentence` for the cells of ``where`` that ran: which have their whole 95 %
     interval above their chance or majority rate."""
     ran = [c for c in cells if c.ran]
@@ -234,7 +162,7 @@ def above_chance_sentence(cells: Iterable[Cell], where: str) -> str:
     )
 
 
-def cell_sentence(cell: Cell, what: str) -> str:
+def cell_sentence(cell: ReportCell, what: str) -> str:
     """One cell against the chance or majority rate and the paper: ``"<what> is 86.0 [83.5, 88.5] %,
     above the majority rate (16.7 %) with its whole interval, 13.96 points below the paper's
     99.96 %."``; the other branches: below it with its whole interval, or its interval holding it;
@@ -334,7 +262,7 @@ def shrink_sentence(what: str, base: tuple[str, float], others: Mapping[str, flo
     return f"{what}: {value:.1f} points {label}; {rest}."
 
 
-def acc_auc_sentence(row: str, acc: Cell, auc: Cell) -> str:
+def acc_auc_sentence(row: str, acc: ReportCell, auc: ReportCell) -> str:
     """What one detector's accuracy and AUC say together, against the chance rate: accuracy at
     chance (its interval holds the rate) while the AUC's interval lies above it (ranks, one answer
     for every image); both at chance; or an accuracy away from chance (the threshold tells classes
@@ -372,7 +300,7 @@ def status_phrase(status: str, bold: bool = False) -> str:
     return word if status in ("holds", "does not hold") else f"is {word}"
 
 
-def verdict_sentence(claim: Claim, where: str = "") -> str:
+def verdict_sentence(claim: ReportClaim, where: str = "") -> str:
     """A claim's verdict on our results in words, one branch per status: holds (every paired
     difference's interval above 0), does not hold (a competitor better, its interval below 0),
     inconclusive (some interval includes 0: the experiment cannot tell), not judged (a run behind
@@ -388,7 +316,7 @@ def verdict_sentence(claim: Claim, where: str = "") -> str:
     return f"{subject} {verb} here: {why} ({claim.detail})."
 
 
-def agreement_sentence(table: Table, claim: Claim, row: str, column: str) -> str:
+def agreement_sentence(table: ReportTable, claim: ReportClaim, row: str, column: str) -> str:
     """Whether a claim that ``row`` is best in ``column`` agrees with the column it is about: with the
     claim holding, ``"Table IV's claim holds, and GRnet tops its Average column: verdict and table
     agree."`` or ``"..., but X tops its Average column, not GRnet: verdict and table disagree."``;
@@ -410,7 +338,7 @@ def agreement_sentence(table: Table, claim: Claim, row: str, column: str) -> str
     )
 
 
-def cross_domain_sentence(own: Mapping[str, float], cross: Mapping[str, Cell]) -> str:
+def cross_domain_sentence(own: Mapping[str, float], cross: Mapping[str, ReportCell]) -> str:
     """Table IX's runs, each AUC on Celeb-DF (``cross``) against its AUC on its own test split
     (``own``): :func:`share_sentence` of those above, then the reading of each branch: all above
     (the opposite of the paper's reading: the stand-in is easier for them than their own test
@@ -437,7 +365,7 @@ def cross_domain_sentence(own: Mapping[str, float], cross: Mapping[str, Cell]) -
     return f"{share} {reading}"
 
 
-def verdicts_markdown(table: Table) -> str:
+def verdicts_markdown(table: ReportTable) -> str:
     """The table's claims with our verdict (margin and its interval) and the paper's, as a list."""
     lines = []
     for claim in table.claims:
@@ -448,7 +376,7 @@ def verdicts_markdown(table: Table) -> str:
     return "\n".join(lines)
 
 
-def learned_line(table: Table) -> str:
+def learned_line(table: ReportTable) -> str:
     """How many of the table's cells rest on runs that all learned, and which did not."""
     ran = [c for c in table.cells.values() if c.ran]
     missed = [f"{c.row} ({c.column})" for c in ran if not c.learned]
@@ -466,7 +394,7 @@ def story(paper: str, expected: str, saw: str) -> str:
     )
 
 
-def table_story(table: Table | None, expected: str) -> str:
+def table_story(table: ReportTable | None, expected: str) -> str:
     """:func:`story` for a table: the paper's claims on its own numbers, ``expected``, and our
     verdicts with how many cells rest on runs that learned."""
     if table is None or not table.ran:
@@ -482,38 +410,37 @@ def table_story(table: Table | None, expected: str) -> str:
 NOT_RUN = "The pipeline's results are not here yet: run `dvc repro` (or `make repro`) at the repository root."
 
 
-def table_markdown(reports: Path, number: int) -> str:
+def report_markdown(reports: Path, number: int) -> str:
     """``reports/tables/tableN.md`` as the pipeline wrote it (the table with our means, intervals
     and the paper's values, and its claims judged), or a note that it is not there yet."""
-    path = Path(reports) / "tables" / f"{TABLES[number].key}.md"
-    return path.read_text(encoding="utf-8") if path.is_file() else NOT_RUN
+    text = read_report_markdown(Path(reports) / "tables", number)
+    return NOT_RUN if text is None else text
 
 
 def find_run(
     reports: Path, model: str, dataset: str, task: str, postprocess: str = "none", **options: Any
-) -> dict[str, Any] | None:
+) -> RunRow | None:
     """The first line of ``runs.csv`` for ``model`` on ``dataset`` with ``task``, ``postprocess``
     and the model ``options`` given (e.g. ``residual="mte"``); None when there is none."""
     for row in read_runs(reports):
-        if (row["model"], row["dataset"], row["task"], row["postprocess"]) != (
+        if (row.model, row.dataset, row.task, row.postprocess) != (
             model,
             dataset,
             task,
             postprocess,
         ):
             continue
-        settings = json.loads(row["model_options"])
+        settings = json.loads(row.model_options)
         if all(settings.get(k) == v for k, v in options.items()):
             return row
     return None
 
 
 def history(reports: Path, run: str) -> list[dict[str, float | None]]:
-    """Run ``run``'s per-epoch validation history from ``reports/results/histories.csv``."""
-    path = Path(reports) / "results" / "histories.csv"
-    with path.open(newline="", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["run"] == run]
-    return [
-        {k: float(v) if v not in ("", None) else None for k, v in r.items() if k not in ("run", "model")}
-        for r in rows
-    ]
+    """Run ``run``'s per-epoch validation history from ``reports/results/histories.csv``.
+
+    Raises:
+        FileNotFoundError: the pipeline has not written the histories.
+        KeyError: no history of ``run``.
+    """
+    return read_histories(Path(reports) / "results" / "histories.csv")[run]

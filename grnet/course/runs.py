@@ -4,11 +4,12 @@ has made them, else small ones the notebooks build or train themselves under ``r
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import Any
 
+from grnet.data.dataset import Task
+from grnet.pipeline.artifacts import read_runs
 from grnet.runs import RunResult, get_or_train
 from grnet.train import TrainConfig
 
@@ -86,7 +87,7 @@ def tiny_run(
     root: str | Path,
     data: str | Path,
     model: str = "grnet",
-    task: str = "binary",
+    task: Task = "binary",
     epochs: int = 2,
     image_size: int = 32,
     limit: int | None = 120,
@@ -123,26 +124,14 @@ def pipeline_run(
     ``<reports_dir>/results/runs.csv`` (its ``run_dir`` is relative to the folder above
     ``reports_dir``), or None when the pipeline has not made one or its folder has no
     ``metrics.json`` (a fresh clone: runs are not committed). Notebook 07 introduces it."""
-    path = Path(reports_dir) / "results" / "runs.csv"
-    if not path.is_file():
-        return None
     wanted = (model, dataset, task, postprocess)
-    with path.open(newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            settings = json.loads(row["model_options"])
-            if (row["model"], row["dataset"], row["task"], row["postprocess"]) != wanted:
-                continue
-            if any(settings.get(k) != v for k, v in options.items()):
-                continue
-            folder = Path(reports_dir).parent / row["run_dir"]
-            if (folder / "metrics.json").is_file():
-                return folder
-    return None
-    wanted = (model, dataset, task, postprocess)
-    with path.open(newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            if (row["model"], row["dataset"], row["task"], row["postprocess"]) == wanted:
-                folder = Path(reports_dir).parent / row["run_dir"]
-                if (folder / "metrics.json").is_file():
-                    return folder
+    for row in read_runs(Path(reports_dir) / "results" / "runs.csv"):
+        settings = json.loads(row.model_options)
+        if (row.model, row.dataset, row.task, row.postprocess) != wanted:
+            continue
+        if any(settings.get(k) != v for k, v in options.items()):
+            continue
+        folder = Path(reports_dir).parent / row.run_dir
+        if (folder / "metrics.json").is_file():
+            return folder
     return None

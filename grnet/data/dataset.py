@@ -19,7 +19,7 @@ import os
 import random
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 import PIL
@@ -34,7 +34,8 @@ from grnet.data.images import read_rgb
 from grnet.data.index import SPLITS, class_names, read_index
 from grnet.residuals import GuidedResidualTransform
 
-TASKS = ("binary", "multiclass")
+Task = Literal["binary", "multiclass"]
+TASKS: tuple[str, ...] = get_args(Task)
 BINARY_CLASSES = ("real", "fake")
 
 

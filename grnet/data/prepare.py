@@ -475,6 +475,26 @@ def _check_not_empty(
         raise PrepareError(f"{out}: {said} ({where})")
 
 
+class _DefaultsParser(argparse.ArgumentParser):
+    """A parser that keeps, through argparse's public API, each option's default (``defaults``,
+    by destination) and its subcommands (``subcommands``, whose ``choices`` are their parsers),
+    so that :func:`prepare` defaults every option as the command line does."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.defaults: dict[str, Any] = {}
+        self.subcommands: Any = None
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:  # type: ignore[override]
+        action = super().add_argument(*args, **kwargs)
+        self.defaults[action.dest] = action.default
+        return action
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        self.subcommands = super().add_subparsers(**kwargs)
+        return self.subcommands
+
+
 def prepare(dataset: str, root: str | os.PathLike, out: str | os.PathLike, **options: Any) -> Path:
     """Prepare ``dataset`` (one of :data:`grnet.data.adapters.NAMES`) from ``root`` (the dataset as
     downloaded) into ``out`` (resumed if present); returns ``out``. ``options`` are the command's
@@ -487,10 +507,10 @@ def prepare(dataset: str, root: str | os.PathLike, out: str | os.PathLike, **opt
     """
     if dataset not in adapters.NAMES:
         raise ValueError(f"unknown dataset {dataset!r}; expected one of {adapters.NAMES}")
-    parser = argparse.ArgumentParser()
+    parser = _DefaultsParser()
     configure_parser(parser)
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[dataset]
-    defaults = {a.dest: a.default for a in sub._actions if a.dest not in ("help", "root", "out")}
+    sub = parser.subcommands.choices[dataset]
+    defaults = {k: v for k, v in sub.defaults.items() if k not in ("help", "root", "out")}
     unknown = sorted(set(options) - set(defaults))
     if unknown:
         raise ValueError(f"prepare {dataset}: unknown option(s) {unknown}; allowed: {sorted(defaults)}")

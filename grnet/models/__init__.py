@@ -5,63 +5,80 @@ builders with ``@register("name")``. Every model takes images in [0, 1], shape (
 returns logits (N, num_classes); class 0 is always "real". Models that need ImageNet
 normalisation do it inside, so the guided residual (Eq 11) always sees [0, 1] pixels.
 
-Optional hooks a model may define, which the trainer calls when present:
-
-- ``auxiliary_loss(targets, weight) -> (loss, logs)``: extra loss terms from the last forward pass
-  (GRnet's per-stream losses, Fig. 6), with the classes' cross-entropy ``weight`` (or None).
-- ``on_epoch_end()``: per-epoch bookkeeping (GRnet's alpha update, Eq 14).
-- ``reimpose_constraint()`` on any submodule: called after every optimiser step (Bayar-Stamm).
+A model that needs more of the trainer implements :class:`TrainingHooks` (GRnet: its stream
+losses and alpha update); the trainer asks :func:`training_hooks` for them and gets the no-op
+defaults of :class:`NoTrainingHooks` for every other model. A submodule with a
+``reimpose_constraint()`` (Bayar-Stamm's constrained convolution) has it called after every
+optimiser step (:func:`reimpose_constraints`).
 """
 
 from __future__ import annotations
 
 import importlib
-import inspect
+import pkgutil
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-from torch import nn
+from torch import Tensor, nn
 
-from grnet.options import OptionsError, keywords
-
-
-def signature_names(fn: Callable[..., Any]) -> set[str]:
-    """The named parameters of ``fn`` (a function or a class's constructor)."""
-    return {k for k, p in inspect.signature(fn).parameters.items() if p.kind is not p.VAR_KEYWORD}
-
+from grnet.options import keywords
 
 _REGISTRY: dict[str, Callable[..., nn.Module]] = {}
-# Builders that pass their other keyword options on: to what (for checking option names).
-_FORWARDS: dict[str, Callable[..., nn.Module]] = {}
-
-# Modules whose import registers builders; imported lazily on first use.
-_BUILDER_MODULES = ("grnet.models.grnet", "grnet.models.baselines")
 
 
-def register(
-    name: str, forwards_to: Callable[..., nn.Module] | None = None
-) -> Callable[[Callable[..., nn.Module]], Callable[..., nn.Module]]:
+@runtime_checkable
+class TrainingHooks(Protocol):
+    """What the trainer calls on a model beyond its forward pass."""
+
+    def auxiliary_loss(
+        self, targets: Tensor, weight: Tensor | None
+    ) -> tuple[Tensor, Mapping[str, float]] | None:
+        """Extra loss terms from the last forward pass (a scalar tensor) and their logs, with the
+        classes' cross-entropy ``weight`` ((K,) or None); None for no extra term."""
+        ...
+
+    def on_epoch_end(self) -> None:
+        """Per-epoch bookkeeping, after the epoch's last step (GRnet's alpha update, Eq 14)."""
+        ...
+
+
+class NoTrainingHooks:
+    """The no-op :class:`TrainingHooks`: no extra loss, nothing at the end of an epoch."""
+
+    def auxiliary_loss(
+        self, targets: Tensor, weight: Tensor | None
+    ) -> tuple[Tensor, Mapping[str, float]] | None:
+        return None
+
+    def on_epoch_end(self) -> None:
+        return None
+
+
+def training_hooks(model: nn.Module) -> TrainingHooks:
+    """``model`` itself where it implements :class:`TrainingHooks`, else the no-op ones."""
+    return model if isinstance(model, TrainingHooks) else NoTrainingHooks()
+
+
+def register(name: str) -> Callable[[Callable[..., nn.Module]], Callable[..., nn.Module]]:
     """Decorator: make ``fn(num_classes, **options)`` (a builder or a model class) buildable as
-    ``build_model(name, ...)``. ``forwards_to``: what a builder passes its ``**options`` on to."""
+    ``build_model(name, ...)``. Its named keywords but ``num_classes`` are the model's options
+    (params.yaml, ``--option``, the run key); what the user does not choose (weights loaded from
+    a file) the builder resolves itself."""
 
     def wrap(fn: Callable[..., nn.Module]) -> Callable[..., nn.Module]:
         if name in _REGISTRY and _REGISTRY[name] is not fn:
             raise ValueError(f"model name {name!r} is registered twice")
         _REGISTRY[name] = fn
-        if forwards_to is not None:
-            _FORWARDS[name] = forwards_to
         return fn
 
     return wrap
 
 
 def _load_builders() -> None:
-    for module in _BUILDER_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as err:
-            if err.name != module:
-                raise
+    """Import every module of this package once (on first use), so that each registers its
+    builders: a new detector is a new module with an ``@register`` builder, nothing else."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
 
 
 def available_models() -> list[str]:
@@ -96,20 +113,7 @@ def model_options(name: str, options: Mapping[str, Any] | None, where: str) -> d
     _load_builders()
     if name not in _REGISTRY:
         raise KeyError(f"{where}: unknown model {name!r}; available: {', '.join(sorted(_REGISTRY))}")
-    builder = _REGISTRY[name]
-    skip = ("num_classes", "vgg_state", "weights")
-    given = dict(options or {})
-    if name in _FORWARDS:  # the builder's own options, then those it passes on
-        own = signature_names(builder) - set(skip)
-        allowed = own | signature_names(_FORWARDS[name]) - set(skip)
-        unknown = sorted(set(given) - allowed)
-        if unknown:
-            raise OptionsError(f"{where}: unknown option(s) {unknown}; allowed: {sorted(allowed)}")
-        out = keywords(builder, {k: v for k, v in given.items() if k in own}, where, skip)
-        rest = {k: v for k, v in given.items() if k not in own}
-        out |= keywords(_FORWARDS[name], rest, where, skip + tuple(own))
-    else:
-        out = keywords(builder, given, where, skip)
+    out = keywords(_REGISTRY[name], options, where, skip=("num_classes",))
     residual = out.get("residual")
     if "residual_options" in out and residual is not None and residual != "rgb":
         nested = f"{where}.residual_options"

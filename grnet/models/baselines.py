@@ -66,17 +66,32 @@ def xception(num_classes: int, pretrained: str = "none") -> XceptionNet:
     )
 
 
-@register("capsule", forwards_to=CapsuleForensics)
+@register("capsule")
 def capsule(
-    num_classes: int, pretrained: str = "none", freeze_vgg: bool | None = None, **options
+    num_classes: int,
+    pretrained: str = "none",
+    freeze_vgg: bool | None = None,
+    num_primary: int = 10,
+    output_dim: int = 4,
+    routing_iterations: int = 2,
+    routing_noise: float = 0.01,
+    routing_dropout: float = 0.05,
 ) -> CapsuleForensics:
-    """``pretrained="imagenet"``: torchvision's VGG-19 ImageNet weights, frozen as in the original.
+    """``pretrained="imagenet"``: torchvision's VGG-19 ImageNet weights, frozen as in the original;
+    the capsules' options are :class:`~grnet.models.capsule.CapsuleForensics`'s.
 
     ``freeze_vgg`` defaults to ``pretrained == "imagenet"``: the original never trains its
     (pretrained) VGG-19; a randomly initialised one is trained with the capsules instead.
     """
     imagenet = wants_imagenet(pretrained)
     freeze = imagenet if freeze_vgg is None else freeze_vgg
+    options = dict(
+        num_primary=num_primary,
+        output_dim=output_dim,
+        routing_iterations=routing_iterations,
+        routing_noise=routing_noise,
+        routing_dropout=routing_dropout,
+    )
     if not imagenet:
         return CapsuleForensics(num_classes, freeze_vgg=freeze, **options)
     path = imagenet_checkpoint(VGG19_Weights.IMAGENET1K_V1.url, "capsule (VGG-19)")

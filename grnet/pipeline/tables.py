@@ -2,7 +2,7 @@
 cell, the claims the paper draws from the table, and the seeds. Adding a table or a claim touches
 this file only.
 
-A spec's ``paper`` is the table as printed (:class:`grnet.paper.PaperTable`: every number the
+A spec's ``paper`` is the table as printed (:class:`grnet.pipeline.paper.PaperTable`: every number the
 paper's, in percent; ``None`` is its "-"). Its ``cells`` say how each measured cell is obtained
 (the paper's Section IV):
 
@@ -33,22 +33,13 @@ from types import MappingProxyType
 from typing import Any
 
 from grnet.data.degrade import PAPER_CONDITIONS
-from grnet.paper import OFF, ON, PaperRow, PaperTable
+from grnet.pipeline.artifacts import RAW
+from grnet.pipeline.paper import OFF, ON, PaperRow, PaperTable
 
 AVERAGE = "Average"
 
-# The seven baselines and GRnet, in the order of Tables IV-VIII.
-METHODS = (
-    "Meso-4 [5]",
-    "MesoInception-4 [5]",
-    "HighPass [7]",
-    "MISLnet [34]",
-    "XceptionNet [52]",
-    "Capsule [53]",
-    "AMTENnet [8]",
-    "GRnet",
-)
-# The registered model and options of each method's row.
+# The registered model and options of each method's row: the paper's seven baselines and GRnet,
+# in the order of Tables IV-VIII.
 METHOD_MODELS: Mapping[str, tuple[str, Mapping[str, Any]]] = MappingProxyType(
     {
         "Meso-4 [5]": ("meso4", {}),
@@ -61,6 +52,7 @@ METHOD_MODELS: Mapping[str, tuple[str, Mapping[str, Any]]] = MappingProxyType(
         "GRnet": ("grnet", {"residual": "mte", "fusion": "afm"}),
     }
 )
+METHODS = tuple(METHOD_MODELS)  # the rows of Tables IV-VIII
 FF_QUALITIES = {"HQ": "ffpp_c23", "LQ": "ffpp_c40"}
 
 
@@ -141,7 +133,7 @@ class TableSpec:
 
 def _condition(column: str) -> str | None:
     spec = PAPER_CONDITIONS[column.removeprefix("ACC(").removesuffix(")")]
-    return None if spec == "none" else spec
+    return None if spec == RAW else spec
 
 
 def _method_cells(
@@ -467,7 +459,7 @@ def table(number_or_key: int | str) -> TableSpec:
     Raises:
         KeyError: no such table (the message lists the accepted forms).
     """
-    from grnet.paper import ROMAN
+    from grnet.pipeline.paper import ROMAN
 
     if isinstance(number_or_key, str):
         text = number_or_key.strip()

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,13 +33,13 @@ import yaml
 from grnet.fusion import fusion_options
 from grnet.models import model_options
 from grnet.options import OptionsError, options_from
-from grnet.precision import PRECISIONS
+from grnet.pipeline.tables import TABLES, table
+from grnet.precision import PRECISIONS, Precision
 from grnet.residuals import residual_options
-from grnet.tables import TABLES, table
-from grnet.train import CLASS_WEIGHTS, SELECTIONS
+from grnet.train import CLASS_WEIGHTS, SELECTIONS, ClassWeights, Selection
 
-PROFILES = ("mini", "paper", "ci")
-DATASETS = ("hff", "ffpp_c23", "ffpp_c40", "dfdc", "celebdf")
+PIPELINE_PROFILES = ("mini", "paper", "ci")
+PIPELINE_DATASETS = ("hff", "ffpp_c23", "ffpp_c40", "dfdc", "celebdf")
 
 
 class ParamsError(ValueError):
@@ -89,9 +91,9 @@ class Train:
     batch_size: int = 64
     augment: bool = True
     limit: int | None = None
-    precision: str = "auto"
-    class_weights: str = "none"
-    selection: str = "auto"
+    precision: Precision = "auto"
+    class_weights: ClassWeights = "none"
+    selection: Selection = "auto"
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1:
@@ -171,7 +173,31 @@ def _mapping(value: Any, where: str) -> dict[str, Any]:
     return dict(value)
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, reading numbers as YAML 1.2 does: ``5e-4`` (no dot) is the float
+    5e-4, not the string '5e-4' of YAML 1.1. A quoted ``"5e-4"`` stays a string."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
+
+def _numbers_are_numbers(cls: type, values: Mapping[str, Any], where: str) -> None:
+    """A string where ``cls`` (a dataclass) takes a number is an error naming the key: in
+    params.yaml a number is written unquoted (the option classes also take numbers as text, for
+    the command line)."""
+    hints = typing.get_type_hints(cls)
+    for key, value in values.items():
+        kinds = set(typing.get_args(hints.get(key))) or {hints.get(key)}
+        if isinstance(value, str) and kinds & {int, float} and str not in kinds:
+            raise ParamsError(f"{where}: {key}: expected a number, got the string {value!r} (quoted?)")
+
+
 def _typed(cls: type, value: Any, where: str) -> Any:
+    _numbers_are_numbers(cls, _mapping(value, where), where)
     try:
         return options_from(cls, _mapping(value, where), where)
     except OptionsError as err:
@@ -206,6 +232,7 @@ def _tables(block: Any, where: str) -> dict[int, TableSettings]:
         unknown = sorted(set(settings.train) - {f.name for f in dataclasses.fields(Train)})
         if unknown:
             raise ParamsError(f"{where}.{key}.train: unknown key(s) {unknown}; expected some of Train's")
+        _numbers_are_numbers(Train, settings.train, f"{where}.{key}.train")
         out[number] = dataclasses.replace(settings, seeds=seeds)
     return out
 
@@ -218,20 +245,22 @@ def load_settings(path: str | os.PathLike = "params.yaml", profile: str | None =
     """
     path = Path(path)
     try:
-        params = yaml.safe_load(path.read_text(encoding="utf-8"))
+        params = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # a SafeLoader
     except (OSError, yaml.YAMLError) as err:
         raise ParamsError(f"{path}: cannot read the params file ({err})") from err
     if not isinstance(params, Mapping):
         raise ParamsError(f"{path}: expected a mapping of settings")
     profile = profile or params.get("profile")
-    if profile not in PROFILES:
-        raise ParamsError(f"{path}: profile must be one of {PROFILES}, got {profile!r}")
+    if profile not in PIPELINE_PROFILES:
+        raise ParamsError(f"{path}: profile must be one of {PIPELINE_PROFILES}, got {profile!r}")
     where = f"{path}: experiments"
     experiments = _mapping(params.get("experiments"), where)
     shared = {"optimizer", "residuals", "fusions"}
-    unknown = sorted(set(experiments) - shared - set(PROFILES))
+    unknown = sorted(set(experiments) - shared - set(PIPELINE_PROFILES))
     if unknown:
-        raise ParamsError(f"{where}: unknown key(s) {unknown}; expected {sorted(shared | set(PROFILES))}")
+        raise ParamsError(
+            f"{where}: unknown key(s) {unknown}; expected {sorted(shared | set(PIPELINE_PROFILES))}"
+        )
     block = _mapping(experiments.get(profile), f"{where}.{profile}")
     known = {"cache_dir", "train", "speed", "datasets", "models", "tables"}
     unknown = sorted(set(block) - known)
@@ -239,7 +268,7 @@ def load_settings(path: str | os.PathLike = "params.yaml", profile: str | None =
         raise ParamsError(f"{where}.{profile}: unknown key(s) {unknown}; expected {sorted(known)}")
 
     datasets = {}
-    for name in DATASETS:
+    for name in PIPELINE_DATASETS:
         entry = _mapping(_mapping(block.get("datasets"), f"{where}.{profile}.datasets").get(name), "")
         if "root" not in entry or "image_size" not in entry:
             raise ParamsError(f"{where}.{profile}.datasets.{name}: expected 'root' and 'image_size'")

@@ -1,7 +1,7 @@
 """Planning: every (cell, seed) of the tables asked for, with the run configuration behind it.
 
-A cell's run (:class:`grnet.tables.RunSpec`) becomes a :class:`grnet.train.TrainConfig` by adding
-the profile's settings (:mod:`grnet.params`): its dataset folder and image size, its training
+A cell's run (:class:`grnet.pipeline.tables.RunSpec`) becomes a :class:`grnet.train.TrainConfig` by adding
+the profile's settings (:mod:`grnet.pipeline.params`): its dataset folder and image size, its training
 settings (the table's overrides last), the model's options from ``models``, and the options of the
 residual extractor and the fusion the run uses from ``residuals`` and ``fusions``. The config makes
 the model's options canonical (:func:`grnet.models.model_options`: every option, defaults filled
@@ -14,8 +14,8 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from grnet.params import ParamsError, Settings
-from grnet.tables import TABLES, Cell
+from grnet.pipeline.params import ParamsError, Settings
+from grnet.pipeline.tables import TABLES, Cell
 from grnet.train import TrainConfig, result_settings
 
 

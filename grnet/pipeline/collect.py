@@ -1,10 +1,12 @@
 """Collecting results: what every finished run measured, table by table, into ``reports/results/``.
 
-- ``runs.csv``: one :class:`RunRow` per distinct run: its settings, test ACC and AUC with their
-  95 % intervals, the test split's majority-class rate, whether the run learned
-  (:mod:`grnet.stats`), its folder, predictions and seconds;
+Each file's record and reader/writer is in :mod:`grnet.pipeline.artifacts`.
+
+- ``runs.csv``: one :class:`~grnet.pipeline.artifacts.RunRow` per distinct run: its settings, test
+  ACC and AUC with their 95 % intervals, the test split's majority-class rate, whether the run learned
+  (:mod:`grnet.pipeline.stats`), its folder, predictions and seconds;
 - ``tableN.json``: each cell's value per seed, the runs behind it, their predictions files and
-  whether they learned (what :mod:`grnet.reporting` judges the claims from);
+  whether they learned (what :mod:`grnet.pipeline.reporting` judges the claims from);
 - ``histories.csv``: every run's per-epoch validation curve;
 - ``roc/table8_<model>.csv``: Table VIII's ROC curves (one per method, first seed), for ``dvc plots``;
 - ``summary.json``: the profile, settings, counts and the training time.
@@ -15,75 +17,34 @@ split once per version of it (:func:`cross_evaluate`), keeping its predictions b
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from grnet import stats
-from grnet.io import write_json_atomic, write_text_atomic
-from grnet.params import Settings
-from grnet.plan import PlannedRun, config_id
+from grnet.pipeline import stats
+from grnet.pipeline.artifacts import (
+    ResultCell,
+    ResultTable,
+    RunRow,
+    condition,
+    read_predictions,
+    read_run_metrics,
+    write_histories,
+    write_result_table,
+    write_roc,
+    write_runs,
+    write_summary,
+)
+from grnet.pipeline.params import Settings
+from grnet.pipeline.plan import PlannedRun, config_id
 from grnet.runs import index_checksum
-from grnet.tables import TABLES
 from grnet.train import TrainConfig
 
 ROC_TABLE = 8  # DFDC: binary, one run per method, AUC reported
-
-
-@dataclass(frozen=True)
-class RunRow:
-    """One line of ``runs.csv``: a run's settings and test results (percentages)."""
-
-    run: str
-    model: str
-    model_options: str  # canonical JSON
-    dataset: str
-    task: str
-    postprocess: str
-    image_size: int
-    epochs: int
-    batch_size: int
-    limit: int | None
-    seed: int
-    acc: float
-    auc: float | None
-    video_auc: float | None
-    best_epoch: int | None
-    acc_low: float
-    acc_high: float
-    auc_low: float | None
-    auc_high: float | None
-    majority_rate: float
-    learned: bool
-    learned_evidence: str
-    autocast: str
-    seconds: float | None
-    cpu_seconds: float | None
-    run_dir: str
-    predictions: str
-
-
-RUN_COLUMNS = tuple(f.name for f in dataclasses.fields(RunRow))
-
-
-def read_predictions(path: Path) -> stats.Predictions:
-    """A run's ``predictions.csv`` (:data:`grnet.evaluate.PREDICTION_COLUMNS`)."""
-    with path.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    return stats.Predictions(
-        tuple(r["path"] for r in rows),
-        np.array([int(r["target"]) for r in rows]),
-        np.array([int(r["predicted"]) for r in rows]),
-        np.array([int(r["label"]) for r in rows]),
-        np.array([float(r["p_fake"]) for r in rows]),
-    )
 
 
 def relative(path: Path) -> str:
@@ -100,7 +61,7 @@ def _percent(value: float | None) -> float | None:
 
 def run_row(config: TrainConfig, folder: Path) -> RunRow:
     """The :class:`RunRow` of the finished run of ``config`` in ``folder``."""
-    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    metrics = read_run_metrics(folder)
     timing_file = folder / "timing.json"
     timing = json.loads(timing_file.read_text(encoding="utf-8")) if timing_file.is_file() else {}
     preds = read_predictions(folder / "predictions.csv")
@@ -113,7 +74,7 @@ def run_row(config: TrainConfig, folder: Path) -> RunRow:
         model_options=json.dumps(config.model_options, sort_keys=True),
         dataset=Path(config.data).name,
         task=config.task,
-        postprocess=config.postprocess or "none",
+        postprocess=condition(config.postprocess),
         image_size=config.image_size,
         epochs=config.epochs,
         batch_size=config.batch_size,
@@ -154,7 +115,7 @@ def cross_evaluate(run_dir: Path, data_root: Path, batch_size: int) -> dict[str,
 
     out = cross_evaluation_dir(run_dir, data_root)
     if (out / "metrics.json").is_file():
-        return json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+        return read_run_metrics(out)
     device = default_device()
     model, meta = load_model(run_dir / "best.pt", device=device)
     dataset = IndexedImages(
@@ -168,20 +129,12 @@ def cross_evaluate(run_dir: Path, data_root: Path, batch_size: int) -> dict[str,
     return evaluate_dataset(model, dataset, device, batch_size, out_dir=out)
 
 
-def csv_text(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue()
-
-
 def table_results(
     settings: Settings, planned: Sequence[PlannedRun], folders: Mapping[str, Path], rows: Mapping[str, RunRow]
-) -> dict[int, dict[str, Any]]:
+) -> dict[int, ResultTable]:
     """``tableN.json``'s content per table: each cell's value per seed (percent), its runs, their
     predictions files (for a cell tested elsewhere, the cross-evaluation's) and whether they learned."""
-    tables: dict[int, dict[str, Any]] = {}
+    cells: dict[int, dict[tuple[str, str], ResultCell]] = {}
     for p in planned:
         row = rows[config_id(p.config)]
         folder = folders[config_id(p.config)]
@@ -191,38 +144,32 @@ def table_results(
             predictions = relative(cross_evaluation_dir(folder, data_root) / "predictions.csv")
         else:
             value, predictions = getattr(row, p.cell.metric), row.predictions
-        table = tables.setdefault(
-            p.table,
-            {
-                "table": p.table,
-                "profile": settings.profile,
-                "seeds": list(settings.seeds(p.table)),
-                "cells": {},
-            },
+        cell = cells.setdefault(p.table, {}).setdefault(
+            (p.cell.row, p.cell.column),
+            ResultCell(
+                row=p.cell.row,
+                column=p.cell.column,
+                metric=p.cell.metric,
+                model=p.cell.run.model,
+                dataset=p.cell.run.dataset,
+                task=p.cell.run.task,
+                postprocess=condition(p.cell.run.postprocess),
+                test_on=p.cell.run.test_on,
+                majority_rate=row.majority_rate,
+                values=[],
+                runs=[],
+                predictions=[],
+                learned=[],
+            ),
         )
-        cell = table["cells"].setdefault(
-            f"{p.cell.row}\t{p.cell.column}",
-            {
-                "row": p.cell.row,
-                "column": p.cell.column,
-                "metric": p.cell.metric,
-                "model": p.cell.run.model,
-                "dataset": p.cell.run.dataset,
-                "task": p.cell.run.task,
-                "postprocess": p.cell.run.postprocess or "none",
-                "test_on": p.cell.run.test_on,
-                "majority_rate": row.majority_rate,
-                "values": [],
-                "runs": [],
-                "predictions": [],
-                "learned": [],
-            },
-        )
-        cell["values"].append(value)
-        cell["runs"].append(row.run)
-        cell["predictions"].append(predictions)
-        cell["learned"].append(row.learned)
-    return {n: {**t, "cells": list(t["cells"].values())} for n, t in tables.items()}
+        cell.values.append(value)
+        cell.runs.append(row.run)
+        cell.predictions.append(predictions)
+        cell.learned.append(row.learned)
+    return {
+        n: ResultTable(n, settings.profile, list(settings.seeds(n)), list(c.values()))
+        for n, c in cells.items()
+    }
 
 
 def write_results(
@@ -234,21 +181,17 @@ def write_results(
     cache: Path,
 ) -> dict[str, Any]:
     """Write ``results_dir`` (see the module docstring) for the finished runs ``folders`` (by
-    :func:`grnet.plan.config_id`); returns the summary."""
+    :func:`grnet.pipeline.plan.config_id`); returns the summary."""
     configs = {config_id(p.config): p.config for p in planned}
     rows = {key: run_row(config, folders[key]) for key, config in configs.items()}
-    for number, table in table_results(settings, planned, folders, rows).items():
-        write_json_atomic(results_dir / f"{TABLES[number].key}.json", table)
-    write_text_atomic(
-        results_dir / "runs.csv", csv_text([dataclasses.asdict(r) for r in rows.values()], RUN_COLUMNS)
-    )
+    for table in table_results(settings, planned, folders, rows).values():
+        write_result_table(results_dir, table)
+    write_runs(results_dir / "runs.csv", list(rows.values()))
     _write_rocs(planned, folders, results_dir)
-    histories = []
-    for key, config in configs.items():
-        with (folders[key] / "metrics.csv").open(newline="", encoding="utf-8") as f:
-            histories += [{"run": rows[key].run, "model": config.model, **h} for h in csv.DictReader(f)]
-    columns = ["run", "model", *dict.fromkeys(k for h in histories for k in h if k not in ("run", "model"))]
-    write_text_atomic(results_dir / "histories.csv", csv_text(histories, columns))
+    write_histories(
+        results_dir / "histories.csv",
+        [(rows[key].run, config.model, folders[key] / "metrics.csv") for key, config in configs.items()],
+    )
     timed = [r for r in rows.values() if r.seconds is not None]
     summary = {
         "profile": settings.profile,
@@ -265,7 +208,7 @@ def write_results(
         "wall_seconds_last_invocation": round(wall_seconds, 1),
         "run_cache": relative(cache),
     }
-    write_json_atomic(results_dir / "summary.json", summary)
+    write_summary(results_dir, summary)
     return summary
 
 
@@ -279,7 +222,5 @@ def _write_rocs(planned: Sequence[PlannedRun], folders: Mapping[str, Path], resu
         if p.table != ROC_TABLE or p.cell.run.model in seen:
             continue
         seen.add(p.cell.run.model)
-        metrics = json.loads((folders[config_id(p.config)] / "metrics.json").read_text(encoding="utf-8"))
-        roc = metrics.get("roc") or {}
-        points = [{"fpr": f, "tpr": t} for f, t in zip(roc.get("fpr", []), roc.get("tpr", []), strict=True)]
-        write_text_atomic(out / f"table{ROC_TABLE}_{p.cell.run.model}.csv", csv_text(points, ["fpr", "tpr"]))
+        roc = read_run_metrics(folders[config_id(p.config)]).get("roc") or {}
+        write_roc(out / f"table{ROC_TABLE}_{p.cell.run.model}.csv", roc.get("fpr", []), roc.get("tpr", []))

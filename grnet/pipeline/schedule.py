@@ -10,7 +10,6 @@ run is read back, an interrupted one resumes.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import time
@@ -20,7 +19,8 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from grnet.io import write_json_atomic
-from grnet.plan import config_id
+from grnet.pipeline.artifacts import condition, read_runs
+from grnet.pipeline.plan import config_id
 from grnet.train import TrainConfig
 
 Log = Callable[[str], None]
@@ -34,23 +34,17 @@ def timing_key(model: str, options: str, dataset: str, task: str, postprocess: s
 def _key(config: TrainConfig) -> tuple[str, ...]:
     options = json.dumps(config.model_options, sort_keys=True)
     return timing_key(
-        config.model, options, Path(config.data).name, config.task, config.postprocess or "none"
+        config.model, options, Path(config.data).name, config.task, condition(config.postprocess)
     )
 
 
 def measured_seconds(runs_csv: Path) -> dict[tuple[str, ...], float]:
     """The training seconds of every run timed in ``runs_csv`` (an earlier ``runs.csv``), by
     :func:`timing_key`; empty when there is none."""
-    if not runs_csv.is_file():
-        return {}
-    with runs_csv.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
     return {
-        timing_key(r["model"], r["model_options"], r["dataset"], r["task"], r["postprocess"]): float(
-            r["seconds"]
-        )
-        for r in rows
-        if r.get("seconds")
+        timing_key(r.model, r.model_options, r.dataset, r.task, r.postprocess): r.seconds
+        for r in read_runs(runs_csv)
+        if r.seconds
     }
 
 
@@ -85,7 +79,7 @@ def _train_one(config: TrainConfig, cache: Path) -> tuple[str, float | None]:
 
 def train_all(configs: Sequence[TrainConfig], cache: Path, jobs: int, log: Log = print) -> dict[str, Path]:
     """Train every config, ``jobs`` at a time (each with its share of the CPU threads), in the
-    order given; returns each config's run folder by :func:`grnet.plan.config_id`."""
+    order given; returns each config's run folder by :func:`grnet.pipeline.plan.config_id`."""
     import torch
 
     total, done, folders = len(configs), 0, {}
@@ -96,7 +90,7 @@ def train_all(configs: Sequence[TrainConfig], cache: Path, jobs: int, log: Log =
         what = f"trained in {seconds:.1f} s" if seconds is not None else "cached"
         log(
             f"[{done}/{total}] {config.model} {config.task} {Path(config.data).name} "
-            f"{config.postprocess or 'raw'} seed {config.seed}: {what} ({Path(folder).name})"
+            f"{condition(config.postprocess)} seed {config.seed}: {what} ({Path(folder).name})"
         )
         folders[config_id(config)] = Path(folder)
 

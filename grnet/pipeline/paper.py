@@ -5,7 +5,7 @@ are percentages too). ``None`` is the paper's "-" (Table VIII, Capsule's AUC). R
 are the paper's own; :class:`PaperTable` keeps the label columns (``Model``/``MTE``/``AFM`` of
 Table I, ``Styles`` of Table II, ``Training dataset`` of Table IX) beside the row's name so a
 generated table shows the paper's rows as the paper prints them. The nine tables themselves, with
-the runs and claims that go with them, are in :mod:`grnet.tables`.
+the runs and claims that go with them, are in :mod:`grnet.pipeline.tables`.
 """
 
 from __future__ import annotations

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from grnet.pipeline.artifacts import Predictions
+
 LEVEL = 0.95
 RESAMPLES = 2000
 LEARNED_P = 0.01
@@ -151,18 +153,6 @@ def stratified_indices(targets: np.ndarray, resamples: int, rng: np.random.Gener
         members = np.flatnonzero(targets == c)
         blocks.append(members[rng.integers(0, len(members), (resamples, len(members)))])
     return np.concatenate(blocks, axis=1)
-
-
-@dataclass(frozen=True)
-class Predictions:
-    """One run's predictions on a test split, in the split's order: (N,) arrays of true and
-    predicted class indices, labels (1 fake, 0 real) and fake probabilities, and the image paths."""
-
-    paths: tuple[str, ...]
-    targets: np.ndarray
-    predicted: np.ndarray
-    labels: np.ndarray
-    scores: np.ndarray
 
 
 def metric_replicates(metric: str, run: Predictions, index: np.ndarray) -> np.ndarray:

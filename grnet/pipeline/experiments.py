@@ -2,14 +2,15 @@
 
 - ``grnet experiment data``: build the embedded benchmark (:func:`grnet.data.benchmark.build`) or
   prepare the real datasets (:func:`grnet.data.prepare.prepare`) into ``data/<profile>/``;
-- ``grnet experiment plan``: list the distinct runs the tables need (:mod:`grnet.plan`; nothing
-  is trained, but every setting of ``params.yaml`` is checked: :mod:`grnet.params`);
-- ``grnet experiment run``: train every distinct run once, longest first (:mod:`grnet.schedule`),
-  and write ``reports/results/`` (:mod:`grnet.collect`).
+- ``grnet experiment plan``: list the distinct runs the tables need (:mod:`grnet.pipeline.plan`; nothing
+  is trained, but every setting of ``params.yaml`` is checked: :mod:`grnet.pipeline.params`);
+- ``grnet experiment run``: train every distinct run once, longest first (:mod:`grnet.pipeline.schedule`),
+  and write ``reports/results/`` (:mod:`grnet.pipeline.collect`).
 
 Runs live under ``<cache_dir>/<fingerprint of the training code>``: changed training code trains
 afresh instead of reusing runs that the old code made. No checkpoint is ever chosen on a test
-split: the trainer keeps the best epoch by validation accuracy.
+split: the trainer keeps the best epoch by the validation metric of the run's task (AUC for a binary
+run, accuracy for a multi-class one; ``selection`` in :class:`grnet.train.TrainConfig`).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from grnet.params import PROFILES, BenchmarkData, ParamsError, Settings, load_settings
-from grnet.tables import TABLES
+from grnet.pipeline.params import PIPELINE_PROFILES, BenchmarkData, ParamsError, Settings, load_settings
+from grnet.pipeline.tables import TABLES
 
 RESULTS_DIR = Path("reports/results")
 
@@ -47,19 +48,20 @@ TRAINING_CODE = (
     "grnet/data/degrade.py",
     "grnet/data/images.py",
     "grnet/data/index.py",
+    "grnet/pipeline/artifacts.py",  # predictions.csv's writer and a run's history reader
 )
 
 
 def code_fingerprint(root: str | os.PathLike | None = None) -> str:
     """First 12 hex digits of the SHA-256 over the files of :data:`TRAINING_CODE` (path and bytes)."""
-    root = Path(root) if root is not None else Path(__file__).resolve().parent.parent
+    root = Path(root) if root is not None else Path(__file__).resolve().parents[2]
     digest = hashlib.sha256()
     for entry in TRAINING_CODE:
         path = root / entry
         files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
         for f in files:
             if not f.is_file():
-                raise FileNotFoundError(f"{f}: listed in grnet.experiments.TRAINING_CODE but missing")
+                raise FileNotFoundError(f"{f}: listed in {__name__}.TRAINING_CODE but missing")
             digest.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
 
@@ -98,14 +100,14 @@ def run_tables(
     prune: bool = False,
     log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
-    """Train what ``numbers``' tables need and write ``results_dir`` (:mod:`grnet.collect`).
+    """Train what ``numbers``' tables need and write ``results_dir`` (:mod:`grnet.pipeline.collect`).
 
     ``prune``: delete run caches of other code fingerprints under ``cache_dir`` (the pipeline
     does, so its DVC-tracked cache holds the current code's runs only).
     """
-    from grnet.collect import write_results
-    from grnet.plan import distinct_configs, plan
-    from grnet.schedule import longest_first, measured_seconds, train_all
+    from grnet.pipeline.collect import write_results
+    from grnet.pipeline.plan import distinct_configs, plan
+    from grnet.pipeline.schedule import longest_first, measured_seconds, train_all
 
     started = time.perf_counter()
     results_dir = Path(results_dir)
@@ -128,7 +130,7 @@ def run_tables(
 def _table_numbers(text: str | None) -> list[int]:
     if not text:
         return list(TABLES)
-    from grnet.tables import table
+    from grnet.pipeline.tables import table
 
     return [table(t).number for t in text.split(",") if t.strip()]
 
@@ -142,7 +144,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     ):
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("--params", default="params.yaml", help="params file (default: params.yaml)")
-        sub.add_argument("--profile", choices=PROFILES, help="override the params file's profile")
+        sub.add_argument("--profile", choices=PIPELINE_PROFILES, help="override the params file's profile")
         if name != "data":
             sub.add_argument("--tables", help="comma-separated subset, e.g. 1,2,IX (default: all nine)")
         if name == "run":
@@ -163,14 +165,15 @@ def run(args: argparse.Namespace) -> int:
             for path in build_data(settings):
                 print(f"wrote {path}")
         elif args.experiment_command == "plan":
-            from grnet.plan import distinct_configs, plan
+            from grnet.pipeline.artifacts import condition
+            from grnet.pipeline.plan import distinct_configs, plan
 
             planned = plan(settings, _table_numbers(args.tables))
             configs = distinct_configs(planned)
             for config in configs:
                 print(
                     f"{config.model:18s} {json.dumps(config.model_options, sort_keys=True):60s} "
-                    f"{Path(config.data).name:9s} {config.task:10s} {config.postprocess or 'raw':8s} "
+                    f"{Path(config.data).name:9s} {config.task:10s} {condition(config.postprocess):8s} "
                     f"seed {config.seed}"
                 )
             print(f"{len(planned)} cells x seeds, {len(configs)} distinct runs ({settings.profile})")

@@ -14,7 +14,7 @@ of the runs it names, and writes
 - ``reports/metrics.json``: our means and each claim's verdict (1 holds, 0 does not, null
   otherwise) for ``dvc metrics``.
 
-Numbers are percentages. **Intervals** are 95 % percentile bootstrap intervals (:mod:`grnet.stats`):
+Numbers are percentages. **Intervals** are 95 % percentile bootstrap intervals (:mod:`grnet.pipeline.stats`):
 2,000 resamples of the test images, stratified by class; where a cell has several seeds, each
 resample also draws the seeds with replacement, so the interval holds the spread over training
 too. The "Average" column of Tables IV-VII is, as in the paper, the mean of the row's conditions;
@@ -47,12 +47,29 @@ from typing import Any
 
 import numpy as np
 
-from grnet import stats
-from grnet.io import write_json_atomic, write_text_atomic
-from grnet.tables import AVERAGE, TABLES, Claim, TableSpec
+from grnet.io import write_text_atomic
+from grnet.pipeline import stats
+from grnet.pipeline.artifacts import (
+    FAILS,
+    HOLDS,
+    NOT_JUDGED,
+    UNKNOWN,
+    ReportCell,
+    ReportClaim,
+    ReportTable,
+    ResultCell,
+    ResultTable,
+    Verdict,
+    read_predictions,
+    read_results,
+    read_runs,
+    read_summary,
+    verdict_status,
+    write_report_metrics,
+    write_report_table,
+)
+from grnet.pipeline.tables import AVERAGE, TABLES, Claim, TableSpec
 
-HOLDS, FAILS, INCONCLUSIVE = "holds", "does not hold", "inconclusive"
-NOT_JUDGED, UNKNOWN = "not judged", "not computable"
 CODES = {HOLDS: 1, FAILS: 0}
 NOT_LEARNED_MARK = "†"
 SEED = 0
@@ -73,27 +90,8 @@ class Measured:
     replicates: np.ndarray
 
 
-def load_results(results_dir: str | os.PathLike) -> dict[int, dict[str, Any]]:
-    """The ``tableN.json`` files of ``results_dir`` by table number (tables not run are absent)."""
-    found = {}
-    for number, spec in TABLES.items():
-        path = Path(results_dir) / f"{spec.key}.json"
-        if path.is_file():
-            try:
-                found[number] = json.loads(path.read_text(encoding="utf-8"))
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{path}: not valid JSON ({err}); rerun `grnet experiment run`") from err
-    return found
-
-
-def _read_predictions(path: str) -> stats.Predictions:
-    from grnet.collect import read_predictions
-
-    return read_predictions(Path(path))
-
-
 def measure(
-    spec: TableSpec, result: Mapping[str, Any] | None, resamples: int = stats.RESAMPLES
+    spec: TableSpec, result: ResultTable | None, resamples: int = stats.RESAMPLES
 ) -> dict[tuple[str, str], Measured | None]:
     """Our value of every (row, column) of ``spec``: None where not run (see the module docstring).
 
@@ -103,32 +101,32 @@ def measure(
     """
     rng = np.random.default_rng(SEED)
     cells = {}
-    for cell in (result or {}).get("cells", []):
-        if cell["row"] not in spec.paper.row_names or cell["column"] not in spec.paper.columns:
+    for cell in result.cells if result is not None else []:
+        if cell.row not in spec.paper.row_names or cell.column not in spec.paper.columns:
             raise ValueError(
-                f"{spec.key}.json: cell ({cell['row']!r}, {cell['column']!r}) is not in the paper's "
+                f"{spec.key}.json: cell ({cell.row!r}, {cell.column!r}) is not in the paper's "
                 f"Table {spec.roman}"
             )
-        cells[(cell["row"], cell["column"])] = cell
+        cells[(cell.row, cell.column)] = cell
     indices: dict[tuple[str, ...], np.ndarray] = {}  # one set of image resamples per test split
     out: dict[tuple[str, str], Measured | None] = {}
     for (row, column), cell in cells.items():
-        values = [float(v) for v in cell["values"] if v is not None]
+        values = [float(v) for v in cell.values if v is not None]
         if not values:
             out[(row, column)] = None
             continue
-        runs = [_read_predictions(p) for p in cell["predictions"]]
+        runs = [read_predictions(p) for p in cell.predictions]
         for run in runs[1:]:
             if run.paths != runs[0].paths:
                 raise ValueError(f"{spec.key}.json: the runs of ({row!r}, {column!r}) predicted other images")
         if runs[0].paths not in indices:
             indices[runs[0].paths] = stats.stratified_indices(runs[0].targets, resamples, rng)
         index = indices[runs[0].paths]
-        per_run = [stats.metric_replicates(cell["metric"], r, index) for r in runs]
+        per_run = [stats.metric_replicates(cell.metric, r, index) for r in runs]
         replicates = stats.mean_over_seeds(per_run, rng)
         interval = stats.percentile_interval(100 * replicates)
-        chance = 50.0 if cell["metric"] == "auc" else float(cell["majority_rate"])
-        mean, learned = statistics.fmean(values), all(cell["learned"])
+        chance = 50.0 if cell.metric == "auc" else float(cell.majority_rate)
+        mean, learned = statistics.fmean(values), all(cell.learned)
         out[(row, column)] = Measured(
             mean, interval.low, interval.high, len(values), learned, chance, replicates
         )
@@ -143,7 +141,7 @@ def measure(
 
 def _average(
     ours: Mapping[tuple[str, str], Measured | None],
-    cells: Mapping[tuple[str, str], Any],
+    cells: Mapping[tuple[str, str], ResultCell],
     row: str,
     spec: TableSpec,
 ) -> Measured | None:
@@ -153,25 +151,13 @@ def _average(
     parts = [ours.get((row, c)) for c in columns]
     if not parts or any(p is None for p in parts):
         return None
-    means = [statistics.fmean(s) for s in zip(*(cells[(row, c)]["values"] for c in columns), strict=True)]
+    means = [statistics.fmean(s) for s in zip(*(cells[(row, c)].values for c in columns), strict=True)]
     replicates = np.mean([p.replicates for p in parts], axis=0)
     interval = stats.percentile_interval(100 * replicates)
     learned, chance = all(p.learned for p in parts), statistics.fmean(p.chance for p in parts)
     return Measured(
         statistics.fmean(means), interval.low, interval.high, len(means), learned, chance, replicates
     )
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """A claim's verdict on one set of values, with its evidence in words; ``margin``, ``low`` and
-    ``high``: the smallest difference (points) and its interval, where judged."""
-
-    status: str
-    detail: str
-    margin: float | None = None
-    low: float | None = None
-    high: float | None = None
 
 
 def judge(claim: Claim, ours: Mapping[tuple[str, str], Measured | None]) -> Verdict:
@@ -201,12 +187,7 @@ def judge(claim: Claim, ours: Mapping[tuple[str, str], Measured | None]) -> Verd
         return Verdict(NOT_JUDGED, "runs that did not learn: " + ", ".join(names))
     margin, interval, what = min(diffs, key=lambda d: d[0])
     worse = [d for d in diffs if d[1].high < 0]
-    if all(d[1].low > 0 for d in diffs):
-        status = HOLDS
-    elif worse:
-        status = FAILS
-    else:
-        status = INCONCLUSIVE
+    status = verdict_status([(d[1].low, d[1].high) for d in diffs])
     detail = f"smallest margin {margin:+.2f} points [{interval.low:+.2f}, {interval.high:+.2f}] ({what})"
     if worse:
         detail += "; better than the claimed winner: " + "; ".join(
@@ -270,8 +251,8 @@ def _chance(spec: TableSpec, ours: Mapping[tuple[str, str], Measured | None]) ->
     return out
 
 
-def _interval_text(result: Mapping[str, Any] | None) -> str:
-    seeds = (result or {}).get("seeds") or []
+def _interval_text(result: ResultTable | None) -> str:
+    seeds = result.seeds if result is not None else []
     over = "the test images (stratified by class)"
     if len(seeds) > 1:
         over += f" and the seeds {', '.join(map(str, seeds))}"
@@ -286,7 +267,7 @@ Verdicts = Sequence[tuple[Claim, Verdict, Verdict]]  # a table's claims: (claim,
 def table_md(
     spec: TableSpec,
     ours: Mapping[tuple[str, str], Measured | None],
-    result: Mapping[str, Any] | None,
+    result: ResultTable | None,
     verdicts: Verdicts,
 ) -> str:
     paper = spec.paper
@@ -338,50 +319,38 @@ def table_csv(spec: TableSpec, ours: Mapping[tuple[str, str], Measured | None]) 
     return buf.getvalue()
 
 
-def table_json(
+def report_table(
     spec: TableSpec, ours: Mapping[tuple[str, str], Measured | None], verdicts: Verdicts
-) -> dict[str, Any]:
+) -> ReportTable:
     """What a notebook needs of a table: every cell (ours and the paper's) and every claim's verdicts."""
-    cells = []
+    cells = {}
     for row in spec.paper.rows:
         for c, p in zip(spec.paper.columns, row.values, strict=True):
             v = ours[(row.name, c)]
-            cell: dict[str, Any] = {"row": row.name, "column": c, "paper": p}
+            measured = {} if v is None else {"mean": v.mean, "low": v.low, "high": v.high, "n": v.n}
             if v is not None:
-                cell |= {"mean": v.mean, "low": v.low, "high": v.high, "n": v.n, "learned": v.learned}
-                cell["chance"] = v.chance
-            cells.append(cell)
-    claims = [
-        {"text": claim.text, "ours": here.__dict__, "paper": theirs.__dict__}
-        for claim, here, theirs in verdicts
-    ]
-    return {
-        "table": spec.number,
-        "roman": spec.roman,
-        "caption": spec.paper.caption,
-        "cells": cells,
-        "claims": claims,
-    }
+                measured |= {"learned": v.learned, "chance": v.chance}
+            cells[(row.name, c)] = ReportCell(row.name, c, p, **measured)
+    claims = tuple(ReportClaim(claim.text, here, theirs) for claim, here, theirs in verdicts)
+    return ReportTable(spec.number, spec.roman, spec.paper.caption, cells, claims)
 
 
 def _learning_lines(results_dir: Path) -> list[str]:
-    runs_csv = results_dir / "runs.csv"
-    if not runs_csv.is_file():
+    rows = read_runs(results_dir / "runs.csv")
+    if not rows:
         return []
-    with runs_csv.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    learned = [r for r in rows if r.get("learned") == "True"]
+    learned = [r for r in rows if r.learned]
     lines = [
         "",
         f"**{len(learned)} of {len(rows)} runs learned** (multi-class: test ACC above the majority rate, "
         "one-sided binomial p < 0.01; binary: the 95 % interval of the test AUC above 0.5).",
     ]
-    missed = [r for r in rows if r.get("learned") != "True"]
+    missed = [r for r in rows if not r.learned]
     if missed:
         lines += ["", "Runs that did not learn (their cells are marked " + NOT_LEARNED_MARK + "):", ""]
         for r in missed:
-            run = f"{r['model']} {r['task']} {r['dataset']} {r['postprocess']} seed {r['seed']}"
-            lines.append(f"- {run}: {r['learned_evidence']}")
+            run = f"{r.model} {r.task} {r.dataset} {r.postprocess} seed {r.seed}"
+            lines.append(f"- {run}: {r.learned_evidence}")
     return lines
 
 
@@ -473,9 +442,8 @@ def write_report(
 ) -> Path:
     """Write the tables, the README and the metrics from ``results_dir`` into ``out``."""
     results_dir, out = Path(results_dir), Path(out)
-    results = load_results(results_dir)
-    summary_path = results_dir / "summary.json"
-    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.is_file() else None
+    results = read_results(results_dir, list(TABLES))
+    summary = read_summary(results_dir)
     tables_md, all_verdicts, metrics = {}, [], {}
     for number, spec in TABLES.items():
         ours = measure(spec, results.get(number))
@@ -483,7 +451,7 @@ def write_report(
         tables_md[number] = table_md(spec, ours, results.get(number), verdicts)
         write_text_atomic(out / "tables" / f"{spec.key}.md", tables_md[number])
         write_text_atomic(out / "tables" / f"{spec.key}.csv", table_csv(spec, ours))
-        write_json_atomic(out / "tables" / f"{spec.key}.json", table_json(spec, ours, verdicts))
+        write_report_table(out / "tables", report_table(spec, ours, verdicts))
         metrics[spec.key] = {
             row: {c: round(ours[(row, c)].mean, 4) for c in spec.paper.columns if ours[(row, c)] is not None}
             for row in spec.paper.row_names
@@ -493,7 +461,7 @@ def write_report(
     metrics["claims"] = {
         f"{TABLES[n].key}: {c.text}": CODES.get(here.status) for c, n, here, _ in all_verdicts
     }
-    write_json_atomic(out / "metrics.json", metrics)
+    write_report_metrics(out, metrics)
     return write_text_atomic(out / "README.md", readme(tables_md, all_verdicts, summary, results_dir))
 
 
