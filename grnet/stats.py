@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import sparse, stats
 
 LEVEL = 0.95
 RESAMPLES = 2000
@@ -274,30 +274,40 @@ def cluster_resampling(
     return ClusterResampling(tuple(names.tolist()), member, weights, chosen)
 
 
-def weighted_auc(labels: np.ndarray, scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """ROC AUC of ``scores`` (higher = more fake) for ``labels`` (1 fake, 0 real) with each item
-    counted ``weights`` times: ``sum_ij w_i w_j ([s_i > s_j] + [s_i = s_j] / 2) / (W_fake W_real)``
-    over fake i and real j, for each row of ``weights``.
+def cluster_auc(
+    labels: np.ndarray, scores: np.ndarray, member: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    """ROC AUC of ``scores`` (higher = more fake) for ``labels`` (1 fake, 0 real) when each item
+    counts as many times as its cluster is drawn: ``sum_ij w_i w_j ([s_i > s_j] + [s_i = s_j] / 2)
+    / (W_fake W_real)`` over fake i and real j, with ``w_i = weights[r, member[i]]``, per row r.
+
+    The items are summed per tie group of scores and cluster once (a sparse (groups, C) count per
+    class), so a row costs O(groups + C) rather than O(N) gathers.
 
     Args:
         labels, scores: (N,).
-        weights: (R, N) non-negative counts (or (N,) for one set).
+        member: (N,) int, each item's cluster (a column of ``weights``); ``arange(N)`` with
+            ``weights`` of shape (R, N) weights single items.
+        weights: (R, C) non-negative counts.
 
     Returns:
-        (R,) AUCs (a scalar array for (N,) weights); NaN in a row whose weights leave one class.
+        (R,) AUCs; NaN in a row whose weights leave one class out.
     """
-    labels, scores = np.asarray(labels), np.asarray(scores, dtype=float)
-    w = np.asarray(weights, dtype=float)
-    order = np.argsort(scores, kind="stable")
-    _, starts = np.unique(scores[order], return_index=True)  # tie groups in ascending order
-    fake = labels[order] == 1
-    w = w[..., order]
-    fake_w = np.add.reduceat(np.where(fake, w, 0.0), starts, axis=-1)
-    real_w = np.add.reduceat(np.where(fake, 0.0, w), starts, axis=-1)
-    below = np.cumsum(real_w, axis=-1) - real_w  # real weight strictly below each tie group
-    pairs = fake_w.sum(axis=-1) * real_w.sum(axis=-1)
+    labels, member = np.asarray(labels), np.asarray(member)
+    _, group = np.unique(np.asarray(scores, dtype=float), return_inverse=True)  # tie groups, ascending
+    w = np.asarray(weights, dtype=float).T  # (C, R)
+    shape = (int(group.max()) + 1, w.shape[0])
+
+    def per_group(of_class: np.ndarray) -> np.ndarray:  # (groups, R) weight of the class's items
+        counts = sparse.csr_matrix(
+            (np.ones(of_class.sum()), (group[of_class], member[of_class])), shape=shape
+        )
+        return np.asarray(counts @ w)
+
+    fake, real = per_group(labels == 1), per_group(labels != 1)
+    below = np.cumsum(real, axis=0) - real  # real weight strictly below each tie group
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (fake_w * (below + real_w / 2)).sum(axis=-1) / pairs
+        return np.einsum("gr,gr->r", fake, below + real / 2) / (fake.sum(axis=0) * real.sum(axis=0))
 
 
 METRICS = ("acc", "auc")
@@ -330,7 +340,7 @@ def _per_seed(metric: str, run: Predictions, weights: np.ndarray, member: np.nda
         correct = np.bincount(member, weights=run.targets == run.predicted, minlength=weights.shape[1])
         sizes = np.bincount(member, minlength=weights.shape[1])
         return weights @ correct / (weights @ sizes)
-    return weighted_auc(run.labels, run.scores, weights[:, member])
+    return cluster_auc(run.labels, run.scores, member, weights)
 
 
 def cell_replicates(metric: str, runs: Sequence[Predictions], plan: ClusterResampling) -> np.ndarray:
@@ -339,7 +349,7 @@ def cell_replicates(metric: str, runs: Sequence[Predictions], plan: ClusterResam
 
     ``"acc"`` is the fraction of items whose predicted class is the true one (for a binary run:
     ``p_fake > 0.5``, the argmax of two classes); ``"auc"`` the ROC AUC of ``p_fake`` for the
-    fake/real label (:func:`weighted_auc`). An AUC replicate never lacks a class: clusters are
+    fake/real label (:func:`cluster_auc`). An AUC replicate never lacks a class: clusters are
     drawn within strata of the same classes, so every replicate holds every class of the split.
 
     Args:
@@ -363,7 +373,8 @@ def point_estimate(metric: str, runs: Sequence[Predictions]) -> float:
         if metric == "acc":
             values.append(float(np.mean(run.targets == run.predicted)))
         elif metric == "auc":
-            values.append(float(weighted_auc(run.labels, run.scores, np.ones(len(run.labels)))))
+            n = len(run.labels)
+            values.append(float(cluster_auc(run.labels, run.scores, np.arange(n), np.ones((1, n)))[0]))
         else:
             raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
     return float(np.mean(values))

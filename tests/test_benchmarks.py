@@ -67,3 +67,26 @@ def test_loader_throughput_prints_both_loaders_with_and_without_augmentation(tmp
     )
     rows = [line.split() for line in out.splitlines() if line.split()[:1] == ["16"]]
     assert [row[1] for row in rows] == ["none", "CPU"], out
+
+
+@pytest.mark.slow
+def test_bootstrap_speed_prints_every_section(tmp_path):
+    out = run(
+        "bootstrap.py",
+        "--items",
+        "200",
+        "--clusters",
+        "20",
+        "--resamples",
+        "50",
+        "--repeats",
+        "1",
+        cwd=tmp_path,
+    )
+    for section in (
+        "1. cluster_resampling",
+        "2. cell_replicates acc",
+        "2. cell_replicates auc",
+        "3. paired_difference",
+    ):
+        assert section in out, out

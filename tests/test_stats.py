@@ -190,12 +190,13 @@ def test_the_same_rng_seed_gives_the_same_interval_and_another_seed_another():
     assert interval(0) == interval(0) and interval(0) != interval(1)
 
 
-def test_the_weighted_auc_is_scikit_learns_with_sample_weights_ties_included():
+def test_the_cluster_auc_is_scikit_learns_with_each_items_cluster_weight_ties_included():
     rng = np.random.default_rng(9)
     labels, scores = rng.integers(0, 2, 300), np.round(rng.random(300), 1)  # many ties
-    weights = rng.integers(0, 4, (3, 300))
-    expected = [roc_auc_score(labels, scores, sample_weight=w) for w in weights]
-    assert stats.weighted_auc(labels, scores, weights) == pytest.approx(expected)
+    member = rng.integers(0, 40, 300)  # clusters holding both classes
+    weights = rng.integers(0, 4, (3, 40))
+    expected = [roc_auc_score(labels, scores, sample_weight=w[member]) for w in weights]
+    assert stats.cluster_auc(labels, scores, member, weights) == pytest.approx(expected)
 
 
 def test_an_auc_resample_keeps_both_classes_even_when_a_cluster_holds_one():
