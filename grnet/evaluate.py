@@ -6,7 +6,8 @@ real-vs-fake AUC. Where the index has ``video`` ids, the video-level score is th
 frame scores of each video.
 
 ``grnet evaluate --checkpoint CKPT --data DIR --split test`` writes ``predictions.csv`` (path,
-video, label, class, target, p_fake, predicted) and ``metrics.json``.
+video, label, class, target, p_fake, predicted, and the row's test cluster:
+:func:`grnet.data.clusters.cluster_of`) and ``metrics.json``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from grnet.checkpoint import CheckpointError, load_model
+from grnet.data.clusters import cluster_of
 from grnet.data.dataset import IndexedImages, make_loader, model_inputs
 from grnet.data.index import read_index
 from grnet.distributed import default_device
@@ -37,7 +39,7 @@ from grnet.errors import NonFiniteError
 from grnet.io import writable_folder, write_json_atomic, write_text_atomic
 from grnet.precision import autocast
 
-PREDICTION_COLUMNS = ("path", "video", "label", "class", "target", "p_fake", "predicted")
+PREDICTION_COLUMNS = ("path", "video", "label", "class", "target", "p_fake", "predicted", "cluster")
 
 
 @torch.no_grad()
@@ -155,6 +157,7 @@ def predictions_csv(rows: Sequence[Mapping[str, Any]], probs: np.ndarray, target
                 target,
                 f"{1.0 - p[0]:.6f}",
                 int(p.argmax()),
+                cluster_of(row),
             ]
         )
     return buf.getvalue()
