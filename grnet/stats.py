@@ -8,6 +8,12 @@ file is reproducible). The AUC is the Mann-Whitney statistic of the fake scores 
 real ones, ``U / (n_fake n_real)`` (:func:`scipy.stats.mannwhitneyu`), which is what
 :func:`sklearn.metrics.roc_auc_score` computes.
 
+A cell of a table, several runs (seeds) of one method on one test split, gets its interval from a
+hierarchical bootstrap over the seeds and the test **clusters** (videos, identities: items that are
+alike), and a claim compares two cells by a paired difference (:func:`cluster_resampling`,
+:func:`hierarchical_bootstrap`, :func:`paired_difference`, :func:`verdict`; see the section
+"Cells over seeds x test clusters" below).
+
 A run *learned* when its test predictions beat what needs no learning (:func:`learned`):
 
 - multi-class (and any run judged by ACC): its ACC exceeds the split's majority-class rate
@@ -263,7 +269,10 @@ def cluster_resampling(
         raise ValueError(f"expected seeds >= 1 and resamples >= 1, got {seeds} and {resamples}")
     rng = np.random.default_rng(rng)
     names, member = np.unique(ids, return_inverse=True)
-    classes = [frozenset(targets[member == c].tolist()) for c in range(len(names))]
+    held: list[set[int]] = [set() for _ in names]
+    for c, target in set(zip(member.tolist(), targets.tolist(), strict=True)):
+        held[c].add(target)
+    classes = [frozenset(h) for h in held]
     weights = np.zeros((resamples, len(names)), dtype=np.int64)
     for stratum in sorted(set(classes), key=sorted):
         columns = np.array([c for c, held in enumerate(classes) if held == stratum])
@@ -281,8 +290,8 @@ def cluster_auc(
     counts as many times as its cluster is drawn: ``sum_ij w_i w_j ([s_i > s_j] + [s_i = s_j] / 2)
     / (W_fake W_real)`` over fake i and real j, with ``w_i = weights[r, member[i]]``, per row r.
 
-    The items are summed per tie group of scores and cluster once (a sparse (groups, C) count per
-    class), so a row costs O(groups + C) rather than O(N) gathers.
+    The items are counted once per (tie group of scores, cluster) in a sparse matrix per class,
+    which multiplies the weights: no (R, N) array of item weights is made.
 
     Args:
         labels, scores: (N,).
