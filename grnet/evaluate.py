@@ -6,7 +6,8 @@ real-vs-fake AUC. Where the index has ``video`` ids, the video-level score is th
 frame scores of each video.
 
 ``grnet evaluate --checkpoint CKPT --data DIR --split test`` writes ``predictions.csv`` (path,
-video, label, class, target, p_fake, predicted) and ``metrics.json``.
+video, label, class, target, p_fake, predicted, and the row's test cluster:
+:func:`grnet.data.clusters.cluster_of`) and ``metrics.json``.
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ import pytest
 from PIL import Image
 from test_faces import face_frames, make_video
 
-from grnet.data import prepare
+from grnet.data import adapters, prepare
 from grnet.data.adapters import LayoutError, Reason
+from grnet.data.clusters import cluster_of
 from grnet.data.images import read_rgb
 from grnet.data.index import read_index
 
@@ -264,6 +265,10 @@ def test_dfdc_splits_by_part_and_fakes_follow_their_original(tmp_path, video):
         "dfdc_train_part_2/f": {("test", 0, "real")},
         "dfdc_train_part_2/g": {("test", 1, "fake")},
     }
+    # a fake is clustered with its original (written to the index: not in the video id)
+    clusters = {r["video"]: cluster_of(r) for r in read_index(out)}
+    assert clusters["dfdc_train_part_1/e"] == "dfdc_train_part_0/a" == clusters["dfdc_train_part_0/a"]
+    assert clusters["dfdc_train_part_2/g"] == "dfdc_train_part_2/f"
     summary = summary_of(out)
     assert summary["settings"]["val_parts"] == [1] and summary["settings"]["test_parts"] == [2]
     assert any(s["path"].endswith("gone.mp4") and "missing" in s["reason"] for s in summary["skipped"])
@@ -670,3 +675,23 @@ def test_folder_of_images_and_videos_together_is_refused(tmp_path, video, capsys
     place(video, root / "fake" / "m" / "v.mp4")
     assert prepare.run(parse("folder", "--root", root, "--out", tmp_path / "out")) == 2
     assert "both images and videos" in capsys.readouterr().err
+
+
+# --- Test clusters (grnet.data.clusters) from the video ids the index and predictions.csv carry
+
+
+@pytest.mark.parametrize("dataset", ["ffpp", "celebdf"])
+def test_a_fakes_cluster_read_from_its_video_id_is_the_original_the_layout_names(tmp_path, video, dataset):
+    if dataset == "ffpp":
+        root, splits = make_ffpp_tree(tmp_path, video)
+        args = parse(
+            "ffpp", "--root", root, "--out", tmp_path / "out", "--splits", splits, "--compression", "c0"
+        )
+    else:
+        root = _celebdf_tree(tmp_path / "Celeb-DF-v2", video, "1 Celeb-real/id0_0000.mp4\n")
+        args = parse("celebdf", "--root", root, "--out", tmp_path / "out", *CELEBDF_SMALL)
+    items = adapters.get(dataset).scan(root, args).items
+    fakes = [item for item in items if item.label == 1]
+    assert fakes and all(item.original for item in fakes)
+    for item in items:  # the video id alone, as a predictions.csv written before the cluster column
+        assert cluster_of({"path": "x.png", "video": item.video}) == (item.original or item.video)

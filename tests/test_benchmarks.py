@@ -86,3 +86,26 @@ def test_run_costs_prints_every_part_of_a_run_and_they_add_up(tmp_path):
     assert len(seconds) == len(shares) == 8, out
     assert sum(map(float, seconds)) == pytest.approx(total, abs=0.05)
     assert float(seconds[2]) > 0  # the training steps
+
+
+@pytest.mark.slow
+def test_bootstrap_speed_prints_every_section(tmp_path):
+    out = run(
+        "bootstrap.py",
+        "--items",
+        "200",
+        "--clusters",
+        "20",
+        "--resamples",
+        "50",
+        "--repeats",
+        "1",
+        cwd=tmp_path,
+    )
+    for section in (
+        "1. cluster_resampling",
+        "2. cell_replicates acc",
+        "2. cell_replicates auc",
+        "3. paired_difference",
+    ):
+        assert section in out, out

@@ -94,7 +94,8 @@ def test_evaluate_command_writes_predictions_and_metrics(data, tmp_path, capsys)
     assert json.loads(capsys.readouterr().out)["out"] == str(tmp_path / "eval")
     with (tmp_path / "eval" / "predictions.csv").open(newline="") as f:
         rows = list(csv.DictReader(f))
-    assert list(rows[0]) == ["path", "video", "label", "class", "target", "p_fake", "predicted"]
+    assert list(rows[0]) == ["path", "video", "label", "class", "target", "p_fake", "predicted", "cluster"]
+    assert all(r["cluster"] == r["video"] for r in rows)  # no identity in the index: its source video
     assert len(rows) == 8 and all(r["path"].startswith("test/") for r in rows)
     metrics = json.loads((tmp_path / "eval" / "metrics.json").read_text())
     assert metrics["acc"] == pytest.approx(np.mean([r["predicted"] == r["target"] for r in rows]))

@@ -229,6 +229,9 @@ def _row(item: Item, path: str, **extra: Any) -> dict[str, Any]:
         "class": item.cls,
         "video": item.video,
         "split": item.split,
+        **(
+            {"original": item.original} if item.original else {}
+        ),  # a fake's test cluster (grnet.data.clusters)
         **item.extra,
         **extra,
     }

@@ -46,9 +46,13 @@ from typing import Any
 
 import numpy as np
 
+from grnet.data.clusters import cluster_of  # standard library only
 from grnet.io import write_json_atomic, write_text_atomic
 
-PREDICTION_COLUMNS = ("path", "video", "label", "class", "target", "p_fake", "predicted")
+# "cluster": the test cluster the row belongs to (grnet.data.clusters.cluster_of), what the intervals
+# resample; files written before it lack the column and are read without it.
+PREDICTION_COLUMNS = ("path", "video", "label", "class", "target", "p_fake", "predicted", "cluster")
+REQUIRED_PREDICTION_COLUMNS = PREDICTION_COLUMNS[:-1]
 RAW = "none"  # the raw condition (no post-processing), as files and degradation specs spell it
 Epoch = dict[str, float | None]  # one line of a history: column -> value (None where empty)
 
@@ -87,7 +91,8 @@ def _number(text: str | None) -> float | None:
 class Predictions:
     """One run's ``predictions.csv`` on a test split, in the split's order: (N,) arrays of true and
     predicted class indices (int), labels (1 fake, 0 real) and fake probabilities (float in [0, 1]),
-    and per image its path, its video (empty for a still image) and its class name (N strings each)."""
+    and per image its path, its video (empty for a still image), its class name and its test cluster
+    (N strings each)."""
 
     paths: tuple[str, ...]
     targets: np.ndarray
@@ -96,13 +101,15 @@ class Predictions:
     scores: np.ndarray
     videos: tuple[str, ...] = ()
     classes: tuple[str, ...] = ()
+    clusters: tuple[str, ...] = ()
 
 
 def predictions_csv(rows: Sequence[Mapping[str, Any]], probs: np.ndarray, targets: Sequence[int]) -> str:
     """``predictions.csv`` text: one line per image, in the columns of :data:`PREDICTION_COLUMNS`:
     of ``rows`` (the split's index rows: ``path``, ``video``, ``label``, ``class``), ``targets``
     (N class indices) and ``probs`` ((N, K) class probabilities, class 0 real): ``p_fake`` is
-    1 - p(real) to 6 decimals, ``predicted`` the most probable class."""
+    1 - p(real) to 6 decimals, ``predicted`` the most probable class, ``cluster`` the row's test
+    cluster (:func:`grnet.data.clusters.cluster_of`: a source video with its fakes, an identity)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(PREDICTION_COLUMNS)
@@ -116,6 +123,7 @@ def predictions_csv(rows: Sequence[Mapping[str, Any]], probs: np.ndarray, target
                 target,
                 f"{1.0 - p[0]:.6f}",
                 int(p.argmax()),
+                cluster_of(row),
             ]
         )
     return buf.getvalue()
@@ -130,10 +138,10 @@ def read_predictions(path: str | os.PathLike) -> Predictions:
         ValueError: a column is missing (the file and the columns named).
     """
     rows = _csv_rows(Path(path))
-    missing = [c for c in PREDICTION_COLUMNS if rows and c not in rows[0]]
+    missing = [c for c in REQUIRED_PREDICTION_COLUMNS if rows and c not in rows[0]]
     if missing:
         raise ValueError(
-            f"{path}: expected a predictions.csv with columns {PREDICTION_COLUMNS}, missing {missing}"
+            f"{path}: expected a predictions.csv with columns {REQUIRED_PREDICTION_COLUMNS}, missing {missing}"
         )
     return Predictions(
         tuple(r["path"] for r in rows),
@@ -143,6 +151,7 @@ def read_predictions(path: str | os.PathLike) -> Predictions:
         np.array([float(r["p_fake"]) for r in rows]),
         tuple(r["video"] for r in rows),
         tuple(r["class"] for r in rows),
+        tuple(cluster_of(r) for r in rows),  # files without the column: from path and video
     )
 
 
