@@ -141,7 +141,8 @@ def read_predictions(path: str | os.PathLike) -> Predictions:
     missing = [c for c in REQUIRED_PREDICTION_COLUMNS if rows and c not in rows[0]]
     if missing:
         raise ValueError(
-            f"{path}: expected a predictions.csv with columns {REQUIRED_PREDICTION_COLUMNS}, missing {missing}"
+            f"{path}: expected a predictions.csv with columns {REQUIRED_PREDICTION_COLUMNS}, "
+            f"missing {missing}"
         )
     return Predictions(
         tuple(r["path"] for r in rows),
