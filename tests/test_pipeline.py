@@ -83,6 +83,36 @@ def test_the_mini_runs_train_on_whole_splits_for_three_epochs_at_batch_32():
         assert p.config.limit is None and p.config.epochs >= 3 and p.config.batch_size >= 32
 
 
+def test_every_compared_cell_of_the_mini_and_paper_profiles_has_three_seeds_or_more():
+    for profile in ("mini", "paper"):
+        settings = load_settings(PARAMS, profile)
+        seeds: dict[tuple[int, str, str], set[int]] = {}
+        for p in plan(settings):
+            seeds.setdefault((p.table, p.cell.row, p.cell.column), set()).add(p.seed)
+        compared = {
+            (t.number, row, c.column)
+            for t in TABLES.values()
+            for claim in t.claims
+            for c in claim.comparisons
+            for row in (c.winner, *c.losers)
+            if (row, c.column) in {(cell.row, cell.column) for cell in t.cells}
+        }
+        assert compared and all(len(seeds[k]) >= 3 for k in compared), profile
+
+
+def test_seeds_are_a_profiles_non_empty_list_of_distinct_integers(tmp_path):
+    bad = tmp_path / "params.yaml"
+    for value, message in (([], "non-empty"), ([7, 7], "distinct"), (["7"], "integer"), (None, "list")):
+        changed = yaml.safe_load(PARAMS.read_text(encoding="utf-8"))
+        changed["experiments"]["mini"]["seeds"] = value
+        with pytest.raises(ParamsError, match=rf"experiments\.mini\.seeds: expected .*{message}"):
+            load_settings(_write(changed, bad))
+    changed = yaml.safe_load(PARAMS.read_text(encoding="utf-8"))
+    changed["experiments"]["mini"]["tables"] = {"table4": {"seeds": [1, 2]}}
+    settings = load_settings(_write(changed, bad))
+    assert settings.seeds(4) == (1, 2) and settings.seeds(5) == tuple(changed["experiments"]["mini"]["seeds"])
+
+
 def _write(params: dict, path: Path) -> Path:
     path.write_text(yaml.safe_dump(params), encoding="utf-8")
     return path

@@ -10,10 +10,12 @@ test). What every profile shares is written once, beside the profile blocks:
   (:func:`grnet.residuals.residual_options`; the MTE's are :class:`grnet.residuals.MTEConfig`);
 - ``experiments.fusions``: each fusion's options (:class:`grnet.fusion.AFMConfig` for the AFM).
 
-Per profile: ``cache_dir``, ``train`` (settings that decide results), ``speed`` (``jobs``,
-``workers``, ``preload``, ``cache``: they change speed only, never results, so the pipeline neither lists
-them as parameters nor reruns for them), ``datasets``, ``models`` (options of every run of a model)
-and ``tables`` (per table: ``seeds``, ``train`` overrides). A misspelt key anywhere is an error
+Per profile: ``cache_dir``, ``seeds`` (every table's training seeds, unless the table overrides
+them: a claim compares cells over seeds, see :mod:`grnet.pipeline.reporting`), ``train``
+(settings that decide results), ``speed`` (``jobs``, ``workers``, ``preload``, ``cache``: they
+change speed only, never results, so the pipeline neither lists them as parameters nor reruns for
+them), ``datasets``, ``models`` (options of every run of a model) and ``tables`` (per table:
+``seeds``, ``train`` overrides). A misspelt key anywhere is an error
 naming the file, the key and the allowed ones (:class:`ParamsError`).
 """
 
@@ -150,13 +152,14 @@ class Settings:
     residuals: Mapping[str, Mapping[str, Any]]
     fusions: Mapping[str, Mapping[str, Any]]
     tables: Mapping[int, TableSettings]
+    default_seeds: tuple[int, ...]  # params.yaml's experiments.<profile>.seeds
 
     def seeds(self, number: int) -> tuple[int, ...]:
-        """Table ``number``'s seeds: the profile's override, else the table's own (Table IX: VII's)."""
-        spec = TABLES[number]
-        number = spec.trained_as or number
+        """Table ``number``'s seeds: the table's override, else the profile's ``seeds`` (Table IX:
+        VII's)."""
+        number = TABLES[number].trained_as or number
         override = self.tables.get(number)
-        return override.seeds if override is not None and override.seeds else TABLES[number].seeds
+        return override.seeds if override is not None and override.seeds else self.default_seeds
 
     def table_train(self, number: int) -> Mapping[str, Any]:
         """Table ``number``'s training overrides (Table IX: VII's)."""
@@ -226,9 +229,7 @@ def _tables(block: Any, where: str) -> dict[int, TableSettings]:
         except KeyError:
             raise ParamsError(f"{where}.{key}: expected table1 ... table9") from None
         settings = _typed(TableSettings, value, f"{where}.{key}")
-        seeds = tuple(int(s) for s in settings.seeds) if settings.seeds is not None else None
-        if seeds is not None and not seeds:
-            raise ParamsError(f"{where}.{key}.seeds: expected a non-empty list")
+        seeds = _seeds(list(settings.seeds), f"{where}.{key}.seeds") if settings.seeds is not None else None
         unknown = sorted(set(settings.train) - {f.name for f in dataclasses.fields(Train)})
         if unknown:
             raise ParamsError(f"{where}.{key}.train: unknown key(s) {unknown}; expected some of Train's")
@@ -262,7 +263,7 @@ def load_settings(path: str | os.PathLike = "params.yaml", profile: str | None =
             f"{where}: unknown key(s) {unknown}; expected {sorted(shared | set(PIPELINE_PROFILES))}"
         )
     block = _mapping(experiments.get(profile), f"{where}.{profile}")
-    known = {"cache_dir", "train", "speed", "datasets", "models", "tables"}
+    known = {"cache_dir", "seeds", "train", "speed", "datasets", "models", "tables"}
     unknown = sorted(set(block) - known)
     if unknown:
         raise ParamsError(f"{where}.{profile}: unknown key(s) {unknown}; expected {sorted(known)}")
@@ -300,4 +301,14 @@ def load_settings(path: str | os.PathLike = "params.yaml", profile: str | None =
         residuals=residuals,
         fusions=fusions,
         tables=_tables(block.get("tables"), f"{where}.{profile}.tables"),
+        default_seeds=_seeds(block.get("seeds"), f"{where}.{profile}.seeds"),
     )
+
+
+def _seeds(value: Any, where: str) -> tuple[int, ...]:
+    """A non-empty list of distinct integer seeds."""
+    if not isinstance(value, list) or not value or not all(type(s) is int for s in value):
+        raise ParamsError(f"{where}: expected a non-empty list of integer seeds, got {value!r}")
+    if len(set(value)) != len(value):
+        raise ParamsError(f"{where}: expected distinct seeds, got {value!r}")
+    return tuple(value)
