@@ -165,14 +165,15 @@ def read_history(path: str | os.PathLike) -> list[Epoch]:
     return [{k: _number(v) for k, v in row.items()} for row in _csv_rows(Path(path))]
 
 
-def read_run_metrics(folder: str | os.PathLike) -> dict[str, Any]:
+def read_run_metrics(folder: str | os.PathLike, name: str = "metrics.json") -> dict[str, Any]:
     """A run's (or a cross-evaluation's) ``metrics.json``: test ``acc``, ``auc`` (fractions),
-    ``best_epoch``, ``roc`` ... as the trainer wrote them.
+    ``best_epoch``, ``roc`` ... as the trainer wrote them; ``name``: another selection's metrics
+    file (``metrics_acc.json``, :func:`grnet.train.selected_files`).
 
     Raises:
         FileNotFoundError: the run is not finished.
     """
-    return json.loads((Path(folder) / "metrics.json").read_text(encoding="utf-8"))
+    return json.loads((Path(folder) / name).read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,9 +211,17 @@ class RunRow:
     cpu_seconds: float | None
     run_dir: str
     predictions: str
+    # The run's default selection (``best.pt``, ``predictions.csv``: by val AUC for a binary run, by
+    # val ACC for a multi-class one) and, for a claim about accuracy, the test ACC and predictions
+    # of the epoch best by val ACC (:func:`grnet.train.selected`; the same files where the two
+    # selections chose one epoch). Files written before these columns lack them.
+    selected_by: str = ""
+    acc_by_val_acc: float | None = None
+    predictions_by_val_acc: str = ""
 
 
 RUN_COLUMNS = tuple(f.name for f in dataclasses.fields(RunRow))
+_RUN_DEFAULTS = {f.name for f in dataclasses.fields(RunRow) if f.default is not dataclasses.MISSING}
 
 
 def _parse(text: str, kind: Any, where: str) -> Any:
@@ -235,7 +244,7 @@ def read_runs(path: str | os.PathLike) -> list[RunRow]:
     """``runs.csv`` as typed :class:`RunRow` (empty when the file does not exist).
 
     Raises:
-        KeyError: a column of :data:`RUN_COLUMNS` is missing.
+        KeyError: a column of :data:`RUN_COLUMNS` without a default is missing.
         ValueError: a value is not of its column's type (the file, line and column named).
     """
     path = Path(path)
@@ -243,7 +252,13 @@ def read_runs(path: str | os.PathLike) -> list[RunRow]:
         return []
     hints = typing.get_type_hints(RunRow)
     return [
-        RunRow(**{n: _parse(row[n], hints[n], f"{path}:{i + 2}: {n}") for n in RUN_COLUMNS})
+        RunRow(
+            **{
+                n: _parse(row[n], hints[n], f"{path}:{i + 2}: {n}")
+                for n in RUN_COLUMNS
+                if n in row or n not in _RUN_DEFAULTS
+            }
+        )
         for i, row in enumerate(_csv_rows(path))
     ]
 
@@ -427,11 +442,15 @@ class ReportCell:
 
 @dataclass(frozen=True)
 class ReportClaim:
-    """A claim of the paper with our verdict (``ours``) and the verdict of the paper's own numbers."""
+    """A claim with our verdict (``ours``) and the verdict of the paper's own numbers; ``metric``:
+    what it compares (``"acc"`` or ``"auc"``); ``source``: ``"paper"`` for the paper's claims,
+    ``"companion"`` for a question of this companion's own."""
 
     text: str
     ours: Verdict
     paper: Verdict
+    metric: str = ""
+    source: str = "paper"
 
     @property
     def status(self) -> str:
@@ -472,6 +491,7 @@ class ReportTable:
     caption: str
     cells: Mapping[tuple[str, str], ReportCell]
     claims: tuple[ReportClaim, ...]
+    intervals: str = ""  # how the cells' intervals were resampled, in words (the table's heading)
 
     def cell(self, row: str, column: str) -> ReportCell:
         """Raises KeyError for a cell the paper's table does not have."""
@@ -497,9 +517,18 @@ def read_report_table(tables_dir: str | os.PathLike, number: int) -> ReportTable
     data = json.loads(path.read_text(encoding="utf-8"))
     cells = {(c["row"], c["column"]): ReportCell(**c) for c in data["cells"]}
     claims = tuple(
-        ReportClaim(c["text"], Verdict(**c["ours"]), Verdict(**c["paper"])) for c in data["claims"]
+        ReportClaim(
+            c["text"],
+            Verdict(**c["ours"]),
+            Verdict(**c["paper"]),
+            c.get("metric", ""),
+            c.get("source", "paper"),
+        )
+        for c in data["claims"]
     )
-    return ReportTable(data["table"], data["roman"], data["caption"], cells, claims)
+    return ReportTable(
+        data["table"], data["roman"], data["caption"], cells, claims, data.get("intervals", "")
+    )
 
 
 def write_report_table(tables_dir: str | os.PathLike, table: ReportTable) -> Path:
@@ -512,13 +541,20 @@ def write_report_table(tables_dir: str | os.PathLike, table: ReportTable) -> Pat
             out |= {k: getattr(cell, k) for k in ("mean", "low", "high", "n", "learned", "chance")}
         cells.append(out)
     claims = [
-        {"text": c.text, "ours": dataclasses.asdict(c.ours), "paper": dataclasses.asdict(c.paper)}
+        {
+            "text": c.text,
+            "metric": c.metric,
+            "source": c.source,
+            "ours": dataclasses.asdict(c.ours),
+            "paper": dataclasses.asdict(c.paper),
+        }
         for c in table.claims
     ]
     data = {
         "table": table.number,
         "roman": table.roman,
         "caption": table.caption,
+        "intervals": table.intervals,
         "cells": cells,
         "claims": claims,
     }

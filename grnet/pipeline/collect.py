@@ -42,7 +42,7 @@ from grnet.pipeline.artifacts import (
 from grnet.pipeline.params import Settings
 from grnet.pipeline.plan import PlannedRun, config_id
 from grnet.runs import index_checksum
-from grnet.train import TrainConfig
+from grnet.train import TrainConfig, selected, selection_metric
 
 ROC_TABLE = 8  # DFDC: binary, one run per method, AUC reported
 
@@ -68,6 +68,11 @@ def run_row(config: TrainConfig, folder: Path) -> RunRow:
     acc = stats.accuracy_interval(preds.targets == preds.predicted, preds.targets)
     auc = stats.auc_interval(preds.labels, preds.scores) if len(np.unique(preds.labels)) == 2 else None
     judged = stats.learned(config.task, preds.targets, preds.predicted, preds.labels, preds.scores)
+    by_acc = selected(folder, "acc")
+    acc_by_val_acc, predictions_by_val_acc = 100.0 * metrics["acc"], folder / "predictions.csv"
+    if by_acc is not None and by_acc["metrics"].name != "metrics.json":
+        acc_by_val_acc = 100.0 * read_run_metrics(folder, by_acc["metrics"].name)["acc"]
+        predictions_by_val_acc = by_acc["predictions"]
     return RunRow(
         run=folder.name,
         model=config.model,
@@ -96,6 +101,9 @@ def run_row(config: TrainConfig, folder: Path) -> RunRow:
         cpu_seconds=timing.get("cpu_seconds"),
         run_dir=relative(folder),
         predictions=relative(folder / "predictions.csv"),
+        selected_by=selection_metric(config.selection, config.task),
+        acc_by_val_acc=acc_by_val_acc,
+        predictions_by_val_acc=relative(predictions_by_val_acc),
     )
 
 
@@ -142,6 +150,8 @@ def table_results(
             data_root = Path(settings.datasets[p.cell.run.test_on].root)
             value = _percent(cross_evaluate(folder, data_root, p.config.batch_size).get(p.cell.metric))
             predictions = relative(cross_evaluation_dir(folder, data_root) / "predictions.csv")
+        elif p.cell.metric == "acc":  # a claim about accuracy: the epoch best by val ACC
+            value, predictions = row.acc_by_val_acc, row.predictions_by_val_acc
         else:
             value, predictions = getattr(row, p.cell.metric), row.predictions
         cell = cells.setdefault(p.table, {}).setdefault(
