@@ -14,18 +14,23 @@ of the runs it names, and writes
 - ``reports/metrics.json``: our means and each claim's verdict (1 holds, 0 does not, null
   otherwise) for ``dvc metrics``.
 
-Numbers are percentages. **Intervals** are 95 % percentile bootstrap intervals (:mod:`grnet.pipeline.stats`):
-2,000 resamples of the test images, stratified by class; where a cell has several seeds, each
-resample also draws the seeds with replacement, so the interval holds the spread over training
-too. The "Average" column of Tables IV-VII is, as in the paper, the mean of the row's conditions;
-its resamples take the same images in every condition (the conditions are one test split,
-post-processed differently).
+Numbers are percentages. **Intervals** are 95 % percentile intervals of a hierarchical bootstrap
+(:func:`grnet.pipeline.stats.hierarchical_bootstrap`, 2,000 resamples): each resample draws the
+cell's seeds with replacement, then the test clusters (a source video with its fakes for the
+video datasets, an identity for HFF: :func:`grnet.data.clusters.cluster_of`) with replacement,
+within strata of clusters holding the same classes; a cell's value is the mean over its seeds.
+Frames of one video are never resampled apart, so the intervals are as wide as the test set's
+real number of independent units allows. The "Average" column of Tables IV-VII is, as in the
+paper, the mean of the row's conditions; its resamples take the same seeds and clusters in every
+condition (the conditions are one test split, post-processed differently). ACC cells read each
+run at its epoch best by validation ACC, AUC cells at its epoch best by validation AUC.
 
-**Verdicts** come from paired comparisons on the same test images: for each comparison of a
+**Verdicts** come from paired comparisons on the same test clusters: for each comparison of a
 claim (winner against each competitor, in a column), the bootstrap interval of the difference of
-the two cells' metric. A claim *holds* when every difference's interval lies above 0, *does not
-hold* when some competitor is better with its interval below 0, and is *inconclusive*
-otherwise; it is *not judged* when a run behind it did not learn (a run at chance says nothing
+the two cells' metric, from the same draws of seeds (seed i with seed i) and clusters. A claim
+*holds* when every difference's interval lies above 0, *does not hold* when some competitor is
+better with its interval below 0, and is *inconclusive* otherwise; it is *not judged* when a run
+behind it did not learn (a run at chance says nothing
 about the methods), and *not computable* without values. The intervals are not adjusted for the
 number of comparisons a claim makes. The paper's own numbers are single runs with no spread
 published, so they are checked on their means only.
@@ -96,42 +101,43 @@ def measure(
     """Our value of every (row, column) of ``spec``: None where not run (see the module docstring).
 
     Raises:
-        ValueError: a cell of ``result`` is not in the paper's table, or the runs compared on one
-            test split did not predict the same images.
+        ValueError: a cell of ``result`` is not in the table, or the runs compared on one test
+            split did not predict the same images.
     """
-    rng = np.random.default_rng(SEED)
     cells = {}
     for cell in result.cells if result is not None else []:
-        if cell.row not in spec.paper.row_names or cell.column not in spec.paper.columns:
+        if cell.row not in spec.paper.row_names or cell.column not in spec.columns:
             raise ValueError(
-                f"{spec.key}.json: cell ({cell.row!r}, {cell.column!r}) is not in the paper's "
-                f"Table {spec.roman}"
+                f"{spec.key}.json: cell ({cell.row!r}, {cell.column!r}) is not in Table {spec.roman}"
             )
         cells[(cell.row, cell.column)] = cell
-    indices: dict[tuple[str, ...], np.ndarray] = {}  # one set of image resamples per test split
+    # One draw of seeds x clusters per test split and number of seeds: the cells a claim compares
+    # share it, so their differences are paired (seed i with seed i, the same clusters).
+    plans: dict[tuple[tuple[str, ...], int], stats.ClusterResampling] = {}
     out: dict[tuple[str, str], Measured | None] = {}
     for (row, column), cell in cells.items():
         values = [float(v) for v in cell.values if v is not None]
         if not values:
             out[(row, column)] = None
             continue
-        runs = [read_predictions(p) for p in cell.predictions]
+        runs = [read_predictions(p) for p in cell.predictions]  # in the table's seed order
         for run in runs[1:]:
             if run.paths != runs[0].paths:
                 raise ValueError(f"{spec.key}.json: the runs of ({row!r}, {column!r}) predicted other images")
-        if runs[0].paths not in indices:
-            indices[runs[0].paths] = stats.stratified_indices(runs[0].targets, resamples, rng)
-        index = indices[runs[0].paths]
-        per_run = [stats.metric_replicates(cell.metric, r, index) for r in runs]
-        replicates = stats.mean_over_seeds(per_run, rng)
-        interval = stats.percentile_interval(100 * replicates)
+        key = (runs[0].paths, len(runs))
+        if key not in plans:
+            plans[key] = stats.cluster_resampling(
+                runs[0].targets, runs[0].clusters, len(runs), resamples, rng=SEED
+            )
+        estimate = stats.hierarchical_bootstrap(cell.metric, runs, plans[key])
+        interval = stats.percentile_interval(100 * estimate.replicates)
         chance = 50.0 if cell.metric == "auc" else float(cell.majority_rate)
         mean, learned = statistics.fmean(values), all(cell.learned)
         out[(row, column)] = Measured(
-            mean, interval.low, interval.high, len(values), learned, chance, replicates
+            mean, interval.low, interval.high, len(values), learned, chance, estimate.replicates
         )
     for row in spec.paper.row_names:
-        for column in spec.paper.columns:
+        for column in spec.columns:
             if column == AVERAGE:
                 out[(row, column)] = _average(out, cells, row, spec)
             else:
@@ -245,7 +251,7 @@ def _md_row(cells: Sequence[str]) -> str:
 def _chance(spec: TableSpec, ours: Mapping[tuple[str, str], Measured | None]) -> dict[str, float | None]:
     """Each column's chance (AUC) or majority rate (ACC) of its test split, from any cell measured in it."""
     out: dict[str, float | None] = {}
-    for column in spec.paper.columns:
+    for column in spec.columns:
         found = [m.chance for (r, c), m in ours.items() if c == column and m is not None]
         out[column] = found[0] if found else None
     return out
@@ -253,12 +259,20 @@ def _chance(spec: TableSpec, ours: Mapping[tuple[str, str], Measured | None]) ->
 
 def _interval_text(result: ResultTable | None) -> str:
     seeds = result.seeds if result is not None else []
-    over = "the test images (stratified by class)"
+    clusters = (
+        "test clusters (a source video with its fakes for the video datasets, an identity for HFF; "
+        "frames of one cluster are never drawn apart), stratified by the classes they hold"
+    )
     if len(seeds) > 1:
-        over += f" and the seeds {', '.join(map(str, seeds))}"
-    elif seeds:
-        over += f", seed {seeds[0]}"
-    return f"mean over seeds and 95 % bootstrap interval over {over}"
+        return (
+            f"mean over the seeds {', '.join(map(str, seeds))}; 95 % interval from a hierarchical "
+            f"bootstrap of {stats.RESAMPLES:,} resamples: the seeds with replacement, then the {clusters}"
+        )
+    seed = f", seed {seeds[0]}" if seeds else ""
+    return (
+        f"one seed{seed}, so the interval holds no spread over training; 95 % interval from "
+        f"{stats.RESAMPLES:,} bootstrap resamples of the {clusters}"
+    )
 
 
 Verdicts = Sequence[tuple[Claim, Verdict, Verdict]]  # a table's claims: (claim, ours, the paper's)
@@ -271,18 +285,25 @@ def table_md(
     verdicts: Verdicts,
 ) -> str:
     paper = spec.paper
+    ours_only = (
+        f" Columns {', '.join(spec.companion_columns)}: ours only (the paper prints no such column)."
+        if spec.companion_columns
+        else ""
+    )
     lines = [
         f"### Table {paper.roman}: {paper.caption}",
         "",
         f"Each cell: ours ({_interval_text(result)}) and, in parentheses, the paper's value (a single "
-        f"run, no spread published); percentages. {NOT_LEARNED_MARK}: a run behind the cell did not learn "
-        "(its test score does not beat the majority rate, or its AUC's interval includes 0.5).",
+        f"run, no spread published); percentages. ACC is read at each run's epoch best by validation "
+        f"ACC, AUC at its epoch best by validation AUC.{ours_only} {NOT_LEARNED_MARK}: a run behind the "
+        "cell did not learn (its test score does not beat the majority rate, or its AUC's interval "
+        "includes 0.5).",
         "",
-        _md_row([*paper.label_columns, *paper.columns]),
-        _md_row(["---"] * (len(paper.label_columns) + len(paper.columns))),
+        _md_row([*paper.label_columns, *spec.columns]),
+        _md_row(["---"] * (len(paper.label_columns) + len(spec.columns))),
     ]
     for row in paper.rows:
-        pairs = zip(paper.columns, row.values, strict=True)
+        pairs = _paper_pairs(spec, row.values)
         cells = [f"{_fmt(ours[(row.name, c)])} ({_paper(p)})" for c, p in pairs]
         lines.append(_md_row([*row.labels, *cells]))
     chance = _chance(spec, ours)
@@ -290,16 +311,26 @@ def table_md(
     lines.append(_md_row([*label, *("" if v is None else f"{v:.1f}" for v in chance.values())]))
     lines += ["", "Claims:", ""]
     for claim, here, theirs in verdicts:
+        whose = "" if claim.source == "paper" else " (the companion's question, not the paper's claim)"
         lines.append(
-            f"- *{claim.text}*: **{here.status} here** ({here.detail}); in the paper's numbers (means of "
-            f"single runs): {theirs.status} ({theirs.detail})."
+            f"- *{claim.text}*{whose}, on {spec.claim_metric(claim).upper()}: **{here.status} here** "
+            f"({here.detail}); in the paper's numbers (means of single runs): {theirs.status} "
+            f"({theirs.detail})."
         )
     return "\n".join(lines + [""])
 
 
+def _paper_pairs(spec: TableSpec, values: Sequence[float | None]) -> list[tuple[str, float | None]]:
+    """(column, the paper's value) for every column of ``spec``: None in our companion columns."""
+    return [
+        *zip(spec.paper.columns, values, strict=True),
+        *((c, None) for c in spec.companion_columns),
+    ]
+
+
 def table_csv(spec: TableSpec, ours: Mapping[tuple[str, str], Measured | None]) -> str:
     columns = list(spec.paper.label_columns)
-    for c in spec.paper.columns:
+    for c in spec.columns:
         columns += [
             f"{c} {k}" for k in ("ours", "ours low", "ours high", "ours n", "learned", "chance", "paper")
         ]
@@ -308,7 +339,7 @@ def table_csv(spec: TableSpec, ours: Mapping[tuple[str, str], Measured | None]) 
     writer.writerow(columns)
     for row in spec.paper.rows:
         line: list[Any] = list(row.labels)
-        for c, p in zip(spec.paper.columns, row.values, strict=True):
+        for c, p in _paper_pairs(spec, row.values):
             v = ours[(row.name, c)]
             if v is None:
                 line += ["", "", "", 0, "", ""]
@@ -320,19 +351,25 @@ def table_csv(spec: TableSpec, ours: Mapping[tuple[str, str], Measured | None]) 
 
 
 def report_table(
-    spec: TableSpec, ours: Mapping[tuple[str, str], Measured | None], verdicts: Verdicts
+    spec: TableSpec,
+    ours: Mapping[tuple[str, str], Measured | None],
+    verdicts: Verdicts,
+    result: ResultTable | None = None,
 ) -> ReportTable:
     """What a notebook needs of a table: every cell (ours and the paper's) and every claim's verdicts."""
     cells = {}
     for row in spec.paper.rows:
-        for c, p in zip(spec.paper.columns, row.values, strict=True):
+        for c, p in _paper_pairs(spec, row.values):
             v = ours[(row.name, c)]
             measured = {} if v is None else {"mean": v.mean, "low": v.low, "high": v.high, "n": v.n}
             if v is not None:
                 measured |= {"learned": v.learned, "chance": v.chance}
             cells[(row.name, c)] = ReportCell(row.name, c, p, **measured)
-    claims = tuple(ReportClaim(claim.text, here, theirs) for claim, here, theirs in verdicts)
-    return ReportTable(spec.number, spec.roman, spec.paper.caption, cells, claims)
+    claims = tuple(
+        ReportClaim(claim.text, here, theirs, spec.claim_metric(claim), claim.source)
+        for claim, here, theirs in verdicts
+    )
+    return ReportTable(spec.number, spec.roman, spec.paper.caption, cells, claims, _interval_text(result))
 
 
 def _learning_lines(results_dir: Path) -> list[str]:
@@ -404,8 +441,9 @@ def readme(
         "",
         "## The paper's claims",
         "",
-        "Each claim is judged from paired comparisons on the same test images: *holds* when the 95 % "
-        "bootstrap interval of every difference (the claimed winner minus each competitor) lies above 0, "
+        "Each claim is judged on its own metric (ACC or AUC, named in its line) from paired comparisons "
+        "on the same seeds and test clusters: *holds* when the 95 % hierarchical bootstrap interval of "
+        "every difference (the claimed winner minus each competitor) lies above 0, "
         "*does not hold* when some competitor is better with its interval below 0, *inconclusive* "
         "otherwise, *not judged* when a run behind it did not learn. The paper's column checks its own "
         "means (single runs, no spread published).",
@@ -451,11 +489,11 @@ def write_report(
         tables_md[number] = table_md(spec, ours, results.get(number), verdicts)
         write_text_atomic(out / "tables" / f"{spec.key}.md", tables_md[number])
         write_text_atomic(out / "tables" / f"{spec.key}.csv", table_csv(spec, ours))
-        write_report_table(out / "tables", report_table(spec, ours, verdicts))
+        write_report_table(out / "tables", report_table(spec, ours, verdicts, results.get(number)))
         metrics[spec.key] = {
-            row: {c: round(ours[(row, c)].mean, 4) for c in spec.paper.columns if ours[(row, c)] is not None}
+            row: {c: round(ours[(row, c)].mean, 4) for c in spec.columns if ours[(row, c)] is not None}
             for row in spec.paper.row_names
-            if any(ours[(row, c)] is not None for c in spec.paper.columns)
+            if any(ours[(row, c)] is not None for c in spec.columns)
         }
         all_verdicts += [(c, number, here, theirs) for c, here, theirs in verdicts]
     metrics["claims"] = {

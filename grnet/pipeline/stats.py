@@ -31,7 +31,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse, stats
 
-from grnet.pipeline.artifacts import Predictions
+from grnet.pipeline.artifacts import FAILS as FAILS
+from grnet.pipeline.artifacts import HOLDS as HOLDS
+from grnet.pipeline.artifacts import INCONCLUSIVE as INCONCLUSIVE
+from grnet.pipeline.artifacts import Predictions, verdict_status
 
 LEVEL = 0.95
 RESAMPLES = 2000
@@ -143,11 +146,13 @@ def learned(
         return Learning(interval.low > 0.5, evidence)
     k, n, rate = int((targets == predicted).sum()), len(targets), majority_rate(targets)
     p = stats.binomtest(k, n, rate, alternative="greater").pvalue
-    return Learning(bool(p < LEARNED_P), f"ACC {k / n:.3f} vs majority rate {rate:.3f}, binomial p = {p:.2g}")
+    p_text = f"= {p:.2g}" if p > 0 else "< 1e-300"  # below the smallest double: not zero
+    return Learning(bool(p < LEARNED_P), f"ACC {k / n:.3f} vs majority rate {rate:.3f}, binomial p {p_text}")
 
 
 # ---------------------------------------------------------------------------------------------
-# Comparisons: several runs (seeds) and columns over one test split, resampled together
+# Intervals with the test items as independent (a run's own interval in runs.csv; the course's
+# difference_interval exercise)
 
 
 def stratified_indices(targets: np.ndarray, resamples: int, rng: np.random.Generator) -> np.ndarray:
@@ -159,28 +164,6 @@ def stratified_indices(targets: np.ndarray, resamples: int, rng: np.random.Gener
         members = np.flatnonzero(targets == c)
         blocks.append(members[rng.integers(0, len(members), (resamples, len(members)))])
     return np.concatenate(blocks, axis=1)
-
-
-def metric_replicates(metric: str, run: Predictions, index: np.ndarray) -> np.ndarray:
-    """``metric`` (``"acc"`` or ``"auc"``, a fraction) of ``run`` on each row of ``index`` (from
-    :func:`stratified_indices` over its targets): (resamples,)."""
-    if metric == "acc":
-        return (run.targets == run.predicted)[index].mean(axis=1)
-    if metric == "auc":
-        fake = run.labels[index[0]] == 1  # the same positions in every row (strata)
-        resampled = run.scores[index]
-        return auc(resampled[:, fake], resampled[:, ~fake])
-    raise ValueError(f"metric must be 'acc' or 'auc', got {metric!r}")
-
-
-def mean_over_seeds(replicates: Sequence[np.ndarray], rng: np.random.Generator) -> np.ndarray:
-    """The mean over runs (seeds) of their metric replicates, the runs resampled with replacement in
-    each replicate (one run: its replicates as they are): the seeds' spread enters the interval."""
-    stacked = np.stack(replicates)  # (runs, resamples)
-    if len(stacked) == 1:
-        return stacked[0]
-    chosen = rng.integers(0, len(stacked), (stacked.shape[1], len(stacked)))  # (resamples, runs)
-    return stacked[chosen, np.arange(stacked.shape[1])[:, None]].mean(axis=1)
 
 
 def percentile_interval(replicates: np.ndarray, level: float = LEVEL) -> Interval:
@@ -422,25 +405,13 @@ def paired_difference(
     return Estimate(value, percentile_interval(replicates, level), replicates)
 
 
-# The verdict rule of grnet.reporting.judge (and of its exercise, grnet.course.checks'
-# check_claim_verdict), with its words: a claim holds when every "claimed winner minus
-# competitor" interval is above 0, does not hold when some competitor's is below 0, and is
-# inconclusive otherwise.
-HOLDS, FAILS, INCONCLUSIVE = "holds", "does not hold", "inconclusive"
-
-
 def verdict(differences: Sequence[Interval]) -> str:
-    """A claim's verdict from the intervals of "claimed winner minus each competitor":
-    :data:`HOLDS` when every interval lies above 0, else :data:`FAILS` when some interval lies
-    below 0, else :data:`INCONCLUSIVE`.
+    """A claim's verdict from the intervals of "claimed winner minus each competitor": the
+    project's one rule, :func:`grnet.pipeline.artifacts.verdict_status` (:data:`HOLDS` when every
+    interval lies above 0, else :data:`FAILS` when some interval lies below 0, else
+    :data:`INCONCLUSIVE`).
 
     Raises:
         ValueError: no interval (nothing compared).
     """
-    if not differences:
-        raise ValueError("a verdict needs at least one difference's interval")
-    if all(d.low > 0 for d in differences):
-        return HOLDS
-    if any(d.high < 0 for d in differences):
-        return FAILS
-    return INCONCLUSIVE
+    return verdict_status([(d.low, d.high) for d in differences])

@@ -1,6 +1,6 @@
 """The paper's Tables I-IX, one :class:`TableSpec` each: the paper's numbers, the runs behind each
-cell, the claims the paper draws from the table, and the seeds. Adding a table or a claim touches
-this file only.
+cell, the claims the paper draws from the table (the seeds are the profile's, params.yaml). Adding
+a table or a claim touches this file only.
 
 A spec's ``paper`` is the table as printed (:class:`grnet.pipeline.paper.PaperTable`: every number the
 paper's, in percent; ``None`` is its "-"). Its ``cells`` say how each measured cell is obtained
@@ -17,9 +17,15 @@ paper's, in percent; ``None`` is its "-"). Its ``cells`` say how each measured c
 - Table III: GRnet (MTE) with each fusion on HFF-JP60 (the paper: "the experiments are made on
   compressed HFF"); its AFM and sum rows are Table I's JP60 MTE+AFM and MTE cells.
 - Tables IV/V: the eight methods on HFF, multi-class / binary, Raw, JP60, ME5; VI/VII: on FF++,
-  HQ = c23 and LQ = c40; VIII: DFDC, binary, ACC and AUC of the same run.
+  HQ = c23 and LQ = c40; VIII: DFDC, binary, ACC and AUC of the same runs. The binary tables V and
+  VII also show our AUC beside the paper's accuracy (companion columns, no paper value).
+- Every cell reads its metric at the epoch the run selected on validation by that metric: ACC
+  cells at the epoch best by val ACC, AUC cells at the epoch best by val AUC
+  (:func:`grnet.train.selected`), so each claim is judged on the metric it was selected for.
 - Table IX: Table VII's GRnet and XceptionNet runs (trained on FF++ HQ/LQ, binary) tested on the
-  Celeb-DF test split (AUC); the paper's other rows are quoted, not run.
+  Celeb-DF test split (AUC); the paper's other rows are quoted, not run. Its claim is the paper's
+  (GRnet-LQ has the highest AUC among them); "LQ generalises better than HQ" is the companion's
+  own question (half of it rests, in the paper, on Xception's 65.5 vs 65.3 from another paper).
 
 A column named :data:`AVERAGE` is the mean of the row's other columns (taken per seed), as in
 the paper. Equal run settings give one run, so a run two tables share is trained once.
@@ -91,10 +97,12 @@ class Comparison:
 
 @dataclass(frozen=True)
 class Claim:
-    """A claim the paper draws from a table: every comparison must hold."""
+    """A claim the paper draws from a table: every comparison must hold. ``source``: ``"paper"``,
+    or ``"companion"`` for a question this companion asks of the table (labelled as such)."""
 
     text: str
     comparisons: tuple[Comparison, ...]
+    source: str = "paper"
 
 
 @dataclass(frozen=True)
@@ -103,13 +111,37 @@ class TableSpec:
     profile's, ``params.yaml``: :meth:`grnet.pipeline.params.Settings.seeds`).
 
     ``trained_as``: another table whose runs (seeds, training settings) this one reads, as
-    Table IX tests Table VII's runs on Celeb-DF.
+    Table IX tests Table VII's runs on Celeb-DF. ``companion_columns``: columns we measure beside
+    the paper's (no paper value), as the binary tables' AUC beside the accuracy the paper prints.
     """
 
     paper: PaperTable
     cells: tuple[Cell, ...]
     claims: tuple[Claim, ...] = ()
     trained_as: int | None = None
+    companion_columns: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The paper's columns, then ours (:attr:`companion_columns`)."""
+        return (*self.paper.columns, *self.companion_columns)
+
+    def metric(self, column: str) -> str:
+        """The metric a column reads (``"acc"`` or ``"auc"``); an Average column its parts'.
+
+        Raises:
+            KeyError: no measured cell in ``column``.
+        """
+        parts = [c for c in self.paper.columns if c != AVERAGE] if column == AVERAGE else [column]
+        metrics = {c.metric for c in self.cells if c.column in parts}
+        if not metrics:
+            raise KeyError(f"Table {self.roman} has no measured cell in column {column!r}")
+        return metrics.pop() if len(metrics) == 1 else "/".join(sorted(metrics))
+
+    def claim_metric(self, claim: Claim) -> str:
+        """The metric(s) ``claim`` compares, ``"acc"``, ``"auc"`` or ``"acc/auc"``."""
+        metrics = {self.metric(c.column) for c in claim.comparisons}
+        return "/".join(sorted(metrics))
 
     @property
     def number(self) -> int:
@@ -158,6 +190,16 @@ def _rows(names: Sequence[str], values: Sequence[Sequence[float | None]]) -> tup
 
 HFF_CONDITIONS = {c: ("hff", _condition(c), "acc") for c in ("Raw", "JP60", "ME5")}
 FF_CONDITIONS = {quality: (dataset, None, "acc") for quality, dataset in FF_QUALITIES.items()}
+
+
+def _auc_beside(
+    conditions: Mapping[str, tuple[str, str | None, str]],
+) -> dict[str, tuple[str, str | None, str]]:
+    """The binary tables' AUC columns beside the paper's accuracy: ``AUC(<condition>)``, the same
+    runs read at their epoch best by validation AUC (an accuracy at 0.5 says little on an
+    imbalanced split; the AUC does not depend on a threshold)."""
+    return {f"AUC({c})": (dataset, post, "auc") for c, (dataset, post, _) in conditions.items()}
+
 
 # ---------------------------------------------------------------------------------------------
 # Table I: ablation of MTE and AFM
@@ -321,8 +363,9 @@ TABLE_5 = TableSpec(
             ),
         ),
     ),
-    _method_cells(METHODS, HFF_CONDITIONS, "binary"),
+    _method_cells(METHODS, {**HFF_CONDITIONS, **_auc_beside(HFF_CONDITIONS)}, "binary"),
     (_GRNET_BEST_AVERAGE,),
+    companion_columns=tuple(_auc_beside(HFF_CONDITIONS)),
 )
 TABLE_6 = TableSpec(
     PaperTable(
@@ -367,8 +410,9 @@ TABLE_7 = TableSpec(
             ),
         ),
     ),
-    _method_cells(METHODS, FF_CONDITIONS, "binary"),
+    _method_cells(METHODS, {**FF_CONDITIONS, **_auc_beside(FF_CONDITIONS)}, "binary"),
     (_GRNET_BEST_AVERAGE,),
+    companion_columns=tuple(_auc_beside(FF_CONDITIONS)),
 )
 TABLE_8 = TableSpec(
     PaperTable(
@@ -437,11 +481,16 @@ TABLE_9 = TableSpec(
     ),
     (
         Claim(
+            "GRnet-LQ has the highest AUC on Celeb-DF",
+            (Comparison("GRnet-LQ", tuple(r for r in _CROSS_DATASET if r != "GRnet-LQ"), "Celeb-DF [55]"),),
+        ),
+        Claim(
             "Training on LQ generalises better than training on HQ (GRnet and Xception)",
             (
                 Comparison("GRnet-LQ", ("GRnet-HQ",), "Celeb-DF [55]"),
                 Comparison("Xception-LQ [17]", ("Xception-HQ [17]",), "Celeb-DF [55]"),
             ),
+            source="companion",
         ),
     ),
     trained_as=7,
