@@ -54,6 +54,32 @@ def test_the_artifacts_module_imports_no_torch_nor_scipy():
     assert not {"torch", "scipy", "yaml", "sklearn"} & modules
 
 
+def test_validating_params_and_planning_import_no_torch_nor_opencv():
+    code = (
+        "from grnet.pipeline.params import load_settings\n"
+        "from grnet.pipeline.plan import plan\n"
+        "for profile in ('mini', 'paper', 'ci'):\n"
+        "    assert plan(load_settings('params.yaml', profile))"
+    )
+    modules = _modules_after(code)
+    assert {"grnet.settings", "grnet.pipeline.params", "grnet.pipeline.plan"} <= modules
+    assert not {"torch", "timm", "cv2", "torchvision"} & modules
+
+
+def test_each_builder_takes_its_declared_options():
+    import dataclasses
+
+    from grnet.models import _REGISTRY, available_models
+    from grnet.residuals import _BUILDERS
+    from grnet.settings import MODEL_OPTIONS, RESIDUAL_OPTIONS, check_builder
+
+    assert set(MODEL_OPTIONS) == set(available_models())  # every model's options declared torch-free
+    assert set(RESIDUAL_OPTIONS) == set(_BUILDERS)
+    with pytest.raises(TypeError, match="model 'meso4': the builder takes"):
+        check_builder(_REGISTRY["meso4"], MODEL_OPTIONS["capsule"], "model 'meso4'", skip=("num_classes",))
+    assert [f.name for f in dataclasses.fields(MODEL_OPTIONS["meso4"])] == ["dropout"]
+
+
 def test_grnet_train_has_one_flag_per_setting_gamma_included():
     import dataclasses
 

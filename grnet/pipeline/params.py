@@ -7,8 +7,8 @@ test). What every profile shares is written once, beside the profile blocks:
 
 - ``experiments.optimizer``: the paper's Adam learning rate and its decay per epoch;
 - ``experiments.residuals``: each residual extractor's options wherever it is used
-  (:func:`grnet.residuals.residual_options`; the MTE's are :class:`grnet.residuals.MTEConfig`);
-- ``experiments.fusions``: each fusion's options (:class:`grnet.fusion.AFMConfig` for the AFM).
+  (:func:`grnet.settings.residual_options`; the MTE's are :class:`grnet.settings.MTEConfig`);
+- ``experiments.fusions``: each fusion's options (:class:`grnet.settings.AFMConfig` for the AFM).
 
 Per profile: ``cache_dir``, ``train`` (settings that decide results), ``speed`` (``jobs``,
 ``workers``, ``preload``, ``cache``: they change speed only, never results, so the pipeline neither lists
@@ -30,13 +30,19 @@ from typing import Any
 
 import yaml
 
-from grnet.fusion import fusion_options
-from grnet.models import model_options
 from grnet.options import OptionsError, options_from
 from grnet.pipeline.tables import TABLES, table
-from grnet.precision import PRECISIONS, Precision
-from grnet.residuals import residual_options
-from grnet.train import CLASS_WEIGHTS, SELECTIONS, ClassWeights, Selection
+from grnet.settings import (
+    CLASS_WEIGHTS,
+    PRECISIONS,
+    SELECTIONS,
+    ClassWeights,
+    Precision,
+    Selection,
+    fusion_options,
+    model_options,
+    residual_options,
+)
 
 PIPELINE_PROFILES = ("mini", "paper", "ci")
 PIPELINE_DATASETS = ("hff", "ffpp_c23", "ffpp_c40", "dfdc", "celebdf")
@@ -85,7 +91,7 @@ class Optimizer:
 
 @dataclass(frozen=True)
 class Train:
-    """Training settings that decide results (see :class:`grnet.train.TrainConfig`)."""
+    """Training settings that decide results (see :class:`grnet.settings.TrainConfig`)."""
 
     epochs: int = 20
     batch_size: int = 64
