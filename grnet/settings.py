@@ -31,7 +31,7 @@ import dataclasses
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from grnet.options import OptionsError, canonical, typed_values
 
@@ -350,6 +350,29 @@ def check_builder(
         raise TypeError(f"{where}: the builder takes {taken}, its options class declares {declared}")
 
 
+def _setting(default: Any, help: str, speed_only: bool = False, **flag: Any) -> Any:
+    """A :class:`TrainConfig` field: its default, the help of its ``grnet train`` flag (and the
+    flag's other argparse keywords, ``metavar``), and whether it changes speed only."""
+    metadata = {"help": help, "flag": flag, **({"speed_only": True} if speed_only else {})}
+    return field(default=default, metadata=metadata)
+
+
+def choices(hint: Any) -> tuple[Any, ...] | None:
+    """The values a ``Literal`` annotation allows (None for any other annotation)."""
+    return get_args(hint) if get_origin(hint) is Literal else None
+
+
+def check_choices(settings: Any) -> None:
+    """Raise ``ValueError`` where a field of the dataclass instance ``settings`` annotated with a
+    ``Literal`` holds a value outside it (naming the field, the choices and the value)."""
+    hints = get_type_hints(type(settings))
+    for f in dataclasses.fields(settings):
+        allowed = choices(hints[f.name])
+        value = getattr(settings, f.name)
+        if allowed is not None and value not in allowed:
+            raise ValueError(f"{f.name} must be one of {allowed}, got {value!r}")
+
+
 @dataclass
 class TrainConfig:
     """Everything a run depends on. Defaults follow the paper and the authors' public PyTorch code
@@ -377,27 +400,44 @@ class TrainConfig:
     seeded per image and epoch, shuffling by the loader's generator).
     """
 
-    model: str = "grnet"
-    data: str = ""
-    model_options: dict[str, Any] = field(default_factory=dict)
-    task: Task = "binary"
-    postprocess: str | None = None
-    image_size: int = 128
-    epochs: int = 20
-    batch_size: int = 64
-    lr: float = 5e-4
-    gamma: float = 0.5
-    seed: int = 7
-    augment: bool = True
-    limit: int | None = None
-    residual_in_workers: bool = False
-    precision: Precision = "auto"
-    class_weights: ClassWeights = "none"
-    selection: Selection = "auto"
+    model: str = _setting("grnet", "registered model name (grnet, resnet18, meso4, ...)")
+    data: str = _setting("", "prepared dataset folder (with index.csv)")
+    model_options: dict[str, Any] = field(default_factory=dict)  # --option KEY=VALUE, key by key
+    task: Task = _setting("binary", "binary (real/fake) or multiclass (real and each technique)")
+    postprocess: str | None = _setting(None, "post-processing of every split, e.g. jpeg:60, mean:5")
+    image_size: int = _setting(128, "image side the model sees, in pixels")
+    epochs: int = _setting(20, "training epochs")
+    batch_size: int = _setting(64, "images per training step")
+    lr: float = _setting(5e-4, "Adam's initial learning rate")
+    gamma: float = _setting(0.5, "the learning rate's decay per epoch")
+    seed: int = _setting(7, "seed of every random draw of the run")
+    augment: bool = _setting(True, "no augmentation of the training images")
+    limit: int | None = _setting(None, "at most this many images per split (tiny runs)")
+    residual_in_workers: bool = _setting(
+        False,
+        "compute the guided residual (MTE) in the data workers on the CPU (OpenCV) instead of "
+        "in the model (for grnet and residual_resnet18 with residual=mte)",
+    )
+    precision: Precision = _setting("auto", "autocast: auto (bf16 where native), bf16 or fp32")
+    class_weights: ClassWeights = _setting(
+        "none", "cross-entropy class weights: none or balanced (inverse class frequency)"
+    )
+    selection: Selection = _setting(
+        "auto",
+        "validation metric that picks best.pt: auto (AUC for binary, ACC for multiclass), acc, auc or loss",
+    )
     # Speed only, never results (left out of a run's identity, see result_settings):
-    preload: bool = field(default=False, metadata={"speed_only": True})
-    cache: str | None = field(default=None, metadata={"speed_only": True})
-    workers: int = field(default=2, metadata={"speed_only": True})
+    preload: bool = _setting(
+        False, "decode, post-process and resize each split once into memory (speed only)", speed_only=True
+    )
+    cache: str | None = _setting(
+        None,
+        "decode, post-process and resize each split once into a file in DIR, read by memory map by "
+        "this and later runs (speed only)",
+        speed_only=True,
+        metavar="DIR",
+    )
+    workers: int = _setting(2, "data loader worker processes (speed only)", speed_only=True)
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any], source: str = "config") -> TrainConfig:
@@ -423,14 +463,7 @@ class TrainConfig:
     def __post_init__(self) -> None:
         # Canonical: every option with its default, so equal runs have equal settings (and keys).
         self.model_options = model_options(self.model, self.model_options, "model_options")
-        if self.task not in TASKS:
-            raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
-        if self.precision not in PRECISIONS:
-            raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")
-        if self.selection not in SELECTIONS:
-            raise ValueError(f"selection must be one of {SELECTIONS}, got {self.selection!r}")
-        if self.class_weights not in CLASS_WEIGHTS:
-            raise ValueError(f"class_weights must be one of {CLASS_WEIGHTS}, got {self.class_weights!r}")
+        check_choices(self)
         if self.epochs < 1 or self.batch_size < 1 or self.image_size < 8:
             raise ValueError(
                 f"epochs and batch_size must be >= 1 and image_size >= 8, got {self.epochs}, "

@@ -80,6 +80,40 @@ def test_each_builder_takes_its_declared_options():
     assert [f.name for f in dataclasses.fields(MODEL_OPTIONS["meso4"])] == ["dropout"]
 
 
+def test_params_train_and_speed_blocks_are_trainconfigs_fields():
+    import dataclasses
+    import typing
+
+    from grnet.pipeline.params import Speed, Train
+    from grnet.settings import SPEED_ONLY, TrainConfig
+
+    hints, fields = typing.get_type_hints(TrainConfig), {f.name: f for f in dataclasses.fields(TrainConfig)}
+    for block in (Train, Speed):
+        for f in dataclasses.fields(block):
+            if block is Speed and f.name == "jobs":
+                continue  # the pipeline's own: runs trained at once
+            assert typing.get_type_hints(block)[f.name] == hints[f.name], f.name
+            if block is Train:
+                assert f.default == fields[f.name].default, f.name
+    assert {f.name for f in dataclasses.fields(Speed)} - {"jobs"} == set(SPEED_ONLY)
+    assert not {f.name for f in dataclasses.fields(Train)} & set(SPEED_ONLY)
+    with pytest.raises(ValueError, match=r"selection must be one of \('auto', 'acc', 'auc', 'loss'\)"):
+        Train(selection="best")
+
+
+def test_grnet_train_flags_derive_from_the_settings():
+    import argparse
+
+    from grnet.runs import configure_parser
+
+    parser = argparse.ArgumentParser()
+    configure_parser(parser)
+    task = next(action for action in parser._actions if action.dest == "task")
+    assert task.choices == ("binary", "multiclass") and "(default binary)" in str(task.help)
+    args = parser.parse_args(["--no-augment", "--preload", "--limit", "3"])
+    assert (args.augment, args.preload, args.limit, args.workers) == (False, True, 3, None)
+
+
 def test_grnet_train_has_one_flag_per_setting_gamma_included():
     import dataclasses
 

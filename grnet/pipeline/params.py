@@ -33,12 +33,10 @@ import yaml
 from grnet.options import OptionsError, options_from
 from grnet.pipeline.tables import TABLES, table
 from grnet.settings import (
-    CLASS_WEIGHTS,
-    PRECISIONS,
-    SELECTIONS,
     ClassWeights,
     Precision,
     Selection,
+    check_choices,
     fusion_options,
     model_options,
     residual_options,
@@ -91,7 +89,8 @@ class Optimizer:
 
 @dataclass(frozen=True)
 class Train:
-    """Training settings that decide results (see :class:`grnet.settings.TrainConfig`)."""
+    """Training settings that decide results: :class:`grnet.settings.TrainConfig`'s fields of the
+    same names, types and defaults (tests/test_structure.py checks they stay so)."""
 
     epochs: int = 20
     batch_size: int = 64
@@ -104,19 +103,15 @@ class Train:
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1:
             raise ValueError(f"epochs and batch_size must be >= 1, got {self.epochs}, {self.batch_size}")
-        for name, choices in (
-            ("precision", PRECISIONS),
-            ("class_weights", CLASS_WEIGHTS),
-            ("selection", SELECTIONS),
-        ):
-            if getattr(self, name) not in choices:
-                raise ValueError(f"{name} must be one of {choices}, got {getattr(self, name)!r}")
+        check_choices(self)  # the Literal fields, as TrainConfig checks its own
 
 
 @dataclass(frozen=True)
 class Speed:
-    """Settings that change speed only: runs trained at once, loader workers, preloading, the
-    folder of the memory-mapped image cache (``None``: none)."""
+    """Settings that change speed only: runs trained at once (``jobs``, the pipeline's own), then
+    :class:`grnet.settings.TrainConfig`'s speed-only fields (same names and types; ``workers``
+    defaults to 0 here): loader workers, preloading, the folder of the memory-mapped image cache
+    (``None``: none)."""
 
     jobs: int = 1
     workers: int = 0
