@@ -9,8 +9,6 @@ fuse the maps before global pooling, so Table III compares only the fusion opera
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -18,11 +16,11 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from grnet.models.backbones import pooled_classifier
-from grnet.options import OptionsError, canonical, options_from
+from grnet.options import options_from
+from grnet.settings import ALPHA_UPDATES as ALPHA_UPDATES  # re-exported: the options live in grnet.settings
+from grnet.settings import ATTENTION_MODES, FUSIONS, AFMConfig
+from grnet.settings import fusion_options as fusion_options
 
-FUSIONS = ("afm", "max", "min", "sum", "concat")
-ATTENTION_MODES = ("residual", "plain")
-ALPHA_UPDATES = ("epoch", "running")
 # torch's CPU fused attention is fastest at 16 features per token: at C = 512, batch 32, forward
 # and backward took 47-59 ms with the 4-9 features of 2 x 2 and 3 x 3 maps, 33-34 ms padded to
 # 16 (2 threads). Smaller maps are padded with zeros to this width.
@@ -90,53 +88,6 @@ def stream_weights(losses: Tensor) -> Tensor:
     most 1 nat (0.12 / 0.88 at 2 nats). Equal losses give 0.5 / 0.5.
     """
     return 1.0 - torch.softmax(losses, dim=-1)
-
-
-@dataclass(frozen=True)
-class AFMConfig:
-    """The AFM's options: the choices the paper leaves open (mirrored in params.yaml).
-
-    - ``alpha_update="epoch"`` (default): alpha is recomputed by :meth:`on_epoch_end` from the
-      mean of that epoch's training-batch stream losses and held fixed during the next epoch,
-      following "the weights are iteratively updated through the loss value of each epoch";
-      the first epoch uses 0.5 / 0.5 (equal losses). The trainer calls it after the epoch's
-      validation and best checkpoints (:mod:`grnet.train`), so those, and the test split, use
-      the alpha the epoch's weights trained with. ``"running"``: after every training batch,
-      from an exponential running mean of the stream losses (``alpha_momentum``, starting from
-      0 so alpha starts at 0.5), for short runs where a per-epoch update comes too late to matter;
-      evaluation then uses the alpha after the epoch's last batch, one update after the alpha
-      that batch trained with.
-    - alpha is always detached: it is a constant of the forward pass. A gradient through Eq 14
-      would reward a stream for raising its own loss (to shift weight onto the other) and would
-      need the labels inside ``forward(x)``, which the model protocol does not give.
-    - The total loss is ``CE(D(F), y) + stream_loss_weight * (L_1 + L_2)``; the trainer adds this
-      module's auxiliary loss to the detector's. The stream heads must be trained for L_1, L_2 to
-      say which stream is better (untrained heads give L_1 = L_2 = log K and alpha stuck at 0.5);
-      weight 1 (default) treats them as plain deep supervision.
-    - Only training-mode batches count towards the losses behind alpha, so validation passes do
-      not change it.
-    - ``attention``: ``"residual"`` (default, DANet's gamma-scaled residual form) or ``"plain"``
-      (Eqs 12-13 verbatim); see :class:`ChannelAttention`.
-
-    Raises:
-        ValueError: a value outside the choices above (``alpha_momentum`` in (0, 1],
-            ``stream_loss_weight`` >= 0).
-    """
-
-    attention: str = "residual"
-    alpha_update: str = "epoch"
-    alpha_momentum: float = 0.1
-    stream_loss_weight: float = 1.0
-
-    def __post_init__(self) -> None:
-        if self.attention not in ATTENTION_MODES:
-            raise ValueError(f"attention mode must be one of {ATTENTION_MODES}, got {self.attention!r}")
-        if self.alpha_update not in ALPHA_UPDATES:
-            raise ValueError(f"alpha_update must be one of {ALPHA_UPDATES}, got {self.alpha_update!r}")
-        if not 0.0 < self.alpha_momentum <= 1.0:
-            raise ValueError(f"alpha_momentum must be in (0, 1], got {self.alpha_momentum}")
-        if self.stream_loss_weight < 0:
-            raise ValueError(f"stream_loss_weight must be >= 0, got {self.stream_loss_weight}")
 
 
 class AttentionFusion(nn.Module):
@@ -237,19 +188,6 @@ class PlainFusion(nn.Module):
         if self.mode == "sum":
             return f_rgb + f_gr
         return torch.cat([f_rgb, f_gr], dim=1)
-
-
-def fusion_options(name: str, options: Mapping[str, Any] | None, where: str) -> dict[str, Any]:
-    """The canonical options of fusion ``name``: every :class:`AFMConfig` field for the AFM (defaults
-    filled in), none for the plain fusions. Raises :class:`grnet.options.OptionsError` on an
-    unknown key (named, with the allowed ones) or a bad value, or ``KeyError`` on an unknown fusion."""
-    if name not in FUSIONS:
-        raise KeyError(f"{where}: unknown fusion {name!r}; expected one of {FUSIONS}")
-    if name == "afm":
-        return canonical(AFMConfig, options, where)
-    if options:
-        raise OptionsError(f"{where}: options {sorted(options)} apply to fusion 'afm' only, not {name!r}")
-    return {}
 
 
 def build_fusion(name: str, channels: int, num_classes: int, **afm_options: Any) -> nn.Module:

@@ -21,12 +21,13 @@ import contextlib
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args
+from typing import Any, TypeVar
 
 import torch
 
-Precision = Literal["auto", "bf16", "fp32"]
-PRECISIONS: tuple[str, ...] = get_args(Precision)
+from grnet.settings import PRECISIONS as PRECISIONS  # re-exported: the settings live in grnet.settings
+from grnet.settings import Precision as Precision
+
 _BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
 
 

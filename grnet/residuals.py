@@ -19,9 +19,7 @@ autocast (:func:`grnet.precision.float32`): the traces are a few grey levels, wh
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import cv2
 import numpy as np
@@ -30,8 +28,17 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from grnet.guided_filter import guided_filter
-from grnet.options import canonical, keywords, options_from
+from grnet.options import options_from
 from grnet.precision import float32
+from grnet.settings import (
+    GUIDANCE_MODES,
+    MTE_DEFAULTS,
+    RESIDUAL_OPTIONS,
+    Guidance,
+    MTEConfig,
+    check_builder,
+    residual_options,
+)
 
 __all__ = [
     "MTE_DEFAULTS",
@@ -49,56 +56,8 @@ __all__ = [
     "residual_options",
 ]
 
-Guidance = Literal["color", "gray", "channel"]
-GUIDANCE_MODES: tuple[str, ...] = ("color", "gray", "channel")
-
 # ITU-R BT.601 luma weights, those of cv2.COLOR_RGB2GRAY, so the torch and OpenCV paths agree.
 _LUMA = (0.299, 0.587, 0.114)
-
-
-@dataclass(frozen=True)
-class MTEConfig:
-    """The MTE's settings (Eq 11); the paper publishes none of them (mirrored in params.yaml).
-
-    - ``radius`` 2 (5 x 5 windows): the guided filter keeps, as content, every structure that the local
-      linear model can follow over 5 px; what is left are traces finer than that: GAN up-sampling
-      patterns (period 2-4 px), demosaicing and resampling noise, the 8 x 8 JPEG grid's edges. Wider
-      windows keep less of a fine trace in the residual and leak more edges into it.
-    - ``eps`` 1e-2: a window whose standard deviation is below ~0.1 (~25 grey levels of 255) counts as
-      flat and is smoothed, so its fine variation becomes residual; stronger edges (variance >> eps)
-      get a ~ 1 and are kept as content, so face contours stay out of the residual (Eq 11's q = C).
-      A larger eps keeps more of a trace but lets strong edges into the residual; a smaller one
-      keeps less of the trace.
-    - ``guidance`` "color": the image guides itself with its 3 colour channels (He et al.'s colour
-      guide), so edges that differ in colour but not in brightness are kept as content too, out
-      of the residual. "gray" (luma guide) and "channel" (each channel guides itself) remain options.
-    - ``scale`` 10: guided residuals of photos are small (a few hundredths of the [0, 1] range);
-      scaling brings them to the order of the RGB stream that the same backbone sees. The paper
-      itself shows them "enlarged five times" (Fig. 4).
-
-    These are the reasons for the defaults, not measurements; notebooks 01 and 02 take the radius
-    and eps as parameters.
-
-    Raises:
-        ValueError: a setting the MTE cannot use (radius an integer >= 1, eps and scale > 0,
-            guidance one of :data:`GUIDANCE_MODES`).
-    """
-
-    radius: int = 2
-    eps: float = 1e-2
-    guidance: Guidance = "color"
-    scale: float = 10.0
-
-    def __post_init__(self) -> None:
-        if isinstance(self.radius, bool) or not isinstance(self.radius, int) or self.radius < 1:
-            raise ValueError(f"MTE radius must be an integer >= 1, got {self.radius!r}")
-        if not self.eps > 0 or not self.scale > 0:
-            raise ValueError(f"MTE eps and scale must be > 0, got eps={self.eps!r}, scale={self.scale!r}")
-        if self.guidance not in GUIDANCE_MODES:
-            raise ValueError(f"unknown guidance {self.guidance!r}; expected one of {GUIDANCE_MODES}")
-
-
-MTE_DEFAULTS: dict[str, Any] = dataclasses.asdict(MTEConfig())
 
 
 def _check_images(x: Tensor, where: str) -> None:
@@ -398,20 +357,15 @@ _BUILDERS: dict[str, type[nn.Module]] = {
 }
 
 
+for _name, _builder in _BUILDERS.items():  # each builder takes its options class's fields
+    check_builder(_builder, RESIDUAL_OPTIONS[_name], f"residual {_name!r}")
+if set(_BUILDERS) != set(RESIDUAL_OPTIONS):
+    raise TypeError(f"residuals {sorted(_BUILDERS)} have options {sorted(RESIDUAL_OPTIONS)} (grnet.settings)")
+
+
 def available_residuals() -> list[str]:
     """Names accepted by :func:`build_residual`."""
     return sorted(_BUILDERS)
-
-
-def residual_options(name: str, options: Mapping[str, Any] | None, where: str) -> dict[str, Any]:
-    """The canonical options of residual extractor ``name`` (every option, defaults filled in;
-    :class:`MTEConfig` for the MTE). Raises :class:`grnet.options.OptionsError` on an unknown key
-    (named with the allowed ones) or value, and ``KeyError`` on an unknown extractor."""
-    if name not in _BUILDERS:
-        raise KeyError(f"{where}: unknown residual {name!r}; available: {', '.join(available_residuals())}")
-    if name == "mte":
-        return canonical(MTEConfig, options, where)
-    return keywords(_BUILDERS[name].__init__, options, where)
 
 
 def build_residual(name: str, **options: Any) -> nn.Module:

@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import sys
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,8 @@ import yaml
 
 from grnet.io import write_json_atomic
 from grnet.pipeline.artifacts import read_history
-from grnet.precision import PRECISIONS
-from grnet.train import CLASS_WEIGHTS, SELECTIONS, TrainConfig, result_settings, train
+from grnet.settings import TrainConfig, choices, result_settings
+from grnet.train import train
 
 
 @dataclass(frozen=True)
@@ -104,64 +105,40 @@ def _option(text: str) -> tuple[str, Any]:
     return key, yaml.safe_load(value)
 
 
+def _add_setting_flag(parser: argparse.ArgumentParser, setting: dataclasses.Field) -> None:
+    """The flag of one :class:`TrainConfig` field, all of it derived from the field: its name
+    (``--batch-size``), its type or choices (from the annotation; a boolean is a switch away from
+    its default: ``--no-augment``, ``--preload``), its help (the field's metadata) and default."""
+    hint = typing.get_type_hints(TrainConfig)[setting.name]
+    shown = setting.default not in (None, "") and hint is not bool
+    help = setting.metadata["help"] + (f" (default {setting.default})" if shown else "")
+    flag = setting.name.replace("_", "-")
+    if hint is bool:
+        name, action = (f"--no-{flag}", "store_false") if setting.default else (f"--{flag}", "store_true")
+        parser.add_argument(name, dest=setting.name, action=action, default=None, help=help)
+        return
+    allowed = choices(hint)
+    if allowed is not None:
+        parser.add_argument(f"--{flag}", choices=allowed, help=help, **setting.metadata["flag"])
+        return
+    kind = next(arg for arg in (typing.get_args(hint) or (hint,)) if arg is not type(None))
+    parser.add_argument(f"--{flag}", type=kind, help=help, **setting.metadata["flag"])
+
+
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", help="YAML file of TrainConfig settings; flags given override it")
-    parser.add_argument("--model", help="registered model name (grnet, resnet18, meso4, ...)")
-    parser.add_argument(
-        "--option",
-        type=_option,
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="a model option, value in YAML syntax (repeatable), e.g. --option fusion=sum",
-    )
-    parser.add_argument("--data", help="prepared dataset folder (with index.csv)")
-    parser.add_argument("--task", choices=("binary", "multiclass"))
-    parser.add_argument("--postprocess", help="post-processing of every split, e.g. jpeg:60, mean:5")
-    parser.add_argument("--image-size", type=int)
-    parser.add_argument("--epochs", type=int)
-    parser.add_argument("--batch-size", type=int)
-    parser.add_argument("--lr", type=float, help="Adam's initial learning rate (default 5e-4)")
-    parser.add_argument("--gamma", type=float, help="the learning rate's decay per epoch (default 0.5)")
-    parser.add_argument("--seed", type=int)
-    parser.add_argument("--limit", type=int, help="at most this many images per split (tiny runs)")
-    parser.add_argument("--workers", type=int)
-    parser.add_argument("--no-augment", dest="augment", action="store_false", default=None)
-    parser.add_argument(
-        "--precision",
-        choices=PRECISIONS,
-        help="autocast: auto (bf16 where native), bf16 or fp32 (default auto)",
-    )
-    parser.add_argument(
-        "--class-weights",
-        choices=CLASS_WEIGHTS,
-        help="cross-entropy class weights: none (default) or balanced (inverse class frequency)",
-    )
-    parser.add_argument(
-        "--selection",
-        choices=SELECTIONS,
-        help="validation metric that picks best.pt: auto (default; AUC for binary, ACC for multiclass), "
-        "acc, auc or loss",
-    )
-    parser.add_argument(
-        "--preload",
-        action="store_true",
-        default=None,
-        help="decode, post-process and resize each split once into memory (speed only)",
-    )
-    parser.add_argument(
-        "--cache",
-        metavar="DIR",
-        help="decode, post-process and resize each split once into a file in DIR, read by memory "
-        "map by this and later runs (speed only)",
-    )
-    parser.add_argument(
-        "--residual-in-workers",
-        action="store_true",
-        default=None,
-        help="compute the guided residual (MTE) in the data workers on the CPU (OpenCV) instead of "
-        "in the model (for grnet and residual_resnet18 with residual=mte)",
-    )
+    for setting in dataclasses.fields(TrainConfig):
+        if setting.name == "model_options":  # key by key
+            parser.add_argument(
+                "--option",
+                type=_option,
+                action="append",
+                default=[],
+                metavar="KEY=VALUE",
+                help="a model option, value in YAML syntax (repeatable), e.g. --option fusion=sum",
+            )
+        else:
+            _add_setting_flag(parser, setting)
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--out", help="run folder (resumed if it holds last.pt)")
     where.add_argument(

@@ -51,7 +51,6 @@ command line).
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 import math
@@ -60,9 +59,8 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 import numpy as np
 import torch
@@ -79,107 +77,22 @@ from grnet.checkpoint import (
     save_checkpoint,
     set_rng_state,
 )
-from grnet.data.dataset import TASKS, IndexedImages, Task, make_loader, model_inputs, task_classes
+from grnet.data.dataset import IndexedImages, make_loader, model_inputs, task_classes
 from grnet.data.index import read_index
 from grnet.distributed import DistContext, init_distributed, shutdown
 from grnet.errors import NonFiniteError, RunRefused
 from grnet.evaluate import evaluate_dataset
 from grnet.io import write_json_atomic, write_text_atomic
-from grnet.models import build_model, model_options, reimpose_constraints, training_hooks
-from grnet.options import typed_values
-from grnet.precision import PRECISIONS, Precision, autocast, autocast_dtype
+from grnet.models import build_model, reimpose_constraints, training_hooks
+from grnet.precision import autocast, autocast_dtype
 from grnet.residuals import mte_options
-
-
-@dataclass
-class TrainConfig:
-    """Everything a run depends on. Defaults follow the paper and the authors' public PyTorch code
-    (batch 64, 20 epochs, seed 7); the paper leaves epochs, batch and input size unpublished.
-
-    ``limit`` keeps at most that many images per split (a seeded subset) for tiny runs.
-    ``precision``: autocast policy (:mod:`grnet.precision`: ``auto`` is bfloat16 on a GPU or a CPU
-    with native bfloat16, float32 elsewhere). ``preload`` decodes, post-processes and resizes each
-    split once into memory and ``cache`` (a folder) into a file read by memory map
-    (:class:`grnet.data.dataset.IndexedImages`); like ``workers`` they change speed only, never
-    results. ``class_weights``: ``"none"`` (the paper's plain
-    cross-entropy) or ``"balanced"``: each class's terms weighted by ``n / (K n_k)`` over the train
-    split (:func:`sklearn.utils.class_weight.compute_class_weight`), the detector's and the AFM's
-    stream losses alike, so a class four or five times as frequent as another (HFF binary: 5 fakes
-    per real; FF++: a real frame per fake of each technique) does not pull a short training to
-    always answering it. ``selection``: the validation metric that picks ``best.pt`` (one of
-    :data:`SELECTIONS`; ``"auto"``: the task's, AUC for binary, accuracy for multi-class); a
-    binary run also keeps the checkpoints best by the other of accuracy and AUC
-    (:func:`kept_selections`).
-    ``residual_in_workers`` computes the guided residual (Eq 11) in the loader's workers on the
-    CPU with OpenCV, with the options of the model's own MTE, and hands it to the model beside
-    the image (``model(image, residual)``); the model then skips its own MTE. Only for models
-    with one MTE stream (``grnet``, ``residual_resnet18`` with ``residual="mte"``). ``workers``
-    changes speed only, never results (augmentations are
-    seeded per image and epoch, shuffling by the loader's generator).
-    """
-
-    model: str = "grnet"
-    data: str = ""
-    model_options: dict[str, Any] = field(default_factory=dict)
-    task: Task = "binary"
-    postprocess: str | None = None
-    image_size: int = 128
-    epochs: int = 20
-    batch_size: int = 64
-    lr: float = 5e-4
-    gamma: float = 0.5
-    seed: int = 7
-    augment: bool = True
-    limit: int | None = None
-    residual_in_workers: bool = False
-    precision: Precision = "auto"
-    class_weights: ClassWeights = "none"
-    selection: Selection = "auto"
-    # Speed only, never results (left out of a run's identity, see result_settings):
-    preload: bool = field(default=False, metadata={"speed_only": True})
-    cache: str | None = field(default=None, metadata={"speed_only": True})
-    workers: int = field(default=2, metadata={"speed_only": True})
-
-    @classmethod
-    def from_dict(cls, values: Mapping[str, Any], source: str = "config") -> TrainConfig:
-        """The configuration of ``values`` (a YAML file's, the command line's), checked.
-
-        Raises:
-            ValueError: prefixed with ``source``: an unknown setting, no ``data``, a value of the
-                wrong type (:func:`grnet.options.typed_values`: ``lr: 5e-4``, which YAML 1.1 reads
-                as a string, is taken as the number), or an invalid value.
-        """
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(f"{source}: unknown setting(s) {unknown}; expected some of {sorted(known)}")
-        if not values.get("data"):
-            raise ValueError(f"{source}: no dataset given (data: a prepared folder with index.csv)")
-        values = typed_values(cls, values, source)
-        try:
-            return cls(**values)
-        except (ValueError, KeyError) as err:
-            raise ValueError(f"{source}: {str(err).strip(chr(39))}") from None
-
-    def __post_init__(self) -> None:
-        # Canonical: every option with its default, so equal runs have equal settings (and keys).
-        self.model_options = model_options(self.model, self.model_options, "model_options")
-        if self.task not in TASKS:
-            raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
-        if self.precision not in PRECISIONS:
-            raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")
-        if self.selection not in SELECTIONS:
-            raise ValueError(f"selection must be one of {SELECTIONS}, got {self.selection!r}")
-        if self.class_weights not in CLASS_WEIGHTS:
-            raise ValueError(f"class_weights must be one of {CLASS_WEIGHTS}, got {self.class_weights!r}")
-        if self.epochs < 1 or self.batch_size < 1 or self.image_size < 8:
-            raise ValueError(
-                f"epochs and batch_size must be >= 1 and image_size >= 8, got {self.epochs}, "
-                f"{self.batch_size}, {self.image_size}"
-            )
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+from grnet.settings import CLASS_WEIGHTS as CLASS_WEIGHTS  # re-exported: the settings live in grnet.settings
+from grnet.settings import SELECTIONS as SELECTIONS
+from grnet.settings import SPEED_ONLY as SPEED_ONLY
+from grnet.settings import ClassWeights as ClassWeights
+from grnet.settings import Selection as Selection
+from grnet.settings import TrainConfig
+from grnet.settings import result_settings as result_settings
 
 
 def paper_adam(parameters: Iterable[nn.Parameter], lr: float) -> torch.optim.Adam:
@@ -212,10 +125,6 @@ def _metrics_csv(history: list[dict[str, float]]) -> str:
     writer.writeheader()
     writer.writerows(history)
     return buf.getvalue()
-
-
-Selection = Literal["auto", "acc", "auc", "loss"]
-SELECTIONS: tuple[str, ...] = get_args(Selection)
 
 
 def selection_metric(selection: str, task: str) -> str:
@@ -615,10 +524,6 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
     return metrics
 
 
-ClassWeights = Literal["none", "balanced"]
-CLASS_WEIGHTS: tuple[str, ...] = get_args(ClassWeights)
-
-
 def class_weight(
     mode: str, targets: Sequence[int], num_classes: int, device: torch.device
 ) -> torch.Tensor | None:
@@ -639,12 +544,3 @@ def class_weight(
         )
     weights = compute_class_weight("balanced", classes=np.arange(num_classes), y=np.asarray(targets))
     return torch.tensor(weights, dtype=torch.float32, device=device)
-
-
-# Settings that change speed, never results: left out of a run's identity.
-SPEED_ONLY = tuple(f.name for f in dataclasses.fields(TrainConfig) if f.metadata.get("speed_only"))
-
-
-def result_settings(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The settings that decide a run's results."""
-    return {k: v for k, v in config.items() if k not in SPEED_ONLY}

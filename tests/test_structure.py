@@ -54,6 +54,66 @@ def test_the_artifacts_module_imports_no_torch_nor_scipy():
     assert not {"torch", "scipy", "yaml", "sklearn"} & modules
 
 
+def test_validating_params_and_planning_import_no_torch_nor_opencv():
+    code = (
+        "from grnet.pipeline.params import load_settings\n"
+        "from grnet.pipeline.plan import plan\n"
+        "for profile in ('mini', 'paper', 'ci'):\n"
+        "    assert plan(load_settings('params.yaml', profile))"
+    )
+    modules = _modules_after(code)
+    assert {"grnet.settings", "grnet.pipeline.params", "grnet.pipeline.plan"} <= modules
+    assert not {"torch", "timm", "cv2", "torchvision"} & modules
+
+
+def test_each_builder_takes_its_declared_options():
+    import dataclasses
+
+    from grnet.models import _REGISTRY, available_models
+    from grnet.residuals import _BUILDERS
+    from grnet.settings import MODEL_OPTIONS, RESIDUAL_OPTIONS, check_builder
+
+    assert set(MODEL_OPTIONS) == set(available_models())  # every model's options declared torch-free
+    assert set(RESIDUAL_OPTIONS) == set(_BUILDERS)
+    with pytest.raises(TypeError, match="model 'meso4': the builder takes"):
+        check_builder(_REGISTRY["meso4"], MODEL_OPTIONS["capsule"], "model 'meso4'", skip=("num_classes",))
+    assert [f.name for f in dataclasses.fields(MODEL_OPTIONS["meso4"])] == ["dropout"]
+
+
+def test_params_train_and_speed_blocks_are_trainconfigs_fields():
+    import dataclasses
+    import typing
+
+    from grnet.pipeline.params import Speed, Train
+    from grnet.settings import SPEED_ONLY, TrainConfig
+
+    hints, fields = typing.get_type_hints(TrainConfig), {f.name: f for f in dataclasses.fields(TrainConfig)}
+    for block in (Train, Speed):
+        for f in dataclasses.fields(block):
+            if block is Speed and f.name == "jobs":
+                continue  # the pipeline's own: runs trained at once
+            assert typing.get_type_hints(block)[f.name] == hints[f.name], f.name
+            if block is Train:
+                assert f.default == fields[f.name].default, f.name
+    assert {f.name for f in dataclasses.fields(Speed)} - {"jobs"} == set(SPEED_ONLY)
+    assert not {f.name for f in dataclasses.fields(Train)} & set(SPEED_ONLY)
+    with pytest.raises(ValueError, match=r"selection must be one of \('auto', 'acc', 'auc', 'loss'\)"):
+        Train(selection="best")
+
+
+def test_grnet_train_flags_derive_from_the_settings():
+    import argparse
+
+    from grnet.runs import configure_parser
+
+    parser = argparse.ArgumentParser()
+    configure_parser(parser)
+    task = next(action for action in parser._actions if action.dest == "task")
+    assert task.choices == ("binary", "multiclass") and "(default binary)" in str(task.help)
+    args = parser.parse_args(["--no-augment", "--preload", "--limit", "3"])
+    assert (args.augment, args.preload, args.limit, args.workers) == (False, True, 3, None)
+
+
 def test_grnet_train_has_one_flag_per_setting_gamma_included():
     import dataclasses
 

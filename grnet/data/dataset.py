@@ -19,7 +19,7 @@ import os
 import random
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 import numpy as np
 import PIL
@@ -33,9 +33,9 @@ from grnet.data import degrade
 from grnet.data.images import read_rgb
 from grnet.data.index import SPLITS, class_names, read_index
 from grnet.residuals import GuidedResidualTransform
+from grnet.settings import TASKS as TASKS  # re-exported: the settings live in grnet.settings
+from grnet.settings import Task as Task
 
-Task = Literal["binary", "multiclass"]
-TASKS: tuple[str, ...] = get_args(Task)
 BINARY_CLASSES = ("real", "fake")
 
 

@@ -11,12 +11,13 @@ configuration value names the condition and the loader applies it per image at l
 - ``"gauss:K"``: a K x K Gaussian blur, K odd, sigma derived from K by OpenCV's rule
   (:func:`gaussian_sigma`).
 
-Filters use OpenCV's default border (BORDER_REFLECT_101).
+Filters use OpenCV's default border (BORDER_REFLECT_101). OpenCV is imported on the first
+degradation applied, so the specs and :data:`PAPER_CONDITIONS` (read by the pipeline's tables and
+params.yaml's validation) load without it.
 """
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
 # The paper's three conditions, by the names its tables use.
@@ -59,6 +60,8 @@ def apply(image: np.ndarray, spec: str) -> np.ndarray:
         )
     if kind == "none":
         return image.copy()
+    import cv2  # here, not at the top: the specs and PAPER_CONDITIONS are read without OpenCV
+
     if kind == "mean":
         return cv2.blur(image, (strength, strength))
     if kind == "gauss":

@@ -10,6 +10,11 @@ losses and alpha update); the trainer asks :func:`training_hooks` for them and g
 defaults of :class:`NoTrainingHooks` for every other model. A submodule with a
 ``reimpose_constraint()`` (Bayar-Stamm's constrained convolution) has it called after every
 optimiser step (:func:`reimpose_constraints`).
+
+A model's options are declared, without torch, in :data:`grnet.settings.MODEL_OPTIONS`
+(:func:`model_options`, re-exported from :mod:`grnet.settings`); :func:`register` checks that
+the builder takes exactly those. A model without an entry there has its builder's keywords as
+its options (:func:`registered_options`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from typing import Any, Protocol, runtime_checkable
 from torch import Tensor, nn
 
 from grnet.options import keywords
+from grnet.settings import MODEL_OPTIONS, check_builder
+from grnet.settings import model_options as model_options  # re-exported
 
 _REGISTRY: dict[str, Callable[..., nn.Module]] = {}
 
@@ -68,6 +75,8 @@ def register(name: str) -> Callable[[Callable[..., nn.Module]], Callable[..., nn
     def wrap(fn: Callable[..., nn.Module]) -> Callable[..., nn.Module]:
         if name in _REGISTRY and _REGISTRY[name] is not fn:
             raise ValueError(f"model name {name!r} is registered twice")
+        if name in MODEL_OPTIONS:  # declared without torch: the builder must take exactly those
+            check_builder(fn, MODEL_OPTIONS[name], f"model {name!r}", skip=("num_classes",))
         _REGISTRY[name] = fn
         return fn
 
@@ -97,31 +106,14 @@ def build_model(name: str, num_classes: int = 2, **options) -> nn.Module:
     return _REGISTRY[name](num_classes=num_classes, **options)
 
 
-def model_options(name: str, options: Mapping[str, Any] | None, where: str) -> dict[str, Any]:
-    """The canonical options of model ``name``: every option its constructor takes, defaults
-    filled in, the nested ``residual_options`` and ``fusion_options`` canonical too
-    (:func:`grnet.residuals.residual_options`, :func:`grnet.fusion.fusion_options`), so equal
-    settings give equal dicts (and equal run keys).
-
-    Raises:
-        KeyError: an unknown model.
-        grnet.options.OptionsError: an unknown option (named, with the allowed ones) or value.
-    """
-    from grnet.fusion import fusion_options
-    from grnet.residuals import residual_options
-
+def registered_options(name: str, options: Mapping[str, Any] | None, where: str) -> dict[str, Any]:
+    """The options of a model registered without an entry in
+    :data:`grnet.settings.MODEL_OPTIONS`: its builder's keywords, defaults filled in (nested
+    options are made canonical by :func:`grnet.settings.model_options`)."""
     _load_builders()
     if name not in _REGISTRY:
         raise KeyError(f"{where}: unknown model {name!r}; available: {', '.join(sorted(_REGISTRY))}")
-    out = keywords(_REGISTRY[name], options, where, skip=("num_classes",))
-    residual = out.get("residual")
-    if "residual_options" in out and residual is not None and residual != "rgb":
-        nested = f"{where}.residual_options"
-        out["residual_options"] = residual_options(residual, out["residual_options"], nested)
-    if "fusion_options" in out:
-        nested = f"{where}.fusion_options"
-        out["fusion_options"] = fusion_options(out["fusion"], out["fusion_options"], nested)
-    return out
+    return keywords(_REGISTRY[name], options, where, skip=("num_classes",))
 
 
 def reimpose_constraints(model: nn.Module) -> None:

@@ -24,8 +24,8 @@ from grnet.fusion import build_fusion
 from grnet.models import register
 from grnet.models.backbones import FEATURE_CHANNELS, imagenet_normalize, pooled_classifier, resnet18_trunk
 from grnet.residuals import build_residual
+from grnet.settings import RGB
 
-RGB = "rgb"
 RESIDUAL_NORMS = ("batchnorm", "none")
 
 

@@ -44,6 +44,7 @@ TRAINING_CODE = (
     "grnet/fusion.py",
     "grnet/precision.py",
     "grnet/options.py",
+    "grnet/settings.py",
     "grnet/data/dataset.py",
     "grnet/data/degrade.py",
     "grnet/data/images.py",

@@ -7,8 +7,8 @@ test). What every profile shares is written once, beside the profile blocks:
 
 - ``experiments.optimizer``: the paper's Adam learning rate and its decay per epoch;
 - ``experiments.residuals``: each residual extractor's options wherever it is used
-  (:func:`grnet.residuals.residual_options`; the MTE's are :class:`grnet.residuals.MTEConfig`);
-- ``experiments.fusions``: each fusion's options (:class:`grnet.fusion.AFMConfig` for the AFM).
+  (:func:`grnet.settings.residual_options`; the MTE's are :class:`grnet.settings.MTEConfig`);
+- ``experiments.fusions``: each fusion's options (:class:`grnet.settings.AFMConfig` for the AFM).
 
 Per profile: ``cache_dir``, ``seeds`` (every table's training seeds, unless the table overrides
 them: a claim compares cells over seeds, see :mod:`grnet.pipeline.reporting`), ``train``
@@ -32,13 +32,17 @@ from typing import Any
 
 import yaml
 
-from grnet.fusion import fusion_options
-from grnet.models import model_options
 from grnet.options import OptionsError, options_from
 from grnet.pipeline.tables import TABLES, table
-from grnet.precision import PRECISIONS, Precision
-from grnet.residuals import residual_options
-from grnet.train import CLASS_WEIGHTS, SELECTIONS, ClassWeights, Selection
+from grnet.settings import (
+    ClassWeights,
+    Precision,
+    Selection,
+    check_choices,
+    fusion_options,
+    model_options,
+    residual_options,
+)
 
 PIPELINE_PROFILES = ("mini", "paper", "ci")
 PIPELINE_DATASETS = ("hff", "ffpp_c23", "ffpp_c40", "dfdc", "celebdf")
@@ -87,7 +91,8 @@ class Optimizer:
 
 @dataclass(frozen=True)
 class Train:
-    """Training settings that decide results (see :class:`grnet.train.TrainConfig`)."""
+    """Training settings that decide results: :class:`grnet.settings.TrainConfig`'s fields of the
+    same names, types and defaults (tests/test_structure.py checks they stay so)."""
 
     epochs: int = 20
     batch_size: int = 64
@@ -100,19 +105,15 @@ class Train:
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1:
             raise ValueError(f"epochs and batch_size must be >= 1, got {self.epochs}, {self.batch_size}")
-        for name, choices in (
-            ("precision", PRECISIONS),
-            ("class_weights", CLASS_WEIGHTS),
-            ("selection", SELECTIONS),
-        ):
-            if getattr(self, name) not in choices:
-                raise ValueError(f"{name} must be one of {choices}, got {getattr(self, name)!r}")
+        check_choices(self)  # the Literal fields, as TrainConfig checks its own
 
 
 @dataclass(frozen=True)
 class Speed:
-    """Settings that change speed only: runs trained at once, loader workers, preloading, the
-    folder of the memory-mapped image cache (``None``: none)."""
+    """Settings that change speed only: runs trained at once (``jobs``, the pipeline's own), then
+    :class:`grnet.settings.TrainConfig`'s speed-only fields (same names and types; ``workers``
+    defaults to 0 here): loader workers, preloading, the folder of the memory-mapped image cache
+    (``None``: none)."""
 
     jobs: int = 1
     workers: int = 0

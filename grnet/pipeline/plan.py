@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from grnet.pipeline.params import ParamsError, Settings
 from grnet.pipeline.tables import TABLES, Cell
-from grnet.train import TrainConfig, result_settings
+from grnet.settings import TrainConfig, result_settings
 
 
 @dataclass(frozen=True)
