@@ -131,16 +131,16 @@ def loader_throughput(size: int, batch: int, images: int, workers: int, device: 
 
 def end_to_end(name: str, size: int, batch: int, precision: str, preload: bool) -> tuple[float, float]:
     """(bare training step, whole ``grnet train`` run) images/s of model ``name`` on faces: the
-    ``ci`` benchmark's HFF at ``size`` px with 200 images per class and split (1,200 to train, 300
-    to validate, 600 to test), one epoch at ``batch``, no augmentation, no loader workers (the mini
-    profile's settings). The run's rate counts its training images over its whole wall time:
-    building the model, loading (and preloading), the epoch, validation, checkpoints and the test
-    evaluation all included."""
+    ``ci`` benchmark's HFF at ``size`` px with the mini profile's counts (1,240 to train, 310 to
+    validate, 1,550 to test, the paper's class proportions), one epoch at ``batch``, no
+    augmentation, no loader workers (the mini profile's settings). The run's rate counts its
+    training images over its whole wall time: building the model, loading (and preloading), the
+    epoch, validation, checkpoints and the test evaluation all included."""
     from grnet.data.benchmark import build, profile_with
     from grnet.train import TrainConfig, train
 
     with tempfile.TemporaryDirectory() as tmp:
-        sizes = [f"hff_size={size}", "hff_train=200", "hff_val=50", "hff_test=100"]
+        sizes = [f"hff_size={size}", "hff_train=80", "hff_val=20", "hff_test=100"]
         (data,) = build(Path(tmp) / "data", profile_with("ci", sizes), datasets=["hff"])
         config = TrainConfig(
             model=name, data=str(data), task="multiclass", image_size=size, epochs=1, batch_size=batch,

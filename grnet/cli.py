@@ -1,4 +1,4 @@
-"""The ``grnet`` command line: ``grnet data build|prepare|merge``, ``grnet train|evaluate|predict``,
+"""The ``grnet`` command line: ``grnet data build|prepare|merge|audit``, ``grnet train|evaluate|predict``,
 ``grnet experiment data|plan|run`` and ``grnet report``.
 
 Each subcommand lives in the module that does the work; that module defines
@@ -28,6 +28,7 @@ SUBCOMMANDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("data", "build"), "grnet.data.benchmark", "generate the embedded forgery benchmark"),
     (("data", "prepare"), "grnet.data.prepare", "convert a real dataset to the uniform format"),
     (("data", "merge"), "grnet.data.merge", "merge prepared folders of one dataset (e.g. DFDC parts)"),
+    (("data", "audit"), "grnet.data.audit", "method-free figures of a benchmark: shares, probes, changes"),
     (("train",), "grnet.runs", "train a detector on a prepared dataset"),
     (("evaluate",), "grnet.evaluate", "evaluate a checkpoint on a prepared dataset split"),
     (("predict",), "grnet.predict", "score images, folders or videos with a checkpoint"),

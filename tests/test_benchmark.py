@@ -24,6 +24,7 @@ from grnet.data.benchmark import (
     SWAPS,
     Networks,
     build,
+    hff_counts,
     make_clip,
     profile_with,
     video_techniques,
@@ -130,7 +131,14 @@ def test_cli_seed_changes_the_images_and_set_overrides_counts(built, tmp_path):
     assert main(["data", "build", "--profile", "ci", "--out", str(tmp_path), "--seed", "1",
                  "--datasets", "hff", "--set", "hff_train=4"]) == 0  # fmt: skip
     rows = read_index(tmp_path / "hff")
-    assert Counter(r["class"] for r in rows if r["split"] == "train") == {c: 4 for c in (REAL, *HFF_CLASSES)}
+    assert Counter(r["class"] for r in rows if r["split"] == "train") == {
+        REAL: 24,
+        "PGGAN": 4,
+        "StyleGAN": 4,
+        "Glow": 10,
+        "Face2Face": 10,
+        "StarGAN": 10,
+    }  # the paper's 60 : 10 : 10 : 25 : 25 : 25
     other, ours = checksums(tmp_path / "hff"), checksums(built / "hff")
     shared = [p for p in ours if p.endswith(".png") and p in other]
     assert shared and all(other[p] != ours[p] for p in shared)
@@ -140,7 +148,8 @@ def test_hff_has_every_class_and_split_with_the_promised_counts(built):
     rows = read_index(built / "hff")
     assert class_names(rows) == [REAL, *sorted(HFF_CLASSES)]
     counts = Counter((r["split"], r["class"]) for r in rows)
-    assert counts == {(s, c): getattr(CI, f"hff_{s}") for s in SPLITS for c in (REAL, *HFF_CLASSES)}
+    assert counts == {(s, c): n for s in SPLITS for c, n in hff_counts(getattr(CI, f"hff_{s}")).items()}
+    assert list(hff_counts(2).values()) == [12, 2, 2, 5, 5, 5]
     summary = json.loads((built / "hff" / "summary.json").read_text())
     assert summary["total"] == len(rows) and summary["settings"]["seed"] == 0
     assert summary["settings"]["content"] == "faces"
@@ -252,7 +261,7 @@ def _identity_families(monkeypatch) -> None:
     monkeypatch.setattr(
         benchmark,
         "still_families",
-        lambda nets: {c: lambda images, masks, rng, seed: images for c in classes},
+        lambda nets: {c: lambda sources, masks, rng, seed: np.asarray(sources.images) for c in classes},
     )
     monkeypatch.setattr(
         benchmark, "video_techniques", lambda nets, size: {c: lambda t, d, rng, s: t.frames for c in classes}
@@ -389,7 +398,16 @@ def test_named_profiles_are_valid(name):
 
 def test_mini_has_hundreds_of_identities_in_every_test_split():
     mini = PROFILES["mini"]
-    assert min(mini.hff_test * (1 + len(HFF_CLASSES)), mini.ff_test, mini.dfdc_test, mini.celebdf_test) >= 200
+    hff = sum(hff_counts(mini.hff_test).values())
+    assert min(hff, mini.ff_test, mini.dfdc_test, mini.celebdf_test) >= 200
+
+
+def test_mini_hff_has_the_papers_real_share_and_100_test_images_in_its_smallest_class():
+    mini = PROFILES["mini"]
+    for split in SPLITS:
+        counts = hff_counts(getattr(mini, f"hff_{split}"))
+        assert 0.38 < counts[REAL] / sum(counts.values()) < 0.39  # the paper's 60k of 155k: 38.7 %
+    assert min(hff_counts(mini.hff_test).values()) >= 100
 
 
 def test_bad_overrides_raise():
@@ -419,8 +437,10 @@ def test_region_forgeries_change_the_region_and_nothing_outside_it(scene):
         assert np.abs(fake[inside].astype(int) - target[inside]).mean() > 5
 
 
-def test_low_bit_depth_keeps_five_bits_and_adds_dequantisation_noise(scene):
+def test_low_bit_depth_keeps_five_bits_and_adds_dequantisation_noise_only_with_a_stream(scene):
     target, _ = scene
     fake = forgeries.low_bit_depth(target, np.random.default_rng(0))
     assert np.array_equal(fake >> 3, target >> 3) and not np.array_equal(fake, target)
     assert len(np.unique(fake & 7)) == 8
+    sample = forgeries.low_bit_depth(target)  # what Glow's sampling code writes: the bin's level
+    assert np.array_equal(sample, target >> 3 << 3) and not np.array_equal(sample, target)

@@ -41,3 +41,18 @@ def test_measure_landmarks_finds_a_drawn_face():
     assert round(ex1 * 64 - 0.5) in range(40, 44)
     assert 50 <= found.mouth.center[0] * 64 <= 53 and abs(found.mouth.center[1] * 64 - 32) <= 1
     assert found.face.center[0] * 64 < found.mouth.center[0] * 64
+
+
+def test_with_its_own_last_block_the_generator_draws_the_same_faces_byte_for_byte():
+    """The PGGAN and StyleGAN stand-ins swap the last block (grnet.data.generators.LastBlock): with
+    the DCGAN's own block back in place, the redrawn face is the real face, so that block is all
+    that differs; another block draws another image of the same face."""
+    from grnet.data.generators import LastBlock
+
+    z = dcgan.latents(np.random.default_rng(1), 3)
+    own = dcgan.load_generator().main[dcgan.LAST_BLOCK :]
+    assert np.array_equal(dcgan.draw_with(z, own), dcgan.draw_faces(z))
+    assert dcgan.draw_features(z).shape == (3, 64, 32, 32)
+    torch.manual_seed(0)
+    other = dcgan.draw_with(z, LastBlock("nearest").double().eval())
+    assert other.shape == (3, 64, 64, 3) and not np.array_equal(other, dcgan.draw_faces(z))

@@ -29,13 +29,13 @@ def examples() -> tuple[list[tuple[str, np.ndarray]], list[tuple[str, np.ndarray
     profile = benchmark.PROFILES["mini"]
     with benchmark.reproducible(0):
         content = FaceContent(0, 0)
-        nets = benchmark.train_networks(content.generator_images(profile.gen_faces), profile, 0, jobs=1)
-        faces = content.stills("hff", "test", "real", 1, 64).images
+        n = profile.gen_faces
+        nets = benchmark.train_networks(content.generator_images(n), content.generator_latents(n), profile, 0)
+        faces = content.stills("hff", "test", "real", 1, 64)
         mask = ellipse_mask(64, 64, content.landmarks.face)[None]
         families = benchmark.still_families(nets)
         stills = [
-            (c, families[c](np.asarray(faces), mask, stream(0, "demo", c), 1)[0])
-            for c in (REAL, *benchmark.HFF_CLASSES)
+            (c, families[c](faces, mask, stream(0, "demo", c), 1)[0]) for c in (REAL, *benchmark.HFF_CLASSES)
         ]
         zoom = content.zoom["ffpp"]
         sources = content.clip_sources("ffpp", "test", 2, profile.ff_frame, zoom)

@@ -26,9 +26,9 @@ NOTEBOOK_DATASETS = ("hff", "ffpp_c23", "ffpp_c40", "dfdc", "celebdf")
 """The datasets the notebooks read, as folders of ``data/<profile>`` (each with an ``index.csv``)."""
 
 NOTEBOOK_BENCHMARK = (
-    "hff_train=40",
-    "hff_val=10",
-    "hff_test=20",
+    "hff_train=16",
+    "hff_val=4",
+    "hff_test=8",
     "gen_steps=30",
     "translator_steps=30",
     "hff_size=48",

@@ -64,17 +64,20 @@ from typing import Any
 
 import cv2
 import numpy as np
+import torch
 from torch import nn
 
-from grnet.data import forgeries
-from grnet.data.content import CONTENTS, Content, FaceContent, PhotoContent, Sources, stream
+from grnet.data import dcgan, forgeries
+from grnet.data.content import CONTENTS, Content, FaceContent, PhotoContent, Sources, still_size, stream
 from grnet.data.dcgan import FaceGeneratorMissing, load_generator
 from grnet.data.generators import (
     DOMAIN_EDITS,
+    LastBlock,
     SynthesisGenerator,
     Translator,
     single_threaded,
     train_generator,
+    train_last_block,
     train_translator,
 )
 from grnet.data.images import write_rgb
@@ -91,6 +94,17 @@ HFF_CLASSES = ("PGGAN", "StyleGAN", "Glow", "Face2Face", "StarGAN")
 FF_CLASSES = ("Deepfakes", "Face2Face", "FaceSwap", "NeuralTextures")
 DFDC_CLASSES = ("DFAE", "MM-NN")
 CELEBDF_CLASS = "Celeb-synthesis"
+# The paper's HFF in thousands of images per class (Section IV-A): real 60 (CelebA 25, CelebA-HQ 10,
+# YouTube frames 25), PGGAN 10, StyleGAN 10, Glow 25, Face2Face 25, StarGAN 25: 38.7 % real.
+HFF_PAPER_THOUSANDS = {REAL: 60, "PGGAN": 10, "StyleGAN": 10, "Glow": 25, "Face2Face": 25, "StarGAN": 25}
+
+
+def hff_counts(n: int) -> dict[str, int]:
+    """Images per HFF class in a split whose smallest classes (PGGAN, StyleGAN) hold ``n`` each:
+    the paper's proportions (:data:`HFF_PAPER_THOUSANDS`), rounded half up. ``n`` >= 0."""
+    return {c: (w * n + 5) // 10 for c, w in HFF_PAPER_THOUSANDS.items()}
+
+
 # Families that take a second identity's face (a swap); the others manipulate the target alone.
 SWAPS = frozenset({"Deepfakes", "FaceSwap", "DFAE", "MM-NN", CELEBDF_CLASS})
 
@@ -99,7 +113,9 @@ SWAPS = frozenset({"Deepfakes", "FaceSwap", "DFAE", "MM-NN", CELEBDF_CLASS})
 class Profile:
     """Every size of a build; each is overridable from the CLI (``--set name=value``).
 
-    ``hff_*`` count images per class and split; the video datasets count source clips (one
+    ``hff_{train,val,test}`` count the images of each of HFF's smallest classes (PGGAN, StyleGAN)
+    per split, the other classes following the paper's proportions (:func:`hff_counts`: 6 reals,
+    2.5 Glow, Face2Face and StarGAN per PGGAN); the video datasets count source clips (one
     identity each) per split (``ff_train``...), frames per clip (``*_length``) and frames sampled
     per video. ``photo_side``, ``test_photos`` and ``val_photos`` apply to ``--content photos``,
     ``gen_faces`` to ``--content faces``.
@@ -112,11 +128,12 @@ class Profile:
     gen_size: int  # side of the windows they train on (they are fully convolutional)
     gen_steps: int  # training steps of each synthesis generator
     translator_steps: int
+    block_steps: int  # distillation steps of the PGGAN and StyleGAN last blocks (faces content)
     gen_width: int
     gen_batch: int
     swap_size: int  # side at which an autoencoder swap decodes the donor's face (below the target face's)
     hff_size: int  # image side
-    hff_train: int  # images per class per split
+    hff_train: int  # PGGAN (and StyleGAN) images per split; the others by hff_counts
     hff_val: int
     hff_test: int
     ff_size: int  # crop side taken from the centre of each frame
@@ -171,8 +188,9 @@ _COMMON = dict(test_photos=3, val_photos=2, ff_qp_hq=23, ff_qp_lq=40, celebdf_qp
 PROFILES: dict[str, Profile] = {
     # A handful of images per class: the tests' build, seconds.
     "ci": Profile(
-        photo_side=128, gen_faces=16, gen_size=16, gen_steps=4, translator_steps=4, gen_width=8, gen_batch=4,
-        swap_size=16, hff_size=32, hff_train=3, hff_val=2, hff_test=2,
+        photo_side=128, gen_faces=16, gen_size=16, gen_steps=4, translator_steps=4, block_steps=4,
+        gen_width=8, gen_batch=4,
+        swap_size=16, hff_size=32, hff_train=2, hff_val=2, hff_test=2,
         ff_size=32, ff_frame=48, ff_train=2, ff_val=1, ff_test=2, ff_length=4, ff_real_frames=4,
         ff_fake_frames=1,
         dfdc_size=32, dfdc_frame=48, dfdc_train=2, dfdc_val=1, dfdc_test=2, dfdc_length=4, dfdc_frames=2,
@@ -180,9 +198,10 @@ PROFILES: dict[str, Profile] = {
     ),
     # The default (params.yaml profile mini): 64 px images, the DCGAN's own size.
     "mini": Profile(
-        photo_side=256, gen_faces=512, gen_size=32, gen_steps=300, translator_steps=150, gen_width=24,
+        photo_side=256, gen_faces=512, gen_size=32, gen_steps=300, translator_steps=150, block_steps=400,
+        gen_width=24,
         gen_batch=16, swap_size=32,
-        hff_size=64, hff_train=200, hff_val=50, hff_test=100,
+        hff_size=64, hff_train=80, hff_val=20, hff_test=100,
         ff_size=64, ff_frame=80, ff_train=150, ff_val=60, ff_test=200, ff_length=4, ff_real_frames=4,
         ff_fake_frames=1,
         dfdc_size=64, dfdc_frame=80, dfdc_train=150, dfdc_val=50, dfdc_test=200, dfdc_length=4,
@@ -191,9 +210,10 @@ PROFILES: dict[str, Profile] = {
     ),
     # The paper's crop sizes (128 HFF/FF, 224 DFDC), for a GPU's training.
     "paper": Profile(
-        photo_side=512, gen_faces=2048, gen_size=64, gen_steps=1500, translator_steps=1000, gen_width=64,
+        photo_side=512, gen_faces=2048, gen_size=64, gen_steps=1500, translator_steps=1000, block_steps=1500,
+        gen_width=64,
         gen_batch=32, swap_size=64,
-        hff_size=128, hff_train=2000, hff_val=500, hff_test=1000,
+        hff_size=128, hff_train=800, hff_val=200, hff_test=400,
         ff_size=128, ff_frame=160, ff_train=720, ff_val=140, ff_test=300, ff_length=32, ff_real_frames=8,
         ff_fake_frames=2,
         dfdc_size=224, dfdc_frame=256, dfdc_train=600, dfdc_val=200, dfdc_test=300, dfdc_length=60,
@@ -227,11 +247,15 @@ def _centre(image: np.ndarray, size: int) -> np.ndarray:
 
 @dataclass
 class Networks:
-    """The locally trained networks (see :mod:`grnet.data.generators`)."""
+    """The locally trained networks (see :mod:`grnet.data.generators`): the synthesis generators
+    and the translator, and for drawn faces the PGGAN and StyleGAN last blocks that replace the
+    DCGAN's own (None for photographs, which no generator drew)."""
 
     pggan: SynthesisGenerator
     stylegan: SynthesisGenerator
     translator: Translator
+    pggan_block: LastBlock | None = None
+    stylegan_block: LastBlock | None = None
 
     def digests(self) -> dict[str, str]:
         """SHA-256 of each network's trained weights (float64 bytes, in ``state_dict`` order).
@@ -242,7 +266,9 @@ class Networks:
         ``mini`` build's longer one would turn into other pixels.
         """
         out = {}
-        for name in NETWORKS:
+        for name in NETWORKS + BLOCKS:
+            if getattr(self, name) is None:
+                continue
             digest = hashlib.sha256()
             for key, value in getattr(self, name).state_dict().items():
                 digest.update(key.encode() + b"\0" + value.detach().cpu().numpy().tobytes())
@@ -251,13 +277,34 @@ class Networks:
 
 
 NETWORKS = ("pggan", "stylegan", "translator")
+BLOCKS = ("pggan_block", "stylegan_block")
+BLOCK_WIDTH = 32
 
 
-def train_network(name: str, images: Sequence[np.ndarray], profile: Profile, seed: int) -> nn.Module:
-    """Train one of :data:`NETWORKS` on ``images``, seeded, single-threaded, float64 (see
-    :mod:`grnet.data.generators`); returns it in eval mode."""
+def train_network(
+    name: str, images: Sequence[np.ndarray], latents: np.ndarray | None, profile: Profile, seed: int
+) -> nn.Module:
+    """Train one of :data:`NETWORKS` on ``images``, or distil one of :data:`BLOCKS` on the DCGAN's
+    features and output for ``latents`` (N, 100), seeded, single-threaded, float64 (see
+    :mod:`grnet.data.generators`); returns it in eval mode.
+
+    Raises:
+        ValueError: a block was asked for without latents.
+    """
     size, batch = profile.gen_size, profile.gen_batch
     with single_threaded(_seed(seed, "net", name)):
+        if name in BLOCKS:
+            if latents is None:
+                raise ValueError(f"{name}: the last blocks are distilled on drawn faces' latents")
+            features = dcgan.draw_features(latents)
+            with torch.no_grad():
+                targets = dcgan.load_generator().main[dcgan.LAST_BLOCK :](features)
+            # Seeded again: loading the DCGAN (once per process) draws its modules' initial weights
+            # from torch's stream, so the block's own would depend on whether it was loaded before.
+            torch.manual_seed(_seed(seed, "net", name))
+            block = LastBlock("nearest" if name == "pggan_block" else "transposed", width=BLOCK_WIDTH)
+            steps = profile.block_steps
+            return train_last_block(block, features, targets, steps, _seed(seed, "data", name), batch)
         if name == "translator":
             net = Translator(width=profile.gen_width)
             steps = profile.translator_steps
@@ -314,13 +361,17 @@ def _build_environment() -> Iterator[None]:
                 os.environ[key] = value
 
 
-def train_networks(images: Sequence[np.ndarray], profile: Profile, seed: int, jobs: int = 1) -> Networks:
-    """The two synthesis generators and the translator (:func:`train_network`), ``jobs`` at a time
-    in worker processes (the same networks whatever ``jobs``)."""
+def train_networks(
+    images: Sequence[np.ndarray], latents: np.ndarray | None, profile: Profile, seed: int, jobs: int = 1
+) -> Networks:
+    """The two synthesis generators and the translator, and with ``latents`` (drawn faces) the two
+    last blocks (:func:`train_network`), ``jobs`` at a time in worker processes (the same networks
+    whatever ``jobs``)."""
+    names = NETWORKS + (BLOCKS if latents is not None else ())
     if jobs <= 1:
-        return Networks(*(train_network(name, images, profile, seed) for name in NETWORKS))
+        return Networks(*(train_network(name, images, latents, profile, seed) for name in names))
     with _build_environment(), _pool(jobs) as pool:
-        futures = [pool.submit(train_network, name, images, profile, seed) for name in NETWORKS]
+        futures = [pool.submit(train_network, name, images, latents, profile, seed) for name in names]
         return Networks(*(f.result() for f in futures))
 
 
@@ -379,14 +430,29 @@ class _Dataset:
         return self.final
 
 
-# A whole-image or region family of still images: (images, face masks, rng, torch seed) -> images.
-StillFamily = Callable[[np.ndarray, np.ndarray, np.random.Generator, int], np.ndarray]
+# A whole-image or region family of still images: (sources, face masks (N, S, S), rng, torch seed)
+# -> images (N, S, S, 3) uint8.
+StillFamily = Callable[[Sources, np.ndarray, np.random.Generator, int], np.ndarray]
 
 
 def still_families(nets: Networks) -> dict[str, StillFamily]:
-    """HFF's families by class name (:mod:`grnet.data.forgeries`); ``real`` is the identity."""
+    """HFF's families by class name (:mod:`grnet.data.forgeries`); ``real`` is the identity.
 
-    def face2face(images: np.ndarray, masks: np.ndarray, rng: np.random.Generator, seed: int) -> np.ndarray:
+    PGGAN and StyleGAN redraw each drawn face from its latent with the DCGAN's last block replaced
+    by the family's (:class:`grnet.data.generators.LastBlock`): the same face at the DCGAN's
+    sharpness, the family's up-sampling fingerprint in every pixel. Photographs, which no
+    generator drew, go through the family's synthesis generator (an autoencoder) instead."""
+
+    def gan(block: LastBlock | None, autoencoder: SynthesisGenerator) -> StillFamily:
+        def family(sources: Sources, masks: np.ndarray, rng: np.random.Generator, seed: int) -> np.ndarray:
+            if block is None or sources.latents is None:
+                return forgeries.synthesize(np.asarray(sources.images), autoencoder, seed)
+            return still_size(dcgan.draw_with(sources.latents, block, seed), masks.shape[1])
+
+        return family
+
+    def face2face(sources: Sources, masks: np.ndarray, rng: np.random.Generator, seed: int) -> np.ndarray:
+        images = np.asarray(sources.images)
         side = images.shape[1]
         return np.stack(
             [
@@ -397,17 +463,16 @@ def still_families(nets: Networks) -> dict[str, StillFamily]:
             ]
         )
 
-    def stargan(images: np.ndarray, masks: np.ndarray, rng: np.random.Generator, seed: int) -> np.ndarray:
-        domains = rng.integers(1, len(DOMAIN_EDITS), len(images))  # an attribute edit, never the identity
-        return forgeries.translate(images, nets.translator, domains, seed)
+    def stargan(sources: Sources, masks: np.ndarray, rng: np.random.Generator, seed: int) -> np.ndarray:
+        # an attribute edit, never the identity
+        domains = rng.integers(1, len(DOMAIN_EDITS), len(sources.images))
+        return forgeries.translate(np.asarray(sources.images), nets.translator, domains, seed)
 
     return {
-        REAL: lambda images, masks, rng, seed: images,
-        "PGGAN": lambda images, masks, rng, seed: forgeries.synthesize(images, nets.pggan, seed),
-        "StyleGAN": lambda images, masks, rng, seed: forgeries.synthesize(images, nets.stylegan, seed),
-        "Glow": lambda images, masks, rng, seed: np.stack(
-            [forgeries.low_bit_depth(im, rng) for im in images]
-        ),
+        REAL: lambda sources, masks, rng, seed: np.asarray(sources.images),
+        "PGGAN": gan(nets.pggan_block, nets.pggan),
+        "StyleGAN": gan(nets.stylegan_block, nets.stylegan),
+        "Glow": lambda sources, masks, rng, seed: forgeries.low_bit_depth(np.asarray(sources.images)),
         "Face2Face": face2face,
         "StarGAN": stargan,
     }
@@ -421,19 +486,18 @@ def build_hff(
     seed: int,
     settings: dict[str, Any],
 ) -> Path:
-    """HFF-like still images: real + the five families, ``hff_{split}`` images per class, each
-    from its own identity."""
+    """HFF-like still images: real + the five families in the paper's proportions
+    (:func:`hff_counts` of ``hff_{split}``), each image from its own identity."""
     ds = _Dataset(out, "hff")
     size = profile.hff_size
     mask = ellipse_mask(size, size, content.landmarks.face)
     for split in SPLITS:
-        n = getattr(profile, f"hff_{split}")
-        if n == 0:
-            continue
-        for cls in (REAL, *HFF_CLASSES):
+        for cls, n in hff_counts(getattr(profile, f"hff_{split}")).items():
+            if n == 0:
+                continue
             sources = content.stills("hff", split, cls, n, size)
             images = families[cls](
-                np.asarray(sources.images),
+                sources,
                 np.broadcast_to(mask, (n, size, size)),
                 stream(seed, "hff", split, cls),
                 _seed(seed, "hff-net", split, cls),
@@ -735,7 +799,8 @@ def _build(
 ) -> list[Path]:
     with reproducible(seed):
         source = make_content(content, profile, seed, fold, test_photos)
-        nets = train_networks(source.generator_images(profile.gen_faces), profile, seed, jobs)
+        n = profile.gen_faces
+        nets = train_networks(source.generator_images(n), source.generator_latents(n), profile, seed, jobs)
     settings = {
         "profile": dataclasses.asdict(profile),
         "seed": seed,

@@ -53,13 +53,23 @@ def interpolate_views(
     return views
 
 
+def still_size(faces: np.ndarray, size: int) -> np.ndarray:
+    """Drawn faces (N, 64, 64, 3) uint8 at ``size`` px: area down, bicubic up, as they are if 64."""
+    if size == dcgan.SIDE:
+        return faces
+    interp = cv2.INTER_AREA if size < dcgan.SIDE else cv2.INTER_CUBIC
+    return np.stack([cv2.resize(f, (size, size), interpolation=interp) for f in faces])
+
+
 @dataclass(frozen=True)
 class Sources:
-    """Real images of one split: ``images`` (N, S, S, 3) uint8 or a list of larger ones, and the
-    ``identities`` they show (one id per image)."""
+    """Real images of one split: ``images`` (N, S, S, 3) uint8 or a list of larger ones, the
+    ``identities`` they show (one id per image) and, for drawn faces, the DCGAN ``latents``
+    (N, 100) that drew them (None for photographs)."""
 
     images: Sequence[np.ndarray]
     identities: list[str]
+    latents: np.ndarray | None = None
 
 
 class Content(Protocol):
@@ -86,6 +96,9 @@ class Content(Protocol):
     def generator_images(self, count: int) -> list[np.ndarray]:
         """Images no split holds, for training the families' generators."""
 
+    def generator_latents(self, count: int) -> np.ndarray | None:
+        """The latents (count, 100) of :meth:`generator_images`, or None (no generator drew them)."""
+
     def settings(self) -> dict[str, Any]:
         """What summary.json records about the content."""
 
@@ -102,18 +115,19 @@ class FaceContent:
     def __init__(self, seed: int, fold: int = 0) -> None:
         self.seed, self.fold = seed, fold
 
-    def _faces(self, *key: str, n: int) -> tuple[np.ndarray, list[str]]:
+    def _latents(self, *key: str, n: int) -> tuple[np.ndarray, list[str]]:
         rng = stream(self.seed, "faces", self.fold, *key)
         prefix = "/".join(key[1:])
-        return dcgan.draw_faces(dcgan.latents(rng, n)), [f"{prefix}/{k:05d}" for k in range(n)]
+        return dcgan.latents(rng, n), [f"{prefix}/{k:05d}" for k in range(n)]
+
+    def _faces(self, *key: str, n: int) -> tuple[np.ndarray, list[str]]:
+        z, ids = self._latents(*key, n=n)
+        return dcgan.draw_faces(z), ids
 
     def stills(self, dataset: str, split: str, stream_name: str, n: int, size: int) -> Sources:
-        """The faces as drawn (64 px), resized to ``size`` (area down, bicubic up) if it differs."""
-        faces, ids = self._faces(dataset, split, stream_name, n=n)
-        if size != dcgan.SIDE:
-            interp = cv2.INTER_AREA if size < dcgan.SIDE else cv2.INTER_CUBIC
-            faces = np.stack([cv2.resize(f, (size, size), interpolation=interp) for f in faces])
-        return Sources(faces, ids)
+        """The faces as drawn (64 px), resized to ``size`` by :func:`still_size`."""
+        z, ids = self._latents(dataset, split, stream_name, n=n)
+        return Sources(still_size(dcgan.draw_faces(z), size), ids, z)
 
     def clip_sources(
         self, dataset: str, split: str, n: int, frame: int, zoom: tuple[float, float]
@@ -145,6 +159,10 @@ class FaceContent:
     def generator_images(self, count: int) -> list[np.ndarray]:
         """``count`` faces of their own stream (in no split)."""
         return list(self._faces("generators", "train", n=count)[0])
+
+    def generator_latents(self, count: int) -> np.ndarray:
+        """The latents of :meth:`generator_images` (count, 100)."""
+        return self._latents("generators", "train", n=count)[0]
 
     def settings(self) -> dict[str, Any]:
         return {
@@ -204,6 +222,10 @@ class PhotoContent:
     def generator_images(self, count: int) -> list[np.ndarray]:
         """Every photo (the generators see crops of all of them, as a GAN would)."""
         return list(self.photos.values())
+
+    def generator_latents(self, count: int) -> None:
+        """None: no generator drew the photographs."""
+        return None
 
     def settings(self) -> dict[str, Any]:
         return {

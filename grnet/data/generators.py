@@ -115,6 +115,81 @@ class SynthesisGenerator(nn.Module):
         return self.decoder(self.encoder(x))
 
 
+class LastBlock(nn.Module):
+    """A GAN family's last up-sampling block, in place of the DCGAN face generator's own
+    (:func:`grnet.data.dcgan.draw_with`): (N, ``channels``, H, W) features to (N, 3, 2H, 2W) in
+    [-1, 1] (tanh, as the DCGAN's).
+
+    ``upsample="nearest"`` (PGGAN's block): nearest-neighbour up-sampling, a 3x3 convolution to
+    ``width`` channels, leaky ReLU, pixel norm, a 3x3 convolution to RGB. ``"transposed"``
+    (StyleGAN's fused up-sampling block): a 4x4 stride-2 transposed convolution, noise injection,
+    leaky ReLU, a 3x3 convolution to RGB. Trained (:func:`train_last_block`) to reproduce the
+    DCGAN's own output, so the face and its sharpness stay the DCGAN's and the up-sampling
+    fingerprint becomes the family's.
+    """
+
+    def __init__(self, upsample: str, width: int = 32, channels: int = 64) -> None:
+        super().__init__()
+        if upsample not in UPSAMPLERS:
+            raise ValueError(f"upsample must be one of {UPSAMPLERS}, got {upsample!r}")
+        act = nn.LeakyReLU(0.2)
+        layers: list[nn.Module]
+        if upsample == "transposed":
+            layers = [nn.ConvTranspose2d(channels, width, 4, stride=2, padding=1), NoiseInjection(width), act]
+        else:
+            layers = [
+                nn.Upsample(scale_factor=2, mode="nearest"),
+                nn.Conv2d(channels, width, 3, padding=1),
+                act,
+                PixelNorm(),
+            ]
+        self.net = nn.Sequential(*layers, nn.Conv2d(width, 3, 3, padding=1), nn.Tanh())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)
+
+
+def train_last_block(
+    net: LastBlock,
+    features: torch.Tensor,
+    targets: torch.Tensor,
+    steps: int,
+    seed: int,
+    batch: int = 16,
+    crop: int = 16,
+    lr: float = 2e-3,
+) -> LastBlock:
+    """Distil ``net`` to map ``features`` (N, C, H, W) to ``targets`` (N, 3, 2H, 2W), both float64
+    (the DCGAN's features and its own output in [-1, 1]), on random ``crop`` x ``crop`` windows of
+    the features and the matching windows of the targets, seeded, single-threaded on the CPU;
+    returns it in eval mode.
+
+    The loss is L1 on the pixels plus L1 on their 4-neighbour Laplacians (per channel): L1 alone
+    rewards a blur where the block cannot place the fine detail exactly (nearest up-sampling
+    cannot), which a GAN's adversarial loss penalises and real GAN images do not show."""
+    rng = np.random.default_rng(seed)
+    net.to(DTYPE).train()
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    side = features.shape[2]
+    for _ in range(steps):
+        idx = torch.from_numpy(rng.integers(0, len(features), batch))
+        y, x = (int(v) for v in rng.integers(0, side - crop + 1, 2))
+        window = features[idx, :, y : y + crop, x : x + crop].contiguous()
+        target = targets[idx, :, 2 * y : 2 * (y + crop), 2 * x : 2 * (x + crop)]
+        out = net(window)
+        loss = (out - target).abs().mean() + (_laplacian(out) - _laplacian(target)).abs().mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return net.eval()
+
+
+def _laplacian(x: torch.Tensor) -> torch.Tensor:
+    """The 4-neighbour Laplacian of each channel of (N, C, H, W): (N, C, H - 2, W - 2)."""
+    c = x[:, :, 1:-1, 1:-1]
+    return x[:, :, :-2, 1:-1] + x[:, :, 2:, 1:-1] + x[:, :, 1:-1, :-2] + x[:, :, 1:-1, 2:] - 4 * c
+
+
 class _ResidualBlock(nn.Module):
     def __init__(self, width: int) -> None:
         super().__init__()

@@ -1,11 +1,12 @@
 """The reproduction pipeline's commands (``dvc.yaml`` runs them), each a thin layer over a library:
 
-- ``grnet experiment data``: build the embedded benchmark (:func:`grnet.data.benchmark.build`) or
-  prepare the real datasets (:func:`grnet.data.prepare.prepare`) into ``data/<profile>/``;
-- ``grnet experiment plan``: list the distinct runs the tables need (:mod:`grnet.pipeline.plan`; nothing
-  is trained, but every setting of ``params.yaml`` is checked: :mod:`grnet.pipeline.params`);
-- ``grnet experiment run``: train every distinct run once, longest first (:mod:`grnet.pipeline.schedule`),
-  and write ``reports/results/`` (:mod:`grnet.pipeline.collect`).
+- ``grnet experiment data``: build the embedded benchmark (:func:`grnet.data.benchmark.build`),
+  with its audit ``data/<profile>/audit.json`` (:mod:`grnet.data.audit`), or prepare the real
+  datasets (:func:`grnet.data.prepare.prepare`) into ``data/<profile>/``;
+- ``grnet experiment plan``: list the distinct runs the tables need (:mod:`grnet.pipeline.plan`;
+  nothing is trained, but every setting of ``params.yaml`` is checked: :mod:`grnet.pipeline.params`);
+- ``grnet experiment run``: train every distinct run once, longest first
+  (:mod:`grnet.pipeline.schedule`), and write ``reports/results/`` (:mod:`grnet.pipeline.collect`).
 
 Runs live under ``<cache_dir>/<fingerprint of the training code>``: changed training code trains
 afresh instead of reusing runs that the old code made. No checkpoint is ever chosen on a test
@@ -84,8 +85,12 @@ def build_data(settings: Settings) -> list[Path]:
             profile = profile_with(data.build_profile, [f"{k}={v}" for k, v in data.set.items()])
         except ValueError as err:
             raise ParamsError(f"{settings.params_file}: data.{settings.profile}.set: {err}") from None
+        from grnet.data.audit import write_audit
+
         jobs = available_cores()
-        return build(out, profile, seed=data.seed, fold=data.fold, content=data.content, jobs=jobs)
+        paths = build(out, profile, seed=data.seed, fold=data.fold, content=data.content, jobs=jobs)
+        write_audit(out)  # data/<profile>/audit.json: the benchmark's method-free figures
+        return paths
     from grnet.data.prepare import prepare
 
     return [

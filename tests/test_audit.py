@@ -1,0 +1,107 @@
+"""``grnet data audit``: the method-free figures of a benchmark, on the ci build and on cases whose
+answer is known (identical classes, a blur, a fake equal to its real source)."""
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from grnet.cli import main
+from grnet.data import audit
+from grnet.data.benchmark import HFF_CLASSES, build
+from grnet.data.images import write_rgb
+from grnet.data.index import REAL, write_index
+
+
+@pytest.fixture(scope="module")
+def ci_audit(tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("ci")
+    build(out, "ci", seed=0)
+    assert main(["data", "audit", str(out)]) == 0
+    return out, json.loads((out / "audit.json").read_text())
+
+
+def test_the_ci_build_audit_has_every_dataset_family_and_figure(ci_audit):
+    out, result = ci_audit
+    assert result == audit.audit(out)  # the file is what the function gives
+    assert set(result["datasets"]) == {"hff", "ffpp_c23", "ffpp_c40", "dfdc", "celebdf"}
+    hff = result["datasets"]["hff"]
+    assert set(hff["families"]) == set(HFF_CLASSES)
+    for split, shares in hff["class_shares"].items():
+        assert sum(v for k, v in shares.items() if k != "n") == pytest.approx(1, abs=1e-3)
+        assert 0.33 <= shares[REAL] <= 0.45, split  # the paper's HFF: 60k of 155k real
+    assert all(f["changed_area"] is None for f in hff["families"].values())  # no paired source
+    for name, ds in result["datasets"].items():
+        for cls, fig in {**ds["families"], "all": ds["all_fakes"]}.items():
+            for key in ("probe_auc", "blur_auc"):
+                assert fig[key] is None or 0 <= fig[key] <= 1, (name, cls, key)
+            assert fig["sharpness_ratio"] > 0
+        assert set(ds["degradations"]["retained_highpass_energy"]) == {"JP60", "ME5"}
+        assert ds["degradations"]["retained_highpass_energy"]["ME5"] < 0.5  # a 5x5 mean removes most
+    ff = result["datasets"]["ffpp_c23"]
+    for fig in ff["families"].values():
+        assert 0 < fig["changed_area"] <= 1 and fig["mean_abs_change"] > 0
+        assert 0 <= fig["intra_share"] <= 1
+    # ci clips are 4 frames, a real video samples all of them: one in four is the intra frame
+    assert ff["real"]["intra_share"] == 0.25
+    assert result["datasets"]["dfdc"]["real"]["intra_share"] is None  # DFDC-like: not re-encoded
+
+
+def _dataset(root: Path, reals: list[np.ndarray], fakes: list[np.ndarray], video: bool) -> Path:
+    rows = []
+    for cls, images in ((REAL, reals), ("Fake", fakes)):
+        for k, image in enumerate(images):
+            path = f"{cls}/{k:03d}.png"
+            write_rgb(root / path, image)
+            vid = (f"{cls}/{k:03d}" if cls == REAL else f"{cls}/{k:03d}_{k + 1:03d}") if video else ""
+            rows.append({"path": path, "label": int(cls != REAL), "class": cls, "video": vid,
+                         "split": "test", "identity": f"id{k}", "frame": 0 if video else ""})  # fmt: skip
+    write_index(root, rows)
+    return root
+
+
+def _textures(n: int, seed: int) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [rng.integers(0, 256, (32, 32, 3)).astype(np.uint8) for _ in range(n)]
+
+
+def test_a_blur_is_found_by_the_probe_and_the_blur_score(tmp_path):
+    reals = _textures(40, 0)
+    blurred = [cv2.blur(t, (3, 3)) for t in _textures(40, 1)]
+    result = audit.audit_dataset(_dataset(tmp_path, reals, blurred, video=False))
+    fig = result["families"]["Fake"]
+    assert fig["probe_auc"] == 1.0 and fig["blur_auc"] == 1.0 and fig["sharpness_ratio"] < 0.2
+
+
+def test_fakes_drawn_like_the_reals_are_not_separated(tmp_path):
+    result = audit.audit_dataset(_dataset(tmp_path, _textures(60, 0), _textures(60, 1), video=False))
+    fig = result["families"]["Fake"]
+    assert 0.3 < fig["probe_auc"] < 0.7 and 0.3 < fig["blur_auc"] < 0.7
+    assert fig["sharpness_ratio"] == pytest.approx(1, abs=0.05)
+
+
+def test_paired_change_is_measured_against_the_real_frame_of_the_same_source(tmp_path):
+    reals = _textures(6, 0)
+    fakes = [r.copy() for r in reals]
+    for f in fakes:
+        f[:8, :16] = 255 - f[:8, :16]  # an eighth of the image changed by a lot
+    fig = audit.audit_dataset(_dataset(tmp_path, reals, fakes, video=True))["families"]["Fake"]
+    assert fig["changed_area"] == pytest.approx(1 / 8, abs=0.01)
+    same = audit.audit_dataset(_dataset(tmp_path / "same", reals, reals, video=True))["families"]["Fake"]
+    assert same["changed_area"] == 0 and same["mean_abs_change"] == 0
+
+
+def test_features_are_the_documented_twelve_and_refuse_tiny_images():
+    image = _textures(1, 0)[0]
+    assert audit.features(image).shape == (len(audit.FEATURES),) == (12,)
+    flat = np.full((16, 16, 3), 100, np.uint8)
+    assert audit.features(flat)[6] == pytest.approx(np.log(1e-6))  # no Laplacian variance
+    with pytest.raises(ValueError, match="at least 6"):
+        audit.features(flat[:4])
+
+
+def test_the_cli_refuses_a_folder_without_datasets(tmp_path, capsys):
+    assert main(["data", "audit", str(tmp_path)]) == 2
+    assert "no dataset folders" in capsys.readouterr().err
