@@ -4,14 +4,19 @@ own files, never by hand: ``config.json`` (the settings), ``metrics.json`` (the 
 test metrics), ``predictions.csv`` (the test scores, from which the intervals are drawn) and the
 dataset's ``index.csv`` and ``summary.json`` (what it was trained on, and where that came from).
 
-Intervals: 95 % stratified percentile bootstrap (:func:`grnet.pipeline.stats.accuracy_interval`,
-:func:`grnet.pipeline.stats.auc_interval`; 2,000 resamples, seed 0), as the reports use.
+Intervals: 95 % percentile bootstrap over the test clusters (a source video with its fakes, an
+identity: :func:`grnet.pipeline.stats.hierarchical_bootstrap` with one seed; 2,000 resamples, seed
+0), as the reports draw them.
+
+:func:`profile_model_card` is the card of every checkpoint a profile's pipeline trains, written by
+``grnet report`` into ``reports/MODEL_CARD.md`` from the report's own tables (the wheel ships it).
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +26,7 @@ from grnet import __version__
 from grnet.data.index import read_index, summarize
 from grnet.io import write_text_atomic
 from grnet.pipeline import stats
-from grnet.pipeline.artifacts import read_predictions, read_run_metrics
+from grnet.pipeline.artifacts import ReportTable, read_predictions, read_run_metrics
 
 CARD = "MODEL_CARD.md"
 
@@ -68,7 +73,8 @@ def model_card(run_dir: str | os.PathLike) -> str:
     counts = summarize(read_index(data))
     origin, limits = _origin(data)
 
-    acc = stats.accuracy_interval(test.predicted == test.targets, test.targets)
+    plan = stats.cluster_resampling(test.targets, test.clusters, 1)
+    acc = stats.hierarchical_bootstrap("acc", [test], plan).interval
     lines = [
         f"# Model card: {config['model']} ({config['task']}) on {data.name}",
         "",
@@ -91,11 +97,12 @@ def model_card(run_dir: str | os.PathLike) -> str:
         f"- origin: {origin}",
         f"- images per split and label: `{json.dumps(counts['per_split_label'], sort_keys=True)}`",
         "",
-        f"## Test metrics ({len(test.targets)} images; 95 % bootstrap intervals)",
+        f"## Test metrics ({len(test.targets)} images in {len(plan.clusters)} test clusters; 95 % "
+        "bootstrap intervals over the clusters)",
         f"- accuracy: {_percent(metrics['acc'])} [{_percent(acc.low)}, {_percent(acc.high)}]",
     ]
     if len(np.unique(test.labels)) == 2:
-        auc = stats.auc_interval(test.labels, test.scores)
+        auc = stats.hierarchical_bootstrap("auc", [test], plan).interval
         lines.append(f"- AUC (real vs fake): {metrics['auc']:.3f} [{auc.low:.3f}, {auc.high:.3f}]")
     else:
         lines.append("- AUC: not defined (the test split holds one label only)")
@@ -111,6 +118,70 @@ def model_card(run_dir: str | os.PathLike) -> str:
         "model of its data, whose scores are not calibrated probabilities.",
         "- Faces must be cropped as `grnet data prepare` crops them (`grnet predict` does): other "
         "crops, compressions or resizing than those of the training data are untested here.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def profile_model_card(profile: str, tables: Sequence[ReportTable], learned: tuple[int, int]) -> str:
+    """The Markdown card of every checkpoint a profile's pipeline trains: intended use, data,
+    GRnet's cells with their intervals beside the paper's values, every claim's verdict, and the
+    limits, from the report's ``tables`` (:class:`grnet.pipeline.artifacts.ReportTable`, percent)
+    and ``learned`` (runs that learned, runs). Raises nothing: a table not run says so."""
+    synthetic = profile in ("mini", "ci")
+    lines = [
+        f"# Model card: the detectors of the `{profile}` profile",
+        "",
+        f"Written by `grnet report` (grnet {__version__}) from `reports/tables/`; never by hand. Each "
+        "checkpoint also has its own card (`MODEL_CARD.md` in its run folder).",
+        "",
+        "## Models",
+        "GRnet (a two-stream ResNet-18 on RGB and on the guided residual, fused by the attention module) "
+        "and the paper's seven baselines, trained by `grnet experiment run` with the settings of "
+        "`params.yaml` (`reports/results/runs.csv` lists every run).",
+        "",
+        "## Intended use",
+        'Research and teaching: reproducing the experiments of Guo et al., "Exposing Deepfake Face '
+        'Forgeries with Guided Residuals" (IEEE Transactions on Multimedia, 2023), and studying '
+        "detectors. Not for deciding whether a given person's photograph or video is authentic.",
+        "",
+        "## Data",
+        "- "
+        + (
+            "the embedded synthetic benchmark (`grnet data build`, `data/README.md`): DCGAN faces and "
+            "forgeries made by this package's own generators, not the paper's datasets"
+            if synthetic
+            else "the real datasets `grnet data prepare` made (`params.yaml`, `data`)"
+        ),
+        f"- {learned[0]} of {learned[1]} training runs learned (`reports/README.md`)",
+        "",
+        "## GRnet's results (ours [95 % interval] and the paper's value, percent)",
+    ]
+    for table in tables:
+        cells = [c for c in table.cells.values() if c.row.startswith("GRnet") and c.ran]
+        if not cells:
+            continue
+        shown = "; ".join(
+            f"{c.row} {c.column}: {c.text()} (paper {c.paper if c.paper is not None else '-'})" for c in cells
+        )
+        lines.append(f"- Table {table.roman}: {shown}")
+    lines += ["", "## The paper's claims here", ""]
+    for table in tables:
+        for claim in table.claims:
+            lines.append(f"- Table {table.roman}, *{claim.text}*: {claim.status}")
+    lines += [
+        "",
+        "## Limits",
+        *(
+            [
+                "- Synthetic faces at 64 px, trained from scratch for a few epochs on a CPU: these numbers "
+                "say nothing of how the detectors do on real photographs or videos."
+            ]
+            if synthetic
+            else []
+        ),
+        "- Scores are not calibrated probabilities; crops, compressions or sizes other than the "
+        "training data's are untested.",
         "",
     ]
     return "\n".join(lines)

@@ -104,9 +104,10 @@ def test_the_lock_pins_every_requirement_within_its_range_and_one_opencv():
 
 
 @pytest.mark.slow
-def test_the_wheel_ships_the_licence_the_citation_and_py_typed(tmp_path):
+def test_the_wheel_ships_the_licence_the_citation_py_typed_and_the_model_card(tmp_path):
     """What users of the ecosystem look for in a wheel: the licence pyproject names, the citation
-    (the paper and this software) and PEP 561's marker that the annotations are meant for them."""
+    (the paper and this software), PEP 561's marker that the annotations are meant for them, and
+    the model card of the committed pipeline's checkpoints (the report's, byte for byte)."""
     import subprocess
     import sys
     import zipfile
@@ -138,3 +139,5 @@ def test_the_wheel_ships_the_licence_the_citation_and_py_typed(tmp_path):
     (wheel,) = tmp_path.glob("grnet-*.whl")
     names = {Path(n).name for n in zipfile.ZipFile(wheel).namelist()}
     assert {"LICENSE", "CITATION.cff", "py.typed"} <= names
+    [card] = [n for n in zipfile.ZipFile(wheel).namelist() if n.endswith("/share/doc/grnet/MODEL_CARD.md")]
+    assert zipfile.ZipFile(wheel).read(card) == (ROOT / "reports" / "MODEL_CARD.md").read_bytes()

@@ -190,6 +190,9 @@ def test_write_report_writes_every_table_with_intervals_chance_and_verdicts(tmp_
     assert metrics["table2"]["MTE"]["ACC"] == pytest.approx(66.0)
     assert metrics["claims"]["table4: GRnet has the best average accuracy"] == 1
     assert "| IV | GRnet has the best average accuracy | holds" in readme
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")  # from the same numbers
+    assert "*GRnet has the best average accuracy*: holds" in card
+    assert f"GRnet Average: {metrics['table4']['GRnet']['Average']:.1f} [" in card
 
 
 def test_write_report_without_results_marks_everything_not_run(tmp_path):

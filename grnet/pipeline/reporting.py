@@ -11,6 +11,8 @@ of the runs it names, and writes
   (paper P)`` per cell, a row with the chance or majority rate, cells whose runs did not learn
   marked), with the claims under the Markdown one;
 - ``reports/README.md``: every claim's verdict on one page, which runs learned, every table;
+- ``reports/MODEL_CARD.md``: the card of the profile's checkpoints
+  (:func:`grnet.model_card.profile_model_card`; the wheel ships it);
 - ``reports/metrics.json``: our means and each claim's verdict (1 holds, 0 does not, null
   otherwise) for ``dvc metrics``.
 
@@ -53,6 +55,7 @@ from typing import Any
 import numpy as np
 
 from grnet.io import write_text_atomic
+from grnet.model_card import profile_model_card
 from grnet.pipeline import stats
 from grnet.pipeline.artifacts import (
     FAILS,
@@ -483,9 +486,12 @@ def write_report(
     results = read_results(results_dir, list(TABLES))
     summary = read_summary(results_dir)
     tables_md, all_verdicts, metrics = {}, [], {}
+    measured, verdicts_by = {}, {}
     for number, spec in TABLES.items():
-        ours = measure(spec, results.get(number))
-        verdicts = [(c, judge(c, ours), check_paper(c, paper_values(spec))) for c in spec.claims]
+        ours = measured[number] = measure(spec, results.get(number))
+        verdicts = verdicts_by[number] = [
+            (c, judge(c, ours), check_paper(c, paper_values(spec))) for c in spec.claims
+        ]
         tables_md[number] = table_md(spec, ours, results.get(number), verdicts)
         write_text_atomic(out / "tables" / f"{spec.key}.md", tables_md[number])
         write_text_atomic(out / "tables" / f"{spec.key}.csv", table_csv(spec, ours))
@@ -500,6 +506,13 @@ def write_report(
         f"{TABLES[n].key}: {c.text}": CODES.get(here.status) for c, n, here, _ in all_verdicts
     }
     write_report_metrics(out, metrics)
+    runs = read_runs(results_dir / "runs.csv")
+    card = profile_model_card(
+        (summary or {}).get("profile", "none yet"),
+        [report_table(spec, measured[n], verdicts_by[n], results.get(n)) for n, spec in TABLES.items()],
+        (sum(r.learned for r in runs), len(runs)),
+    )
+    write_text_atomic(out / "MODEL_CARD.md", card)
     return write_text_atomic(out / "README.md", readme(tables_md, all_verdicts, summary, results_dir))
 
 
