@@ -7,6 +7,7 @@ CPU). Without those variables everything runs in one process.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 
@@ -34,6 +35,19 @@ class DistContext:
     def barrier(self) -> None:
         if self.enabled:
             dist.barrier()
+
+
+def all_finite(value: float, device: torch.device) -> bool:
+    """Whether ``value`` (this process's training loss) is finite on every process: one
+    all-reduce (minimum) of a flag under ``torchrun``, so that a loss that is not finite on one
+    process stops all of them at the same step instead of leaving the others waiting in the next
+    gradient all-reduce; in one process, ``math.isfinite(value)``."""
+    finite = math.isfinite(value)
+    if not (dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1):
+        return finite
+    flag = torch.tensor([1 if finite else 0], device=device)
+    dist.all_reduce(flag, op=dist.ReduceOp.MIN)
+    return bool(flag.item())
 
 
 def default_device() -> torch.device:

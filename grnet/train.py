@@ -53,7 +53,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import random
 import sys
 import time
@@ -79,7 +78,7 @@ from grnet.checkpoint import (
 )
 from grnet.data.dataset import IndexedImages, make_loader, model_inputs, task_classes
 from grnet.data.index import read_index
-from grnet.distributed import DistContext, init_distributed, shutdown
+from grnet.distributed import DistContext, all_finite, init_distributed, shutdown
 from grnet.errors import NonFiniteError, RunRefused
 from grnet.evaluate import evaluate_dataset
 from grnet.io import write_json_atomic, write_text_atomic
@@ -265,8 +264,8 @@ def train_epoch(
                 loss = loss + aux_loss
         value = loss.item()
         where = f"epoch {epoch}, step {step} of {len(loader)}"
-        if not math.isfinite(value):
-            raise NonFiniteError(f"{where}: the training loss is {value}")
+        if not all_finite(value, device):  # on every process (torchrun): all stop at this step
+            raise NonFiniteError(f"{where}: the training loss is {value} here or on another process")
         optimizer.zero_grad(set_to_none=True)
         scaler.scale(loss).backward()
         if _optimizer_step(optimizer, scaler):

@@ -471,9 +471,38 @@ def test_a_diverging_run_stops_with_one_line_naming_epoch_and_step(binary_data, 
     assert main(train_args(binary_data, tmp_path / "run", "--lr", "1e12")) == 1
     err = capsys.readouterr().err.strip()
     assert err == (
-        f"grnet train: {tmp_path / 'run'}: epoch 1, step 2 of 2: the training loss is nan; "
-        "the run stops (no epoch had finished)"
+        f"grnet train: {tmp_path / 'run'}: epoch 1, step 2 of 2: the training loss is nan here or on "
+        "another process; the run stops (no epoch had finished)"
     )
+
+
+def _finite_on_every_process(rank: int, port: int, results) -> None:
+    import torch.distributed as dist
+
+    from grnet.distributed import all_finite
+
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=2)
+    try:
+        cpu = torch.device("cpu")
+        # both finite; then a loss that is not finite on process 1 only
+        results[rank] = (all_finite(0.5, cpu), all_finite(float("nan") if rank == 1 else 0.5, cpu))
+    finally:
+        dist.destroy_process_group()
+
+
+def test_a_loss_not_finite_on_one_process_stops_every_process_at_that_step():
+    """Under torchrun each process sees its own loss: a NaN on one must stop all of them at the same
+    step (the others would otherwise wait forever in the next gradient all-reduce)."""
+    import socket
+
+    import torch.multiprocessing as mp
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    results = mp.Manager().dict()
+    mp.start_processes(_finite_on_every_process, args=(port, results), nprocs=2, start_method="spawn")
+    assert dict(results) == {0: (True, False), 1: (True, False)}
 
 
 def test_a_non_finite_gradient_skips_its_step_and_says_so(binary_data, tmp_path, capsys, monkeypatch):
