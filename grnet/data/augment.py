@@ -17,12 +17,15 @@ Two paths apply them:
   (tested).
 - :func:`warp_batch`: the whole batch on the training device, one warp per image: the flip, the
   rotation and the perspective composed into one 3x3 homography (:func:`homographies`), sampled
-  once, bilinearly, by :func:`torch.nn.functional.grid_sample` (one kernel for the batch). One warp
-  rather than torchvision's three functional ops per image: three resamplings blur three times
-  and cost three grid samplings, while the composition is exact and costs one; and a batched
-  kernel launch instead of ``3 B`` small ones. It differs from the CPU path by interpolation only:
-  bilinear throughout instead of nearest for the rotation, one resampling instead of two, and no
-  rounding to uint8 in between (see tests/test_augment.py for the tolerance).
+  once, bilinearly, by :func:`torch.nn.functional.grid_sample` (one kernel for the batch). Why one
+  warp rather than torchvision's functional ops per image on the device tensors: those resample
+  twice (rotation, then perspective: two bilinear blurs, two grid samplings) in ``2 B`` small
+  kernel launches per batch, while the composed homography is exact and samples once in one
+  launch. What the CPU path loses at the rotated frame's edges (the rotation crops to the image
+  size before the perspective) is lost here too: pixels whose perspective source lies beyond
+  that frame are 0. The two paths differ by interpolation only: bilinear throughout instead of
+  nearest for the rotation, one resampling instead of two, no rounding to uint8 in between, and
+  the fill's edges (a band about a pixel wide); tests/test_augment.py states the tolerance.
 
 Coordinates are Pillow's and torchvision's: continuous pixel coordinates, pixel ``(i, j)`` (column,
 row) centred at ``(i + 0.5, j + 0.5)``; the perspective's corners are torchvision's integer
@@ -178,7 +181,8 @@ def warp_batch(images: torch.Tensor, params: WarpParams) -> torch.Tensor:
     """uint8 (B, 3, H, W) in [0, 255] or float (B, 3, H, W) in [0, 1] -> float32 (B, 3, H, W) in
     [0, 1] on the same device: each image warped by its ``params`` (collated :class:`WarpParams`,
     moved to ``images``' device here) in one bilinear sampling of :func:`homographies`; pixels
-    that fall outside the input are 0. Identity parameters (no flip, angle 0, corners unmoved)
+    that fall outside the input, or whose perspective source lies beyond the rotated frame (which
+    the CPU path crops), are 0. Identity parameters (no flip, angle 0, corners unmoved)
     give the input back (to float rounding).
 
     Raises:
