@@ -16,16 +16,17 @@ Two paths apply them:
   the pixels the random transforms gave before the parameters were drawn explicitly, bit for bit
   (tested).
 - :func:`warp_batch`: the whole batch on the training device, one warp per image: the flip, the
-  rotation and the perspective composed into one 3x3 homography (:func:`homographies`), sampled
-  once, bilinearly, by :func:`torch.nn.functional.grid_sample` (one kernel for the batch). Why one
-  warp rather than torchvision's functional ops per image on the device tensors: those resample
-  twice (rotation, then perspective: two bilinear blurs, two grid samplings) in ``2 B`` small
-  kernel launches per batch, while the composed homography is exact and samples once in one
-  launch. What the CPU path loses at the rotated frame's edges (the rotation crops to the image
-  size before the perspective) is lost here too: pixels whose perspective source lies beyond
-  that frame are 0. The two paths differ by interpolation only: bilinear throughout instead of
-  nearest for the rotation, one resampling instead of two, no rounding to uint8 in between, and
-  the fill's edges (a band about a pixel wide); tests/test_augment.py states the tolerance.
+  rotation and the perspective composed into one 3x3 homography (:func:`rotations` @
+  :func:`perspectives`), sampled once, bilinearly, by :func:`torch.nn.functional.grid_sample` (one
+  kernel for the batch). Why one warp rather than torchvision's functional ops per image on the
+  device tensors: those resample twice (rotation, then perspective: two bilinear blurs, two grid
+  samplings) in ``2 B`` small kernel launches per batch, while the composed homography is exact and
+  samples once in one launch. What the CPU path loses at the rotated frame's edges (the rotation
+  crops to the image size before the perspective) is lost here too: pixels whose perspective source
+  lies beyond that frame are 0. The two paths differ by interpolation only: bilinear throughout
+  instead of nearest for the rotation, one resampling instead of two, no rounding to uint8 in
+  between, and the fill's edges (a band about a pixel wide); tests/test_augment.py states the
+  tolerance.
 
 Coordinates are Pillow's and torchvision's: continuous pixel coordinates, pixel ``(i, j)`` (column,
 row) centred at ``(i + 0.5, j + 0.5)``; the perspective's corners are torchvision's integer
@@ -137,11 +138,12 @@ def perspectives(params: WarpParams, height: int, width: int) -> torch.Tensor:
     return torch.cat([coefficients, ones[:, :1]], dim=1).reshape(batch, 3, 3)
 
 
-def homographies(params: WarpParams, height: int, width: int) -> torch.Tensor:
-    """float64 (B, 3, 3) on the parameters' device: each image's map from output to input
-    coordinates (Pillow's continuous pixels), ``H_flip @ H_rotation @ H_perspective``: sampling
-    the input there is the flip, then the rotation (Pillow's ``Image.rotate``, about
-    ``(W / 2, H / 2)``), then the perspective (:func:`perspectives`)."""
+def rotations(params: WarpParams, height: int, width: int) -> torch.Tensor:
+    """float64 (B, 3, 3) on the parameters' device: each image's flip then rotation (Pillow's
+    ``Image.rotate``, about ``(W / 2, H / 2)``, counter-clockwise), as the affine map from the
+    rotated image's coordinates to the input's: ``H_flip @ H_rotation``. With
+    :func:`perspectives`, ``rotations @ perspectives`` is the one homography from output to input
+    coordinates."""
     flip, angle = params.flip, params.angle.double()
     batch, device = angle.shape[0], angle.device
     eye = torch.eye(3, dtype=torch.float64, device=device).expand(batch, 3, 3)
@@ -153,19 +155,19 @@ def homographies(params: WarpParams, height: int, width: int) -> torch.Tensor:
     h_rot = eye.clone()
     h_rot[:, 0, 0], h_rot[:, 0, 1], h_rot[:, 0, 2] = cos, sin, cx - cos * cx - sin * cy
     h_rot[:, 1, 0], h_rot[:, 1, 1], h_rot[:, 1, 2] = -sin, cos, cy + sin * cx - cos * cy
-    return h_flip @ h_rot @ perspectives(params, height, width)
+    return h_flip @ h_rot
 
 
 def _mapped(matrices: torch.Tensor, height: int, width: int) -> torch.Tensor:
-    """float64 (B, H, W, 2): where each output pixel centre lands under ``matrices`` (B, 3, 3), in
+    """float32 (B, H, W, 2): where each output pixel centre lands under ``matrices`` (B, 3, 3), in
     input pixels (x, y)."""
     ys, xs = torch.meshgrid(
-        torch.arange(height, dtype=torch.float64, device=matrices.device) + 0.5,
-        torch.arange(width, dtype=torch.float64, device=matrices.device) + 0.5,
+        torch.arange(height, dtype=torch.float32, device=matrices.device) + 0.5,
+        torch.arange(width, dtype=torch.float32, device=matrices.device) + 0.5,
         indexing="ij",
     )
     points = torch.stack([xs, ys, torch.ones_like(xs)], dim=-1).reshape(1, -1, 3)
-    mapped = points @ matrices.transpose(1, 2)
+    mapped = points @ matrices.float().transpose(1, 2)
     return (mapped[..., :2] / mapped[..., 2:]).reshape(-1, height, width, 2)
 
 
@@ -178,12 +180,12 @@ def _inside(points: torch.Tensor, height: int, width: int) -> torch.Tensor:
 
 
 def warp_batch(images: torch.Tensor, params: WarpParams) -> torch.Tensor:
-    """uint8 (B, 3, H, W) in [0, 255] or float (B, 3, H, W) in [0, 1] -> float32 (B, 3, H, W) in
-    [0, 1] on the same device: each image warped by its ``params`` (collated :class:`WarpParams`,
-    moved to ``images``' device here) in one bilinear sampling of :func:`homographies`; pixels
-    that fall outside the input, or whose perspective source lies beyond the rotated frame (which
-    the CPU path crops), are 0. Identity parameters (no flip, angle 0, corners unmoved)
-    give the input back (to float rounding).
+    """uint8 (B, 3, H, W) in [0, 255] or float (B, 3, H, W) in [0, 1] -> float32 (B, 3, H, W) in [0,
+    1] on the same device: each image warped by its ``params`` (collated :class:`WarpParams`, moved
+    to ``images``' device here) in one bilinear sampling of its homography (:func:`rotations` @
+    :func:`perspectives`); pixels that fall outside the input, or whose perspective source lies
+    beyond the rotated frame (which the CPU path crops), are 0. Identity parameters (no flip, angle
+    0, corners unmoved) give the input back (to float rounding).
 
     Raises:
         ValueError: ``images`` is not (B, 3, H, W) or ``params`` are not B images'.
@@ -196,11 +198,15 @@ def warp_batch(images: torch.Tensor, params: WarpParams) -> torch.Tensor:
     x = images.float() / 255 if images.dtype == torch.uint8 else images.float()
     batch, _, height, width = x.shape
     params = WarpParams(*(t.to(x.device, non_blocking=True) for t in params))
-    source = _mapped(homographies(params, height, width), height, width)
+    # Each output pixel centre in the rotated image (the perspective), then in the input (the
+    # flip and rotation: affine); the two products are the one homography, the sampling one.
+    rotated = _mapped(perspectives(params, height, width), height, width)
+    affine = rotations(params, height, width).float()
+    source = rotated @ affine[:, None, :2, :2].transpose(-1, -2) + affine[:, None, None, :2, 2]
     # grid_sample's [-1, 1] with align_corners=False: -1 and 1 are the outer edges of the border pixels.
-    grid = source / torch.tensor([width / 2, height / 2], dtype=torch.float64, device=x.device) - 1
+    grid = source / torch.tensor([width / 2, height / 2], device=x.device) - 1
     warped = F.grid_sample(x, grid.to(x.dtype), mode="bilinear", padding_mode="zeros", align_corners=False)
     # The CPU path crops the rotated image to its frame before the perspective: what the
     # perspective then reads from outside that frame is 0, as here.
-    inside = _inside(_mapped(perspectives(params, height, width), height, width), height, width)
+    inside = _inside(rotated, height, width)
     return warped * inside[:, None]
