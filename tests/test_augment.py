@@ -109,9 +109,10 @@ def test_device_path_is_the_cpu_path_within_interpolation_tolerance():
     once, bilinearly. Away from the borders the two read the image at points at most about a pixel
     apart, so they differ by at most the image's largest change from a pixel to its neighbour
     (0.08 here) plus uint8 rounding. At the borders, where the fill (0) meets the image, they may
-    differ by up to the full range, over a band about one pixel wide: on a white image, the mean
-    absolute difference stays below 1 / SIZE, a quarter of what a one-pixel band around the frame
-    that differed wholly would give (4 / SIZE)."""
+    differ by up to the full range, in a band narrower than a pixel: on a white image, the pixels
+    where the two paths differ by more than half the range are fewer than a quarter of a one-pixel
+    band around the frame (1 / SIZE of the image; measured: 0.015 at most here, against 0.037
+    where the device would not crop the rotated frame as the CPU does)."""
     image, white = smooth_image(), torch.full((3, SIZE, SIZE), 255, dtype=torch.uint8)
     steepest = max(float(image.float().diff(dim=d).abs().max()) for d in (1, 2)) / 255
     params = [draw(3, 0, i, SIZE, SIZE) for i in range(32)]
@@ -123,7 +124,7 @@ def test_device_path_is_the_cpu_path_within_interpolation_tolerance():
         inner = (cpu_white == 1).all(0) & (device_white[i] > 1 - 1e-5).all(0)
         assert inner.float().mean() > 0.25  # the comparison below is not vacuous
         assert (cpu - device[i]).abs()[:, inner].max() <= steepest + 1 / 255, i
-        assert (cpu_white - device_white[i]).abs().mean() < 1 / SIZE, i
+        assert ((cpu_white - device_white[i]).abs() > 0.5).float().mean() < 1 / SIZE, i
 
 
 def test_batch_of_the_wrong_shape_is_refused():
