@@ -11,10 +11,16 @@ processes, one torch and OpenCV thread: images/s per core), by:
   into a uint8 file (written before the timing, as a first run writes it once) and read by
   memory map;
 
-each without and with the paper's augmentations on the CPU (flip, rotation, perspective). The
-table gives img/s and the memory map's ratio over ``read``; the issue's target is 10x or more
-without augmentation at 128 px. Each figure is the best of ``--repeats`` epochs, the variants
-taking turns (:func:`timing.best_seconds`)::
+each without augmentation, with the paper's augmentations (flip, rotation, perspective) on the CPU
+(``CPU``: each image in the loader, Pillow's warps) and on the device (``device``: the loader hands
+the unwarped uint8 images and their parameters, and each batch is moved to ``--device``, CUDA when
+there is one, and warped there by :func:`grnet.data.augment.warp_batch`, one warp per image; the
+timer waits for the device; without CUDA the device is this CPU, where torch's float grid sampling
+on one core is slower than Pillow's uint8 warps: the device path is for GPUs). The table gives
+img/s, the memory map's ratio over ``read`` and, on the device row, the ratio of the device's
+augmentation over the CPU's (memory map both); the issue's target is 10x or more without
+augmentation at 128 px. Each figure is the best of ``--repeats`` epochs, the variants taking turns
+(:func:`timing.best_seconds`)::
 
     python benchmarks/loader_throughput.py
     python benchmarks/loader_throughput.py --images 64 --sizes 32 --repeats 1   # smoke
@@ -31,6 +37,7 @@ import numpy as np
 import torch
 from timing import best_seconds
 
+from grnet.data.augment import warp_batch
 from grnet.data.dataset import IndexedImages, make_loader
 from grnet.data.images import write_rgb
 from grnet.data.index import write_index
@@ -50,17 +57,24 @@ def prepared_folder(folder: Path, size: int, images: int) -> Path:
     return folder
 
 
-def epoch(dataset: IndexedImages, batch: int) -> int:
-    """Images of one shuffled epoch through the training loader (no worker processes)."""
+def epoch(dataset: IndexedImages, batch: int, device: torch.device) -> int:
+    """Images of one shuffled epoch through the training loader (no worker processes); with
+    ``augment_on="device"``, each batch moved to ``device`` and warped there."""
     loader = make_loader(
         dataset,
         batch,
         shuffle=True,
         workers=0,
         generator=torch.Generator().manual_seed(0),
-        device=torch.device("cpu"),
+        device=device,
     )
-    return sum(len(targets) for _, targets in loader)
+    seen = 0
+    for images, targets in loader:
+        if dataset.augment and dataset.augment_on == "device":
+            uint8, params = images
+            warp_batch(uint8.to(device, non_blocking=True), params)
+        seen += len(targets)
+    return seen
 
 
 def main() -> None:
@@ -69,26 +83,45 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=1024, help="images per folder (default 1024)")
     parser.add_argument("--batch", type=int, default=64, help="batch size (default 64)")
     parser.add_argument("--repeats", type=int, default=3, help="timed epochs, best kept (default 3)")
+    parser.add_argument(
+        "--device",
+        default="cuda" if torch.cuda.is_available() else "cpu",
+        help="the device augmentation's device",
+    )
     args = parser.parse_args()
+    device = torch.device(args.device)
     torch.set_num_threads(1)
     cv2.setNumThreads(1)
     print(f"one epoch of {args.images} images, batch {args.batch}, one core (best of {args.repeats})")
-    print(f"{'size':>5}  {'augmentation':<14}{'read img/s':>11}{'memory map img/s':>18}{'ratio':>8}")
+    print(f"device augmentation on {device}")
+    header = f"{'size':>5}  {'augmentation':<14}{'read img/s':>11}{'memory map img/s':>18}{'ratio':>8}"
+    print(f"{header}{'device / CPU aug':>18}")
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             folder = prepared_folder(Path(tmp, f"{size}px"), size, args.images)
-            for augment in (False, True):
-                options = dict(image_size=size, augment=augment)
-                read = IndexedImages(folder, "train", **options)
-                mapped = IndexedImages(folder, "train", cache=Path(tmp, "cache"), **options)
+            mapped_cpu_rate = None
+            for label, options in (
+                ("none", dict(augment=False)),
+                ("CPU", dict(augment=True)),
+                (f"device {device.type}", dict(augment=True, augment_on="device")),
+            ):
+                read = IndexedImages(folder, "train", image_size=size, **options)
+                mapped = IndexedImages(folder, "train", image_size=size, cache=Path(tmp, "cache"), **options)
                 seconds = best_seconds(
-                    [lambda d=read: epoch(d, args.batch), lambda d=mapped: epoch(d, args.batch)],
+                    [
+                        lambda d=read: epoch(d, args.batch, device),
+                        lambda d=mapped: epoch(d, args.batch, device),
+                    ],
                     args.repeats,
-                    torch.device("cpu"),
+                    device,
                 )
                 rates = [args.images / s for s in seconds]
-                label = "CPU" if augment else "none"
-                print(f"{size:>5}  {label:<14}{rates[0]:11.0f}{rates[1]:18.0f}{rates[1] / rates[0]:7.1f}x")
+                line = f"{size:>5}  {label:<14}{rates[0]:11.0f}{rates[1]:18.0f}{rates[1] / rates[0]:7.1f}x"
+                if label == "CPU":
+                    mapped_cpu_rate = rates[1]
+                elif mapped_cpu_rate is not None:
+                    line += f"{rates[1] / mapped_cpu_rate:17.1f}x"
+                print(line)
 
 
 if __name__ == "__main__":

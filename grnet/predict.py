@@ -109,7 +109,7 @@ def class_probabilities(
     model: nn.Module, images: Sequence[np.ndarray], image_size: int, device: torch.device
 ) -> np.ndarray:
     """Class probabilities (N, C) of ``images`` (RGB uint8 arrays), each resized to ``image_size``."""
-    transform = image_transform(image_size, augment=False)
+    transform = image_transform(image_size)
     batch = torch.stack([transform(to_chw_uint8(im)) for im in images]).to(device)
     with autocast(device):
         logits = model(batch)

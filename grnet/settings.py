@@ -43,6 +43,8 @@ Selection = Literal["auto", "acc", "auc", "loss"]
 SELECTIONS: tuple[str, ...] = get_args(Selection)
 ClassWeights = Literal["none", "balanced"]
 CLASS_WEIGHTS: tuple[str, ...] = get_args(ClassWeights)
+AugmentOn = Literal["cpu", "device"]
+AUGMENT_ON: tuple[str, ...] = get_args(AugmentOn)
 
 Guidance = Literal["color", "gray", "channel"]
 GUIDANCE_MODES: tuple[str, ...] = get_args(Guidance)
@@ -398,6 +400,16 @@ class TrainConfig:
     with one MTE stream (``grnet``, ``residual_resnet18`` with ``residual="mte"``). ``workers``
     changes speed only, never results (augmentations are
     seeded per image and epoch, shuffling by the loader's generator).
+    ``augment_on``: where the training augmentations run (:mod:`grnet.data.augment`): ``"cpu"``,
+    each image in the loader's workers (Pillow), or ``"device"``, the batch on the training
+    device in one warp per image. Both draw the same parameters for an item in an epoch; the
+    pixels differ by interpolation (nearest vs bilinear rotation, one resampling instead of two),
+    so it decides results and is part of a run's identity. Not with ``residual_in_workers``: the
+    workers' residual would be that of the image before its warp.
+
+    Raises:
+        ValueError: a value outside its choices or bounds, or ``residual_in_workers`` with
+            ``augment_on="device"`` and ``augment``.
     """
 
     model: str = _setting("grnet", "registered model name (grnet, resnet18, meso4, ...)")
@@ -412,6 +424,11 @@ class TrainConfig:
     gamma: float = _setting(0.5, "the learning rate's decay per epoch")
     seed: int = _setting(7, "seed of every random draw of the run")
     augment: bool = _setting(True, "no augmentation of the training images")
+    augment_on: AugmentOn = _setting(
+        "cpu",
+        "where the training augmentations run: cpu (each image in the data workers) or device (the "
+        "batch on the training device, one warp per image: the same parameters, other pixels)",
+    )
     limit: int | None = _setting(None, "at most this many images per split (tiny runs)")
     residual_in_workers: bool = _setting(
         False,
@@ -468,6 +485,11 @@ class TrainConfig:
             raise ValueError(
                 f"epochs and batch_size must be >= 1 and image_size >= 8, got {self.epochs}, "
                 f"{self.batch_size}, {self.image_size}"
+            )
+        if self.residual_in_workers and self.augment and self.augment_on == "device":
+            raise ValueError(
+                "residual_in_workers needs augment_on='cpu' (or no augmentation): the workers' residual "
+                "would be that of the image before the device warps it"
             )
 
     def to_dict(self) -> dict[str, Any]:

@@ -76,6 +76,7 @@ from grnet.checkpoint import (
     save_checkpoint,
     set_rng_state,
 )
+from grnet.data.augment import warp_batch
 from grnet.data.dataset import IndexedImages, make_loader, model_inputs, task_classes
 from grnet.data.index import read_index
 from grnet.distributed import DistContext, all_finite, init_distributed, shutdown
@@ -237,10 +238,14 @@ def train_epoch(
     precision: str = "auto",
     weight: torch.Tensor | None = None,
     epoch: int = 1,
+    augment_on_device: bool = False,
 ) -> dict[str, float]:
     """One pass over ``loader`` under :func:`grnet.precision.autocast`; returns the mean loss, the
     mean of each auxiliary log, and ``skipped_steps`` where steps were skipped. ``weight``: the
     classes' weights in every cross-entropy (K,). ``epoch`` (1-based) names the epoch in messages.
+    ``augment_on_device``: the loader's images are ``(uint8 images, parameters)`` (an
+    :class:`grnet.data.dataset.IndexedImages` with ``augment_on="device"``), warped here on
+    ``device`` by :func:`grnet.data.augment.warp_batch`.
 
     A step whose gradient is not finite (NaN or infinite, any parameter) is skipped and logged.
 
@@ -252,6 +257,9 @@ def train_epoch(
     seen = skipped = 0
     hooks = training_hooks(core)
     for step, (images, targets) in enumerate(loader, 1):
+        if augment_on_device:
+            images, params = images
+            images = warp_batch(images.to(device, non_blocking=True), params)
         inputs = model_inputs(images, device)
         targets = targets.to(device, non_blocking=True)
         with autocast(device, precision):
@@ -334,7 +342,9 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
     model = build_model(config.model, num_classes=len(classes), **config.model_options).to(device)
     if config.residual_in_workers:
         common["residual"] = mte_options(model)
-    train_set = IndexedImages(config.data, "train", augment=config.augment, classes=classes, **common)
+    train_set = IndexedImages(
+        config.data, "train", augment=config.augment, augment_on=config.augment_on, classes=classes, **common
+    )
     val_set = IndexedImages(config.data, "val", classes=classes, **common)
     metric = selection_metric(config.selection, config.task)
     _check_selectable(metric, val_set, Path(config.data))
@@ -361,6 +371,7 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
     weight = class_weight(config.class_weights, train_set.targets(), len(classes), device)
     scaler = torch.amp.GradScaler(device.type, enabled=low == torch.float16)
     meta = _meta(config, classes)
+    warp = config.augment and config.augment_on == "device"  # the batches' augmentation, on the device
 
     one_label = len({int(row["label"]) for row in val_set.rows}) < 2  # no AUC beside the default's
     selections = tuple(
@@ -401,7 +412,17 @@ def _train(config: TrainConfig, out_dir: Path, ctx: DistContext, progress: bool)
         t0 = time.perf_counter()
         try:
             logs = train_epoch(
-                model, core, train_loader, optimizer, scaler, device, bar, config.precision, weight, epoch + 1
+                model,
+                core,
+                train_loader,
+                optimizer,
+                scaler,
+                device,
+                bar,
+                config.precision,
+                weight,
+                epoch + 1,
+                warp,
             )
         except NonFiniteError as err:
             raise NonFiniteError(f"{out_dir}: {err}; the run stops ({_kept(epoch)})") from None

@@ -52,7 +52,7 @@ def test_train_throughput_runs_every_section(tmp_path):
 
 
 @pytest.mark.slow
-def test_loader_throughput_prints_both_loaders_with_and_without_augmentation(tmp_path):
+def test_loader_throughput_prints_both_loaders_without_and_with_augmentation_on_cpu_and_device(tmp_path):
     out = run(
         "loader_throughput.py",
         "--images",
@@ -66,7 +66,7 @@ def test_loader_throughput_prints_both_loaders_with_and_without_augmentation(tmp
         cwd=tmp_path,
     )
     rows = [line.split() for line in out.splitlines() if line.split()[:1] == ["16"]]
-    assert [row[1] for row in rows] == ["none", "CPU"], out
+    assert [row[1] for row in rows] == ["none", "CPU", "device"], out
 
 
 @pytest.mark.slow

@@ -7,9 +7,11 @@ import numpy as np
 import pytest
 import torch
 from tiny_fixtures import make_tiny_dataset
+from torchvision.transforms import v2
 
 from grnet.data import dataset as dataset_module
 from grnet.data import degrade
+from grnet.data.augment import draw, warp_cpu
 from grnet.data.dataset import IndexedImages, image_transform, make_loader, to_chw_uint8
 from grnet.data.images import BadImageError, read_rgb
 from grnet.data.index import read_index, write_index
@@ -66,9 +68,7 @@ def test_augmentation_leaves_the_callers_random_state_alone(data):
 def test_postprocess_is_the_degradation_before_resizing(data):
     ds = IndexedImages(data, "test", image_size=32, postprocess="jpeg:60")
     row = ds.rows[1]
-    expected = image_transform(32, augment=False)(
-        to_chw_uint8(degrade.apply(read_rgb(data / row["path"]), "jpeg:60"))
-    )
+    expected = image_transform(32)(to_chw_uint8(degrade.apply(read_rgb(data / row["path"]), "jpeg:60")))
     assert torch.equal(ds[1][0], expected)
     assert not torch.equal(ds[1][0], IndexedImages(data, "test", image_size=32)[1][0])
 
@@ -188,3 +188,27 @@ def test_a_failed_cache_write_leaves_no_file(data, tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk went away"):
         IndexedImages(data, "train", image_size=24, cache=tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_dataset_items_carry_the_cpu_paths_parameters_for_the_device(data):
+    cpu = IndexedImages(data, "train", image_size=32, augment=True, seed=4)
+    device = IndexedImages(data, "train", image_size=32, augment=True, augment_on="device", seed=4)
+    plain = IndexedImages(data, "train", image_size=32)
+    for ds in (cpu, device):
+        ds.set_epoch(2)
+    for i in range(len(cpu)):
+        (image, params), target = device[i]
+        assert image.dtype == torch.uint8 and target == cpu[i][1]
+        assert torch.equal(v2.functional.to_dtype(image, torch.float32, scale=True), plain[i][0])
+        expected = draw(4, 2, i, 32, 32)
+        assert all(torch.equal(a, b) for a, b in zip(params, expected, strict=True))
+        assert torch.equal(
+            cpu[i][0], v2.functional.to_dtype(warp_cpu(image, expected), torch.float32, scale=True)
+        )
+
+
+def test_device_augmentation_refuses_a_residual_computed_in_the_workers(data):
+    with pytest.raises(ValueError, match="augment_on='cpu'"):
+        IndexedImages(data, "train", augment=True, augment_on="device", residual={})
+    with pytest.raises(ValueError, match="augment_on must be one of"):
+        IndexedImages(data, "train", augment_on="gpu")

@@ -74,6 +74,7 @@ def test_a_copy_of_the_dataset_elsewhere_is_another_run(data, tmp_path):
         {"model_options": {"pretrained": "imagenet"}},
         {"image_size": 24},
         {"limit": 3},
+        {"augment_on": "device"},
     ],
 )
 def test_settings_that_decide_results_change_the_key(data, change, tmp_path):

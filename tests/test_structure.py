@@ -112,6 +112,9 @@ def test_grnet_train_flags_derive_from_the_settings():
     assert task.choices == ("binary", "multiclass") and "(default binary)" in str(task.help)
     args = parser.parse_args(["--no-augment", "--preload", "--limit", "3"])
     assert (args.augment, args.preload, args.limit, args.workers) == (False, True, 3, None)
+    augment_on = next(action for action in parser._actions if action.dest == "augment_on")
+    assert augment_on.choices == ("cpu", "device") and "(default cpu)" in str(augment_on.help)
+    assert parser.parse_args(["--augment-on", "device"]).augment_on == "device"
 
 
 def test_grnet_train_has_one_flag_per_setting_gamma_included():

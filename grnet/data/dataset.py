@@ -8,7 +8,9 @@ The pipeline per image follows the paper (Section IV-B): read the face image, ap
 dataset-wide post-processing the experiment studies (JPEG 60, mean filter 5x5, ... with
 :func:`grnet.data.degrade.apply`; the same deterministic operation on train, val and test as
 the ablation of Table I does), resize to the run's image size, and for training only augment with
-horizontal flip, rotation of +-10 degrees and a random perspective (torchvision transforms v2).
+horizontal flip, rotation of +-10 degrees and a random perspective (:mod:`grnet.data.augment`),
+here on the CPU or, with ``augment_on="device"``, later on the training device (the item then
+carries the image unwarped and its parameters).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import hashlib
 import json
 import os
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +32,11 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from torchvision.transforms import v2
 
 from grnet.data import degrade
+from grnet.data.augment import draw, warp_cpu
 from grnet.data.images import read_rgb
 from grnet.data.index import SPLITS, class_names, read_index
 from grnet.residuals import GuidedResidualTransform
+from grnet.settings import AUGMENT_ON, AugmentOn
 from grnet.settings import TASKS as TASKS  # re-exported: the settings live in grnet.settings
 from grnet.settings import Task as Task
 
@@ -47,32 +51,15 @@ def resize_transform(image_size: int) -> v2.Resize:
     return v2.Resize((image_size, image_size), antialias=True)
 
 
-def finish_transform(augment: bool) -> v2.Compose:
-    """uint8 (3, S, S) tensor -> float (3, S, S) in [0, 1], augmented for training.
-
-    Augmentations (training only): horizontal flip p=0.5, rotation uniform in [-10, 10] degrees
-    and ``RandomPerspective`` with torchvision's defaults (distortion 0.5, p=0.5), the set the
-    authors' public PyTorch code uses; the paper names the same three operations without
-    parameters. Normalisation is left to the models. The rotation and perspective run on a PIL
-    image, whose C warps are several times faster than the tensor warps (grid sampling in float).
-    """
-    steps: list[Callable] = []
-    if augment:
-        steps += [
-            v2.ToPILImage(),
-            v2.RandomHorizontalFlip(),
-            v2.RandomRotation(10),
-            v2.RandomPerspective(),
-            v2.PILToTensor(),
-        ]
-    steps.append(v2.ToDtype(torch.float32, scale=True))
-    return v2.Compose(steps)
+def finish_transform() -> v2.ToDtype:
+    """uint8 (3, S, S) tensor -> float (3, S, S) in [0, 1]. Normalisation is left to the models."""
+    return v2.ToDtype(torch.float32, scale=True)
 
 
-def image_transform(image_size: int, augment: bool) -> v2.Compose:
+def image_transform(image_size: int) -> v2.Compose:
     """uint8 (3, H, W) tensor -> float (3, S, S) in [0, 1]: :func:`resize_transform`, then
-    :func:`finish_transform`."""
-    return v2.Compose([resize_transform(image_size), finish_transform(augment)])
+    :func:`finish_transform` (evaluation's; training's items are augmented in between)."""
+    return v2.Compose([resize_transform(image_size), finish_transform()])
 
 
 def to_chw_uint8(image: np.ndarray) -> torch.Tensor:
@@ -129,7 +116,13 @@ class IndexedImages(Dataset):
         split: ``"train"``, ``"val"`` or ``"test"``.
         task: ``"binary"`` or ``"multiclass"``.
         image_size: side of the square images handed to the model.
-        augment: apply the paper's training augmentations.
+        augment: apply the paper's training augmentations (:mod:`grnet.data.augment`), their
+            parameters drawn from (``seed``, epoch, item).
+        augment_on: ``"cpu"``: applied here, to each item (Pillow's warps,
+            :func:`grnet.data.augment.warp_cpu`); ``"device"``: left to the training device, the
+            item's image then ``(image, params)``: the uint8 (3, S, S) image unwarped and its
+            :class:`grnet.data.augment.WarpParams`, for :func:`grnet.data.augment.warp_batch` on
+            the collated batch.
         postprocess: a :func:`grnet.data.degrade.apply` spec (``"jpeg:60"``, ``"mean:5"``) or None.
         classes: class names for multiclass targets; by default those of the whole index, so
             every split maps a technique to the same index.
@@ -156,6 +149,7 @@ class IndexedImages(Dataset):
         task: str = "binary",
         image_size: int = 128,
         augment: bool = False,
+        augment_on: AugmentOn = "cpu",
         postprocess: str | None = None,
         classes: Sequence[str] | None = None,
         limit: int | None = None,
@@ -168,6 +162,12 @@ class IndexedImages(Dataset):
             raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
         if task not in TASKS:
             raise ValueError(f"task must be one of {TASKS}, got {task!r}")
+        if augment_on not in AUGMENT_ON:
+            raise ValueError(f"augment_on must be one of {AUGMENT_ON}, got {augment_on!r}")
+        if augment and augment_on == "device" and residual is not None:
+            raise ValueError(
+                "a residual computed here needs augment_on='cpu': it would miss the device's warp"
+            )
         self.root = Path(root)
         all_rows = read_index(self.root)
         self.classes = list(classes) if classes is not None else task_classes(all_rows, task)
@@ -180,8 +180,8 @@ class IndexedImages(Dataset):
         if task == "multiclass" and unknown:
             raise ValueError(f"{self.root / 'index.csv'}: classes {sorted(unknown)} not in {self.classes}")
         self.split, self.task, self.postprocess = split, task, postprocess
-        self.augment, self.seed, self.epoch = augment, seed, 0
-        self.resize, self.finish = resize_transform(image_size), finish_transform(augment)
+        self.augment, self.augment_on, self.seed, self.epoch = augment, augment_on, seed, 0
+        self.resize, self.finish = resize_transform(image_size), finish_transform()
         self.residual = GuidedResidualTransform(**residual) if residual is not None else None
         self.image_size = image_size
         self.images: np.ndarray | None = None  # (N, S, S, 3) uint8: preloaded or memory-mapped
@@ -239,19 +239,20 @@ class IndexedImages(Dataset):
                 tmp.unlink(missing_ok=True)
         return np.load(path, mmap_mode="c")  # copy-on-write: items are views, the file never written
 
-    def __getitem__(self, i: int) -> tuple[torch.Tensor | tuple[torch.Tensor, torch.Tensor], int]:
+    def __getitem__(self, i: int) -> tuple[Any, int]:
         image = to_chw_uint8(self.images[i]) if self.images is not None else self.load(i)
+        target = self.target(self.rows[i])
         if self.augment:
-            # Augmentations drawn from a seed of (seed, epoch, item): the same whatever the number
-            # of loader workers or processes, and without touching the caller's random state.
-            with torch.random.fork_rng(devices=[]):
-                torch.manual_seed((self.seed * 1_000_003 + self.epoch) * 10_000_019 + i)
-                x = self.finish(image)
-        else:
-            x = self.finish(image)
+            # Drawn from (seed, epoch, item): the same whatever the number of loader workers or
+            # processes, and whichever path applies them.
+            params = draw(self.seed, self.epoch, i, *image.shape[-2:])
+            if self.augment_on == "device":
+                return (image, params), target
+            image = warp_cpu(image, params)
+        x = self.finish(image)
         if self.residual is not None:
-            return (x, self.residual(x)), self.target(self.rows[i])
-        return x, self.target(self.rows[i])
+            return (x, self.residual(x)), target
+        return x, target
 
 
 def task_classes(rows: Sequence[Mapping[str, Any]], task: str) -> list[str]:

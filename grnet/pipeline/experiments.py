@@ -46,6 +46,7 @@ TRAINING_CODE = (
     "grnet/precision.py",
     "grnet/options.py",
     "grnet/settings.py",
+    "grnet/data/augment.py",
     "grnet/data/dataset.py",
     "grnet/data/degrade.py",
     "grnet/data/images.py",

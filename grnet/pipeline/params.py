@@ -35,6 +35,7 @@ import yaml
 from grnet.options import OptionsError, options_from
 from grnet.pipeline.tables import TABLES, table
 from grnet.settings import (
+    AugmentOn,
     ClassWeights,
     Precision,
     Selection,
@@ -97,6 +98,7 @@ class Train:
     epochs: int = 20
     batch_size: int = 64
     augment: bool = True
+    augment_on: AugmentOn = "cpu"
     limit: int | None = None
     precision: Precision = "auto"
     class_weights: ClassWeights = "none"
