@@ -238,6 +238,18 @@ def test_real_and_fake_frames_come_from_the_same_positions(built):
     assert {int(r["frame"]) for r in rows if r["class"] != REAL} <= set(positions)
 
 
+def test_sampled_positions_skip_the_intra_frame_once_the_stride_allows():
+    assert benchmark.sample_positions(8, 4) == [1, 3, 5, 7]
+    assert benchmark.sample_positions(4, 4) == [0, 1, 2, 3]  # stride 1: every frame, the first too
+    for name, profile in PROFILES.items():
+        for length, count in (
+            (profile.ff_length, profile.ff_real_frames),
+            (profile.celebdf_length, profile.celebdf_frames),
+        ):
+            positions = benchmark.sample_positions(length, count)
+            assert 0 not in positions and len(positions) == count and max(positions) < length, name
+
+
 def test_ff_videos_are_h264_at_the_stated_qp_and_lq_is_smaller(built):
     sizes = {}
     for folder, qp in (("ffpp_c23", 23), ("ffpp_c40", 40)):
