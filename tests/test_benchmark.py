@@ -2,6 +2,7 @@
 splits, byte-identical builds (also with the CPU's instruction sets capped), the same processing
 for every class, and each family's trace where the datasheet says it is."""
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -31,7 +32,7 @@ from grnet.data.benchmark import (
 )
 from grnet.data.content import FaceContent, stream
 from grnet.data.dcgan import LANDMARKS
-from grnet.data.generators import SynthesisGenerator, Translator
+from grnet.data.generators import LastBlock, SynthesisGenerator, Translator
 from grnet.data.images import read_rgb
 from grnet.data.index import REAL, SPLITS, class_names, read_index
 from grnet.data.manifest import check_build, checksums, compare, manifest_path, read_manifest
@@ -310,7 +311,7 @@ def face_clips() -> tuple[benchmark.Clip, benchmark.Clip]:
     zoom = content.zoom["ffpp"]
     sources = content.clip_sources("ffpp", "test", 2, 80, zoom)
     return tuple(
-        make_clip(content, sources.images[k], stream(3, "clip", k), 4, 80, zoom, jitter=False)
+        make_clip(content, sources.images[k], stream(3, "clip", k), 4, 80, zoom, False, sources.latents[k])
         for k in range(2)
     )
 
@@ -325,8 +326,13 @@ def test_each_video_family_changes_its_region_and_nothing_else(face_clips):
     techniques = video_techniques(nets, 32)
     regions = {cls: target.face for cls in ("Deepfakes", "Face2Face", "FaceSwap", "DFAE", "MM-NN")}
     regions |= {"NeuralTextures": target.mouth, CELEBDF_CLASS: target.wide}
-    for cls, masks in regions.items():
-        fake = techniques[cls](target, donor, np.random.default_rng(0), 0)
+    # Celeb-DF-like twice: a drawn donor redrawn with the StyleGAN block (blended at the source,
+    # then filmed), and without the block (photographs) through the synthesis generator
+    with_block = dataclasses.replace(nets, stylegan_block=LastBlock("transposed", width=8).double())
+    cases = [(cls, masks, techniques[cls]) for cls, masks in regions.items()]
+    cases.append((CELEBDF_CLASS, target.wide, video_techniques(with_block, 32)[CELEBDF_CLASS]))
+    for cls, masks, technique in cases:
+        fake = technique(target, donor, np.random.default_rng(0), 0)
         outside, inside = masks < 0.001, masks > 0.9  # a weight below 0.5/255 cannot move a pixel
         assert np.array_equal(fake[outside], target.frames[outside]), cls
         assert np.abs(fake[inside].astype(int) - target.frames[inside]).mean() > 1, cls

@@ -13,9 +13,11 @@ uniform-format folder each (:mod:`grnet.data.index`):
   and 40 (LQ), frames sampled and centre-cropped. Both folders come from the same videos (kept
   under ``videos/``).
 - ``dfdc/``: DFDC-like, binary, a wider zoom range, lighting jitter, two swap methods.
-- ``celebdf/``: Celeb-DF-like, binary, test split only, a pipeline none of the FF-like families
-  uses (full-resolution synthesis, Lab colour transfer, wide feathered blend), H.264 encoded;
-  for Table IX's cross-dataset test (train on FF-like, test here).
+- ``celebdf/``: Celeb-DF-like, binary, test split only, another source pipeline than FF's
+  (another framing and magnification of the face, a steadier camera, QP 20) and a synthesis none
+  of the FF-like families uses (the donor redrawn at the target face's drawn resolution, Lab
+  colour transfer, feathered blend before the camera), H.264 encoded; for Table IX's
+  cross-dataset test (train on FF-like, test here).
 
 Every row of an index names the ``identity`` it shows (and the swap's ``donor``); the splits are
 identity-disjoint (photo-disjoint with ``--content photos``). Every class of a dataset starts from
@@ -160,7 +162,7 @@ class Profile:
     celebdf_test: int
     celebdf_length: int
     celebdf_frames: int
-    celebdf_qp: int  # Celeb-DF's own QP is not published; its MPEG-4 videos are of good quality
+    celebdf_qp: int  # Celeb-DF's own QP is not published; another setting than FF-HQ's (another source)
 
     def validate(self) -> Profile:
         for field in dataclasses.fields(self):
@@ -186,7 +188,7 @@ class Profile:
         return self
 
 
-_COMMON = dict(test_photos=3, val_photos=2, ff_qp_hq=23, ff_qp_lq=40, celebdf_qp=23)
+_COMMON = dict(test_photos=3, val_photos=2, ff_qp_hq=23, ff_qp_lq=40, celebdf_qp=20)
 PROFILES: dict[str, Profile] = {
     # A handful of images per class: the tests' build, seconds.
     "ci": Profile(
@@ -196,7 +198,7 @@ PROFILES: dict[str, Profile] = {
         ff_size=32, ff_frame=48, ff_train=2, ff_val=1, ff_test=2, ff_length=8, ff_real_frames=4,
         ff_fake_frames=1,
         dfdc_size=32, dfdc_frame=48, dfdc_train=2, dfdc_val=1, dfdc_test=2, dfdc_length=4, dfdc_frames=2,
-        celebdf_size=32, celebdf_frame=48, celebdf_test=2, celebdf_length=4, celebdf_frames=2, **_COMMON,
+        celebdf_size=32, celebdf_frame=40, celebdf_test=2, celebdf_length=4, celebdf_frames=2, **_COMMON,
     ),
     # The default (params.yaml profile mini): 64 px images, the DCGAN's own size.
     "mini": Profile(
@@ -208,7 +210,7 @@ PROFILES: dict[str, Profile] = {
         ff_fake_frames=1,
         dfdc_size=64, dfdc_frame=80, dfdc_train=150, dfdc_val=50, dfdc_test=200, dfdc_length=4,
         dfdc_frames=2,
-        celebdf_size=64, celebdf_frame=80, celebdf_test=200, celebdf_length=4, celebdf_frames=2, **_COMMON,
+        celebdf_size=64, celebdf_frame=72, celebdf_test=200, celebdf_length=4, celebdf_frames=2, **_COMMON,
     ),
     # The paper's crop sizes (128 HFF/FF, 224 DFDC), for a GPU's training.
     "paper": Profile(
@@ -220,7 +222,7 @@ PROFILES: dict[str, Profile] = {
         ff_fake_frames=2,
         dfdc_size=224, dfdc_frame=256, dfdc_train=600, dfdc_val=200, dfdc_test=300, dfdc_length=60,
         dfdc_frames=10,
-        celebdf_size=128, celebdf_frame=160, celebdf_test=300, celebdf_length=32, celebdf_frames=4, **_COMMON,
+        celebdf_size=128, celebdf_frame=144, celebdf_test=300, celebdf_length=32, celebdf_frames=4, **_COMMON,
     ),
 }  # fmt: skip
 
@@ -512,12 +514,28 @@ def build_hff(
 @dataclass(frozen=True)
 class Clip:
     """A source clip: frames (T, F, F, 3) uint8 and, per frame, the masks of the face's regions
-    (T, F, F) float32: the inner face, the same with a wide feather, the mouth."""
+    (T, F, F) float32: the inner face, the same with a wide feather, the mouth; the ``source``
+    image the camera moved over, its ``views`` ``(y, x, side)`` and, for a drawn face, the DCGAN
+    ``latent`` (100,) that drew it (None for a photograph)."""
 
     frames: np.ndarray
     face: np.ndarray
     wide: np.ndarray
     mouth: np.ndarray
+    source: np.ndarray
+    views: list[tuple[int, int, int]]
+    latent: np.ndarray | None = None
+
+
+def film(image: np.ndarray, views: Sequence[tuple[int, int, int]], frame: int) -> np.ndarray:
+    """The frames (T, F, F, 3) a camera takes of ``image`` through ``views``: each view resampled
+    down (area) to ``frame`` px."""
+    return np.stack(
+        [
+            cv2.resize(image[y : y + s, x : x + s], (frame, frame), interpolation=cv2.INTER_AREA)
+            for y, x, s in views
+        ]
+    )
 
 
 def make_clip(
@@ -528,20 +546,17 @@ def make_clip(
     frame: int,
     zoom: tuple[float, float],
     jitter: bool,
+    latent: np.ndarray | None = None,
 ) -> Clip:
-    """A short "video": a camera moving and zooming smoothly over ``image``, with the masks of
-    the face's regions in each frame (following the face where ``content.tracks_face``).
+    """A short "video": a camera moving and zooming smoothly over ``image`` (drawn from
+    ``latent``, if a face), with the masks of the face's regions in each frame (following the
+    face where ``content.tracks_face``).
 
     With ``jitter``, a per-clip lighting change (gain, offset, gamma) adds DFDC-like variety.
     """
     views = content.camera_path(rng, image, zoom, length)
     short = min(image.shape[:2])
-    frames = np.stack(
-        [
-            cv2.resize(image[y : y + s, x : x + s], (frame, frame), interpolation=cv2.INTER_AREA)
-            for y, x, s in views
-        ]
-    )
+    frames = film(image, views, frame)
     if jitter:
         gain, offset, gamma = rng.uniform(0.7, 1.3), rng.uniform(-20, 20), rng.uniform(0.75, 1.33)
         lut = np.clip(255 * (np.arange(256) / 255) ** gamma * gain + offset, 0, 255).round().astype(np.uint8)
@@ -554,6 +569,9 @@ def make_clip(
         np.stack([ellipse_mask(frame, frame, r.face) for r in regions]),
         np.stack([ellipse_mask(frame, frame, r.face, feather=0.1) for r in regions]),
         np.stack([ellipse_mask(frame, frame, r.mouth, feather=0.04) for r in regions]),
+        image,
+        views,
+        latent,
     )
 
 
@@ -590,6 +608,22 @@ def video_techniques(nets: Networks, swap_size: int) -> dict[str, Technique]:
             ]
         )
 
+    def celeb_synthesis(target: Clip, donor: Clip, rng: np.random.Generator, seed: int) -> np.ndarray:
+        # A drawn donor is redrawn from its latent with the StyleGAN block at the DCGAN's own
+        # 64 px, the resolution the target's face was drawn at, then goes through the target's
+        # resampling and camera; a photograph goes through the synthesis generator in the frame.
+        if nets.stylegan_block is None or donor.latent is None:
+            return forgeries.harmonised_swap(
+                target.frames, target.wide, donor.frames, donor.face, nets.stylegan, seed
+            )
+        side = target.source.shape[0]
+        face = dcgan.draw_with(donor.latent[None], nets.stylegan_block, seed)[0]
+        face = cv2.resize(face, (side, side), interpolation=cv2.INTER_CUBIC)  # as the target's source
+        source = forgeries.harmonised_blend(
+            target.source, face, ellipse_mask(side, side, dcgan.LANDMARKS.face)
+        )
+        return film(source, target.views, target.frames.shape[1])
+
     def autoencoder(net: SynthesisGenerator) -> Technique:
         return lambda t, d, rng, s: forgeries.autoencoder_swap(
             t.frames, t.face, d.frames, d.face, net, swap_size, s
@@ -603,9 +637,7 @@ def video_techniques(nets: Networks, swap_size: int) -> dict[str, Technique]:
         "NeuralTextures": lambda t, d, rng, s: forgeries.rerender(t.frames, t.mouth, nets.translator, s),
         "DFAE": autoencoder(nets.stylegan),
         "MM-NN": graphics_swap,
-        CELEBDF_CLASS: lambda t, d, rng, s: forgeries.harmonised_swap(
-            t.frames, t.wide, d.frames, d.face, nets.stylegan, s
-        ),
+        CELEBDF_CLASS: celeb_synthesis,
     }
 
 
@@ -659,7 +691,10 @@ def build_videos(
         @functools.lru_cache(maxsize=2)  # source k is the target of step k and the donor of step k - 1
         def clip(k: int, split: str = split, sources: Sources = sources) -> Clip:
             rng = stream(seed, name, "clip", split, k)
-            return make_clip(content, sources.images[k], rng, p["length"], p["frame"], zoom, name == "dfdc")
+            latent = None if sources.latents is None else sources.latents[k]
+            return make_clip(
+                content, sources.images[k], rng, p["length"], p["frame"], zoom, name == "dfdc", latent
+            )
 
         first = j
         for k in range(n):

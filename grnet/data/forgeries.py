@@ -232,6 +232,11 @@ def harmonised_swap(
     out = targets.copy()
     for t, region in enumerate(boxes):
         face = cv2.resize(faces[t], _size(region), interpolation=cv2.INTER_LINEAR)
-        matched = match_colors(face, targets[t][region], target_masks[t][region], lab=True)
-        out[t][region] = blend(targets[t][region], matched, target_masks[t][region])
+        out[t][region] = harmonised_blend(targets[t][region], face, target_masks[t][region])
     return out
+
+
+def harmonised_blend(target: np.ndarray, face: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Celeb-DF's blending: ``face`` colour-transferred in Lab to ``target`` inside ``mask``
+    (:func:`match_colors`), then blended through ``mask``."""
+    return blend(target, match_colors(face, target, mask, lab=True), mask)
