@@ -578,6 +578,17 @@ def make_clip(
 # A video family: (target clip, donor clip, rng, seed for torch) -> fake frames.
 Technique = Callable[[Clip, Clip, np.random.Generator, int], np.ndarray]
 
+# Where each video family acts: the name of the target clip's mask (see :class:`Clip`).
+REGION_OF = {
+    "Deepfakes": "face",
+    "Face2Face": "face",
+    "FaceSwap": "face",
+    "NeuralTextures": "mouth",
+    "DFAE": "face",
+    "MM-NN": "face",
+    CELEBDF_CLASS: "wide",
+}
+
 
 def video_techniques(nets: Networks, swap_size: int) -> dict[str, Technique]:
     """Every video family by class name (see :mod:`grnet.data.forgeries`); ``real`` is the identity.
@@ -586,19 +597,34 @@ def video_techniques(nets: Networks, swap_size: int) -> dict[str, Technique]:
     target's face in the frame, as real autoencoder swaps do (they synthesise at 64-256 px and
     are resized onto faces of any size): the low-resolution synthesis is their trace."""
 
-    def face2face(target: Clip, donor: Clip, rng: np.random.Generator, seed: int) -> np.ndarray:
+    def expression(target: Clip, rng: np.random.Generator) -> list[np.ndarray]:
         # One expression field per video, its strength varying over time like a talking face.
         side = target.frames.shape[1]
         field = forgeries.smooth_field(side, side, rng, forgeries.EXPRESSION_AMPLITUDE * side)
         phase, cycles = rng.uniform(0, 2 * np.pi), rng.uniform(0.5, 2.0)
         n = len(target.frames)
-        weights = np.sin(phase + cycles * 2 * np.pi * np.arange(n) / n)
+        return [field * w for w in np.sin(phase + cycles * 2 * np.pi * np.arange(n) / n)]
+
+    def face2face(target: Clip, donor: Clip, rng: np.random.Generator, seed: int) -> np.ndarray:
+        # The face re-rendered under the new expression and the model's illumination estimate.
+        fields = expression(target, rng)
+        shading = forgeries.shading_field(target.frames.shape[1], target.frames.shape[2], rng)
         return np.stack(
             [
-                forgeries.warp_region(f, field * w, m)
-                for f, w, m in zip(target.frames, weights, target.face, strict=True)
+                forgeries.reenact(f, field, shading, m)
+                for f, field, m in zip(target.frames, fields, target.face, strict=True)
             ]
         )
+
+    def neural_textures(target: Clip, donor: Clip, rng: np.random.Generator, seed: int) -> np.ndarray:
+        # The mouth moved by the transferred expression, then re-rendered.
+        moved = np.stack(
+            [
+                forgeries.warp_region(f, field, m)
+                for f, field, m in zip(target.frames, expression(target, rng), target.mouth, strict=True)
+            ]
+        )
+        return forgeries.rerender(moved, target.mouth, nets.translator, seed)
 
     def graphics_swap(target: Clip, donor: Clip, rng: np.random.Generator, seed: int) -> np.ndarray:
         return np.stack(
@@ -634,7 +660,7 @@ def video_techniques(nets: Networks, swap_size: int) -> dict[str, Technique]:
         "Deepfakes": autoencoder(nets.pggan),
         "Face2Face": face2face,
         "FaceSwap": graphics_swap,
-        "NeuralTextures": lambda t, d, rng, s: forgeries.rerender(t.frames, t.mouth, nets.translator, s),
+        "NeuralTextures": neural_textures,
         "DFAE": autoencoder(nets.stylegan),
         "MM-NN": graphics_swap,
         CELEBDF_CLASS: celeb_synthesis,
@@ -730,6 +756,12 @@ def build_videos(
                             f"frames/{cls}/{vid}_{i:03d}.png", _centre(f, p["size"]), cls, split, identity,
                             donor=swap_donor, video=f"{cls}/{vid}", frame=i,
                         )  # fmt: skip
+                        if cls != REAL:  # the family's region in this frame, for the audit
+                            region = getattr(target, REGION_OF[cls])[i] > 0.5
+                            mask = np.repeat(_centre(region[..., None], p["size"]), 3, axis=2)
+                            write_rgb(
+                                ds.root / f"regions/{cls}/{vid}_{i:03d}.png", mask.astype(np.uint8) * 255
+                            )
             j += 1
     return [
         ds.finish({**settings, "dataset": f, "qp": qp, "size": p["size"], "frame": p["frame"]})
