@@ -455,6 +455,20 @@ def test_region_forgeries_change_the_region_and_nothing_outside_it(scene):
         assert np.abs(fake[inside].astype(int) - target[inside]).mean() > 5
 
 
+def test_reenactment_re_renders_the_face_even_without_motion(scene):
+    """Face2Face's video stand-in changes the face's shading where the expression does not move it,
+    by the smooth gain :func:`forgeries.shading_field` draws, and nothing outside the face."""
+    target, mask = scene
+    shading = forgeries.shading_field(48, 48, np.random.default_rng(2))
+    assert shading.shape == (48, 48) and abs(float(shading.mean()) - 1) < 0.1 and shading.std() > 0.01
+    still = forgeries.reenact(target, np.zeros((48, 48, 2), np.float32), shading, mask)
+    assert np.array_equal(still[mask == 0], target[mask == 0])
+    inside = mask > 0.99
+    expected = np.clip(np.rint(target.astype(np.float32) * shading[..., None]), 0, 255)
+    assert np.abs(still[inside].astype(int) - expected[inside]).max() <= 1
+    assert not np.array_equal(still[inside], target[inside])
+
+
 def test_low_bit_depth_keeps_five_bits_and_adds_dequantisation_noise_only_with_a_stream(scene):
     target, _ = scene
     fake = forgeries.low_bit_depth(target, np.random.default_rng(0))
