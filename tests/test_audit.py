@@ -41,19 +41,35 @@ def test_the_ci_build_audit_has_every_dataset_family_and_figure(ci_audit):
         assert set(ds["degradations"]["retained_highpass_energy"]) == {"JP60", "ME5"}
         assert ds["degradations"]["retained_highpass_energy"]["ME5"] < 0.5  # a 5x5 mean removes most
     ff = result["datasets"]["ffpp_c23"]
-    for fig in ff["families"].values():
+    for cls, fig in ff["families"].items():
         assert 0 < fig["changed_area"] <= 1 and fig["mean_abs_change"] > 0
+        assert fig["changed_inside"] > fig["changed_outside"], cls  # each family acts in its region
         assert 0 <= fig["intra_share"] <= 1
-    # ci clips are 4 frames, a real video samples all of them: one in four is the intra frame
-    assert ff["real"]["intra_share"] == 0.25
+    # ci clips are 8 frames with one intra frame (the first); sampling starts half a stride in
+    assert ff["real"]["intra_share"] == 0.0 and ff["all_fakes"]["intra_share"] == 0.0
     assert result["datasets"]["dfdc"]["real"]["intra_share"] is None  # DFDC-like: not re-encoded
 
 
-def _dataset(root: Path, reals: list[np.ndarray], fakes: list[np.ndarray], video: bool) -> Path:
+def _dataset(
+    root: Path,
+    reals: list[np.ndarray],
+    fakes: list[np.ndarray],
+    video: bool,
+    region: np.ndarray | None = None,
+) -> Path:
+    """A test split of ``reals`` and ``fakes`` (class ``Fake``); with ``region`` (H, W) bool, the
+    frames lie under ``frames/`` and each fake's region is written as the builder writes it."""
     rows = []
     for cls, images in ((REAL, reals), ("Fake", fakes)):
         for k, image in enumerate(images):
             path = f"{cls}/{k:03d}.png"
+            if region is not None:
+                path = f"frames/{path}"
+                if cls != REAL:
+                    write_rgb(
+                        root / "regions" / f"{cls}/{k:03d}.png",
+                        np.repeat(region[..., None], 3, 2) * np.uint8(255),
+                    )
             write_rgb(root / path, image)
             vid = (f"{cls}/{k:03d}" if cls == REAL else f"{cls}/{k:03d}_{k + 1:03d}") if video else ""
             rows.append({"path": path, "label": int(cls != REAL), "class": cls, "video": vid,
@@ -91,6 +107,22 @@ def test_paired_change_is_measured_against_the_real_frame_of_the_same_source(tmp
     assert fig["changed_area"] == pytest.approx(1 / 8, abs=0.01)
     same = audit.audit_dataset(_dataset(tmp_path / "same", reals, reals, video=True))["families"]["Fake"]
     assert same["changed_area"] == 0 and same["mean_abs_change"] == 0
+
+
+def test_changed_area_is_split_by_the_familys_region(tmp_path):
+    reals = _textures(6, 0)
+    region = np.zeros((32, 32), bool)
+    region[:16] = True  # the family's region: the top half
+    fakes = [r.copy() for r in reals]
+    for f in fakes:
+        f[:8] = 255 - f[:8]  # half the region changed by a lot
+        f[16:20] = 255 - f[16:20]  # and a quarter of the rest
+    fig = audit.audit_dataset(_dataset(tmp_path, reals, fakes, video=True, region=region))["families"]["Fake"]
+    assert fig["changed_area"] == pytest.approx(3 / 8, abs=0.01)
+    assert fig["changed_inside"] == pytest.approx(1 / 2, abs=0.02)
+    assert fig["changed_outside"] == pytest.approx(1 / 4, abs=0.02)
+    unmarked = audit.audit_dataset(_dataset(tmp_path / "none", reals, fakes, video=True))["families"]["Fake"]
+    assert unmarked["changed_inside"] is None and unmarked["changed_outside"] is None  # no region stored
 
 
 def test_features_are_the_documented_twelve_and_refuse_tiny_images():

@@ -2,6 +2,7 @@
 splits, byte-identical builds (also with the CPU's instruction sets capped), the same processing
 for every class, and each family's trace where the datasheet says it is."""
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -31,7 +32,7 @@ from grnet.data.benchmark import (
 )
 from grnet.data.content import FaceContent, stream
 from grnet.data.dcgan import LANDMARKS
-from grnet.data.generators import SynthesisGenerator, Translator
+from grnet.data.generators import LastBlock, SynthesisGenerator, Translator
 from grnet.data.images import read_rgb
 from grnet.data.index import REAL, SPLITS, class_names, read_index
 from grnet.data.manifest import check_build, checksums, compare, manifest_path, read_manifest
@@ -238,6 +239,18 @@ def test_real_and_fake_frames_come_from_the_same_positions(built):
     assert {int(r["frame"]) for r in rows if r["class"] != REAL} <= set(positions)
 
 
+def test_sampled_positions_skip_the_intra_frame_once_the_stride_allows():
+    assert benchmark.sample_positions(8, 4) == [1, 3, 5, 7]
+    assert benchmark.sample_positions(4, 4) == [0, 1, 2, 3]  # stride 1: every frame, the first too
+    for name, profile in PROFILES.items():
+        for length, count in (
+            (profile.ff_length, profile.ff_real_frames),
+            (profile.celebdf_length, profile.celebdf_frames),
+        ):
+            positions = benchmark.sample_positions(length, count)
+            assert 0 not in positions and len(positions) == count and max(positions) < length, name
+
+
 def test_ff_videos_are_h264_at_the_stated_qp_and_lq_is_smaller(built):
     sizes = {}
     for folder, qp in (("ffpp_c23", 23), ("ffpp_c40", 40)):
@@ -298,7 +311,7 @@ def face_clips() -> tuple[benchmark.Clip, benchmark.Clip]:
     zoom = content.zoom["ffpp"]
     sources = content.clip_sources("ffpp", "test", 2, 80, zoom)
     return tuple(
-        make_clip(content, sources.images[k], stream(3, "clip", k), 4, 80, zoom, jitter=False)
+        make_clip(content, sources.images[k], stream(3, "clip", k), 4, 80, zoom, False, sources.latents[k])
         for k in range(2)
     )
 
@@ -313,8 +326,13 @@ def test_each_video_family_changes_its_region_and_nothing_else(face_clips):
     techniques = video_techniques(nets, 32)
     regions = {cls: target.face for cls in ("Deepfakes", "Face2Face", "FaceSwap", "DFAE", "MM-NN")}
     regions |= {"NeuralTextures": target.mouth, CELEBDF_CLASS: target.wide}
-    for cls, masks in regions.items():
-        fake = techniques[cls](target, donor, np.random.default_rng(0), 0)
+    # Celeb-DF-like twice: a drawn donor redrawn with the StyleGAN block (blended at the source,
+    # then filmed), and without the block (photographs) through the synthesis generator
+    with_block = dataclasses.replace(nets, stylegan_block=LastBlock("transposed", width=8).double())
+    cases = [(cls, masks, techniques[cls]) for cls, masks in regions.items()]
+    cases.append((CELEBDF_CLASS, target.wide, video_techniques(with_block, 32)[CELEBDF_CLASS]))
+    for cls, masks, technique in cases:
+        fake = technique(target, donor, np.random.default_rng(0), 0)
         outside, inside = masks < 0.001, masks > 0.9  # a weight below 0.5/255 cannot move a pixel
         assert np.array_equal(fake[outside], target.frames[outside]), cls
         assert np.abs(fake[inside].astype(int) - target.frames[inside]).mean() > 1, cls
@@ -435,6 +453,20 @@ def test_region_forgeries_change_the_region_and_nothing_outside_it(scene):
     ):
         assert np.array_equal(fake[outside], target[outside])
         assert np.abs(fake[inside].astype(int) - target[inside]).mean() > 5
+
+
+def test_reenactment_re_renders_the_face_even_without_motion(scene):
+    """Face2Face's video stand-in changes the face's shading where the expression does not move it,
+    by the smooth gain :func:`forgeries.shading_field` draws, and nothing outside the face."""
+    target, mask = scene
+    shading = forgeries.shading_field(48, 48, np.random.default_rng(2))
+    assert shading.shape == (48, 48) and abs(float(shading.mean()) - 1) < 0.1 and shading.std() > 0.01
+    still = forgeries.reenact(target, np.zeros((48, 48, 2), np.float32), shading, mask)
+    assert np.array_equal(still[mask == 0], target[mask == 0])
+    inside = mask > 0.99
+    expected = np.clip(np.rint(target.astype(np.float32) * shading[..., None]), 0, 255)
+    assert np.abs(still[inside].astype(int) - expected[inside]).max() <= 1
+    assert not np.array_equal(still[inside], target[inside])
 
 
 def test_low_bit_depth_keeps_five_bits_and_adds_dequantisation_noise_only_with_a_stream(scene):

@@ -40,8 +40,12 @@ def examples() -> tuple[list[tuple[str, np.ndarray]], list[tuple[str, np.ndarray
         zoom = content.zoom["ffpp"]
         sources = content.clip_sources("ffpp", "test", 2, profile.ff_frame, zoom)
         length, frame = profile.ff_length, profile.ff_frame
+        latents = sources.latents  # drawn faces: Celeb-DF-like redraws the donor from its latent
+        assert latents is not None
         clips = [
-            benchmark.make_clip(content, image, stream(0, "demo-clip", k), length, frame, zoom, False)
+            benchmark.make_clip(
+                content, image, stream(0, "demo-clip", k), length, frame, zoom, False, latents[k]
+            )
             for k, image in enumerate(sources.images)
         ]
         techniques = benchmark.video_techniques(nets, profile.swap_size)

@@ -24,6 +24,10 @@ dataset folder under DATA (a folder with ``index.csv``: ``hff``, ``ffpp_c23``, `
     :data:`CHANGE_THRESHOLD` grey levels) and ``mean_abs_change`` (grey levels, every pixel and
     channel), both averaged over the pairs. Still-image classes have no paired source (HFF draws
     every class from its own identities): ``null``;
+  - ``changed_inside`` and ``changed_outside``: the same changed area inside and outside the
+    family's region in that frame (the face, or the mouth for NeuralTextures: the builder
+    writes it as ``regions/<class>/<video>_<frame>.png`` beside ``frames/``, white inside;
+    ``null`` where no region is stored);
   - ``intra_share``: the share of the family's sampled frames that are intra (key) frames of
     their H.264 stream, read from the stream's packets (``null`` where no video is stored);
 
@@ -167,6 +171,14 @@ def _intra(root: Path, row: dict[str, Any]) -> bool | None:
     return int(row["frame"]) in _keyframes(video)
 
 
+def _region(root: Path, row: dict[str, Any]) -> np.ndarray | None:
+    """The family's region (H, W) bool for a fake frame ``frames/<rest>``: ``regions/<rest>``, or None."""
+    path = str(row["path"])
+    if not path.startswith("frames/") or not (root / "regions" / path.removeprefix("frames/")).is_file():
+        return None
+    return read_rgb(root / "regions" / path.removeprefix("frames/"))[..., 0] > 127
+
+
 def class_shares(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, float]]:
     """Per split, each class's share of the split's rows (and ``"n"``: the split's rows)."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -216,14 +228,24 @@ def audit_dataset(root: str | Path, split: str = "test") -> dict[str, Any]:
         pairs = [(images[real_at[key]], images[r["path"]]) for r in fakes
                  if (key := (source_of(r), r.get("frame", ""))) in real_at]  # fmt: skip
         diffs = [np.abs(f.astype(np.int16) - s.astype(np.int16)) for s, f in pairs]
+        regions = [_region(root, r) for r in fakes if (source_of(r), r.get("frame", "")) in real_at]
+        changed = [d.max(axis=2) > CHANGE_THRESHOLD for d in diffs]
         intra = [_intra(root, r) for r in fakes]
         return {
             "n": len(fakes),
             "probe_auc": _round(probe_auc(x, labels, [source_of(r) for r in both])),
             "blur_auc": _round(auc(labels, blur)),
             "sharpness_ratio": round(float(np.mean([lap[r["path"]] for r in fakes])) / real_sharpness, 4),
-            "changed_area": _mean(float((d.max(axis=2) > CHANGE_THRESHOLD).mean()) for d in diffs),
+            "changed_area": _mean(float(c.mean()) for c in changed),
             "mean_abs_change": _mean(float(d.mean()) for d in diffs),
+            "changed_inside": _mean(
+                float(c[m].mean()) if m is not None and m.any() else None
+                for c, m in zip(changed, regions, strict=True)
+            ),
+            "changed_outside": _mean(
+                float(c[~m].mean()) if m is not None and (~m).any() else None
+                for c, m in zip(changed, regions, strict=True)
+            ),
             "intra_share": _mean(None if i is None else float(i) for i in intra),
         }
 
@@ -274,7 +296,8 @@ def format_audit(result: dict[str, Any]) -> str:
     """The audit as text: per dataset, the real share of every split, then one line per family."""
     lines = []
     columns = (
-        "n", "probe_auc", "blur_auc", "sharpness_ratio", "changed_area", "mean_abs_change", "intra_share",
+        "n", "probe_auc", "blur_auc", "sharpness_ratio", "changed_area", "changed_inside", "changed_outside",
+        "mean_abs_change", "intra_share",
     )  # fmt: skip
     for name, ds in result["datasets"].items():
         shares = ", ".join(f"{s} {v.get(REAL, 0):.3f} of {v['n']}" for s, v in ds["class_shares"].items())

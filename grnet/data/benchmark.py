@@ -13,19 +13,23 @@ uniform-format folder each (:mod:`grnet.data.index`):
   and 40 (LQ), frames sampled and centre-cropped. Both folders come from the same videos (kept
   under ``videos/``).
 - ``dfdc/``: DFDC-like, binary, a wider zoom range, lighting jitter, two swap methods.
-- ``celebdf/``: Celeb-DF-like, binary, test split only, a pipeline none of the FF-like families
-  uses (full-resolution synthesis, Lab colour transfer, wide feathered blend), H.264 encoded;
-  for Table IX's cross-dataset test (train on FF-like, test here).
+- ``celebdf/``: Celeb-DF-like, binary, test split only, another source pipeline than FF's
+  (another framing and magnification of the face, a steadier camera, QP 20) and a synthesis none
+  of the FF-like families uses (the donor redrawn at the target face's drawn resolution, Lab
+  colour transfer, feathered blend before the camera), H.264 encoded; for Table IX's
+  cross-dataset test (train on FF-like, test here).
 
 Every row of an index names the ``identity`` it shows (and the swap's ``donor``); the splits are
 identity-disjoint (photo-disjoint with ``--content photos``). Every class of a dataset starts from
 the same content and goes through the same steps; only the family's manipulation differs, so a
 fake whose manipulation is switched off is its real source, byte for byte (tested).
 
-Sampled frames: a real video gives ``*_real_frames`` frames at positions ``0, s, 2s...``
-(``s = length // count``) and a fake ``*_fake_frames`` of the same positions, drawn per video, so
-real and fake frames come from the same places in the stream (an H.264 stream's first frame is
-its only intra frame; sampling it more often for one class would hand a detector a shortcut).
+Sampled frames: a real video gives ``*_real_frames`` frames at positions ``h, h + s, h + 2s...``
+(``s = length // count``, ``h = s // 2``) and a fake ``*_fake_frames`` of the same positions,
+drawn per video, so real and fake frames come from the same places in the stream (an H.264
+stream's first frame is its only intra frame; sampling it more often for one class would hand a
+detector a shortcut). Starting half a stride in, no sampled frame is the intra frame, as in FF++,
+whose sampled frames almost never are (under 1 %).
 
 The same seed gives byte-identical files on every x86-64 CPU, Intel and AMD alike: every part
 draws from its own seeded stream; every computation whose result is rounded to uint8 runs in
@@ -158,7 +162,7 @@ class Profile:
     celebdf_test: int
     celebdf_length: int
     celebdf_frames: int
-    celebdf_qp: int  # Celeb-DF's own QP is not published; its MPEG-4 videos are of good quality
+    celebdf_qp: int  # Celeb-DF's own QP is not published; another setting than FF-HQ's (another source)
 
     def validate(self) -> Profile:
         for field in dataclasses.fields(self):
@@ -184,17 +188,17 @@ class Profile:
         return self
 
 
-_COMMON = dict(test_photos=3, val_photos=2, ff_qp_hq=23, ff_qp_lq=40, celebdf_qp=23)
+_COMMON = dict(test_photos=3, val_photos=2, ff_qp_hq=23, ff_qp_lq=40, celebdf_qp=20)
 PROFILES: dict[str, Profile] = {
     # A handful of images per class: the tests' build, seconds.
     "ci": Profile(
         photo_side=128, gen_faces=16, gen_size=16, gen_steps=4, translator_steps=4, block_steps=4,
         gen_width=8, gen_batch=4,
         swap_size=16, hff_size=32, hff_train=2, hff_val=2, hff_test=2,
-        ff_size=32, ff_frame=48, ff_train=2, ff_val=1, ff_test=2, ff_length=4, ff_real_frames=4,
+        ff_size=32, ff_frame=48, ff_train=2, ff_val=1, ff_test=2, ff_length=8, ff_real_frames=4,
         ff_fake_frames=1,
         dfdc_size=32, dfdc_frame=48, dfdc_train=2, dfdc_val=1, dfdc_test=2, dfdc_length=4, dfdc_frames=2,
-        celebdf_size=32, celebdf_frame=48, celebdf_test=2, celebdf_length=4, celebdf_frames=2, **_COMMON,
+        celebdf_size=32, celebdf_frame=40, celebdf_test=2, celebdf_length=4, celebdf_frames=2, **_COMMON,
     ),
     # The default (params.yaml profile mini): 64 px images, the DCGAN's own size.
     "mini": Profile(
@@ -202,11 +206,11 @@ PROFILES: dict[str, Profile] = {
         gen_width=24,
         gen_batch=16, swap_size=32,
         hff_size=64, hff_train=80, hff_val=20, hff_test=100,
-        ff_size=64, ff_frame=80, ff_train=150, ff_val=60, ff_test=200, ff_length=4, ff_real_frames=4,
+        ff_size=64, ff_frame=80, ff_train=150, ff_val=60, ff_test=200, ff_length=8, ff_real_frames=4,
         ff_fake_frames=1,
         dfdc_size=64, dfdc_frame=80, dfdc_train=150, dfdc_val=50, dfdc_test=200, dfdc_length=4,
         dfdc_frames=2,
-        celebdf_size=64, celebdf_frame=80, celebdf_test=200, celebdf_length=4, celebdf_frames=2, **_COMMON,
+        celebdf_size=64, celebdf_frame=72, celebdf_test=200, celebdf_length=4, celebdf_frames=2, **_COMMON,
     ),
     # The paper's crop sizes (128 HFF/FF, 224 DFDC), for a GPU's training.
     "paper": Profile(
@@ -218,7 +222,7 @@ PROFILES: dict[str, Profile] = {
         ff_fake_frames=2,
         dfdc_size=224, dfdc_frame=256, dfdc_train=600, dfdc_val=200, dfdc_test=300, dfdc_length=60,
         dfdc_frames=10,
-        celebdf_size=128, celebdf_frame=160, celebdf_test=300, celebdf_length=32, celebdf_frames=4, **_COMMON,
+        celebdf_size=128, celebdf_frame=144, celebdf_test=300, celebdf_length=32, celebdf_frames=4, **_COMMON,
     ),
 }  # fmt: skip
 
@@ -510,12 +514,28 @@ def build_hff(
 @dataclass(frozen=True)
 class Clip:
     """A source clip: frames (T, F, F, 3) uint8 and, per frame, the masks of the face's regions
-    (T, F, F) float32: the inner face, the same with a wide feather, the mouth."""
+    (T, F, F) float32: the inner face, the same with a wide feather, the mouth; the ``source``
+    image the camera moved over, its ``views`` ``(y, x, side)`` and, for a drawn face, the DCGAN
+    ``latent`` (100,) that drew it (None for a photograph)."""
 
     frames: np.ndarray
     face: np.ndarray
     wide: np.ndarray
     mouth: np.ndarray
+    source: np.ndarray
+    views: list[tuple[int, int, int]]
+    latent: np.ndarray | None = None
+
+
+def film(image: np.ndarray, views: Sequence[tuple[int, int, int]], frame: int) -> np.ndarray:
+    """The frames (T, F, F, 3) a camera takes of ``image`` through ``views``: each view resampled
+    down (area) to ``frame`` px."""
+    return np.stack(
+        [
+            cv2.resize(image[y : y + s, x : x + s], (frame, frame), interpolation=cv2.INTER_AREA)
+            for y, x, s in views
+        ]
+    )
 
 
 def make_clip(
@@ -526,20 +546,17 @@ def make_clip(
     frame: int,
     zoom: tuple[float, float],
     jitter: bool,
+    latent: np.ndarray | None = None,
 ) -> Clip:
-    """A short "video": a camera moving and zooming smoothly over ``image``, with the masks of
-    the face's regions in each frame (following the face where ``content.tracks_face``).
+    """A short "video": a camera moving and zooming smoothly over ``image`` (drawn from
+    ``latent``, if a face), with the masks of the face's regions in each frame (following the
+    face where ``content.tracks_face``).
 
     With ``jitter``, a per-clip lighting change (gain, offset, gamma) adds DFDC-like variety.
     """
     views = content.camera_path(rng, image, zoom, length)
     short = min(image.shape[:2])
-    frames = np.stack(
-        [
-            cv2.resize(image[y : y + s, x : x + s], (frame, frame), interpolation=cv2.INTER_AREA)
-            for y, x, s in views
-        ]
-    )
+    frames = film(image, views, frame)
     if jitter:
         gain, offset, gamma = rng.uniform(0.7, 1.3), rng.uniform(-20, 20), rng.uniform(0.75, 1.33)
         lut = np.clip(255 * (np.arange(256) / 255) ** gamma * gain + offset, 0, 255).round().astype(np.uint8)
@@ -552,11 +569,25 @@ def make_clip(
         np.stack([ellipse_mask(frame, frame, r.face) for r in regions]),
         np.stack([ellipse_mask(frame, frame, r.face, feather=0.1) for r in regions]),
         np.stack([ellipse_mask(frame, frame, r.mouth, feather=0.04) for r in regions]),
+        image,
+        views,
+        latent,
     )
 
 
 # A video family: (target clip, donor clip, rng, seed for torch) -> fake frames.
 Technique = Callable[[Clip, Clip, np.random.Generator, int], np.ndarray]
+
+# Where each video family acts: the name of the target clip's mask (see :class:`Clip`).
+REGION_OF = {
+    "Deepfakes": "face",
+    "Face2Face": "face",
+    "FaceSwap": "face",
+    "NeuralTextures": "mouth",
+    "DFAE": "face",
+    "MM-NN": "face",
+    CELEBDF_CLASS: "wide",
+}
 
 
 def video_techniques(nets: Networks, swap_size: int) -> dict[str, Technique]:
@@ -566,19 +597,34 @@ def video_techniques(nets: Networks, swap_size: int) -> dict[str, Technique]:
     target's face in the frame, as real autoencoder swaps do (they synthesise at 64-256 px and
     are resized onto faces of any size): the low-resolution synthesis is their trace."""
 
-    def face2face(target: Clip, donor: Clip, rng: np.random.Generator, seed: int) -> np.ndarray:
+    def expression(target: Clip, rng: np.random.Generator) -> list[np.ndarray]:
         # One expression field per video, its strength varying over time like a talking face.
         side = target.frames.shape[1]
         field = forgeries.smooth_field(side, side, rng, forgeries.EXPRESSION_AMPLITUDE * side)
         phase, cycles = rng.uniform(0, 2 * np.pi), rng.uniform(0.5, 2.0)
         n = len(target.frames)
-        weights = np.sin(phase + cycles * 2 * np.pi * np.arange(n) / n)
+        return [field * w for w in np.sin(phase + cycles * 2 * np.pi * np.arange(n) / n)]
+
+    def face2face(target: Clip, donor: Clip, rng: np.random.Generator, seed: int) -> np.ndarray:
+        # The face re-rendered under the new expression and the model's illumination estimate.
+        fields = expression(target, rng)
+        shading = forgeries.shading_field(target.frames.shape[1], target.frames.shape[2], rng)
         return np.stack(
             [
-                forgeries.warp_region(f, field * w, m)
-                for f, w, m in zip(target.frames, weights, target.face, strict=True)
+                forgeries.reenact(f, field, shading, m)
+                for f, field, m in zip(target.frames, fields, target.face, strict=True)
             ]
         )
+
+    def neural_textures(target: Clip, donor: Clip, rng: np.random.Generator, seed: int) -> np.ndarray:
+        # The mouth moved by the transferred expression, then re-rendered.
+        moved = np.stack(
+            [
+                forgeries.warp_region(f, field, m)
+                for f, field, m in zip(target.frames, expression(target, rng), target.mouth, strict=True)
+            ]
+        )
+        return forgeries.rerender(moved, target.mouth, nets.translator, seed)
 
     def graphics_swap(target: Clip, donor: Clip, rng: np.random.Generator, seed: int) -> np.ndarray:
         return np.stack(
@@ -587,6 +633,22 @@ def video_techniques(nets: Networks, swap_size: int) -> dict[str, Technique]:
                 for t, tm, d, dm in zip(target.frames, target.face, donor.frames, donor.face, strict=True)
             ]
         )
+
+    def celeb_synthesis(target: Clip, donor: Clip, rng: np.random.Generator, seed: int) -> np.ndarray:
+        # A drawn donor is redrawn from its latent with the StyleGAN block at the DCGAN's own
+        # 64 px, the resolution the target's face was drawn at, then goes through the target's
+        # resampling and camera; a photograph goes through the synthesis generator in the frame.
+        if nets.stylegan_block is None or donor.latent is None:
+            return forgeries.harmonised_swap(
+                target.frames, target.wide, donor.frames, donor.face, nets.stylegan, seed
+            )
+        side = target.source.shape[0]
+        face = dcgan.draw_with(donor.latent[None], nets.stylegan_block, seed)[0]
+        face = cv2.resize(face, (side, side), interpolation=cv2.INTER_CUBIC)  # as the target's source
+        source = forgeries.harmonised_blend(
+            target.source, face, ellipse_mask(side, side, dcgan.LANDMARKS.face)
+        )
+        return film(source, target.views, target.frames.shape[1])
 
     def autoencoder(net: SynthesisGenerator) -> Technique:
         return lambda t, d, rng, s: forgeries.autoencoder_swap(
@@ -598,20 +660,20 @@ def video_techniques(nets: Networks, swap_size: int) -> dict[str, Technique]:
         "Deepfakes": autoencoder(nets.pggan),
         "Face2Face": face2face,
         "FaceSwap": graphics_swap,
-        "NeuralTextures": lambda t, d, rng, s: forgeries.rerender(t.frames, t.mouth, nets.translator, s),
+        "NeuralTextures": neural_textures,
         "DFAE": autoencoder(nets.stylegan),
         "MM-NN": graphics_swap,
-        CELEBDF_CLASS: lambda t, d, rng, s: forgeries.harmonised_swap(
-            t.frames, t.wide, d.frames, d.face, nets.stylegan, s
-        ),
+        CELEBDF_CLASS: celeb_synthesis,
     }
 
 
 def sample_positions(length: int, count: int) -> list[int]:
-    """The frames a real video gives: ``count`` of them, every ``length // count``-th from the
-    first, as the paper sampled DFDC (every 30th frame, at most 10)."""
+    """The frames a real video gives: ``count`` of them, every ``length // count``-th (as the paper
+    sampled DFDC: every 30th frame, at most 10), starting half a stride in, so that with a stride
+    above 1 the stream's intra frame (frame 0) is never sampled: in FF++'s videos of about 500
+    frames, the sampled frames are almost never intra frames."""
     stride = max(1, length // count)
-    return list(range(0, stride * count, stride))[:count]
+    return list(range(stride // 2, stride * count, stride))[:count]
 
 
 def build_videos(
@@ -655,7 +717,10 @@ def build_videos(
         @functools.lru_cache(maxsize=2)  # source k is the target of step k and the donor of step k - 1
         def clip(k: int, split: str = split, sources: Sources = sources) -> Clip:
             rng = stream(seed, name, "clip", split, k)
-            return make_clip(content, sources.images[k], rng, p["length"], p["frame"], zoom, name == "dfdc")
+            latent = None if sources.latents is None else sources.latents[k]
+            return make_clip(
+                content, sources.images[k], rng, p["length"], p["frame"], zoom, name == "dfdc", latent
+            )
 
         first = j
         for k in range(n):
@@ -684,14 +749,19 @@ def build_videos(
                         sampled = [(i, frames[i]) for i in chosen]
                     else:
                         path = encode_h264(frames, ds.root / "videos" / cls / f"{vid}.mp4", qp=qp)
-                        stride = positions[1] - positions[0] if len(positions) > 1 else 1
-                        decoded = dict(read_frames(path, every=stride, max_frames=max(chosen) // stride + 1))
+                        decoded = dict(read_frames(path, max_frames=max(chosen) + 1))
                         sampled = [(i, decoded[i]) for i in chosen]
                     for i, f in sampled:
                         ds.add(
                             f"frames/{cls}/{vid}_{i:03d}.png", _centre(f, p["size"]), cls, split, identity,
                             donor=swap_donor, video=f"{cls}/{vid}", frame=i,
                         )  # fmt: skip
+                        if cls != REAL:  # the family's region in this frame, for the audit
+                            region = getattr(target, REGION_OF[cls])[i] > 0.5
+                            mask = np.repeat(_centre(region[..., None], p["size"]), 3, axis=2)
+                            write_rgb(
+                                ds.root / f"regions/{cls}/{vid}_{i:03d}.png", mask.astype(np.uint8) * 255
+                            )
             j += 1
     return [
         ds.finish({**settings, "dataset": f, "qp": qp, "size": p["size"], "frame": p["frame"]})

@@ -109,8 +109,10 @@ class FaceContent:
     name = "faces"
     landmarks = dcgan.LANDMARKS
     tracks_face = True
-    # Close views of the face; DFDC-like clips zoom over a wider range (closer and wider).
-    zoom = {"ffpp": (0.75, 0.95), "dfdc": (0.6, 1.0), "celebdf": (0.75, 0.95)}
+    # Close views of the face; DFDC-like clips zoom over a wider range (closer and wider);
+    # Celeb-DF-like ones, another source, film nearly the whole face image (a steadier camera,
+    # the face smaller in the frame and less magnified than FF-like ones).
+    zoom = {"ffpp": (0.75, 0.95), "dfdc": (0.6, 1.0), "celebdf": (0.9, 1.0)}
 
     def __init__(self, seed: int, fold: int = 0) -> None:
         self.seed, self.fold = seed, fold
@@ -135,9 +137,10 @@ class FaceContent:
         """Each face upsampled once (bicubic) to the side at which the camera's closest view is
         ``frame`` px: every later step of the clip samples it down, never up, and every class
         shares this one resampling."""
-        faces, ids = self._faces(dataset, split, "source", n=n)
+        z, ids = self._latents(dataset, split, "source", n=n)
         side = 2 * int(np.ceil(frame / zoom[0] / 2))
-        return Sources([cv2.resize(f, (side, side), interpolation=cv2.INTER_CUBIC) for f in faces], ids)
+        faces = dcgan.draw_faces(z)
+        return Sources([cv2.resize(f, (side, side), interpolation=cv2.INTER_CUBIC) for f in faces], ids, z)
 
     def camera_path(
         self, rng: np.random.Generator, image: np.ndarray, zoom: tuple[float, float], length: int

@@ -15,9 +15,10 @@ StyleGAN           the same with transposed-conv up-sampling and    checkerboard
                    noise injection                                  injected noise
 Glow               :func:`low_bit_depth`: 5-bit quantisation, as    missing low bits (levels
                    Glow's sampling code writes its samples          multiples of 8)
-Face2Face          :func:`warp_region`: smooth displacement of the  bilinear resampling inside the
-                   inner face (an expression change), feathered     face, blend boundary
-                   blend
+Face2Face          :func:`warp_region` (stills): smooth displace-   bilinear resampling inside the
+                   ment of the inner face (an expression change),   face, blend boundary; in videos
+                   feathered blend; :func:`reenact` (videos): the   also a smooth shading change
+                   same, re-lit by a :func:`shading_field`          over the face
 StarGAN            :func:`translate` at half resolution through a   up-sampling smoothness, network
                    domain-conditioned :class:`Translator`           texture, colour shift
 Deepfakes          :func:`autoencoder_swap`: the donor's face       low-resolution synthesis resized
@@ -26,11 +27,13 @@ Deepfakes          :func:`autoencoder_swap`: the donor's face       low-resoluti
 FaceSwap           :func:`poisson_swap`: the donor's face moved     gradient-domain seam, donor
                    onto the target's, RGB colour correction,        content
                    ``cv2.seamlessClone``
-NeuralTextures     :func:`rerender`: the mouth re-rendered at half  neural-rendering texture in a
-                   resolution by the translator's identity domain   small region
-Celeb-DF           :func:`harmonised_swap`: the donor's face        synthesis texture without a
-                   decoded at full resolution, Lab colour           visible colour or blend seam
-                   transfer, wide feathered mask
+NeuralTextures     the mouth moved (:func:`warp_region`), then      another mouth shape, neural-
+                   :func:`rerender`: re-rendered at half            rendering texture in a small
+                   resolution by the translator's identity domain   region
+Celeb-DF           :func:`harmonised_blend`: the donor's face       synthesis texture without a
+                   synthesised at the target face's resolution,     visible colour or blend seam
+                   Lab colour transfer, feathered mask
+                   (:func:`harmonised_swap` for photographs)
 =================  =============================================== =================================
 """
 
@@ -47,6 +50,10 @@ from grnet.data.generators import SynthesisGenerator, Translator, run_on_images
 # Face2Face stand-in: standard deviation of the expression displacement, a fraction of the image side
 # (a few pixels: a mouth or brow movement, not a distortion).
 EXPRESSION_AMPLITUDE = 0.04
+# Face2Face stand-in: standard deviation of each coefficient of the re-rendered face's shading
+# (a second-order polynomial gain, the order of the 9 spherical-harmonics coefficients Face2Face
+# fits the illumination with): a model's illumination estimate is off by some 10 %.
+SHADING_AMPLITUDE = 0.1
 
 
 def blend(base: np.ndarray, overlay: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -99,16 +106,39 @@ def smooth_field(h: int, w: int, rng: np.random.Generator, amplitude: float, gri
     return cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC)
 
 
-def warp_region(image: np.ndarray, field: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Face2Face stand-in: displace the masked region by ``field`` (expression change), resample
-    bilinearly and blend the result back through the feathered mask."""
+def _displaced(image: np.ndarray, field: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``image`` resampled bilinearly with the masked region displaced by ``field`` (H, W, 2)."""
     h, w = mask.shape
     gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
     shift = (field * mask[..., None]).astype(np.float32)
-    moved = cv2.remap(
+    return cv2.remap(
         image, gx + shift[..., 0], gy + shift[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
     )
-    return blend(image, moved, mask)
+
+
+def warp_region(image: np.ndarray, field: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Face2Face stand-in for stills: displace the masked region by ``field`` (expression change),
+    resample bilinearly and blend the result back through the feathered mask."""
+    return blend(image, _displaced(image, field, mask), mask)
+
+
+def shading_field(
+    h: int, w: int, rng: np.random.Generator, amplitude: float = SHADING_AMPLITUDE
+) -> np.ndarray:
+    """A smooth gain (H, W) float32 around 1: a second-order polynomial in the image's centred
+    coordinates (-1 to 1), each of its 5 non-constant coefficients drawn with standard deviation
+    ``amplitude``."""
+    v, u = np.meshgrid(np.linspace(-1, 1, h), np.linspace(-1, 1, w), indexing="ij")
+    terms = np.stack([u, v, u * u - 1 / 3, v * v - 1 / 3, u * v])
+    return (1 + np.tensordot(rng.normal(0.0, amplitude, 5), terms, axes=1)).astype(np.float32)
+
+
+def reenact(image: np.ndarray, field: np.ndarray, shading: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Face2Face stand-in for videos: the masked face displaced by ``field`` (the new expression)
+    and re-rendered under ``shading`` (H, W), the model's illumination estimate, as Face2Face
+    re-renders the face model under the expression it transfers; blended back through the mask."""
+    moved = _displaced(image, field, mask).astype(np.float32) * shading[..., None]
+    return blend(image, np.clip(moved, 0, 255), mask)
 
 
 def synthesize(images: np.ndarray, generator: SynthesisGenerator, seed: int) -> np.ndarray:
@@ -202,7 +232,8 @@ def _regions_at(
 
 def rerender(targets: np.ndarray, mouth_masks: np.ndarray, translator: Translator, seed: int) -> np.ndarray:
     """NeuralTextures stand-in: each frame's mouth region re-rendered at half resolution by the
-    translator's identity domain (a learned neural renderer of the same content), then blended."""
+    translator's identity domain (a learned neural renderer, trained on other faces than the
+    target's), then blended. The caller moves the mouth first (the expression it transfers)."""
     boxes, regions = _regions_at(targets, mouth_masks, multiple=8)
     rendered = translate(regions, translator, np.zeros(len(targets), np.int64), seed=seed)
     out = targets.copy()
@@ -232,6 +263,11 @@ def harmonised_swap(
     out = targets.copy()
     for t, region in enumerate(boxes):
         face = cv2.resize(faces[t], _size(region), interpolation=cv2.INTER_LINEAR)
-        matched = match_colors(face, targets[t][region], target_masks[t][region], lab=True)
-        out[t][region] = blend(targets[t][region], matched, target_masks[t][region])
+        out[t][region] = harmonised_blend(targets[t][region], face, target_masks[t][region])
     return out
+
+
+def harmonised_blend(target: np.ndarray, face: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Celeb-DF's blending: ``face`` colour-transferred in Lab to ``target`` inside ``mask``
+    (:func:`match_colors`), then blended through ``mask``."""
+    return blend(target, match_colors(face, target, mask, lab=True), mask)
