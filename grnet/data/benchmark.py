@@ -248,17 +248,22 @@ def _centre(image: np.ndarray, size: int) -> np.ndarray:
 @dataclass
 class Networks:
     """The locally trained networks (see :mod:`grnet.data.generators`): the synthesis generators
-    and the translator, and for drawn faces the PGGAN and StyleGAN last blocks that replace the
-    DCGAN's own (None for photographs, which no generator drew)."""
+    and the translator, and for drawn faces the PGGAN, StyleGAN and StarGAN last blocks that
+    replace the DCGAN's own and the latent directions of the attributes StarGAN edits
+    (:func:`grnet.data.dcgan.attribute_directions`; all None for photographs, which no generator
+    drew)."""
 
     pggan: SynthesisGenerator
     stylegan: SynthesisGenerator
     translator: Translator
     pggan_block: LastBlock | None = None
     stylegan_block: LastBlock | None = None
+    stargan_block: LastBlock | None = None
+    attribute_directions: np.ndarray | None = None
 
     def digests(self) -> dict[str, str]:
-        """SHA-256 of each network's trained weights (float64 bytes, in ``state_dict`` order).
+        """SHA-256 of each network's trained weights (float64 bytes, in ``state_dict`` order) and
+        of the attribute directions (float64 bytes).
 
         Every dataset's ``summary.json`` records them, so a build whose training took another
         rounding anywhere (a CPU-dependent kernel) differs from the manifest even where no pixel
@@ -273,11 +278,14 @@ class Networks:
             for key, value in getattr(self, name).state_dict().items():
                 digest.update(key.encode() + b"\0" + value.detach().cpu().numpy().tobytes())
             out[name] = digest.hexdigest()
+        if self.attribute_directions is not None:
+            out["attribute_directions"] = hashlib.sha256(self.attribute_directions.tobytes()).hexdigest()
         return out
 
 
 NETWORKS = ("pggan", "stylegan", "translator")
-BLOCKS = ("pggan_block", "stylegan_block")
+BLOCKS = ("pggan_block", "stylegan_block", "stargan_block")
+BLOCK_KINDS = {"pggan_block": "nearest", "stylegan_block": "transposed", "stargan_block": "stargan"}
 BLOCK_WIDTH = 32
 
 
@@ -302,7 +310,7 @@ def train_network(
             # Seeded again: loading the DCGAN (once per process) draws its modules' initial weights
             # from torch's stream, so the block's own would depend on whether it was loaded before.
             torch.manual_seed(_seed(seed, "net", name))
-            block = LastBlock("nearest" if name == "pggan_block" else "transposed", width=BLOCK_WIDTH)
+            block = LastBlock(BLOCK_KINDS[name], width=BLOCK_WIDTH)
             steps = profile.block_steps
             return train_last_block(block, features, targets, steps, _seed(seed, "data", name), batch)
         if name == "translator":
@@ -364,15 +372,18 @@ def _build_environment() -> Iterator[None]:
 def train_networks(
     images: Sequence[np.ndarray], latents: np.ndarray | None, profile: Profile, seed: int, jobs: int = 1
 ) -> Networks:
-    """The two synthesis generators and the translator, and with ``latents`` (drawn faces) the two
-    last blocks (:func:`train_network`), ``jobs`` at a time in worker processes (the same networks
-    whatever ``jobs``)."""
+    """The two synthesis generators and the translator, and with ``latents`` (drawn faces) the
+    three last blocks (:func:`train_network`), ``jobs`` at a time in worker processes (the same
+    networks whatever ``jobs``), and the attribute directions found on ``latents``' faces."""
     names = NETWORKS + (BLOCKS if latents is not None else ())
+    directions = None if latents is None else dcgan.attribute_directions(latents)
     if jobs <= 1:
-        return Networks(*(train_network(name, images, latents, profile, seed) for name in names))
-    with _build_environment(), _pool(jobs) as pool:
-        futures = [pool.submit(train_network, name, images, latents, profile, seed) for name in names]
-        return Networks(*(f.result() for f in futures))
+        nets = [train_network(name, images, latents, profile, seed) for name in names]
+    else:
+        with _build_environment(), _pool(jobs) as pool:
+            futures = [pool.submit(train_network, name, images, latents, profile, seed) for name in names]
+            nets = [f.result() for f in futures]
+    return Networks(*nets, attribute_directions=directions)  # type: ignore[arg-type]
 
 
 class _Dataset:
@@ -440,8 +451,12 @@ def still_families(nets: Networks) -> dict[str, StillFamily]:
 
     PGGAN and StyleGAN redraw each drawn face from its latent with the DCGAN's last block replaced
     by the family's (:class:`grnet.data.generators.LastBlock`): the same face at the DCGAN's
-    sharpness, the family's up-sampling fingerprint in every pixel. Photographs, which no
-    generator drew, go through the family's synthesis generator (an autoencoder) instead."""
+    sharpness, the family's up-sampling fingerprint in every pixel. StarGAN moves each face's
+    latent along one attribute's direction (:func:`grnet.data.forgeries.edit_attributes`: lighter
+    or darker hair, paler or less pale skin) and redraws it with StarGAN's last block: the source
+    face with an attribute changed, through StarGAN's up-sampling. Photographs, which no
+    generator drew, go through the family's synthesis generator (an autoencoder) or the
+    translator instead."""
 
     def gan(block: LastBlock | None, autoencoder: SynthesisGenerator) -> StillFamily:
         def family(sources: Sources, masks: np.ndarray, rng: np.random.Generator, seed: int) -> np.ndarray:
@@ -464,9 +479,14 @@ def still_families(nets: Networks) -> dict[str, StillFamily]:
         )
 
     def stargan(sources: Sources, masks: np.ndarray, rng: np.random.Generator, seed: int) -> np.ndarray:
-        # an attribute edit, never the identity
-        domains = rng.integers(1, len(DOMAIN_EDITS), len(sources.images))
-        return forgeries.translate(np.asarray(sources.images), nets.translator, domains, seed)
+        directions, block = nets.attribute_directions, nets.stargan_block
+        if directions is None or block is None or sources.latents is None:
+            # photographs: an attribute edit, never the identity
+            domains = rng.integers(1, len(DOMAIN_EDITS), len(sources.images))
+            return forgeries.translate(np.asarray(sources.images), nets.translator, domains, seed)
+        domains = rng.integers(0, 2 * len(directions), len(sources.latents))
+        edited = forgeries.edit_attributes(sources.latents, directions, domains)
+        return still_size(dcgan.draw_with(edited, block, seed), masks.shape[1])
 
     return {
         REAL: lambda sources, masks, rng, seed: np.asarray(sources.images),
