@@ -383,7 +383,7 @@ def train_networks(
         with _build_environment(), _pool(jobs) as pool:
             futures = [pool.submit(train_network, name, images, latents, profile, seed) for name in names]
             nets = [f.result() for f in futures]
-    return Networks(*nets, attribute_directions=directions)  # type: ignore[arg-type]
+    return Networks(*nets, attribute_directions=directions)
 
 
 class _Dataset:
