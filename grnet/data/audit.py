@@ -30,9 +30,12 @@ dataset folder under DATA (a folder with ``index.csv``: ``hff``, ``ffpp_c23``, `
 - ``all_fakes``: the same figures for every fake class together against the reals;
 - ``degradations``: for JP60 (``jpeg:60``) and ME5 (``mean:5``), the share of the reals'
   high-pass energy that survives the degradation applied at the stored resolution, as the loader
-  applies it (:mod:`grnet.data.degrade`), measured at the detector's input: with ``size`` (the
-  run's image size, ``--size``) both the degraded and the clean image are first resized to it as
-  the loader resizes (:func:`grnet.data.dataset.resize_transform`); without, at the stored size.
+  applies it (:mod:`grnet.data.degrade`).
+
+With ``size`` (the runs' image size, ``--size``; the data stage passes each dataset's) every
+figure is measured on what the detector gets: each image (and each degraded image) first resized
+to ``size`` as the loader resizes (:func:`grnet.data.dataset.resize_transform`); without it, at
+the stored size.
 
 High-pass energy: the mean square of the luminance minus its 3 x 3 box mean; gradient energy: the
 mean of squared forward differences (both directions); Laplacian variance: the variance of the
@@ -193,8 +196,9 @@ def _round(value: float | None) -> float | None:
 
 def at_input(image: np.ndarray, size: int | None) -> np.ndarray:
     """An (H, W, 3) uint8 image as the detector gets it: resized to ``size`` x ``size`` by the
-    loader's resize (:func:`grnet.data.dataset.resize_transform`), or as it is (``None``)."""
-    if size is None:
+    loader's resize (:func:`grnet.data.dataset.resize_transform`), or as it is (``None``, or
+    already that size)."""
+    if size is None or image.shape[:2] == (size, size):
         return image
     import torch
 
@@ -206,7 +210,7 @@ def at_input(image: np.ndarray, size: int | None) -> np.ndarray:
 
 def audit_dataset(root: str | Path, split: str = "test", size: int | None = None) -> dict[str, Any]:
     """The figures of one dataset folder (see the module docstring); ``size``: the detector's
-    input side, at which the degradations' figures are measured (``None``: the stored side).
+    input side, at which every figure is measured (``None``: the stored side).
 
     Raises:
         FileNotFoundError: ``root`` has no ``index.csv``.
@@ -217,7 +221,8 @@ def audit_dataset(root: str | Path, split: str = "test", size: int | None = None
     chosen = [r for r in rows if r["split"] == split]
     if not any(r["class"] == REAL for r in chosen):
         raise ValueError(f"{root}: the {split} split has no real images to audit against")
-    images = {r["path"]: read_rgb(root / r["path"]) for r in chosen}
+    stored = {r["path"]: read_rgb(root / r["path"]) for r in chosen}
+    images = {p: at_input(im, size) for p, im in stored.items()}
     feats = {p: features(im) for p, im in images.items()}
     lap = {p: float(np.exp(f[FEATURES.index("log_laplacian_var")])) for p, f in feats.items()}
     reals = [r for r in chosen if r["class"] == REAL]
@@ -249,8 +254,8 @@ def audit_dataset(root: str | Path, split: str = "test", size: int | None = None
     retained = {}
     for name, spec in DEGRADATIONS.items():
         kept = [
-            highpass_energy(luminance(at_input(degrade.apply(images[r["path"]], spec), size)))
-            / max(highpass_energy(luminance(at_input(images[r["path"]], size))), 1e-12)
+            highpass_energy(luminance(at_input(degrade.apply(stored[r["path"]], spec), size)))
+            / max(highpass_energy(luminance(images[r["path"]])), 1e-12)
             for r in reals
         ]
         retained[name] = round(float(np.mean(kept)), 4)
@@ -329,8 +334,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         "--size",
         type=int,
         default=None,
-        help="the detector's input side: JP60/ME5's retained energy is measured after the loader's "
-        "resize to it (default: at the stored side)",
+        help="the detector's input side: every figure is measured after the loader's resize to it "
+        "(default: at the stored side)",
     )
 
 
