@@ -44,15 +44,38 @@ def test_measure_landmarks_finds_a_drawn_face():
 
 
 def test_with_its_own_last_block_the_generator_draws_the_same_faces_byte_for_byte():
-    """The PGGAN and StyleGAN stand-ins swap the last block (grnet.data.generators.LastBlock): with
+    """The PGGAN, StyleGAN and StarGAN stand-ins swap the last block (grnet.data.generators.LastBlock): with
     the DCGAN's own block back in place, the redrawn face is the real face, so that block is all
     that differs; another block draws another image of the same face."""
-    from grnet.data.generators import LastBlock
+    from grnet.data.generators import LAST_BLOCKS, LastBlock
 
     z = dcgan.latents(np.random.default_rng(1), 3)
     own = dcgan.load_generator().main[dcgan.LAST_BLOCK :]
     assert np.array_equal(dcgan.draw_with(z, own), dcgan.draw_faces(z))
     assert dcgan.draw_features(z).shape == (3, 64, 32, 32)
     torch.manual_seed(0)
-    other = dcgan.draw_with(z, LastBlock("nearest").double().eval())
-    assert other.shape == (3, 64, 64, 3) and not np.array_equal(other, dcgan.draw_faces(z))
+    for kind in LAST_BLOCKS:
+        other = dcgan.draw_with(z, LastBlock(kind).double().eval())
+        assert other.shape == (3, 64, 64, 3) and not np.array_equal(other, dcgan.draw_faces(z)), kind
+
+
+def test_attribute_edits_move_their_attribute_and_nothing_at_step_zero():
+    """The StarGAN stand-in moves a latent along an attribute's direction: with no step and the
+    DCGAN's own last block it redraws the source face byte for byte; a step towards more of the
+    attribute raises that attribute (lighter hair, paler skin) on average, a step away lowers it."""
+    from grnet.data.forgeries import edit_attributes
+
+    directions = dcgan.attribute_directions(dcgan.latents(np.random.default_rng(2), 60))
+    assert directions.shape == (len(dcgan.ATTRIBUTES), dcgan.LATENT)
+    assert np.allclose(np.linalg.norm(directions, axis=1), 1)
+    z = dcgan.latents(np.random.default_rng(3), 20)
+    own = dcgan.load_generator().main[dcgan.LAST_BLOCK :]
+    domains = np.arange(20) % (2 * len(directions))
+    assert np.array_equal(
+        dcgan.draw_with(edit_attributes(z, directions, domains, 0.0), own), dcgan.draw_faces(z)
+    )
+    source = dcgan.attributes(dcgan.draw_faces(z))
+    for a in range(len(directions)):
+        more = dcgan.attributes(dcgan.draw_with(edit_attributes(z, directions, np.full(20, 2 * a)), own))
+        less = dcgan.attributes(dcgan.draw_with(edit_attributes(z, directions, np.full(20, 2 * a + 1)), own))
+        assert less[:, a].mean() < source[:, a].mean() < more[:, a].mean(), dcgan.ATTRIBUTES[a]

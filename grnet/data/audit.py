@@ -36,6 +36,11 @@ dataset folder under DATA (a folder with ``index.csv``: ``hff``, ``ffpp_c23``, `
   high-pass energy that survives the degradation applied at the stored resolution, as the loader
   applies it (:mod:`grnet.data.degrade`).
 
+With ``size`` (the runs' image size, ``--size``; the data stage passes each dataset's) every
+figure is measured on what the detector gets: each image (and each degraded image) first resized
+to ``size`` as the loader resizes (:func:`grnet.data.dataset.resize_transform`); without it, at
+the stored size.
+
 High-pass energy: the mean square of the luminance minus its 3 x 3 box mean; gradient energy: the
 mean of squared forward differences (both directions); Laplacian variance: the variance of the
 4-neighbour Laplacian; all in grey levels (0-255), borders excluded.
@@ -50,7 +55,7 @@ import argparse
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -201,8 +206,23 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def audit_dataset(root: str | Path, split: str = "test") -> dict[str, Any]:
-    """The figures of one dataset folder (see the module docstring).
+def at_input(image: np.ndarray, size: int | None) -> np.ndarray:
+    """An (H, W, 3) uint8 image as the detector gets it: resized to ``size`` x ``size`` by the
+    loader's resize (:func:`grnet.data.dataset.resize_transform`), or as it is (``None``, or
+    already that size)."""
+    if size is None or image.shape[:2] == (size, size):
+        return image
+    import torch
+
+    from grnet.data.dataset import resize_transform
+
+    tensor = torch.from_numpy(np.array(image)).permute(2, 0, 1)  # a writable copy
+    return resize_transform(size)(tensor).permute(1, 2, 0).numpy()
+
+
+def audit_dataset(root: str | Path, split: str = "test", size: int | None = None) -> dict[str, Any]:
+    """The figures of one dataset folder (see the module docstring); ``size``: the detector's
+    input side, at which every figure is measured (``None``: the stored side).
 
     Raises:
         FileNotFoundError: ``root`` has no ``index.csv``.
@@ -213,7 +233,8 @@ def audit_dataset(root: str | Path, split: str = "test") -> dict[str, Any]:
     chosen = [r for r in rows if r["split"] == split]
     if not any(r["class"] == REAL for r in chosen):
         raise ValueError(f"{root}: the {split} split has no real images to audit against")
-    images = {r["path"]: read_rgb(root / r["path"]) for r in chosen}
+    stored = {r["path"]: read_rgb(root / r["path"]) for r in chosen}
+    images = {p: at_input(im, size) for p, im in stored.items()}
     feats = {p: features(im) for p, im in images.items()}
     lap = {p: float(np.exp(f[FEATURES.index("log_laplacian_var")])) for p, f in feats.items()}
     reals = [r for r in chosen if r["class"] == REAL]
@@ -255,7 +276,7 @@ def audit_dataset(root: str | Path, split: str = "test") -> dict[str, Any]:
     retained = {}
     for name, spec in DEGRADATIONS.items():
         kept = [
-            highpass_energy(luminance(degrade.apply(images[r["path"]], spec)))
+            highpass_energy(luminance(at_input(degrade.apply(stored[r["path"]], spec), size)))
             / max(highpass_energy(luminance(images[r["path"]])), 1e-12)
             for r in reals
         ]
@@ -266,12 +287,16 @@ def audit_dataset(root: str | Path, split: str = "test") -> dict[str, Any]:
         "real": {"n": len(reals), "intra_share": _mean(None if i is None else float(i) for i in real_intra)},
         "families": families,
         "all_fakes": figures([r for r in chosen if r["class"] != REAL]),
-        "degradations": {"retained_highpass_energy": retained},
+        "degradations": {"input_size": size, "retained_highpass_energy": retained},
     }
 
 
-def audit(data: str | Path, split: str = "test") -> dict[str, Any]:
-    """Every dataset folder directly under ``data`` (those with ``index.csv``), by folder name.
+def audit(
+    data: str | Path, split: str = "test", size: int | Mapping[str, int] | None = None
+) -> dict[str, Any]:
+    """Every dataset folder directly under ``data`` (those with ``index.csv``), by folder name;
+    ``size`` as in :func:`audit_dataset`, one for every folder or by folder name (a folder not
+    named: at its stored size).
 
     Raises:
         FileNotFoundError: ``data`` holds no dataset folder.
@@ -283,13 +308,21 @@ def audit(data: str | Path, split: str = "test") -> dict[str, Any]:
     return {
         "features": list(FEATURES),
         "change_threshold": CHANGE_THRESHOLD,
-        "datasets": {p.name: audit_dataset(p, split) for p in folders},
+        "datasets": {
+            p.name: audit_dataset(p, split, size.get(p.name) if isinstance(size, Mapping) else size)
+            for p in folders
+        },
     }
 
 
-def write_audit(data: str | Path, out: str | Path | None = None, split: str = "test") -> Path:
+def write_audit(
+    data: str | Path,
+    out: str | Path | None = None,
+    split: str = "test",
+    size: int | Mapping[str, int] | None = None,
+) -> Path:
     """:func:`audit` written as JSON to ``out`` (default ``data/audit.json``); returns the path."""
-    return write_json_atomic(Path(out) if out else Path(data) / "audit.json", audit(data, split))
+    return write_json_atomic(Path(out) if out else Path(data) / "audit.json", audit(data, split, size))
 
 
 def format_audit(result: dict[str, Any]) -> str:
@@ -303,6 +336,8 @@ def format_audit(result: dict[str, Any]) -> str:
         shares = ", ".join(f"{s} {v.get(REAL, 0):.3f} of {v['n']}" for s, v in ds["class_shares"].items())
         kept = ds["degradations"]["retained_highpass_energy"]
         retained = ", ".join(f"{k} {v:.3f}" for k, v in kept.items())
+        at = ds["degradations"].get("input_size")
+        retained += f" (at {at} px)" if at else " (at the stored size)"
         lines += [
             f"{name} ({ds['split']}): real share {shares}; retained high-pass energy {retained}",
             f"  {'class':16s}" + "".join(f"{c:>16s}" for c in columns),
@@ -318,11 +353,18 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("data", type=Path, help="a folder of dataset folders, e.g. data/mini")
     parser.add_argument("--split", choices=SPLITS, default="test", help="the split to audit (default: test)")
     parser.add_argument("--out", type=Path, default=None, help="the JSON to write (default: DATA/audit.json)")
+    parser.add_argument(
+        "--size",
+        type=int,
+        default=None,
+        help="the detector's input side: every figure is measured after the loader's resize to it "
+        "(default: at the stored side)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        result = audit(args.data, args.split)
+        result = audit(args.data, args.split, args.size)
     except (FileNotFoundError, ValueError) as err:
         print(f"grnet data audit: {err}", file=sys.stderr)
         return 2

@@ -136,7 +136,7 @@ class Profile:
     gen_width: int
     gen_batch: int
     swap_size: int  # side at which an autoencoder swap decodes the donor's face (below the target face's)
-    hff_size: int  # image side
+    hff_size: int  # stored side: the source resolution (the loader applies JP60/ME5 here, then resizes)
     hff_train: int  # PGGAN (and StyleGAN) images per split; the others by hff_counts
     hff_val: int
     hff_test: int
@@ -194,18 +194,19 @@ PROFILES: dict[str, Profile] = {
     "ci": Profile(
         photo_side=128, gen_faces=16, gen_size=16, gen_steps=4, translator_steps=4, block_steps=4,
         gen_width=8, gen_batch=4,
-        swap_size=16, hff_size=32, hff_train=2, hff_val=2, hff_test=2,
+        swap_size=16, hff_size=64, hff_train=2, hff_val=2, hff_test=2,
         ff_size=32, ff_frame=48, ff_train=2, ff_val=1, ff_test=2, ff_length=8, ff_real_frames=4,
         ff_fake_frames=1,
         dfdc_size=32, dfdc_frame=48, dfdc_train=2, dfdc_val=1, dfdc_test=2, dfdc_length=4, dfdc_frames=2,
         celebdf_size=32, celebdf_frame=40, celebdf_test=2, celebdf_length=4, celebdf_frames=2, **_COMMON,
     ),
-    # The default (params.yaml profile mini): 64 px images, the DCGAN's own size.
+    # The default (params.yaml profile mini): the DCGAN's 64 px faces; HFF stored at 128 px, twice the
+    # runs' input, so JP60 and ME5 act at a source resolution (data/README.md).
     "mini": Profile(
         photo_side=256, gen_faces=512, gen_size=32, gen_steps=300, translator_steps=150, block_steps=400,
         gen_width=24,
         gen_batch=16, swap_size=32,
-        hff_size=64, hff_train=80, hff_val=20, hff_test=100,
+        hff_size=128, hff_train=80, hff_val=20, hff_test=100,
         ff_size=64, ff_frame=80, ff_train=150, ff_val=60, ff_test=200, ff_length=8, ff_real_frames=4,
         ff_fake_frames=1,
         dfdc_size=64, dfdc_frame=80, dfdc_train=150, dfdc_val=50, dfdc_test=200, dfdc_length=4,
@@ -217,7 +218,7 @@ PROFILES: dict[str, Profile] = {
         photo_side=512, gen_faces=2048, gen_size=64, gen_steps=1500, translator_steps=1000, block_steps=1500,
         gen_width=64,
         gen_batch=32, swap_size=64,
-        hff_size=128, hff_train=800, hff_val=200, hff_test=400,
+        hff_size=256, hff_train=800, hff_val=200, hff_test=400,
         ff_size=128, ff_frame=160, ff_train=720, ff_val=140, ff_test=300, ff_length=32, ff_real_frames=8,
         ff_fake_frames=2,
         dfdc_size=224, dfdc_frame=256, dfdc_train=600, dfdc_val=200, dfdc_test=300, dfdc_length=60,
@@ -252,17 +253,22 @@ def _centre(image: np.ndarray, size: int) -> np.ndarray:
 @dataclass
 class Networks:
     """The locally trained networks (see :mod:`grnet.data.generators`): the synthesis generators
-    and the translator, and for drawn faces the PGGAN and StyleGAN last blocks that replace the
-    DCGAN's own (None for photographs, which no generator drew)."""
+    and the translator, and for drawn faces the PGGAN, StyleGAN and StarGAN last blocks that
+    replace the DCGAN's own and the latent directions of the attributes StarGAN edits
+    (:func:`grnet.data.dcgan.attribute_directions`; all None for photographs, which no generator
+    drew)."""
 
     pggan: SynthesisGenerator
     stylegan: SynthesisGenerator
     translator: Translator
     pggan_block: LastBlock | None = None
     stylegan_block: LastBlock | None = None
+    stargan_block: LastBlock | None = None
+    attribute_directions: np.ndarray | None = None
 
     def digests(self) -> dict[str, str]:
-        """SHA-256 of each network's trained weights (float64 bytes, in ``state_dict`` order).
+        """SHA-256 of each network's trained weights (float64 bytes, in ``state_dict`` order) and
+        of the attribute directions (float64 bytes).
 
         Every dataset's ``summary.json`` records them, so a build whose training took another
         rounding anywhere (a CPU-dependent kernel) differs from the manifest even where no pixel
@@ -277,11 +283,14 @@ class Networks:
             for key, value in getattr(self, name).state_dict().items():
                 digest.update(key.encode() + b"\0" + value.detach().cpu().numpy().tobytes())
             out[name] = digest.hexdigest()
+        if self.attribute_directions is not None:
+            out["attribute_directions"] = hashlib.sha256(self.attribute_directions.tobytes()).hexdigest()
         return out
 
 
 NETWORKS = ("pggan", "stylegan", "translator")
-BLOCKS = ("pggan_block", "stylegan_block")
+BLOCKS = ("pggan_block", "stylegan_block", "stargan_block")
+BLOCK_KINDS = {"pggan_block": "nearest", "stylegan_block": "transposed", "stargan_block": "stargan"}
 BLOCK_WIDTH = 32
 
 
@@ -306,7 +315,7 @@ def train_network(
             # Seeded again: loading the DCGAN (once per process) draws its modules' initial weights
             # from torch's stream, so the block's own would depend on whether it was loaded before.
             torch.manual_seed(_seed(seed, "net", name))
-            block = LastBlock("nearest" if name == "pggan_block" else "transposed", width=BLOCK_WIDTH)
+            block = LastBlock(BLOCK_KINDS[name], width=BLOCK_WIDTH)
             steps = profile.block_steps
             return train_last_block(block, features, targets, steps, _seed(seed, "data", name), batch)
         if name == "translator":
@@ -368,15 +377,18 @@ def _build_environment() -> Iterator[None]:
 def train_networks(
     images: Sequence[np.ndarray], latents: np.ndarray | None, profile: Profile, seed: int, jobs: int = 1
 ) -> Networks:
-    """The two synthesis generators and the translator, and with ``latents`` (drawn faces) the two
-    last blocks (:func:`train_network`), ``jobs`` at a time in worker processes (the same networks
-    whatever ``jobs``)."""
+    """The two synthesis generators and the translator, and with ``latents`` (drawn faces) the
+    three last blocks (:func:`train_network`), ``jobs`` at a time in worker processes (the same
+    networks whatever ``jobs``), and the attribute directions found on ``latents``' faces."""
     names = NETWORKS + (BLOCKS if latents is not None else ())
+    directions = None if latents is None else dcgan.attribute_directions(latents)
     if jobs <= 1:
-        return Networks(*(train_network(name, images, latents, profile, seed) for name in names))
-    with _build_environment(), _pool(jobs) as pool:
-        futures = [pool.submit(train_network, name, images, latents, profile, seed) for name in names]
-        return Networks(*(f.result() for f in futures))
+        nets = [train_network(name, images, latents, profile, seed) for name in names]
+    else:
+        with _build_environment(), _pool(jobs) as pool:
+            futures = [pool.submit(train_network, name, images, latents, profile, seed) for name in names]
+            nets = [f.result() for f in futures]
+    return Networks(*nets, attribute_directions=directions)
 
 
 class _Dataset:
@@ -444,8 +456,12 @@ def still_families(nets: Networks) -> dict[str, StillFamily]:
 
     PGGAN and StyleGAN redraw each drawn face from its latent with the DCGAN's last block replaced
     by the family's (:class:`grnet.data.generators.LastBlock`): the same face at the DCGAN's
-    sharpness, the family's up-sampling fingerprint in every pixel. Photographs, which no
-    generator drew, go through the family's synthesis generator (an autoencoder) instead."""
+    sharpness, the family's up-sampling fingerprint in every pixel. StarGAN moves each face's
+    latent along one attribute's direction (:func:`grnet.data.forgeries.edit_attributes`: lighter
+    or darker hair, paler or less pale skin) and redraws it with StarGAN's last block: the source
+    face with an attribute changed, through StarGAN's up-sampling. Photographs, which no
+    generator drew, go through the family's synthesis generator (an autoencoder) or the
+    translator instead."""
 
     def gan(block: LastBlock | None, autoencoder: SynthesisGenerator) -> StillFamily:
         def family(sources: Sources, masks: np.ndarray, rng: np.random.Generator, seed: int) -> np.ndarray:
@@ -468,9 +484,14 @@ def still_families(nets: Networks) -> dict[str, StillFamily]:
         )
 
     def stargan(sources: Sources, masks: np.ndarray, rng: np.random.Generator, seed: int) -> np.ndarray:
-        # an attribute edit, never the identity
-        domains = rng.integers(1, len(DOMAIN_EDITS), len(sources.images))
-        return forgeries.translate(np.asarray(sources.images), nets.translator, domains, seed)
+        directions, block = nets.attribute_directions, nets.stargan_block
+        if directions is None or block is None or sources.latents is None:
+            # photographs: an attribute edit, never the identity
+            domains = rng.integers(1, len(DOMAIN_EDITS), len(sources.images))
+            return forgeries.translate(np.asarray(sources.images), nets.translator, domains, seed)
+        domains = rng.integers(0, 2 * len(directions), len(sources.latents))
+        edited = forgeries.edit_attributes(sources.latents, directions, domains)
+        return still_size(dcgan.draw_with(edited, block, seed), masks.shape[1])
 
     return {
         REAL: lambda sources, masks, rng, seed: np.asarray(sources.images),

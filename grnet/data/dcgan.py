@@ -37,7 +37,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from grnet.data.regions import Ellipse, Landmarks
+from grnet.data.regions import Ellipse, Landmarks, ellipse_mask
 
 PACKAGE = "gan-face-generate"
 VERSION = "1.1.1"
@@ -145,6 +145,46 @@ def draw_with(z: np.ndarray, last_block: nn.Module, seed: int = 0, batch: int = 
     out = [last_block(features[i : i + batch]) for i in range(0, len(features), batch)]
     x = torch.cat(out) if out else torch.empty(0, 3, SIDE, SIDE, dtype=torch.float64)
     return ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).numpy()
+
+
+def attributes(faces: np.ndarray, landmarks: Landmarks | None = None) -> np.ndarray:
+    """The attributes the StarGAN stand-in edits, measured on ``faces`` (N, 64, 64, 3) uint8:
+    (N, 2) float64 (:data:`ATTRIBUTES`).
+
+    ``hair``: the mean luminance of the band above the inner face (from the top to the brows,
+    across the face's width), dark to blond; ``pale``: minus the mean chroma (max - min channel)
+    inside the inner face ellipse, CelebA's "pale skin". ``landmarks`` default to
+    :data:`LANDMARKS`.
+    """
+    face = (landmarks or LANDMARKS).face
+    x = np.asarray(faces, dtype=np.float64)
+    side = x.shape[1]
+    top = max(1, round((face.center[0] - face.axes[0]) * side))
+    cols = slice(round((face.center[1] - face.axes[1]) * side), round((face.center[1] + face.axes[1]) * side))
+    hair = (x[:, :top, cols] @ np.array([0.299, 0.587, 0.114])).mean(axis=(1, 2))
+    inside = ellipse_mask(side, side, face) > 0.5
+    chroma = (x.max(axis=-1) - x.min(axis=-1))[:, inside].mean(axis=1)
+    return np.stack([hair, -chroma], axis=1)
+
+
+#: What :func:`attributes` measures, in its columns' order.
+ATTRIBUTES = ("hair", "pale")
+
+
+def attribute_directions(z: np.ndarray) -> np.ndarray:
+    """Unit latent directions (len(ATTRIBUTES), 100) along which each attribute grows, found on
+    the faces of latents ``z`` (N, 100), N >= 3: for each attribute the mean latent of the third
+    of faces where it is highest minus that of the third where it is lowest, normalised (the
+    linear attribute boundaries of latent-space face editing, e.g. InterFaceGAN, by class means).
+    """
+    measured = attributes(draw_faces(z))
+    k = max(1, len(z) // 3)
+    out = []
+    for column in measured.T:
+        order = np.argsort(column, kind="stable")
+        d = z[order[-k:]].mean(axis=0) - z[order[:k]].mean(axis=0)
+        out.append(d / np.linalg.norm(d))
+    return np.stack(out)
 
 
 def measure_landmarks(faces: np.ndarray) -> Landmarks:

@@ -19,8 +19,11 @@ Face2Face          :func:`warp_region` (stills): smooth displace-   bilinear res
                    ment of the inner face (an expression change),   face, blend boundary; in videos
                    feathered blend; :func:`reenact` (videos): the   also a smooth shading change
                    same, re-lit by a :func:`shading_field`          over the face
-StarGAN            :func:`translate` at half resolution through a   up-sampling smoothness, network
-                   domain-conditioned :class:`Translator`           texture, colour shift
+StarGAN            :func:`edit_attributes`: the source face's latent  StarGAN's up-sampling block
+                   moved along an attribute's direction (hair,      (transposed conv, instance
+                   pale skin), redrawn with StarGAN's last block    norm), changed attributes
+                   (photographs: :func:`translate` at half
+                   resolution through a :class:`Translator`)
 Deepfakes          :func:`autoencoder_swap`: the donor's face       low-resolution synthesis resized
                    resized to the generator's size, decoded,        back, blend boundary
                    resized onto the target's face, blended
@@ -46,6 +49,11 @@ import numpy as np
 import torch
 
 from grnet.data.generators import SynthesisGenerator, Translator, run_on_images
+
+# StarGAN stand-in: how far an attribute edit moves a latent along the attribute's unit direction,
+# in standard deviations of the DCGAN's prior (a change from one attribute domain to another: the
+# faces' spread along the direction is 1).
+ATTRIBUTE_STEP = 2.0
 
 # Face2Face stand-in: standard deviation of the expression displacement, a fraction of the image side
 # (a few pixels: a mouth or brow movement, not a distortion).
@@ -153,12 +161,26 @@ def _resize_stack(images: Sequence[np.ndarray], size: tuple[int, int], interpola
 def translate(
     images: np.ndarray, translator: Translator, domains: np.ndarray, seed: int, scale: float = 0.5
 ) -> np.ndarray:
-    """StarGAN stand-in: translate whole images to ``domains`` at ``scale`` times their resolution
-    (StarGAN worked at 128 px on larger CelebA images), then resize back bilinearly."""
+    """StarGAN stand-in on photographs (no latent to edit): translate whole images to ``domains``
+    at ``scale`` times their resolution (StarGAN worked at 128 px on larger CelebA images), then
+    resize back bilinearly."""
     n, h, w = images.shape[:3]
     small = _resize_stack(images, (round(w * scale) // 4 * 4, round(h * scale) // 4 * 4), cv2.INTER_AREA)
     out = run_on_images(translator, small, torch.as_tensor(domains, dtype=torch.long), seed=seed)
     return _resize_stack(out, (w, h), cv2.INTER_LINEAR)
+
+
+def edit_attributes(
+    latents: np.ndarray, directions: np.ndarray, domains: np.ndarray, step: float = ATTRIBUTE_STEP
+) -> np.ndarray:
+    """StarGAN stand-in's translation, done in the face generator's latent space: latent ``i``
+    (N, 100) moved by ``step`` along ``directions[domains[i] // 2]`` ((A, 100) unit vectors,
+    :func:`grnet.data.dcgan.attribute_directions`), towards more of the attribute for an even
+    domain and less for an odd one (2A target domains, e.g. lighter or darker hair). The
+    benchmark redraws the moved latents with StarGAN's last block
+    (:func:`grnet.data.dcgan.draw_with`); ``step=0`` returns the source latents."""
+    signs = np.where(np.asarray(domains) % 2 == 0, 1.0, -1.0)
+    return latents + step * signs[:, None] * directions[np.asarray(domains) // 2]
 
 
 def autoencoder_swap(

@@ -9,11 +9,14 @@ detector can learn from them is the trace their *architecture* leaves, not their
   known periodic (checkerboard) spectral peaks.
 - :class:`SynthesisGenerator` with ``upsample="nearest"`` (PGGAN stand-in): nearest-neighbour
   up-sampling followed by 3x3 convolutions and pixel-wise feature normalisation, as in PGGAN.
-- :class:`Translator` (StarGAN stand-in): a single image-to-image network conditioned on a target
-  domain given as constant one-hot input planes (StarGAN's design), down-sampling, residual
-  blocks with instance norm, transposed-convolution up-sampling. Its domains are colour and tone
-  "attribute" edits of the input; domain 0 is the identity, which the NeuralTextures stand-in
-  uses as a neural re-renderer.
+- :class:`LastBlock`: a GAN family's last up-sampling block (PGGAN's, StyleGAN's, StarGAN's)
+  distilled to replace the DCGAN face generator's own, so a face keeps its content and sharpness
+  and takes the family's up-sampling fingerprint.
+- :class:`Translator` (StarGAN stand-in on photographs, NeuralTextures' renderer): a single
+  image-to-image network conditioned on a target domain given as constant one-hot input planes
+  (StarGAN's design), down-sampling, residual blocks with instance norm, transposed-convolution
+  up-sampling. Its domains are colour and tone "attribute" edits of the input; domain 0 is the
+  identity, which the NeuralTextures stand-in uses as a neural re-renderer.
 
 Open choices:
 
@@ -40,6 +43,7 @@ import torch
 from torch import nn
 
 UPSAMPLERS = ("transposed", "nearest")
+LAST_BLOCKS = (*UPSAMPLERS, "stargan")  # :class:`LastBlock`'s kinds
 
 
 @contextlib.contextmanager
@@ -120,22 +124,30 @@ class LastBlock(nn.Module):
     (:func:`grnet.data.dcgan.draw_with`): (N, ``channels``, H, W) features to (N, 3, 2H, 2W) in
     [-1, 1] (tanh, as the DCGAN's).
 
-    ``upsample="nearest"`` (PGGAN's block): nearest-neighbour up-sampling, a 3x3 convolution to
-    ``width`` channels, leaky ReLU, pixel norm, a 3x3 convolution to RGB. ``"transposed"``
-    (StyleGAN's fused up-sampling block): a 4x4 stride-2 transposed convolution, noise injection,
-    leaky ReLU, a 3x3 convolution to RGB. Trained (:func:`train_last_block`) to reproduce the
-    DCGAN's own output, so the face and its sharpness stay the DCGAN's and the up-sampling
+    ``upsample`` (:data:`LAST_BLOCKS`): ``"nearest"`` (PGGAN's block): nearest-neighbour
+    up-sampling, a 3x3 convolution to ``width`` channels, leaky ReLU, pixel norm, a 3x3
+    convolution to RGB. ``"transposed"`` (StyleGAN's fused up-sampling block): a 4x4 stride-2
+    transposed convolution, noise injection, leaky ReLU, a 3x3 convolution to RGB. ``"stargan"``
+    (the up-sampling block of StarGAN's generator): a 4x4 stride-2 transposed convolution,
+    instance norm, ReLU, a 3x3 convolution to RGB. Trained (:func:`train_last_block`) to reproduce
+    the DCGAN's own output, so the face and its sharpness stay the DCGAN's and the up-sampling
     fingerprint becomes the family's.
     """
 
     def __init__(self, upsample: str, width: int = 32, channels: int = 64) -> None:
         super().__init__()
-        if upsample not in UPSAMPLERS:
-            raise ValueError(f"upsample must be one of {UPSAMPLERS}, got {upsample!r}")
+        if upsample not in LAST_BLOCKS:
+            raise ValueError(f"upsample must be one of {LAST_BLOCKS}, got {upsample!r}")
         act = nn.LeakyReLU(0.2)
         layers: list[nn.Module]
         if upsample == "transposed":
             layers = [nn.ConvTranspose2d(channels, width, 4, stride=2, padding=1), NoiseInjection(width), act]
+        elif upsample == "stargan":
+            layers = [
+                nn.ConvTranspose2d(channels, width, 4, stride=2, padding=1, bias=False),
+                nn.InstanceNorm2d(width, affine=True),
+                nn.ReLU(),
+            ]
         else:
             layers = [
                 nn.Upsample(scale_factor=2, mode="nearest"),

@@ -90,7 +90,8 @@ def build_data(settings: Settings) -> list[Path]:
 
         jobs = available_cores()
         paths = build(out, profile, seed=data.seed, fold=data.fold, content=data.content, jobs=jobs)
-        write_audit(out)  # data/<profile>/audit.json: the benchmark's method-free figures
+        # data/<profile>/audit.json: the benchmark's method-free figures, at the runs' input size
+        write_audit(out, size={name: d.image_size for name, d in settings.datasets.items()})
         return paths
     from grnet.data.prepare import prepare
 
