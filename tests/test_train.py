@@ -602,8 +602,9 @@ def test_a_finished_run_has_a_model_card_written_from_its_numbers(binary_data, t
     metrics = train(tiny_config(data), tmp_path / "run")
     card = (tmp_path / "run" / "MODEL_CARD.md").read_text()
     test = read_predictions(tmp_path / "run" / "predictions.csv")
-    acc = stats.accuracy_interval(test.predicted == test.targets, test.targets)
-    auc = stats.auc_interval(test.labels, test.scores)
+    plan = stats.cluster_resampling(test.targets, test.clusters, 1)  # over the test clusters
+    acc = stats.hierarchical_bootstrap("acc", [test], plan).interval
+    auc = stats.hierarchical_bootstrap("auc", [test], plan).interval
     assert f"- accuracy: {100 * metrics['acc']:.1f} % [{100 * acc.low:.1f} %, {100 * acc.high:.1f} %]" in card
     assert f"- AUC (real vs fake): {metrics['auc']:.3f} [{auc.low:.3f}, {auc.high:.3f}]" in card
     assert f"epoch {metrics['best_epoch']} of 2" in card and "resnet18 (binary)" in card
