@@ -101,7 +101,7 @@ class MTEConfig:
 class AFMConfig:
     """The AFM's options: the choices the paper leaves open (mirrored in params.yaml).
 
-    - ``alpha_update="epoch"`` (default): alpha is recomputed by :meth:`on_epoch_end` from the
+    - ``alpha_update="epoch"`` (default): alpha is recomputed by the AFM's ``on_epoch_end`` hook from the
       mean of that epoch's training-batch stream losses and held fixed during the next epoch,
       following "the weights are iteratively updated through the loss value of each epoch";
       the first epoch uses 0.5 / 0.5 (equal losses). The trainer calls it after the epoch's

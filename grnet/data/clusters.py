@@ -21,7 +21,7 @@ same split (the benchmark's donors form a cycle over the split's clips, so no pa
 hold both); a DFDC fake's original is known to the adapter but not written to ``index.csv``, so
 there each video is its own cluster.
 
-Both ``index.csv`` rows and ``predictions.csv`` rows (:data:`grnet.evaluate.PREDICTION_COLUMNS`,
+Both ``index.csv`` rows and ``predictions.csv`` rows (:data:`grnet.pipeline.artifacts.PREDICTION_COLUMNS`,
 which has ``path`` and ``video``, and ``cluster`` where evaluate wrote it) can be given.
 """
 
