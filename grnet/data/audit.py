@@ -176,12 +176,13 @@ def _intra(root: Path, row: dict[str, Any]) -> bool | None:
     return int(row["frame"]) in _keyframes(video)
 
 
-def _region(root: Path, row: dict[str, Any]) -> np.ndarray | None:
-    """The family's region (H, W) bool for a fake frame ``frames/<rest>``: ``regions/<rest>``, or None."""
+def _region(root: Path, row: dict[str, Any], size: int | None) -> np.ndarray | None:
+    """The family's region (H, W) bool for a fake frame ``frames/<rest>``: ``regions/<rest>``, or
+    None; at ``size`` as the frame is measured (:func:`at_input`, then half the white level)."""
     path = str(row["path"])
     if not path.startswith("frames/") or not (root / "regions" / path.removeprefix("frames/")).is_file():
         return None
-    return read_rgb(root / "regions" / path.removeprefix("frames/"))[..., 0] > 127
+    return at_input(read_rgb(root / "regions" / path.removeprefix("frames/")), size)[..., 0] > 127
 
 
 def class_shares(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, float]]:
@@ -249,7 +250,7 @@ def audit_dataset(root: str | Path, split: str = "test", size: int | None = None
         pairs = [(images[real_at[key]], images[r["path"]]) for r in fakes
                  if (key := (source_of(r), r.get("frame", ""))) in real_at]  # fmt: skip
         diffs = [np.abs(f.astype(np.int16) - s.astype(np.int16)) for s, f in pairs]
-        regions = [_region(root, r) for r in fakes if (source_of(r), r.get("frame", "")) in real_at]
+        regions = [_region(root, r, size) for r in fakes if (source_of(r), r.get("frame", "")) in real_at]
         changed = [d.max(axis=2) > CHANGE_THRESHOLD for d in diffs]
         intra = [_intra(root, r) for r in fakes]
         return {

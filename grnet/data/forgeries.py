@@ -19,10 +19,10 @@ Face2Face          :func:`warp_region` (stills): smooth displace-   bilinear res
                    ment of the inner face (an expression change),   face, blend boundary; in videos
                    feathered blend; :func:`reenact` (videos): the   also a smooth shading change
                    same, re-lit by a :func:`shading_field`          over the face
-StarGAN            :func:`edit_attributes`: the source face's latent  StarGAN's up-sampling block
-                   moved along an attribute's direction (hair,      (transposed conv, instance
-                   pale skin), redrawn with StarGAN's last block    norm), changed attributes
-                   (photographs: :func:`translate` at half
+StarGAN            :func:`edit_attributes`: the source face's       StarGAN's up-sampling block
+                   latent moved along an attribute's direction      (transposed conv, instance
+                   (hair, pale skin), redrawn with StarGAN's last   norm), changed attributes
+                   block (photographs: :func:`translate` at half
                    resolution through a :class:`Translator`)
 Deepfakes          :func:`autoencoder_swap`: the donor's face       low-resolution synthesis resized
                    resized to the generator's size, decoded,        back, blend boundary
