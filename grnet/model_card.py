@@ -29,6 +29,11 @@ from grnet.pipeline import stats
 from grnet.pipeline.artifacts import ReportTable, read_predictions, read_run_metrics
 
 CARD = "MODEL_CARD.md"
+INTENDED_USE = (  # every card's, a run's and a profile's
+    'Research and teaching: reproducing the experiments of Guo et al., "Exposing Deepfake Face '
+    'Forgeries with Guided Residuals" (IEEE Transactions on Multimedia, 2023), and studying '
+    "detectors. Not for deciding whether a given person's photograph or video is authentic."
+)
 
 
 def _origin(data: Path) -> tuple[str, list[str]]:
@@ -89,9 +94,7 @@ def model_card(run_dir: str | os.PathLike) -> str:
         f"decayed x{config['gamma']} per epoch, seed {config['seed']}; best.pt picked on the val split",
         "",
         "## Intended use",
-        'Research and teaching: reproducing the experiments of Guo et al., "Exposing Deepfake Face '
-        'Forgeries with Guided Residuals" (IEEE Transactions on Multimedia, 2023), and studying '
-        "detectors. Not for deciding whether a given person's photograph or video is authentic.",
+        INTENDED_USE,
         "",
         "## Data",
         f"- origin: {origin}",
@@ -141,9 +144,7 @@ def profile_model_card(profile: str, tables: Sequence[ReportTable], learned: tup
         "`params.yaml` (`reports/results/runs.csv` lists every run).",
         "",
         "## Intended use",
-        'Research and teaching: reproducing the experiments of Guo et al., "Exposing Deepfake Face '
-        'Forgeries with Guided Residuals" (IEEE Transactions on Multimedia, 2023), and studying '
-        "detectors. Not for deciding whether a given person's photograph or video is authentic.",
+        INTENDED_USE,
         "",
         "## Data",
         "- "
