@@ -486,16 +486,15 @@ def write_report(
     results = read_results(results_dir, list(TABLES))
     summary = read_summary(results_dir)
     tables_md, all_verdicts, metrics = {}, [], {}
-    measured, verdicts_by = {}, {}
+    reports = []
     for number, spec in TABLES.items():
-        ours = measured[number] = measure(spec, results.get(number))
-        verdicts = verdicts_by[number] = [
-            (c, judge(c, ours), check_paper(c, paper_values(spec))) for c in spec.claims
-        ]
+        ours = measure(spec, results.get(number))
+        verdicts = [(c, judge(c, ours), check_paper(c, paper_values(spec))) for c in spec.claims]
         tables_md[number] = table_md(spec, ours, results.get(number), verdicts)
         write_text_atomic(out / "tables" / f"{spec.key}.md", tables_md[number])
         write_text_atomic(out / "tables" / f"{spec.key}.csv", table_csv(spec, ours))
-        write_report_table(out / "tables", report_table(spec, ours, verdicts, results.get(number)))
+        reports.append(report_table(spec, ours, verdicts, results.get(number)))
+        write_report_table(out / "tables", reports[-1])
         metrics[spec.key] = {
             row: {c: round(ours[(row, c)].mean, 4) for c in spec.columns if ours[(row, c)] is not None}
             for row in spec.paper.row_names
@@ -509,7 +508,7 @@ def write_report(
     runs = read_runs(results_dir / "runs.csv")
     card = profile_model_card(
         (summary or {}).get("profile", "none yet"),
-        [report_table(spec, measured[n], verdicts_by[n], results.get(n)) for n, spec in TABLES.items()],
+        reports,
         (sum(r.learned for r in runs), len(runs)),
     )
     write_text_atomic(out / "MODEL_CARD.md", card)
