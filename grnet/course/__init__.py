@@ -58,6 +58,36 @@ class Course:
     def data(self) -> Path:
         return runs.benchmark(self.root, self.profile)
 
+    def about_data(self) -> str:
+        """Markdown, two sentences: what the data this profile's notebooks read is, and what a
+        result on it can and cannot say about the paper's datasets. Experiment notebooks (06-15)
+        show it under their title; the datasheet (``data/README.md``) says the rest.
+
+        Raises:
+            grnet.pipeline.params.ParamsError: ``params.yaml`` does not define :attr:`profile`.
+        """
+        from grnet.pipeline.params import BenchmarkData, load_settings
+
+        settings = load_settings(self.root / "params.yaml", self.profile)
+        sizes = sorted({d.image_size for d in settings.datasets.values()})
+        size = " and ".join(f"{s} px" for s in sizes)
+        if not isinstance(settings.data, BenchmarkData):
+            return (
+                f"**The data** (profile `{self.profile}`): the paper's datasets as `grnet data "
+                f"prepare` extracted them from your downloads ([real datasets](../docs/real-datasets.md)), "
+                f"faces at {size}. The numbers can be set beside the paper's; where training settings "
+                f"differ from the paper's, `params.yaml` says how."
+            )
+        return (
+            f"**The data** (profile `{self.profile}`): the embedded benchmark, not the paper's datasets: "
+            f"synthetic faces drawn by a small DCGAN, forged by stand-ins that use each family's "
+            f"mechanism (a GAN's up-sampling, swaps blended into the face, re-rendered mouths, H.264 "
+            f"at QP 23/40), read at {size} by detectors trained from scratch on a CPU in minutes "
+            f"([datasheet](../data/README.md)). A result here says whether a method picks up such "
+            f"traces and how JPEG, blur and compression launder them; it cannot say how GRnet scores "
+            f"on HFF, FaceForensics++, DFDC or Celeb-DF, nor how it generalises to real forgeries."
+        )
+
     def save(self, fig: Figure, name: str) -> Path | None:
         """Write ``fig`` as the PNG ``figures/name`` (:func:`grnet.figures.save`) and return its path,
         or do nothing and return None when :attr:`figures` is None. ``name``: a relative path
