@@ -407,6 +407,20 @@ def table_story(table: ReportTable | None, expected: str) -> str:
     return story(paper, expected, f"{saw}\n\n{learned_line(table)}")
 
 
+def hidden_answer(question: str, answer: str) -> str:
+    """An open question and its answer as Markdown, the answer folded away until the reader opens
+    it (an HTML ``<details>`` block, which Jupyter and the book both render). ``answer`` is
+    rendered from the results by the notebook (never fixed prose about an outcome).
+
+    >>> hidden_answer("Why?", "Because.").splitlines()[0]
+    '**Question.** Why?'
+    """
+    return (
+        f"**Question.** {question}\n\n<details>\n<summary>Show an answer (read it after you have "
+        f"written yours)</summary>\n\n{answer}\n\n</details>"
+    )
+
+
 NOT_RUN = "The pipeline's results are not here yet: run `dvc repro` (or `make repro`) at the repository root."
 
 
