@@ -51,6 +51,16 @@ def test_a_detector_that_ranks_well_has_learned():
     assert verdict.learned and "AUC 95% interval" in verdict.evidence
 
 
+def test_a_detector_that_ranks_backwards_has_not_learned_and_is_called_reversed():
+    rng = np.random.default_rng(2)
+    targets = np.array([1] * 300 + [0] * 300)
+    scores = np.clip(0.5 - 0.2 * (targets - 0.5) + rng.normal(0, 0.15, 600), 0, 1)
+    verdict = stats.learned("binary", targets, (scores > 0.5).astype(int), targets, scores)
+    assert not verdict.learned and "reversed" in verdict.evidence
+    chance = stats.learned("binary", targets, targets, targets, rng.random(600))
+    assert not chance.learned and "reversed" not in chance.evidence
+
+
 def test_multiclass_just_above_the_majority_rate_is_not_enough():
     targets = np.repeat(np.arange(6), 100)  # majority rate 1/6
     predicted = targets.copy()

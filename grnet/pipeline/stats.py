@@ -20,7 +20,9 @@ A run *learned* when its test predictions beat what needs no learning (:func:`le
   (:func:`majority_rate`, the ACC of always answering the most frequent class) with a one-sided
   binomial test at p < 0.01 (:func:`scipy.stats.binomtest`);
 - binary: the lower end of its AUC's 95 % interval is above 0.5 (an AUC is blind to the class
-  balance that makes a constant answer look accurate).
+  balance that makes a constant answer look accurate). A run whose whole interval lies below 0.5
+  has not learned either, but its evidence says *reversed*: its scores rank the classes backwards
+  on the test split, which is a finding to read (notebook 13), not noise.
 """
 
 from __future__ import annotations
@@ -143,6 +145,8 @@ def learned(
     if task == "binary":
         interval = auc_interval(labels, scores, seed)
         evidence = f"AUC 95% interval [{interval.low:.3f}, {interval.high:.3f}] vs 0.5"
+        if interval.high < 0.5:
+            evidence += ": reversed (the scores rank the classes backwards)"
         return Learning(interval.low > 0.5, evidence)
     k, n, rate = int((targets == predicted).sum()), len(targets), majority_rate(targets)
     p = stats.binomtest(k, n, rate, alternative="greater").pvalue
