@@ -255,15 +255,15 @@ def test_audit_sentence_reads_every_branch_from_the_numbers():
     text = results.audit_sentence({"datasets": {"hff": hff}})
     assert "separate PGGAN (0.95)" in text and "partly separate Glow (0.70)" in text
     assert "barely separate F2F (0.30), if at all" in text and "tells PGGAN (0.90)" in text
-    assert "ME5 removes much more" in text and "Rough" not in text
+    assert "ME5 removes much more" in text and "Rough" not in text and "block edges" not in text
     calm = dataset({"PGGAN": family(probe=0.6, blur=0.1)}, jp60=0.3, me5=0.9)
     text = results.audit_sentence({"datasets": {"hff": calm}})
     assert "no family is separated easily" in text and "(sharper fakes)" in text
-    assert "JP60 removes more" in text
-    same = dataset({"PGGAN": family(probe=None, n=10)}, jp60=0.5, me5=0.5)
+    assert "JP60 removes more" in text and "block edges" not in text
+    same = dataset({"PGGAN": family(probe=None, n=10)}, jp60=1.05, me5=1.0)
     text = results.audit_sentence({"datasets": {"hff": same}})
     assert "only 10 test images" in text and "too few sources to probe PGGAN" in text
-    assert "about as much" in text and "no family is separated easily" not in text
+    assert "about as much" in text and "no family is separated easily" not in text and "block edges" in text
 
 
 def test_audit_sentence_cross_dataset_and_videos():

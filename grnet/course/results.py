@@ -507,7 +507,10 @@ def audit_sentence(audit: Mapping[str, Any]) -> str:
         if unmeasured:
             parts.append(f"too few sources to probe {names(unmeasured)}")
         if not easy and (partly or barely):
-            parts.append("no family is separated easily, so no score there is explained by a global shortcut")
+            parts.append(
+                "no family is separated easily, so global statistics alone explain no high score there (a "
+                "local shortcut is not ruled out by this probe)"
+            )
         blur = {c: f["blur_auc"] for c, f in ds["families"].items() if f["blur_auc"] is not None}
         blurry = [f"{c} ({v:.2f})" for c, v in blur.items() if v >= BLUR_CLEAR]
         sharp = [f"{c} ({v:.2f})" for c, v in blur.items() if v <= 1 - BLUR_CLEAR]
@@ -531,9 +534,10 @@ def audit_sentence(audit: Mapping[str, Any]) -> str:
             effect = "JP60 removes more of the fine detail than ME5, so JP60 is the harder condition here"
         else:
             effect = "the two remove about as much fine detail"
+        blocks = " (above 100 %: JPEG's block edges add high frequencies of their own)" if jp > 1 else ""
         lines.append(
-            f"- **JP60 and ME5** on HFF-like leave {jp:.0%} and {me:.0%} of the reals' high-pass energy: "
-            f"{effect}."
+            f"- **JP60 and ME5** on HFF-like leave {jp:.0%} and {me:.0%} of the reals' high-pass "
+            f"energy{blocks}: {effect}."
         )
     if "celebdf" in datasets and "ffpp_c23" in datasets:
         cross, own = (
