@@ -285,3 +285,24 @@ def test_audit_markdown_one_row_per_family_and_dataset():
     assert (
         "| HFF-like | all fakes | 200 |" in text and "| HFF-like | test 0.500 | 0.90 | 0.30 | 64 px" in text
     )
+
+
+def test_audit_answer_best_and_worst_probed_family():
+    easy = dataset({"A": family(probe=0.9), "B": family(probe=0.55), "C": family(probe=0.7)})
+    calm = dataset({"A": family(probe=0.7), "B": family(probe=0.6)})
+    text = results.audit_answer(
+        {
+            "datasets": {
+                "hff": easy,
+                "dfdc": calm,
+                "celebdf": dataset({"X": family(probe=0.6)}),
+                "ffpp_c23": dataset({"Y": family(probe=None)}),
+            }
+        }
+    )
+    assert (
+        "least on A, which global statistics alone separate (probe AUC 0.90); most on B (probe AUC 0.55)"
+        in text
+    )
+    assert "least on A, the family global statistics separate best (probe AUC 0.70), though none" in text
+    assert "one family probed, X (probe AUC 0.60)" in text and "no family probed" in text

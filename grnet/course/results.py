@@ -591,6 +591,43 @@ def audit_sentence(audit: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def audit_answer(audit: Mapping[str, Any]) -> str:
+    """The answer to notebook 06's open question (where a high score tells least and most about
+    a method), rendered from the audit: per dataset with two or more probed families, the family
+    the global-statistics probe separates best and the one it separates worst, as Markdown
+    bullets; a dataset with one probed family or none is said as such.
+
+    Args:
+        audit: an ``audit.json`` as :func:`grnet.data.audit.audit` returns it.
+    """
+    lines = []
+    for name, ds in _audit_datasets(audit).items():
+        label = AUDIT_NAMES.get(name, name)
+        probed = sorted(
+            ((f["probe_auc"], c) for c, f in ds["families"].items() if f["probe_auc"] is not None),
+            reverse=True,
+        )
+        if not probed:
+            lines.append(f"- **{label}**: no family probed (too few sources).")
+            continue
+        if len(probed) == 1:
+            lines.append(f"- **{label}**: one family probed, {probed[0][1]} (probe AUC {probed[0][0]:.2f}).")
+            continue
+        (high, best), (low, worst) = probed[0], probed[-1]
+        if high >= PROBE_EASY:
+            least = f"least on {best}, which global statistics alone separate (probe AUC {high:.2f})"
+        else:
+            least = (
+                f"least on {best}, the family global statistics separate best (probe AUC {high:.2f}), "
+                f"though none separates easily"
+            )
+        lines.append(
+            f"- **{label}**: {least}; most on {worst} (probe AUC {low:.2f}), where a detector needs the "
+            "forgery's own trace."
+        )
+    return "\n".join(lines)
+
+
 def story(paper: str, expected: str, saw: str) -> str:
     """The closing section of an experiment notebook, as Markdown: what the paper reports, what we
     expected (written before the results were in) and what we saw (rendered from the results)."""
