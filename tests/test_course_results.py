@@ -220,3 +220,89 @@ def test_cross_domain_sentence_all_none_some():
         "Neither the paper's reading nor its opposite holds for every run here."
     )
     assert results.cross_domain_sentence(own, {}).endswith("nothing measured.")
+
+
+def family(n=100, probe=0.5, blur=0.5, inside=None, outside=None, intra=None):
+    return {
+        "n": n,
+        "probe_auc": probe,
+        "blur_auc": blur,
+        "sharpness_ratio": 1.0,
+        "changed_area": None if inside is None else (inside + outside) / 2,
+        "mean_abs_change": None if inside is None else 3.0,
+        "changed_inside": inside,
+        "changed_outside": outside,
+        "intra_share": intra,
+    }
+
+
+def dataset(families, jp60=0.9, me5=0.3):
+    fakes = list(families.values())
+    return {
+        "split": "test",
+        "class_shares": {"test": {"real": 0.5, "n": 200}},
+        "real": {"n": 100, "intra_share": None},
+        "families": families,
+        "all_fakes": {**fakes[0], "n": sum(f["n"] for f in fakes)},
+        "degradations": {"input_size": 64, "retained_highpass_energy": {"JP60": jp60, "ME5": me5}},
+    }
+
+
+def test_audit_sentence_reads_every_branch_from_the_numbers():
+    hff = dataset(
+        {"PGGAN": family(probe=0.95, blur=0.9), "Glow": family(probe=0.7), "F2F": family(probe=0.3)}
+    )
+    text = results.audit_sentence({"datasets": {"hff": hff}})
+    assert "separate PGGAN (0.95)" in text and "partly separate Glow (0.70)" in text
+    assert "barely separate F2F (0.30), if at all" in text and "tells PGGAN (0.90)" in text
+    assert "ME5 removes much more" in text and "Rough" not in text and "block edges" not in text
+    calm = dataset({"PGGAN": family(probe=0.6, blur=0.1)}, jp60=0.3, me5=0.9)
+    text = results.audit_sentence({"datasets": {"hff": calm}})
+    assert "no family is separated easily" in text and "(sharper fakes)" in text
+    assert "JP60 removes more" in text and "block edges" not in text
+    same = dataset({"PGGAN": family(probe=None, n=10)}, jp60=1.05, me5=1.0)
+    text = results.audit_sentence({"datasets": {"hff": same}})
+    assert "only 10 test images" in text and "too few sources to probe PGGAN" in text
+    assert "about as much" in text and "no family is separated easily" not in text and "block edges" in text
+
+
+def test_audit_sentence_cross_dataset_and_videos():
+    ff = dataset({"Deepfakes": family(blur=0.6, inside=0.5, outside=0.05, intra=0.0)})
+    for celeb_blur, word in ((0.45, "no easier"), (0.2, "for that reason alone")):
+        celeb = dataset({"Celeb-synthesis": family(blur=celeb_blur, inside=0.4, outside=0.3, intra=0.1)})
+        text = results.audit_sentence({"datasets": {"ffpp_c23": ff, "celebdf": celeb}})
+        assert word in text
+        assert "Celeb-DF-like Celeb-synthesis change the frame outside" in text
+        assert "at most 10% of the sampled fake frames are intra frames" in text
+    text = results.audit_sentence({"datasets": {"ffpp_c23": ff}})
+    assert "every video family changes far more" in text and "no sampled frame is an intra frame" in text
+
+
+def test_audit_markdown_one_row_per_family_and_dataset():
+    hff = dataset({"PGGAN": family(probe=0.95), "Glow": family(probe=None)})
+    text = results.audit_markdown({"datasets": {"hff": hff}})
+    assert "| HFF-like | PGGAN | 100 | 0.95 |" in text and "| HFF-like | Glow | 100 | – |" in text
+    assert (
+        "| HFF-like | all fakes | 200 |" in text and "| HFF-like | test 0.500 | 0.90 | 0.30 | 64 px" in text
+    )
+
+
+def test_audit_answer_best_and_worst_probed_family():
+    easy = dataset({"A": family(probe=0.9), "B": family(probe=0.55), "C": family(probe=0.7)})
+    calm = dataset({"A": family(probe=0.7), "B": family(probe=0.6)})
+    text = results.audit_answer(
+        {
+            "datasets": {
+                "hff": easy,
+                "dfdc": calm,
+                "celebdf": dataset({"X": family(probe=0.6)}),
+                "ffpp_c23": dataset({"Y": family(probe=None)}),
+            }
+        }
+    )
+    assert (
+        "least on A, which global statistics alone separate (probe AUC 0.90); most on B (probe AUC 0.55)"
+        in text
+    )
+    assert "least on A, the family global statistics separate best (probe AUC 0.70), though none" in text
+    assert "one family probed, X (probe AUC 0.60)" in text and "no family probed" in text

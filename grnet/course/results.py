@@ -16,6 +16,9 @@ Sources, all written by the pipeline (``dvc repro``) and committed:
   per claim its verdicts (ours with the margin and its interval; the paper's);
 - ``reports/results/runs.csv`` (:mod:`grnet.pipeline.collect`): one line per run;
 - ``reports/results/histories.csv``: every run's per-epoch history.
+- ``data/<profile>/audit.json`` (:mod:`grnet.data.audit`, written by the data stage): the
+  benchmark's method-free figures, which notebook 06 shows and reads (:func:`audit_markdown`,
+  :func:`audit_sentence`).
 
 Each is read through :mod:`grnet.pipeline.artifacts` (its records: :class:`ReportTable`,
 :class:`ReportCell`, :class:`ReportClaim`, :class:`RunRow`).
@@ -382,6 +385,247 @@ def learned_line(table: ReportTable) -> str:
     missed = [f"{c.row} ({c.column})" for c in ran if not c.learned]
     line = f"{len(ran) - len(missed)} of {len(ran)} measured cells rest on runs that learned"
     return line + (f"; not: {', '.join(missed)}." if missed else ".")
+
+
+# ---------------------------------------------------------------------------------------------
+# The benchmark's audit (``data/<profile>/audit.json``, :mod:`grnet.data.audit`), notebook 06
+
+AUDIT_NAMES = {
+    "hff": "HFF-like",
+    "ffpp_c23": "FF-like HQ",
+    "ffpp_c40": "FF-like LQ",
+    "dfdc": "DFDC-like",
+    "celebdf": "Celeb-DF-like",
+}
+"""Each dataset folder as the course names it."""
+PROBE_EASY = 0.85
+"""A probe AUC at or above it: global statistics alone separate the family (issue 23's bound)."""
+PROBE_BARELY = 0.65
+"""A probe AUC at or below it: they barely do, or not at all (a cross-validated AUC below 0.5 is
+no reversed shortcut but noise: nothing the probe fits holds across its folds)."""
+ROUGH = 30
+"""Fewer test images of a family than this: its audit figures are rough (the notebooks' own small
+build)."""
+BLUR_CLEAR = 0.8
+"""A blur-score AUC at or above it (at or below ``1 - BLUR_CLEAR``): fakes clearly blurrier (sharper)."""
+
+
+def _figure(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _audit_datasets(audit: Mapping[str, Any]) -> dict[str, Any]:
+    """The audit's datasets in the course's order (:data:`AUDIT_NAMES`), others after."""
+    datasets = audit["datasets"]
+    return {n: datasets[n] for n in sorted(datasets, key=lambda n: (list(AUDIT_NAMES) + [n]).index(n))}
+
+
+def audit_markdown(audit: Mapping[str, Any]) -> str:
+    """The audit as Markdown tables: per dataset, one row per family and one for all fakes
+    (images, probe AUC, blur-score AUC, sharpness fake / real, changed area inside / outside the
+    family's region, intra share; "–" where a figure does not apply), then one row per dataset
+    with its real share per split and the high-pass energy JP60 and ME5 leave.
+
+    Args:
+        audit: an ``audit.json`` as :func:`grnet.data.audit.audit` returns it.
+    """
+    rows = [
+        "| dataset | class | test images | probe AUC | blur AUC | sharpness fake / real "
+        "| changed inside / outside region | intra share |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, ds in _audit_datasets(audit).items():
+        for cls, f in {**ds["families"], "all fakes": ds["all_fakes"]}.items():
+            changed = (
+                "–"
+                if f["changed_inside"] is None
+                else f"{f['changed_inside']:.2f} / {_figure(f['changed_outside'])}"
+            )
+            rows.append(
+                f"| {AUDIT_NAMES.get(name, name)} | {cls} | {f['n']} | {_figure(f['probe_auc'])} "
+                f"| {_figure(f['blur_auc'])} | {_figure(f['sharpness_ratio'])} | {changed} "
+                f"| {_figure(f['intra_share'])} |"
+            )
+    rows += [
+        "",
+        "| dataset | real share per split | high-pass energy left by JP60 | by ME5 | measured at |",
+        "|---|---|---:|---:|---|",
+    ]
+    for name, ds in _audit_datasets(audit).items():
+        shares = ", ".join(f"{s} {v.get('real', 0):.3f}" for s, v in ds["class_shares"].items())
+        kept, size = ds["degradations"]["retained_highpass_energy"], ds["degradations"].get("input_size")
+        rows.append(
+            f"| {AUDIT_NAMES.get(name, name)} | {shares} | {kept['JP60']:.2f} | {kept['ME5']:.2f} "
+            f"| {f'{size} px (the input)' if size else 'the stored size'} |"
+        )
+    return "\n".join(rows)
+
+
+def audit_sentence(audit: Mapping[str, Any]) -> str:
+    """A reading of the audit (:func:`audit_markdown`), rendered from its numbers, as Markdown
+    bullets: a warning where a family has fewer than :data:`ROUGH` test images; per dataset, the
+    families the global-statistics probe separates easily (AUC >= :data:`PROBE_EASY`), partly, or
+    barely if at all (<= :data:`PROBE_BARELY`), and what that means for the experiment tables;
+    the families a blur score alone separates (:data:`BLUR_CLEAR`); what JP60 and ME5 leave;
+    whether Celeb-DF-like's fakes are easier to tell by sharpness than FF-like HQ's; where the
+    video families change the frame, and how many sampled frames are intra frames. A probe AUC
+    of None (too few sources for its folds) is said as such.
+
+    Args:
+        audit: an ``audit.json`` as :func:`grnet.data.audit.audit` returns it.
+    """
+    datasets = _audit_datasets(audit)
+    fewest = min((f["n"] for ds in datasets.values() for f in ds["families"].values()), default=0)
+    lines = []
+    if fewest < ROUGH:
+        lines.append(
+            f"- **Rough figures**: some family has only {fewest} test images here, so each AUC below "
+            "can move by tenths from one build to another; read them as a sketch."
+        )
+    for name, ds in datasets.items():
+        label = AUDIT_NAMES.get(name, name)
+        probe = {c: f["probe_auc"] for c, f in ds["families"].items()}
+        easy = [f"{c} ({v:.2f})" for c, v in probe.items() if v is not None and v >= PROBE_EASY]
+        barely = [f"{c} ({v:.2f})" for c, v in probe.items() if v is not None and v <= PROBE_BARELY]
+        partly = [
+            f"{c} ({v:.2f})" for c, v in probe.items() if v is not None and PROBE_BARELY < v < PROBE_EASY
+        ]
+        unmeasured = [c for c, v in probe.items() if v is None]
+        parts = []
+        if easy:
+            parts.append(
+                f"global statistics alone separate {names(easy)}: a detector can score high there "
+                "without any forgery trace, so a high score on it says little about a method"
+            )
+        if partly:
+            parts.append(f"they partly separate {names(partly)}")
+        if barely:
+            parts.append(
+                f"they barely separate {names(barely)}, if at all: there a detector must find the forgery's "
+                "own trace, so differences between methods say most"
+            )
+        if unmeasured:
+            parts.append(f"too few sources to probe {names(unmeasured)}")
+        if not easy and (partly or barely):
+            parts.append(
+                "no family is separated easily, so global statistics alone explain no high score there (a "
+                "local shortcut is not ruled out by this probe)"
+            )
+        blur = {c: f["blur_auc"] for c, f in ds["families"].items() if f["blur_auc"] is not None}
+        blurry = [f"{c} ({v:.2f})" for c, v in blur.items() if v >= BLUR_CLEAR]
+        sharp = [f"{c} ({v:.2f})" for c, v in blur.items() if v <= 1 - BLUR_CLEAR]
+        if blurry:
+            parts.append(
+                f"a blur score alone tells {names(blurry)} from the reals (blurrier fakes): a residual "
+                "that measures sharpness, such as a high-pass filter's, finds them by that alone"
+            )
+        if sharp:
+            parts.append(f"a blur score alone tells {names(sharp)} from the reals (sharper fakes)")
+        lines.append(f"- **{label}** (probe AUC, 0.5 = chance): {'; '.join(parts)}.")
+    if "hff" in datasets:
+        kept = datasets["hff"]["degradations"]["retained_highpass_energy"]
+        jp, me = kept["JP60"], kept["ME5"]
+        if me < jp - 0.1:
+            effect = (
+                "ME5 removes much more of the fine detail than JP60, so the ME5 columns of Tables I, IV "
+                "and V are the harder condition here"
+            )
+        elif jp < me - 0.1:
+            effect = "JP60 removes more of the fine detail than ME5, so JP60 is the harder condition here"
+        else:
+            effect = "the two remove about as much fine detail"
+        blocks = " (above 100 %: JPEG's block edges add high frequencies of their own)" if jp > 1 else ""
+        lines.append(
+            f"- **JP60 and ME5** on HFF-like leave {jp:.0%} and {me:.0%} of the reals' high-pass "
+            f"energy{blocks}: {effect}."
+        )
+    if "celebdf" in datasets and "ffpp_c23" in datasets:
+        cross, own = (
+            datasets["celebdf"]["all_fakes"]["blur_auc"],
+            datasets["ffpp_c23"]["all_fakes"]["blur_auc"],
+        )
+        if cross is not None and own is not None:
+            # how far sharpness alone separates, either way (an AUC of 0.1 separates as 0.9 does)
+            if max(cross, 1 - cross) <= max(own, 1 - own):
+                reading = "sharpness makes the cross-dataset test no easier than the in-domain one"
+            else:
+                reading = (
+                    "sharpness alone separates Celeb-DF-like's fakes better than FF-like HQ's, so a "
+                    "cross-dataset score can rise for that reason alone, which the real Celeb-DF does "
+                    "not allow (its improved synthesis leaves no visible blur)"
+                )
+            lines.append(
+                f"- **Celeb-DF-like against FF-like HQ**: the blur score's AUC is {cross:.2f} on "
+                f"Celeb-DF-like and {own:.2f} on FF-like HQ (0.5: sharpness says nothing; below it "
+                f"the fakes are the sharper): {reading}."
+            )
+    videos = {n: ds for n, ds in datasets.items() if ds["all_fakes"]["changed_inside"] is not None}
+    if videos:
+        spill = [
+            f"{AUDIT_NAMES.get(n, n)} {c}"
+            for n, ds in videos.items()
+            for c, f in ds["families"].items()
+            if f["changed_inside"] is not None
+            and f["changed_outside"] is not None
+            and f["changed_outside"] >= f["changed_inside"] / 2
+        ]
+        where = (
+            "every video family changes far more of the frame inside its region than outside it"
+            if not spill
+            else f"{names(spill)} change the frame outside the region almost as much as inside it "
+            "(a swap's colour and blend spill over, or the region misses the change)"
+        )
+        intra = [
+            ds["all_fakes"]["intra_share"]
+            for ds in videos.values()
+            if ds["all_fakes"]["intra_share"] is not None
+        ]
+        frames = (
+            "no sampled frame is an intra frame"
+            if intra and max(intra) == 0
+            else f"at most {max(intra):.0%} of the sampled fake frames are intra frames"
+            if intra
+            else "the videos' frame types are not stored"
+        )
+        lines.append(f"- **Videos**: {where}; {frames}.")
+    return "\n".join(lines)
+
+
+def audit_answer(audit: Mapping[str, Any]) -> str:
+    """The answer to notebook 06's open question (where a high score tells least and most about
+    a method), rendered from the audit: per dataset with two or more probed families, the family
+    the global-statistics probe separates best and the one it separates worst, as Markdown
+    bullets; a dataset with one probed family or none is said as such.
+
+    Args:
+        audit: an ``audit.json`` as :func:`grnet.data.audit.audit` returns it.
+    """
+    lines = []
+    for name, ds in _audit_datasets(audit).items():
+        label = AUDIT_NAMES.get(name, name)
+        probed = sorted(
+            ((f["probe_auc"], c) for c, f in ds["families"].items() if f["probe_auc"] is not None),
+            reverse=True,
+        )
+        if not probed:
+            lines.append(f"- **{label}**: no family probed (too few sources).")
+            continue
+        if len(probed) == 1:
+            lines.append(f"- **{label}**: one family probed, {probed[0][1]} (probe AUC {probed[0][0]:.2f}).")
+            continue
+        (high, best), (low, worst) = probed[0], probed[-1]
+        if high >= PROBE_EASY:
+            least = f"least on {best}, which global statistics alone separate (probe AUC {high:.2f})"
+        else:
+            least = (
+                f"least on {best}, the family global statistics separate best (probe AUC {high:.2f}), "
+                f"though none separates easily"
+            )
+        lines.append(
+            f"- **{label}**: {least}; most on {worst} (probe AUC {low:.2f}), where a detector needs the "
+            "forgery's own trace."
+        )
+    return "\n".join(lines)
 
 
 def story(paper: str, expected: str, saw: str) -> str:
