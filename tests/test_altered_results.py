@@ -185,26 +185,115 @@ def _10(reports: Path) -> str:
     )
 
 
+def _expectation(expected: str, met: bool) -> str:
+    return f"*{expected}*: **{'met' if met else 'missed'}**"
+
+
 def _11(reports: Path) -> str:
     grnet = _cells(reports, 6)[("GRnet", "LQ")]
     learned = "**learned**" if grnet["learned"] else "**did not learn**"
-    return f"Table VI: GRnet's LQ run {learned}\n" + _leads(reports, 7, "Average")
+    cells6, cells7 = _cells(reports, 6), _cells(reports, 7)
+    rows6 = sorted(
+        {r for r, _ in cells6 if (r, "HQ") in cells6 and cells6[(r, "HQ")].get("mean") is not None}
+    )
+    lq_lower = all(cells6[(r, "LQ")]["mean"] < cells6[(r, "HQ")]["mean"] for r in rows6)
+    top = max(_column(reports, 7, "Average"), key=lambda c: c["mean"])
+    among = top["row"] == "GRnet" or not _above(top, cells7[("GRnet", "Average")])
+    hq, lq = ({**cells7[("GRnet", q)], "row": f"GRnet at {q}"} for q in ("HQ", "LQ"))
+    return "\n".join(
+        (
+            f"Table VI: GRnet's LQ run {learned}",
+            _leads(reports, 7, "Average"),
+            _comparison(hq, lq, "accuracy"),
+            _expectation("Table VI: LQ below HQ for every detector", lq_lower),
+            _expectation("Table VII: GRnet among the leaders of the average", among),
+        )
+    )
 
 
 def _12(reports: Path) -> str:
     cells = _cells(reports, 8)
     acc = cells[("XceptionNet [52]", "ACC")]
     if acc["low"] <= acc["chance"] <= acc["high"]:
-        return "**XceptionNet [52]'s accuracy sits at the chance rate"
-    return (
-        f"XceptionNet [52]'s accuracy, {_text(acc)}, is {'above' if acc['mean'] > acc['chance'] else 'below'}"
+        reading = "**XceptionNet [52]'s accuracy sits at the chance rate"
+    else:
+        side = "above" if acc["mean"] > acc["chance"] else "below"
+        reading = f"XceptionNet [52]'s accuracy, {_text(acc)}, is {side}"
+    residual = ("HighPass [7]", "MISLnet [34]", "AMTENnet [8]", "GRnet")
+    rgb = ("Meso-4 [5]", "MesoInception-4 [5]", "XceptionNet [52]", "Capsule [53]")
+    best_rgb = max(cells[(r, "AUC")]["mean"] for r in rgb)
+    order = sorted(_column(reports, 8, "AUC"), key=lambda c: -c["mean"])
+    top = order[0]
+    return "\n".join(
+        (
+            reading,
+            _expectation(
+                "The residual detectors ahead in AUC",
+                all(cells[(r, "AUC")]["mean"] > best_rgb for r in residual),
+            ),
+            _expectation(
+                "The best of them too close for the test split to tell apart", not _above(*order[:2])
+            ),
+            f"**{top['row']}** leads Table VIII's AUC with {_text(top)}",
+        )
     )
+
+
+def _own_auc(reports: Path, row7: str, quality: str, model: str, dataset: str) -> dict:
+    """Notebook 13's own-split AUC: Table VII's AUC column, else runs.csv (mean, intervals' envelope)."""
+    cell = _cells(reports, 7).get((row7, f"AUC({quality})"))
+    if cell is not None and cell.get("mean") is not None:
+        return cell
+    with (reports / "results" / "runs.csv").open(newline="", encoding="utf-8") as f:
+        seeds = [
+            r
+            for r in csv.DictReader(f)
+            if (r["model"], r["dataset"], r["task"]) == (model, dataset, "binary") and r["auc"]
+        ]
+    return {
+        "mean": sum(float(r["auc"]) for r in seeds) / len(seeds),
+        "low": min(float(r["auc_low"]) for r in seeds),
+        "high": max(float(r["auc_high"]) for r in seeds),
+    }
 
 
 def _13(reports: Path) -> str:
     cells = _cells(reports, 9)
-    return _comparison(
-        cells[("GRnet-HQ", "Celeb-DF [55]")], cells[("GRnet-LQ", "Celeb-DF [55]")], "AUC on Celeb-DF"
+    rows = {
+        "GRnet-HQ": ("GRnet", "HQ", "grnet", "ffpp_c23"),
+        "GRnet-LQ": ("GRnet", "LQ", "grnet", "ffpp_c40"),
+        "Xception-HQ [17]": ("XceptionNet [52]", "HQ", "xception", "ffpp_c23"),
+        "Xception-LQ [17]": ("XceptionNet [52]", "LQ", "xception", "ffpp_c40"),
+    }
+    own = {name: _own_auc(reports, *key) for name, key in rows.items()}
+    cross = {name: cells[(name, "Celeb-DF [55]")] for name in rows}
+    lower = [n for n in rows if _above(own[n], cross[n])]
+    higher = [n for n in rows if _above(cross[n], own[n])]
+    what = "AUC on the Celeb-DF-like test split below the one on its own test split, the intervals apart"
+    if len(lower) == len(rows):
+        share, reading = f"{what}: all 4 ({_joined(list(rows))}).", "The paper's pattern"
+    elif not lower:
+        share = f"{what}: none of the 4 ({_joined(list(rows))})."
+        reading = "The opposite of the paper's pattern" if len(higher) == len(rows) else "Neither the paper's"
+    else:
+        others = [n for n in rows if n not in lower]
+        share, reading = (
+            f"{what}: {len(lower)} of 4, {_joined(lower)}; not {_joined(others)}.",
+            "Neither the paper's",
+        )
+    if reading == "Neither the paper's" and higher:
+        whose = "its" if len(higher) == 1 else "their"
+        reading = (
+            "Neither the paper's pattern nor its opposite holds for every run "
+            f"({_joined(higher)} higher out of {whose} domain)"
+        )
+    return "\n".join(
+        (
+            _comparison(
+                cells[("GRnet-HQ", "Celeb-DF [55]")], cells[("GRnet-LQ", "Celeb-DF [55]")], "AUC on Celeb-DF"
+            ),
+            f"{share} {reading}",
+        )
     )
 
 

@@ -420,6 +420,26 @@ def test_yours_or_solution_keeps_a_working_answer_and_falls_back_otherwise(capsy
     assert "does not pass check_fake_probability" in capsys.readouterr().out
 
 
+class _Unprintable:
+    def __str__(self):
+        raise RuntimeError("no text")
+
+
+@pytest.mark.parametrize(
+    ("prediction", "start"),
+    [
+        (None, "… write a prediction first (one of 'up', 'down'); the results say 'up'."),
+        (" UP ", "✔ you predicted 'up', and the results say 'up'"),
+        ("down", "✘ you predicted 'down'; the results say 'up'"),
+        ("sideways", "… your prediction 'sideways' is none of 'up', 'down'; the results say 'up'."),
+        (_Unprintable(), "… your prediction cannot be read (RuntimeError); the results say 'up'."),
+    ],
+)
+def test_check_prediction_answers_every_prediction_without_raising(prediction, start, capsys):
+    assert checks.check_prediction(prediction, "up", ("up", "down")) is None
+    assert capsys.readouterr().out.startswith(start)
+
+
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
     """A repository root (pyproject.toml, grnet/) with the kernel started in a subfolder; sys.path,

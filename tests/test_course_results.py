@@ -3,10 +3,13 @@ every branch of each, on small hand-made cells and claims."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from grnet.course import results
-from grnet.pipeline.artifacts import ReportCell, ReportClaim, ReportTable, Verdict
+from grnet.pipeline.artifacts import ReportCell, ReportClaim, ReportTable, RunRow, Verdict
 
 
 def cell(row, mean=None, low=None, high=None, *, column="ACC", chance=50.0, paper=90.0, learned=True):
@@ -154,6 +157,51 @@ def test_shrink_sentence_each_reading():
     )
 
 
+def test_compression_sentence_residual_and_detector_branches():
+    hq, lq = cell("G", 60, 58, 62), cell("G", 50, 48, 52)
+    weaker = {"real": -14.0, "fake": -12.2}
+    text = results.compression_sentence(weaker, hq, lq)
+    assert text.startswith("QP 40 weakens the guided residual of every class (-14 % to -12 % against QP 23)")
+    assert "G's accuracy falls with it" in text
+    assert "scores higher at LQ" in results.compression_sentence(weaker, lq, hq)
+    assert "overlap" in results.compression_sentence(weaker, hq, cell("G", 59, 57, 61))
+    assert "does not weaken the guided residual of any class" in results.compression_sentence(
+        {"a": 3.0}, hq, lq
+    )
+    assert "of real only" in results.compression_sentence({"real": -3.0, "fake": 2.0}, hq, lq)
+    assert results.compression_sentence(weaker, hq, cell("G")).endswith("not measured at both qualities.")
+    assert results.compression_sentence({}, hq, lq) == "No residual was measured at both qualities."
+
+
+def test_difference_sentence_above_below_and_holding_zero():
+    assert results.difference_sentence("A - B", 3.1, 0.8, 5.5).endswith("the first is higher.")
+    assert results.difference_sentence("A - B", -3.1, -5.5, -0.8).endswith("the second is higher.")
+    assert results.difference_sentence("A - B", -1.2, -3.6, 1.3) == (
+        "A - B: -1.2 points [-3.6, +1.3]: the interval holds 0, the test cannot tell them apart."
+    )
+
+
+def test_at_majority_sentence_exact_holding_and_none():
+    exact, near, clear = cell("E", 50, 50, 50), cell("N", 50.5, 49, 52), cell("C", 60, 58, 62)
+    text = results.at_majority_sentence([exact, near, clear], "Table VI")
+    assert "E scores exactly the majority rate (50.0 %) with an interval of no width" in text
+    assert "the interval of N holds the chance or majority rate" in text
+    assert results.at_majority_sentence([clear], "T").startswith("No row of T sits at its chance")
+
+
+def test_video_frame_sentence_higher_lower_equal():
+    assert "**the video AUC is higher**" in results.video_frame_sentence((800, 0.80), (400, 0.85), "R")
+    assert "**the video AUC is lower**" in results.video_frame_sentence((800, 0.85), (400, 0.80), "R")
+    assert "can be chance" not in results.video_frame_sentence((800, 0.85), (400, 0.80), "R")
+    assert results.video_frame_sentence((16, 0.5), (8, 0.6), "R").endswith(
+        "On only 8 videos the difference can be chance."
+    )
+    assert results.video_frame_sentence((16, 0.5), (8, 0.5), "R") == (
+        "R: 16 test frames from 8 videos; AUC 50.0 over frames, 50.0 over videos: equal to a tenth of a "
+        "point, averaging changes nothing here."
+    )
+
+
 def test_acc_auc_sentence_each_branch():
     at_chance = cell("X", 50, 50, 50)
     assert "accuracy sits at the chance rate" in results.acc_auc_sentence(
@@ -207,18 +255,21 @@ def test_agreement_sentence_agrees_disagrees_and_nothing_to_tie():
     )
 
 
-def test_cross_domain_sentence_all_none_some():
-    own = {"H": 60.0, "L": 65.0}
+def test_cross_domain_sentence_lower_higher_neither_and_nothing():
+    own = {"H": cell("H", 60, 58, 62), "L": cell("L", 65, 63, 67)}
     high = {"H": cell("H", 70, 67, 73), "L": cell("L", 72, 69, 75)}
-    low = {"H": cell("H", 55, 52, 58), "L": cell("L", 56, 53, 59)}
-    assert results.cross_domain_sentence(own, high).endswith("has to be read with that in mind.")
-    assert "all 2 (H and L)" in results.cross_domain_sentence(own, high)
-    assert results.cross_domain_sentence(own, low).endswith(
-        "As in the paper: every run scores lower out of its domain than in it."
+    low = {"H": cell("H", 50, 47, 53), "L": cell("L", 56, 53, 59)}
+    assert "none of the 2 (H and L)" in results.cross_domain_sentence(own, high)
+    assert "The opposite of the paper's pattern" in results.cross_domain_sentence(own, high)
+    assert "all 2 (H and L)" in results.cross_domain_sentence(own, low)
+    assert "The paper's pattern: every run loses AUC" in results.cross_domain_sentence(own, low)
+    mixed = results.cross_domain_sentence(own, {"H": high["H"], "L": low["L"]})
+    assert (
+        "Neither the paper's pattern nor its opposite holds for every run (H higher out of its domain)"
+        in mixed
     )
-    assert results.cross_domain_sentence(own, {"H": high["H"], "L": low["L"]}).endswith(
-        "Neither the paper's reading nor its opposite holds for every run here."
-    )
+    close = results.cross_domain_sentence(own, {"H": cell("H", 61, 59, 63), "L": cell("L", 64, 62, 66)})
+    assert "Neither the paper's pattern nor its opposite holds for every run:" in close
     assert results.cross_domain_sentence(own, {}).endswith("nothing measured.")
 
 
@@ -306,3 +357,120 @@ def test_audit_answer_best_and_worst_probed_family():
     )
     assert "least on A, the family global statistics separate best (probe AUC 0.70), though none" in text
     assert "one family probed, X (probe AUC 0.60)" in text and "no family probed" in text
+
+
+def test_seeds_line_one_several_mixed_and_none():
+    one = table([cell("A", 60, 58, 62)])
+    assert results.seeds_line(one).startswith("Each measured cell of Table IV is one run (1 seed)")
+    three = ReportCell("A", "ACC", 90.0, 60, 58, 62, 3, True, 50.0)
+    assert "is the mean of 3 seeds" in results.seeds_line(table([three]))
+    assert results.seeds_line(table([three, cell("B", 60, 58, 62)])).endswith("average 1 to 3 seeds.")
+    assert results.seeds_line(table([cell("A")])) == "No cell of Table IV was measured."
+
+
+def test_expectation_sentence_met_missed_and_not_measured():
+    assert results.expectation_sentence("X", True, "e.") == "*X*: **met** (e)."
+    assert results.expectation_sentence("X", False, "e", "r.") == "*X*: **missed** (e). Likeliest reasons: r."
+    assert results.expectation_sentence("X", None, "e") == "*X*: **not measured** (e)."
+
+
+def test_auc_side_sentence_above_below_and_holding_50():
+    assert results.auc_side_sentence("R", 70, 60, 80).endswith("it ranks the classes the right way.")
+    assert "**below 50 with its interval: reversed**" in results.auc_side_sentence("R", 30, 25, 35)
+    assert results.auc_side_sentence("R", 45, 30, 60).endswith("it cannot be told from chance.")
+
+
+def _run(task="binary", auc=30.5, low=25.8, high=35.5, best_epoch=3):
+    return RunRow(
+        "r1",
+        "highpass",
+        "{}",
+        "hff",
+        task,
+        "mean:5",
+        64,
+        3,
+        32,
+        None,
+        7,
+        83.3,
+        auc,
+        None,
+        best_epoch,
+        82.0,
+        84.0,
+        low,
+        high,
+        83.33,
+        False,
+        "",
+        "bfloat16",
+        None,
+        None,
+        "runs/x",
+        "runs/x/predictions.csv",
+    )
+
+
+def test_reversed_run_sentence_reads_validation_and_training_loss():
+    stuck = [{"epoch": 3, "train_loss": 0.455, "val_auc": 0.31}]
+    text = results.reversed_run_sentence(_run(), stuck)
+    assert text.startswith("**highpass** (binary, mean:5) on hff, seed 7: AUC 30.5 [25.8, 35.5]")
+    assert "its validation AUC is below 50 too (31.0 at its selected epoch, 3)" in text
+    assert "stayed at the entropy of the class shares (0.451)" in text
+    fitted = [{"epoch": 3, "train_loss": 0.2, "val_auc": 0.7}]
+    text = results.reversed_run_sentence(_run(), fitted)
+    assert "the test split alone reverses" in text and "fell below the entropy" in text
+    assert results.reversed_run_sentence(_run(task="multiclass"), []).endswith("[25.8, 35.5].")
+
+
+def test_reversed_reading_and_summary_none_and_found():
+    assert results.reversed_reading([], []).startswith("No AUC in the tables, and no single run's")
+    assert results.reversed_summary([], []).startswith("No AUC here")
+    flipped = cell("HighPass", 30.6, 25.9, 35.5, column="AUC(ME5)")
+    text = results.reversed_reading([(table([flipped]), flipped)], ["- a run"])
+    assert text.startswith("In the tables: Table IV, HighPass, AUC(ME5): 30.6 [25.9, 35.5].")
+    assert '"did not learn" misreads it' in text
+    summary = results.reversed_summary([(table([flipped]), flipped)], [_run()])
+    assert summary.startswith("Reversed AUCs (interval wholly below 50): 1 table cell(s) and 1 single run(s)")
+
+
+def test_reversed_cells_reads_only_auc_columns(tmp_path):
+    (tmp_path / "tables").mkdir()
+    cells = [
+        {
+            "row": "GRnet",
+            "column": "AUC",
+            "paper": 99.0,
+            "mean": 30.0,
+            "low": 25.0,
+            "high": 35.0,
+            "n": 1,
+            "learned": False,
+            "chance": 50.0,
+        },
+        {
+            "row": "GRnet",
+            "column": "ACC",
+            "paper": 99.0,
+            "mean": 30.0,
+            "low": 25.0,
+            "high": 35.0,
+            "n": 1,
+            "learned": False,
+            "chance": 50.0,
+        },
+    ]
+    payload = {"table": "table8", "roman": "VIII", "caption": "c", "cells": cells, "claims": []}
+    (tmp_path / "tables" / "table8.json").write_text(json.dumps(payload), encoding="utf-8")
+    found = results.reversed_cells(tmp_path)
+    assert [(t.roman, c.row, c.column) for t, c in found] == [("VIII", "GRnet", "AUC")]
+
+
+def test_train_command_renders_the_pipelines_run():
+    root = Path(__file__).resolve().parents[1]
+    command = results.train_command(root, "mini", 7, "GRnet", "LQ")
+    assert command.startswith("grnet train --data data/mini/ffpp_c40 --model grnet")
+    assert "--option" not in command  # GRnet's options are its defaults
+    ablation = results.train_command(root, "mini", 1, "GRnet", "ACC(Raw)")
+    assert "--option residual=rgb" in ablation

@@ -20,7 +20,7 @@ solution, for the cells after an exercise that use its answer.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any, Literal
@@ -54,6 +54,7 @@ __all__ = [
     "check_jpeg",
     "check_majority_test",
     "check_most_confused",
+    "check_prediction",
     "check_real_fake_accuracy",
     "check_reversed_auc",
     "check_seed_spread",
@@ -218,6 +219,38 @@ def yours_or_solution(check: Checker, yours: Callable[..., Any], solution: Calla
     state = "is not implemented yet" if verdict.status == "unfinished" else f"does not pass {check.name} yet"
     print(f"Using the solution's {solution.__name__}: your {yours.__name__} {state}.")
     return solution
+
+
+def check_prediction(prediction: object, outcome: str, choices: Sequence[str]) -> None:
+    """The "predict, then run" cells (notebooks 11-13): print the reader's ``prediction`` beside
+    the ``outcome`` the results gave, one line, never raising on what the reader wrote.
+
+    Args:
+        prediction: what the reader wrote before running (None: not yet); compared with the
+            choices without regard to case or surrounding spaces.
+        outcome: the choice the results gave (one of ``choices``), rendered by the notebook.
+        choices: the answers the question allows.
+
+    Prints ``"… write a prediction first ..."`` (None), ``"… ... is none of ..."`` (not a choice),
+    ``"✔ you predicted X, and the results say X ..."`` or ``"✘ you predicted X; the results say Y
+    ..."``, each with the outcome, so the cell after it can explain it.
+    """
+    allowed = ", ".join(repr(c) for c in choices)
+    if prediction is None:
+        print(f"… write a prediction first (one of {allowed}); the results say {outcome!r}.")
+        return
+    try:
+        said = str(prediction).strip().lower()
+    except Exception as err:  # noqa: BLE001 - any object a reader assigns must give a verdict
+        print(f"… your prediction cannot be read ({type(err).__name__}); the results say {outcome!r}.")
+        return
+    match = next((c for c in choices if c.lower() == said), None)
+    if match is None:
+        print(f"… your prediction {prediction!r} is none of {allowed}; the results say {outcome!r}.")
+    elif match == outcome:
+        print(f"✔ you predicted {match!r}, and the results say {outcome!r}: read below if for your reasons.")
+    else:
+        print(f"✘ you predicted {match!r}; the results say {outcome!r}: read below what explains it.")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ Each is read through :mod:`grnet.pipeline.artifacts` (its records: :class:`Repor
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -165,6 +166,34 @@ def above_chance_sentence(cells: Iterable[ReportCell], where: str) -> str:
     )
 
 
+def at_majority_sentence(cells: Iterable[ReportCell], where: str) -> str:
+    """Which cells of ``where`` that ran sit at their chance or majority rate, one branch each:
+    exactly at it with an interval of no width (within 0.05 points: the constant answer, the
+    majority class for every test image, which every resample that keeps the class shares scores
+    the same), at it with an interval that holds it (no better than the constant answer), or none
+    (every row's interval clear of the rate)."""
+    ran = [c for c in cells if c.ran and c.chance is not None]
+    exact = [c.row for c in ran if abs(c.low - c.chance) < 0.05 and abs(c.high - c.chance) < 0.05]
+    holding = [c.row for c in ran if c.low <= c.chance <= c.high and c.row not in exact]
+    parts = []
+    if exact:
+        rate = next(c.chance for c in ran if c.row in exact)
+        parts.append(
+            f"In {where}, {names(exact)} {'scores' if len(exact) == 1 else 'score'} exactly the majority "
+            f"rate ({rate:.1f} %) with an interval of no width: the constant answer, the majority class "
+            "for every test image, which is right on exactly the majority's share in every resample that "
+            "keeps the class shares. Such a run learned nothing the test can see (its dagger says so)."
+        )
+    if holding:
+        parts.append(
+            f"In {where}, the interval of {names(holding)} holds the chance or majority rate: "
+            "no better than the constant answer, though not the constant answer itself."
+        )
+    if not parts:
+        return f"No row of {where} sits at its chance or majority rate: every interval is clear of it."
+    return " ".join(parts)
+
+
 def cell_sentence(cell: ReportCell, what: str) -> str:
     """One cell against the chance or majority rate and the paper: ``"<what> is 86.0 [83.5, 88.5] %,
     above the majority rate (16.7 %) with its whole interval, 13.96 points below the paper's
@@ -198,6 +227,19 @@ def higher_sentence(values: Mapping[str, float], where: str) -> str:
         tied = [k for k, v in order if v == order[0][1]]
         return f"{names(tied)} are equal {where} ({order[0][1]:.1f})."
     return f"**{order[0][0]}** is highest {where} ({order[0][1]:.1f}; {rest})."
+
+
+def difference_sentence(what: str, diff: float, low: float, high: float) -> str:
+    """A paired difference (points) and its 95 % interval (notebook 08's ``difference_interval``),
+    one branch each: ``"<what>: +3.1 points [+0.8, +5.5]: above 0 with its whole interval, the
+    first is higher."``, below 0 (the second higher), or the interval holding 0 (the test cannot
+    tell them apart)."""
+    head = f"{what}: {diff:+.1f} points [{low:+.1f}, {high:+.1f}]"
+    if low > 0:
+        return f"{head}: above 0 with its whole interval, the first is higher."
+    if high < 0:
+        return f"{head}: below 0 with its whole interval, the second is higher."
+    return f"{head}: the interval holds 0, the test cannot tell them apart."
 
 
 def learned_sentence(subject: str, learned: bool, evidence: str) -> str:
@@ -265,6 +307,51 @@ def shrink_sentence(what: str, base: tuple[str, float], others: Mapping[str, flo
     return f"{what}: {value:.1f} points {label}; {rest}."
 
 
+def compression_sentence(change: Mapping[str, float], hq: ReportCell, lq: ReportCell) -> str:
+    """What stronger compression does to the guided residual and to one detector (notebook 11).
+
+    Args:
+        change: per class, the relative change (percent) of the mean guided residual magnitude
+            from QP 23 (HQ) to QP 40 (LQ) on the same frames; negative: weaker at LQ.
+        hq, lq: the detector's cells at HQ and LQ (e.g. Table VII's GRnet).
+
+    Returns:
+        Two sentences: whether the residual is weaker at LQ for every class, none or some (with
+        the range of the changes), then whether the detector's HQ and LQ intervals separate (HQ
+        above, LQ above, or overlapping) and what that says together with the first.
+    """
+    if not change:
+        return "No residual was measured at both qualities."
+    low, high = min(change.values()), max(change.values())
+    weaker = [c for c, v in change.items() if v < 0]
+    spread = f"{low:+.0f} % to {high:+.0f} %" if round(low) != round(high) else f"{low:+.0f} %"
+    if len(weaker) == len(change):
+        residual = f"QP 40 weakens the guided residual of every class ({spread} against QP 23)"
+    elif not weaker:
+        residual = f"QP 40 does not weaken the guided residual of any class ({spread} against QP 23)"
+    else:
+        residual = f"QP 40 weakens the guided residual of {names(weaker)} only ({spread} against QP 23)"
+    if not (hq.ran and lq.ran):
+        return f"{residual}; {hq.row}'s accuracy is not measured at both qualities."
+    if separated(hq, lq):
+        reading = (
+            f"and {hq.row}'s accuracy falls with it, HQ {hq.text()} above LQ {lq.text()} with the "
+            "intervals apart: what QP 40 removes is part of what it reads."
+        )
+    elif separated(lq, hq):
+        reading = (
+            f"yet {hq.row} scores higher at LQ ({lq.text()}) than at HQ ({hq.text()}), the intervals "
+            "apart: what it reads survives QP 40, and the stronger compression helps it here (the "
+            "two qualities are separate training runs, so a better-trained LQ run can do this)."
+        )
+    else:
+        reading = (
+            f"but {hq.row}'s accuracy at HQ ({hq.text()}) and at LQ ({lq.text()}) overlap: a change of "
+            "this size does not remove, as far as this test split can tell, what it reads."
+        )
+    return f"{residual}, {reading}"
+
+
 def acc_auc_sentence(row: str, acc: ReportCell, auc: ReportCell) -> str:
     """What one detector's accuracy and AUC say together, against the chance rate: accuracy at
     chance (its interval holds the rate) while the AUC's interval lies above it (ranks, one answer
@@ -292,6 +379,35 @@ def acc_auc_sentence(row: str, acc: ReportCell, auc: ReportCell) -> str:
     return (
         f"{row}'s accuracy, {acc.text()}, is {side} the chance rate ({acc.chance:.1f}) with its "
         f"interval: its threshold {reading} (AUC {auc.text()})."
+    )
+
+
+FEW_VIDEOS = 50
+"""Below this many test videos, :func:`video_frame_sentence` says a frame/video difference can be chance."""
+
+
+def video_frame_sentence(frames: tuple[int, float], videos: tuple[int, float], label: str) -> str:
+    """One run's frame-level and video-level AUC (notebook 12): ``frames`` and ``videos`` are
+    (count, AUC as a fraction); ``label`` names the run. One branch each: the video AUC higher
+    (averaging a video's frames cancels errors that differ from frame to frame), lower (errors a
+    video's frames share do not average out, and fewer items weigh each mistake more), or equal;
+    under :data:`FEW_VIDEOS` videos, a note that the difference can be chance."""
+    (n_frames, frame_auc), (n_videos, video_auc) = frames, videos
+    head = (
+        f"{label}: {n_frames} test frames from {n_videos} videos; AUC {100 * frame_auc:.1f} over frames, "
+        f"{100 * video_auc:.1f} over videos"
+    )
+    few = f" On only {n_videos} videos the difference can be chance." if n_videos < FEW_VIDEOS else ""
+    if round(video_auc, 3) == round(frame_auc, 3):
+        return f"{head}: equal to a tenth of a point, averaging changes nothing here."
+    if video_auc > frame_auc:
+        return (
+            f"{head}: **the video AUC is higher**; averaging a video's frame scores cancels errors that "
+            f"differ from frame to frame.{few}"
+        )
+    return (
+        f"{head}: **the video AUC is lower**; errors that a video's frames share (a hard clip) do not "
+        f"average out, and with fewer items each wrong video weighs more.{few}"
     )
 
 
@@ -341,31 +457,170 @@ def agreement_sentence(table: ReportTable, claim: ReportClaim, row: str, column:
     )
 
 
-def cross_domain_sentence(own: Mapping[str, float], cross: Mapping[str, ReportCell]) -> str:
-    """Table IX's runs, each AUC on Celeb-DF (``cross``) against its AUC on its own test split
-    (``own``): :func:`share_sentence` of those above, then the reading of each branch: all above
-    (the opposite of the paper's reading: the stand-in is easier for them than their own test
-    split, so it cannot test generalisation in the paper's sense), none above (the paper's
-    reading), some."""
-    among = [n for n in own if n in cross and cross[n].ran]
-    above = [n for n in among if cross[n].mean > own[n]]
-    share = share_sentence(
-        above, among, "AUC on the Celeb-DF-like test split above the one on its own test split"
-    )
+def cross_domain_sentence(own: Mapping[str, ReportCell], cross: Mapping[str, ReportCell]) -> str:
+    """Table IX's runs, each AUC on the Celeb-DF-like test split (``cross``) against its AUC on its
+    own test split (``own``, e.g. Table VII's ``AUC(HQ)``), by their 95 % intervals
+    (:func:`separated`): :func:`share_sentence` of those lower out of the domain, then what a
+    cross-dataset test on this benchmark can say, one branch each: every run lower (the paper's
+    pattern), every run higher (the opposite: the stand-in is easier for them), or neither for
+    every run (some overlap or go either way).
+
+    Returns:
+        Markdown, or :func:`share_sentence`'s "nothing measured" where no run has both cells.
+    """
+    among = [n for n in own if n in cross and own[n].ran and cross[n].ran]
+    lower = [n for n in among if separated(own[n], cross[n])]
+    higher = [n for n in among if separated(cross[n], own[n])]
+    what = "AUC on the Celeb-DF-like test split below the one on its own test split, the intervals apart"
+    share = share_sentence(lower, among, what)
     if not among:
         return share
-    if len(above) == len(among):
+    scope = (
+        "On this benchmark both test splits hold the same kind of synthetic faces, so the gap says how "
+        "much of what a detector learned is specific to the FF-like techniques, not how it would fare "
+        "on Celeb-DF or on real forgeries."
+    )
+    if len(lower) == len(among):
+        reading = f"The paper's pattern: every run loses AUC when it leaves its training domain. {scope}"
+    elif len(higher) == len(among):
         reading = (
-            "The opposite of the paper's reading: the benchmark's Celeb-DF stand-in (a single synthesis "
-            "method) is easier for these detectors than the techniques they were trained on, at the same "
-            "compression; why, this table does not say. So this benchmark cannot test generalisation in "
-            "the paper's sense, and the claim's verdict has to be read with that in mind."
+            "The opposite of the paper's pattern: every run scores higher on the Celeb-DF-like split than "
+            "on its own, so this stand-in is easier for them than the techniques they were trained on and "
+            "the column does not measure a loss from leaving the domain. It can still say which training "
+            "(HQ or LQ) transfers better to this one synthesis, which is what the claim compares."
         )
-    elif not above:
-        reading = "As in the paper: every run scores lower out of its domain than in it."
     else:
-        reading = "Neither the paper's reading nor its opposite holds for every run here."
+        whose = "its" if len(higher) == 1 else "their"
+        also = f" ({names(higher)} higher out of {whose} domain)" if higher else ""
+        reading = (
+            f"Neither the paper's pattern nor its opposite holds for every run{also}: the runs' own "
+            f"and cross-domain AUCs do not move one way. {scope}"
+        )
     return f"{share} {reading}"
+
+
+def reversed_cells(reports: Path) -> list[tuple[ReportTable, ReportCell]]:
+    """Every AUC cell of Tables I-IX (a column that reads the AUC,
+    :meth:`grnet.pipeline.tables.TableSpec.metric`) whose 95 % interval lies wholly below 50: its
+    scores rank the classes the wrong way round (notebook 13). Empty before the pipeline ran."""
+    from grnet.pipeline.tables import TABLES
+
+    found = []
+    for number, spec in TABLES.items():
+        table = read_table(reports, number)
+        for cell in table.cells.values() if table is not None else ():
+            try:
+                metric = spec.metric(cell.column)
+            except KeyError:  # a column the current table no longer has
+                continue
+            if metric == "auc" and cell.ran and cell.high < 50:
+                found.append((table, cell))
+    return found
+
+
+def reversed_runs(reports: Path) -> list[RunRow]:
+    """The runs of ``runs.csv`` whose test AUC's 95 % interval lies wholly below 50 (one seed each;
+    multi-class runs score "fake" as 1 - p(real))."""
+    return [r for r in read_runs(reports) if r.auc_high is not None and r.auc_high < 50]
+
+
+def reversed_run_sentence(run: RunRow, epochs: Sequence[Mapping[str, float | None]]) -> str:
+    """What a run with a reversed AUC (:func:`reversed_runs`) and its per-epoch history ``epochs``
+    (:func:`history`; ``train_loss``, ``val_auc`` as a fraction) say about why, read at its
+    selected epoch (``best_epoch``; the last where absent), one branch each: its validation AUC
+    below 50 too (not an accident of the test split) or above it (the test split's alone); for a
+    binary run, its training loss at the entropy of the class shares (within 1 %: it never fitted
+    the labels, so training never fixed its scores' direction) or below it (it learned a
+    direction that reverses on held-out images)."""
+    condition = "raw" if run.postprocess == "none" else run.postprocess
+    head = (
+        f"**{run.model}** ({run.task}, {condition}) on {run.dataset}, seed {run.seed}: AUC "
+        f"{run.auc:.1f} [{run.auc_low:.1f}, {run.auc_high:.1f}]"
+    )
+    chosen = next((e for e in epochs if e.get("epoch") == run.best_epoch), epochs[-1] if epochs else {})
+    at = f"at its selected epoch, {chosen['epoch']:.0f}" if chosen.get("epoch") is not None else ""
+    parts = []
+    val = chosen.get("val_auc")
+    if val is not None:
+        parts.append(
+            f"its validation AUC is below 50 too ({100 * val:.1f} {at}): not an accident of the test split"
+            if val < 0.5
+            else f"its validation AUC is above 50 ({100 * val:.1f} {at}): the test split alone reverses"
+        )
+    loss = chosen.get("train_loss")
+    if run.task == "binary" and loss is not None and 0 < run.majority_rate < 100:
+        m = run.majority_rate / 100
+        prior = -(m * math.log(m) + (1 - m) * math.log(1 - m))
+        parts.append(
+            f"its training loss ({loss:.3f}) stayed at the entropy of the class shares ({prior:.3f}): it "
+            "never fitted the labels, so training never set which way its scores point, and what varies "
+            "in them is a feature of its barely trained layers that differs between the classes"
+            if loss >= 0.99 * prior
+            else f"its training loss ({loss:.3f}) fell below the entropy of the class shares ({prior:.3f}): "
+            "it learned a direction on the training images that reverses on held-out ones"
+        )
+    return f"{head}" + (f": {'; '.join(parts)}." if parts else ".")
+
+
+def auc_side_sentence(name: str, auc: float, low: float, high: float) -> str:
+    """One AUC (percent) and its 95 % interval against 50, one branch each: above with the whole
+    interval (ranks the classes the right way), below with the whole interval (reversed: ranks
+    them backwards), or holding 50 (cannot be told from chance on this many images)."""
+    head = f"{name}: AUC {auc:.1f} [{low:.1f}, {high:.1f}]"
+    if low > 50:
+        return f"{head}, above 50 with its interval: it ranks the classes the right way."
+    if high < 50:
+        return f"{head}, **below 50 with its interval: reversed**, it ranks the classes backwards."
+    return f"{head}, its interval holds 50: on this many images it cannot be told from chance."
+
+
+def reversed_reading(cells: Sequence[tuple[ReportTable, ReportCell]], runs: Sequence[str]) -> str:
+    """The reading of every reversed AUC found (:func:`reversed_cells`; ``runs``: the
+    :func:`reversed_run_sentence` of each of :func:`reversed_runs`): none (no detector here ranks
+    the classes backwards with its interval), or the list, then what can cause a reversal and how
+    to test each cause. A reversed AUC is not "did not learn": reversed, the scores rank the
+    classes (100 - AUC)."""
+    if not cells and not runs:
+        return (
+            "No AUC in the tables, and no single run's, has its 95 % interval wholly below 50: no "
+            "detector here ranks the classes backwards with confidence."
+        )
+    table_part = (
+        "In the tables: "
+        + "; ".join(f"Table {t.roman}, {c.row}, {c.column}: {c.text()}" for t, c in cells)
+        + "."
+        if cells
+        else "No cell of the tables has an AUC interval wholly below 50."
+    )
+    run_part = "\n".join(f"- {r}" for r in runs) if runs else "None lies wholly below 50."
+    return (
+        f"{table_part} Single runs (`runs.csv`):\n\n{run_part}\n\n"
+        "Each ranks the classes backwards: its scores carry information (reversed, the AUC is "
+        '100 minus it), so "did not learn" misreads it. What can cause a reversal, and how to test '
+        "each: (1) *a feature whose sign training never fixed*: a run whose training loss stays at "
+        "the class shares' entropy still computes features that differ between the classes; test: "
+        "its history (training loss, validation AUC) and another seed (the sign comes and goes); "
+        "(2) *a trace turned around*: a degradation or another domain that makes the fakes' trace "
+        "point the other way than in training (a blur that leaves reals smoother than fakes where "
+        "training saw the opposite); test: the mean score of each class on the training condition and "
+        "on the test one; (3) *a crossed convention*: a label or score stored the other way round "
+        "(p(real) read as p(fake), label 1 = real); test: the `label` and `class` columns of the "
+        "run's `predictions.csv`, and its AUC on its training split."
+    )
+
+
+def reversed_summary(cells: Sequence[tuple[ReportTable, ReportCell]], runs: Sequence[RunRow]) -> str:
+    """One line for a recap: how many table cells (:func:`reversed_cells`) and single runs
+    (:func:`reversed_runs`) have an AUC interval wholly below 50, or that none has."""
+    if not cells and not runs:
+        return "No AUC here, in the tables or in a single run, has its interval wholly below 50."
+    where = [f"Table {t.roman} {c.row} {c.column}" for t, c in cells]
+    where += [f"{r.model} ({r.task}, {r.postprocess}) on {r.dataset}, seed {r.seed}" for r in runs]
+    return (
+        f"Reversed AUCs (interval wholly below 50): {len(cells)} table cell(s) and {len(runs)} single "
+        f"run(s) ({'; '.join(where)}): each ranks the classes backwards, which is not the same as "
+        "learning nothing."
+    )
 
 
 def verdicts_markdown(table: ReportTable) -> str:
@@ -628,6 +883,40 @@ def audit_answer(audit: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def seeds_line(table: ReportTable) -> str:
+    """How many seeds the table's measured cells average (each cell's ``n``), in words: ``"Each
+    measured cell of Table VII is one run (1 seed): its interval covers the test images, not
+    another training."``, ``"Each ... is the mean of 3 seeds: its interval resamples the seeds and
+    the test clusters."``, ``"The measured cells ... average 1 to 3 seeds."``, or that none ran."""
+    counts = sorted({c.n for c in table.cells.values() if c.ran})
+    if not counts:
+        return f"No cell of Table {table.roman} was measured."
+    if counts == [1]:
+        return (
+            f"Each measured cell of Table {table.roman} is one run (1 seed): its interval covers the "
+            "test images, not another training."
+        )
+    if len(counts) == 1:
+        return (
+            f"Each measured cell of Table {table.roman} is the mean of {counts[0]} seeds: its interval "
+            "resamples the seeds and the test clusters."
+        )
+    return f"The measured cells of Table {table.roman} average {counts[0]} to {counts[-1]} seeds."
+
+
+def expectation_sentence(expected: str, met: bool | None, evidence: str, reasons: str = "") -> str:
+    """One expectation (written before the results) against the results, one branch each: met
+    (``"*<expected>*: **met** (<evidence>)."``), missed (the same with **missed**, then "Likeliest
+    reasons: <reasons>" where given) or, with ``met`` None, that the results cannot say
+    (``"*<expected>*: **not measured** (<evidence>)."``)."""
+    evidence = evidence.rstrip(".")
+    if met is None:
+        return f"*{expected}*: **not measured** ({evidence})."
+    if met:
+        return f"*{expected}*: **met** ({evidence})."
+    return f"*{expected}*: **missed** ({evidence})." + (f" Likeliest reasons: {reasons}" if reasons else "")
+
+
 def story(paper: str, expected: str, saw: str) -> str:
     """The closing section of an experiment notebook, as Markdown: what the paper reports, what we
     expected (written before the results were in) and what we saw (rendered from the results)."""
@@ -692,6 +981,49 @@ def find_run(
         if all(settings.get(k) == v for k, v in options.items()):
             return row
     return None
+
+
+def train_command(root: Path, profile: str, number: int, row: str, column: str) -> str:
+    """The ``grnet train`` command of the run behind cell (``row``, ``column``) of Table ``number``
+    for the first of its seeds, as the pipeline configures it from ``params.yaml``'s ``profile``
+    (:func:`grnet.pipeline.plan.run_config`): the dataset and model, then every setting and model
+    option that differs from its default (speed-only settings left out; they never change a
+    result), each quoted for a POSIX shell.
+
+    Raises:
+        KeyError: the table has no measured cell (``row``, ``column``).
+        grnet.pipeline.params.ParamsError: ``params.yaml`` does not define ``profile``.
+    """
+    import dataclasses
+    import shlex
+
+    import yaml
+
+    from grnet.pipeline.params import load_settings
+    from grnet.pipeline.plan import run_config
+    from grnet.pipeline.tables import TABLES
+    from grnet.settings import TrainConfig, model_options
+
+    settings = load_settings(Path(root) / "params.yaml", profile)
+    config = run_config(number, TABLES[number].cell(row, column), settings.seeds(number)[0], settings)
+    words = ["grnet", "train", "--data", config.data, "--model", config.model]
+    for field in dataclasses.fields(TrainConfig):
+        value = getattr(config, field.name)
+        if field.name in ("model", "data", "model_options") or field.metadata.get("speed_only"):
+            continue
+        if value == field.default:
+            continue
+        flag = field.name.replace("_", "-")
+        if isinstance(value, bool):
+            words.append(f"--{flag}" if value else f"--no-{flag}")
+        else:
+            words += [f"--{flag}", str(value)]
+    defaults = model_options(config.model, {}, "defaults")
+    for key, value in config.model_options.items():
+        if value != defaults.get(key):
+            text = value if isinstance(value, str) and yaml.safe_load(value) == value else json.dumps(value)
+            words += ["--option", f"{key}={text}"]
+    return " ".join(shlex.quote(str(w)) for w in words)
 
 
 def history(reports: Path, run: str) -> list[dict[str, float | None]]:
