@@ -133,6 +133,20 @@ def test_stream_sentence_each_stream_and_equal():
     )
 
 
+def test_stream_weights_sentence_paper_opposite_mixed_and_nothing():
+    high = {"raw": 0.60}
+    assert results.stream_weights_sentence(high, {}) == (
+        "No GRnet run with the AFM on low-quality images is in the results."
+    )
+    rgb = results.stream_weights_sentence(high, {"JP60": 0.44, "ME5": 0.40})
+    assert "all 2 (JP60 and ME5)" in rgb and "As the paper argues" in rgb
+    assert rgb.endswith("is 0.60 on high-quality runs and 0.42 on low-quality ones (lower at low quality).")
+    residual = results.stream_weights_sentence(high, {"JP60": 0.58, "ME5": 0.62})
+    assert "none of the 2" in residual and "**Not what the paper argues**" in residual
+    assert "(alpha_gr 0.58 to 0.62)" in residual and "(not lower at low quality)" in residual
+    assert "Neither the paper's reading" in results.stream_weights_sentence({}, {"JP60": 0.4, "ME5": 0.6})
+
+
 def test_trend_sentence_rises_falls_neither():
     assert results.trend_sentence("T", [0.1, 0.2], "r") == "T rises with every step of r: 0.10, 0.20."
     assert results.trend_sentence("T", [0.2, 0.1], "r") == "T falls with every step of r: 0.20, 0.10."
@@ -151,6 +165,21 @@ def test_shrink_sentence_each_reading():
     assert (
         results.shrink_sentence("Gap", ("on raw", -2.0), {"a": 4.0})
         == "Gap: -2.0 points on raw; under a 4.0."
+    )
+
+
+def test_cam_region_sentence_on_off_mixed_and_nothing():
+    assert (
+        results.cam_region_sentence({}, "The map")
+        == "No fake image with a forgery region to read The map against."
+    )
+    on = results.cam_region_sentence({"swap": (0.8, 0.3), "mouth": (0.2, 0.1)}, "The map")
+    assert "all 2 (swap and mouth)" in on and "swap 80 % of the mass on 30 % of the face" in on
+    assert "the map sits on the manipulated regions" in on and "occlude the region" in on
+    off = results.cam_region_sentence({"swap": (0.2, 0.3)}, "The map")
+    assert "does not sit on the manipulated regions" in off
+    assert "in some images and not in others" in results.cam_region_sentence(
+        {"swap": (0.8, 0.3), "mouth": (0.05, 0.1)}, "The map"
     )
 
 
@@ -220,3 +249,29 @@ def test_cross_domain_sentence_all_none_some():
         "Neither the paper's reading nor its opposite holds for every run here."
     )
     assert results.cross_domain_sentence(own, {}).endswith("nothing measured.")
+
+
+def test_table2_sentence_paper_order_reversal_overlap_and_not_run():
+    def table2(mte, highpass, srm):
+        return table([cell("MTE", *mte), cell("High pass filter", *highpass), cell("SRM filter", *srm)])
+
+    paper = results.table2_sentence(table2((90, 88, 92), (80, 78, 82), (70, 68, 72)))
+    assert paper.endswith("As in the paper, the MTE is above both fixed filters, the intervals apart.")
+    assert paper.startswith(
+        "MTE (90.0 [88.0, 92.0]) is above High pass filter (80.0 [78.0, 82.0]) in Table II"
+    )
+    grnet = cell("GRnet", 85, 83, 87)
+    reversal = results.table2_sentence(table2((80, 78, 82), (95, 93, 97), (81, 79, 83)), grnet, epochs=3)
+    assert "**The reverse of the paper's order**: High pass filter is above the MTE" in reversal
+    assert "the runs train 3 epochs" in reversal and "08_ablation_table1.ipynb" in reversal
+    assert (
+        "High pass filter (95.0 [93.0, 97.0]) is above GRnet (85.0 [83.0, 87.0]) in raw HFF-like" in reversal
+    )
+    overlap = results.table2_sentence(table2((80, 78, 82), (81, 79, 83), (79, 77, 81)))
+    assert overlap.endswith(
+        "The intervals do not order the MTE and the fixed filters here: the table cannot tell."
+    )
+    assert (
+        results.table2_sentence(table2((None,), (80, 78, 82), (70, 68, 72)))
+        == "Table II's MTE was not measured."
+    )
