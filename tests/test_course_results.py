@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from grnet.course import results
-from grnet.pipeline.artifacts import ReportCell, ReportClaim, ReportTable, Verdict
+from grnet.pipeline.artifacts import ReportCell, ReportClaim, ReportTable, RunRow, Verdict, write_runs
 
 
 def cell(row, mean=None, low=None, high=None, *, column="ACC", chance=50.0, paper=90.0, learned=True):
@@ -275,3 +275,30 @@ def test_table2_sentence_paper_order_reversal_overlap_and_not_run():
         results.table2_sentence(table2((None,), (80, 78, 82), (70, 68, 72)))
         == "Table II's MTE was not measured."
     )
+
+
+def test_final_stream_weights_splits_grnet_afm_runs_by_quality(tmp_path):
+    afm = '{"fusion": "afm", "residual": "mte"}'
+    base = dict(model="grnet", task="binary", image_size=64, epochs=2, batch_size=32, limit=None, seed=7)
+    base |= dict(acc=90.0, auc=None, video_auc=None, best_epoch=2, acc_low=88.0, acc_high=92.0)
+    base |= dict(auc_low=None, auc_high=None, majority_rate=83.3, learned=True, learned_evidence="")
+    base |= dict(autocast="", seconds=None, cpu_seconds=None, run_dir="", predictions="")
+    runs = [
+        RunRow(run="a", model_options=afm, dataset="hff", postprocess="none", **base),
+        RunRow(run="b", model_options=afm, dataset="hff", postprocess="jpeg:60", **base),
+        RunRow(run="c", model_options=afm, dataset="ffpp_c40", postprocess="none", **base),
+        RunRow(run="d", model_options=afm, dataset="dfdc", postprocess="none", **base),
+        RunRow(
+            run="e", model_options=afm.replace("afm", "sum"), dataset="hff", postprocess="jpeg:60", **base
+        ),
+    ]
+    write_runs(tmp_path / "results" / "runs.csv", runs)
+    history = "run,model,epoch,alpha_gr,alpha_rgb\n" + "".join(
+        f"{r},grnet,1,0.5,0.5\n{r},grnet,2,{0.6 + i / 10:.1f},{0.4 - i / 10:.1f}\n"
+        for i, r in enumerate("abcde")
+    )
+    (tmp_path / "results" / "histories.csv").write_text(history)
+    high, low = results.final_stream_weights(tmp_path)
+    assert high == {"hff raw binary (seed 7)": 0.6}  # d (DFDC-like) in neither, e (no AFM) left out
+    assert low == {"hff JP60 binary (seed 7)": 0.7, "ffpp_c40 LQ binary (seed 7)": 0.8}
+    assert results.final_stream_weights(tmp_path / "none") == ({}, {})

@@ -229,6 +229,41 @@ def stream_sentence(epoch: Mapping[str, float]) -> str:
     return f"In epoch {epoch['epoch']:.0f}, {losses}, and {weight}."
 
 
+LOW_QUALITY = {"jpeg:60": "JP60", "mean:5": "ME5"}
+"""The post-processings of the low-quality HFF-like columns (Tables I, III-V), by column name."""
+
+
+def final_stream_weights(reports: Path) -> tuple[dict[str, float], dict[str, float]]:
+    """The residual stream's weight alpha_gr (Eq 14) at the last epoch of every GRnet run with the
+    MTE and the AFM in ``reports/results`` (``runs.csv``, ``histories.csv``), as ``{label:
+    alpha_gr}`` (label: dataset, quality, task, seed), split into high quality (HFF-like raw,
+    FF++-like HQ) and low quality (:data:`LOW_QUALITY`, FF++-like LQ); the DFDC-like and
+    Celeb-DF-like runs are in neither. Both empty before the pipeline wrote its histories; input of
+    :func:`stream_weights_sentence` (notebook 04)."""
+    high: dict[str, float] = {}
+    low: dict[str, float] = {}
+    path = Path(reports) / "results" / "histories.csv"
+    if not path.is_file():
+        return high, low
+    histories = read_histories(path)
+    for run in read_runs(reports):
+        options = json.loads(run.model_options)
+        if run.model != "grnet" or (options.get("residual"), options.get("fusion")) != ("mte", "afm"):
+            continue
+        rows = histories.get(run.run)
+        alpha = rows[-1].get("alpha_gr") if rows else None
+        if alpha is None:
+            continue
+        if run.postprocess in LOW_QUALITY or run.dataset == "ffpp_c40":
+            quality, side = LOW_QUALITY.get(run.postprocess, "LQ"), low
+        elif run.postprocess == "none" and run.dataset in ("hff", "ffpp_c23"):
+            quality, side = ("raw" if run.dataset == "hff" else "HQ"), high
+        else:
+            continue
+        side[f"{run.dataset} {quality} {run.task} (seed {run.seed})"] = alpha
+    return high, low
+
+
 def stream_weights_sentence(high: Mapping[str, float], low: Mapping[str, float]) -> str:
     """The residual stream's weight alpha_gr (Eq 14) at the last epoch of GRnet's runs with the AFM,
     ``{run label: alpha_gr}`` on high-quality (raw, HQ) and on low-quality (JPEG 60, mean blur,
