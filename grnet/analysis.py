@@ -233,16 +233,17 @@ def fit_map(cam: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return cv2.resize(cam, (size[1], size[0]), interpolation=cv2.INTER_LINEAR)
 
 
-def cam_in_region(cam: np.ndarray, region: np.ndarray) -> tuple[float, float]:
+def cam_in_region(cam: np.ndarray, region: np.ndarray) -> tuple[float, float] | None:
     """How much of a Grad-CAM map lies on a forgery region: (the share of the map's mass, sum of
     its values, inside ``region``; the region's share of the image's area), both in [0, 1]. A map
     that ignores the region puts about the area's share of its mass there; one that sits on it,
     more. ``cam`` (h, w) >= 0 is first resized to the region's (H, W) (:func:`fit_map`); ``region``
     is (H, W), bool or [0, 1] (inside: above 0.5), e.g. the benchmark's ``regions/`` masks
-    (:mod:`grnet.data.regions`). Notebook 15 reads them.
+    (:mod:`grnet.data.regions`). Notebook 15 reads them. None where the map is zero everywhere
+    (Grad-CAM keeps only positive evidence for the class, and may find none).
 
     Raises:
-        ValueError: ``region`` is not 2-D, or the map has no mass.
+        ValueError: ``region`` is not 2-D.
     """
     region = np.asarray(region)
     if region.ndim != 2:
@@ -251,5 +252,5 @@ def cam_in_region(cam: np.ndarray, region: np.ndarray) -> tuple[float, float]:
     mass = fit_map(cam, inside.shape).clip(min=0)
     total = float(mass.sum())
     if total <= 0:
-        raise ValueError("cam_in_region: the map is zero everywhere")
+        return None
     return float(mass[inside].sum()) / total, float(inside.mean())

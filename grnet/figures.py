@@ -261,7 +261,8 @@ def activation_maps(
     benchmark's ``regions/`` folder), or None (a real image, or no mask). With them, a column
     "forgery region" shows it tinted on the face, every map panel outlines it (white) and is
     titled with :func:`grnet.analysis.cam_in_region`: the share of the map's mass inside the
-    region beside the region's share of the face. ValueError when their number is not N.
+    region beside the region's share of the face (or that the map is zero everywhere).
+    ValueError when their number is not N.
     """
     n = images.shape[0]
     if regions is not None and len(regions) != n:
@@ -295,9 +296,13 @@ def activation_maps(
             label = name if i == 0 else ""
             if region is not None:
                 ax.contour(region.astype(float), levels=[0.5], colors="white", linewidths=0.8)
-                inside, area = cam_in_region(cam, region)
+                shares = cam_in_region(cam, region)
                 label = f"{label}\n" if label else ""
-                label += f"in region {100 * inside:.0f} % (area {100 * area:.0f} %)"
+                label += (
+                    "map zero everywhere"
+                    if shares is None
+                    else (f"in region {100 * shares[0]:.0f} % (area {100 * shares[1]:.0f} %)")
+                )
             _off(ax, label or None)
     fig.suptitle(title, fontsize=10)
     return fig

@@ -178,6 +178,11 @@ def test_cam_region_sentence_on_off_mixed_and_nothing():
     assert "the map sits on the manipulated regions" in on and "occlude the region" in on
     off = results.cam_region_sentence({"swap": (0.2, 0.3)}, "The map")
     assert "does not sit on the manipulated regions" in off
+    empty = results.cam_region_sentence({"swap": (0.8, 0.3), "mouth": None}, "The map")
+    assert "all 1 (swap)" in empty and "The map is zero everywhere on mouth" in empty
+    assert results.cam_region_sentence({"mouth": None}, "The map").startswith(
+        "The map is zero everywhere on mouth"
+    )
     assert "in some images and not in others" in results.cam_region_sentence(
         {"swap": (0.8, 0.3), "mouth": (0.05, 0.1)}, "The map"
     )

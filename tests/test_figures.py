@@ -47,7 +47,10 @@ def test_residual_pictures_on_their_own_scales_show_every_residual():
     (dim, bright), caption = figures.residual_pictures([weak, strong], scale="each")
     assert dim.max() == bright.max() == 255 and dim[0, 0, 0] == 0  # the weak one is not black
     assert "each panel on its own gray scale" in caption and "99th percentile" in caption
-    assert figures.residual_white(weak) == pytest.approx(0.001) and figures.residual_white(np.zeros((4, 4))) == 1.0
+    assert (
+        figures.residual_white(weak) == pytest.approx(0.001)
+        and figures.residual_white(np.zeros((4, 4))) == 1.0
+    )
     with pytest.raises(ValueError, match="scale is 'shared' or 'each'"):
         figures.residual_pictures([weak], scale="mine")
 
@@ -201,5 +204,7 @@ def test_activation_maps_overlay_upsampled_maps_beside_the_forgery_region():
     inside, area = (int(v) for v in re.findall(r"(\d+) %", fig.axes[2].get_title()))
     assert area == 25 and inside > 80  # the title reads the map against the region
     assert fig.axes[5].get_title() == ""  # a real image: no region, no reading
+    empty = figures.activation_maps(images[:1], {"m": np.zeros((1, 4, 4))}, regions=[region])
+    assert empty.axes[2].get_title() == "m\nmap zero everywhere"  # Grad-CAM found no evidence
     with pytest.raises(ValueError, match="1 regions for 2 images"):
         figures.activation_maps(images, {"m": cams}, regions=[region])

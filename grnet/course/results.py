@@ -335,27 +335,43 @@ def shrink_sentence(what: str, base: tuple[str, float], others: Mapping[str, flo
     return f"{what}: {value:.1f} points {label}; {rest}."
 
 
-def cam_region_sentence(shares: Mapping[str, tuple[float, float]], map_name: str) -> str:
+def cam_region_sentence(shares: Mapping[str, tuple[float, float] | None], map_name: str) -> str:
     """A Grad-CAM map against the forgery regions, per fake image ``{label: (share of the map's mass
-    inside the region, the region's share of the image)}`` (:func:`grnet.analysis.cam_in_region`):
-    :func:`share_sentence` of the images where the map puts more of its mass in the region than
-    the region's area (more than a map blind to the region would), then one branch: all (the map
-    sits on the manipulated regions, as the paper reads its Fig. 10), none (it does not), some;
-    and how to test the reading further. ``"No fake image with a forgery region to read
-    <map_name> against."`` when ``shares`` is empty."""
+    inside the region, the region's share of the image)}``, or None where the map is zero
+    everywhere (:func:`grnet.analysis.cam_in_region`): :func:`share_sentence` of the images where
+    the map puts more of its mass in the region than the region's area (more than a map blind to
+    the region would), then one branch: all (the map sits on the manipulated regions, as the paper
+    reads its Fig. 10), none (it does not), some; the images whose map is empty; and how to test
+    the reading further. ``"No fake image with a forgery region to read <map_name> against."``
+    when ``shares`` is empty."""
     if not shares:
         return f"No fake image with a forgery region to read {map_name} against."
-    on = [name for name, (inside, area) in shares.items() if inside > area]
+    measured = {name: s for name, s in shares.items() if s is not None}
+    empty = [name for name, s in shares.items() if s is None]
+    nothing = (
+        f" {map_name} is zero everywhere on {names(empty)}: Grad-CAM keeps only positive evidence for "
+        "the class, and finds none there."
+        if empty
+        else ""
+    )
+    test = (
+        " A handful of images is an anecdote: to test the reading, average the two shares over every "
+        "fake of the test split, compare an earlier block (finer maps), and occlude the region itself "
+        "(does the fake score drop?)."
+    )
+    if not measured:
+        return f"{nothing.strip()}{test}"
+    on = [name for name, (inside, area) in measured.items() if inside > area]
     detail = "; ".join(
         f"{name} {100 * i:.0f} % of the mass on {100 * a:.0f} % of the face"
-        for name, (i, a) in shares.items()
+        for name, (i, a) in measured.items()
     )
     share = share_sentence(
         on,
-        list(shares),
+        list(measured),
         f"{map_name}, more of its mass inside the forgery region than the region's share of the face",
     )
-    if len(on) == len(shares):
+    if len(on) == len(measured):
         reading = "On these images the map sits on the manipulated regions, as the paper reads its Fig. 10."
     elif not on:
         reading = (
@@ -365,12 +381,7 @@ def cam_region_sentence(shares: Mapping[str, tuple[float, float]], map_name: str
         )
     else:
         reading = "The map sits on the manipulated region in some images and not in others."
-    test = (
-        "A handful of images is an anecdote: to test the reading, average the two shares over every "
-        "fake of the test split, compare an earlier block (finer maps), and occlude the region itself "
-        "(does the fake score drop?)."
-    )
-    return f"{share} ({detail}). {reading} {test}"
+    return f"{share} ({detail}). {reading}{nothing}{test}"
 
 
 def acc_auc_sentence(row: str, acc: ReportCell, auc: ReportCell) -> str:
