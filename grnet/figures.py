@@ -287,7 +287,7 @@ def activation_maps(
                     size[1] / 2, size[0] / 2, "no region", ha="center", va="center", fontsize=8, color="white"
                 )
             else:
-                ax.imshow(np.where(region[..., None], 0.5 * rgb + 0.5 * np.array([1.0, 0.0, 0.0]), rgb))
+                ax.imshow(np.where(region[..., None], 0.6 * rgb + 0.4 * np.array([1.0, 0.0, 0.0]), rgb))
             _off(ax, "forgery region" if i == 0 else None)
         for j, (name, cams) in enumerate(maps.items(), start=first):
             ax = axes[i, j]

@@ -381,7 +381,7 @@ def cam_region_sentence(shares: Mapping[str, tuple[float, float] | None], map_na
         )
     else:
         reading = "The map sits on the manipulated region in some images and not in others."
-    return f"{share} ({detail}). {reading}{nothing}{test}"
+    return f"{share.removesuffix('.')} ({detail}). {reading}{nothing}{test}"
 
 
 def acc_auc_sentence(row: str, acc: ReportCell, auc: ReportCell) -> str:
