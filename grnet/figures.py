@@ -381,6 +381,13 @@ OURS_COLOUR, NOT_LEARNED_COLOUR, CHANCE_COLOUR = "tab:blue", "lightsteelblue", "
 learn (its score does not beat the chance or majority rate; the tables' dagger); the reference line."""
 
 
+_REFERENCE_LABELS = {
+    frozenset({False}): "majority rate of the test split (ACC)",
+    frozenset({True}): "chance, 50 (AUC)",
+    frozenset({False, True}): "majority rate (ACC) / chance, 50 (AUC)",
+}
+
+
 def table_comparison(number: int, tables_dir: str | os.PathLike = "reports/tables") -> Figure:
     """The paper's Table ``number`` beside ours (``tables_dir/tableN.json``, :mod:`grnet.pipeline.reporting`).
 
@@ -409,6 +416,7 @@ def table_comparison(number: int, tables_dir: str | os.PathLike = "reports/table
     axes = fig.subplots(len(grid), len(paper.columns), sharey=True, squeeze=False)
     y = np.arange(len(paper.rows))
     seeds: set[int] = set()
+    metrics: set[bool] = set()  # whether each panel reads an AUC
     for ax, column in zip(axes.ravel(), [c for row in grid for c in row], strict=True):
         if not column:
             ax.set_axis_off()
@@ -423,6 +431,7 @@ def table_comparison(number: int, tables_dir: str | os.PathLike = "reports/table
         ax.barh(y - 0.2, theirs, height=0.4, color="white", edgecolor="gray", hatch="///")
         ax.barh(y + 0.2, means, xerr=errors, height=0.4, color=colours)
         auc = spec.metric(column) == "auc"
+        metrics.add(auc)
         chance = [c.chance for c in ours if c is not None and c.ran and c.chance is not None]
         if chance:
             ax.axvline(chance[0], color=CHANCE_COLOUR, ls="--", lw=1)
@@ -442,7 +451,7 @@ def table_comparison(number: int, tables_dir: str | os.PathLike = "reports/table
         Patch(facecolor="white", edgecolor="gray", hatch="///", label="paper (a single run)"),
         Patch(color=OURS_COLOUR, label=f"ours: mean over {n}, error bar: 95 % interval"),
         Patch(color=NOT_LEARNED_COLOUR, label="ours, a run did not learn (dagger in the table)"),
-        Line2D([], [], color=CHANCE_COLOUR, ls="--", lw=1, label="majority rate (ACC) / chance, 50 (AUC)"),
+        Line2D([], [], color=CHANCE_COLOUR, ls="--", lw=1, label=_REFERENCE_LABELS[frozenset(metrics)]),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8, frameon=False)
     ran = sum(c.ran for c in cells.values())

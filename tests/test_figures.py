@@ -146,6 +146,7 @@ def test_table_comparison_and_scatter_show_the_report_with_intervals_and_chance(
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "ours, a run did not learn (dagger in the table)" in legend  # the pale colour explained
     assert "ours: mean over 2 seeds, error bar: 95 % interval" in legend
+    assert "majority rate (ACC) / chance, 50 (AUC)" in legend  # the reference line of each metric shown
     scatter = figures.paper_vs_reproduction(tmp_path)
     (points,) = [c for c in scatter.axes[0].lines if c.get_marker() == "o"]
     assert points.get_xydata().tolist() == [[99.09, 92.0]]
