@@ -409,10 +409,9 @@ def table_comparison(number: int, tables_dir: str | os.PathLike = "reports/table
     if spec.companion_columns:
         below = {c.removeprefix("AUC(").removesuffix(")"): c for c in spec.companion_columns}
         grid.append([below.get(c, "") for c in paper.columns])
-    fig = Figure(
-        figsize=(3.2 * len(paper.columns) + 1.2, len(grid) * (0.45 * len(paper.rows) + 1.0) + 1.2),
-        layout="constrained",
-    )
+    labels = [" ".join(r.labels) for r in paper.rows]
+    width = 3.2 * len(paper.columns) + 0.07 * max(len(label) for label in labels)  # room for the row names
+    fig = Figure(figsize=(width, len(grid) * (0.45 * len(paper.rows) + 1.0) + 1.2), layout="constrained")
     axes = fig.subplots(len(grid), len(paper.columns), sharey=True, squeeze=False)
     y = np.arange(len(paper.rows))
     seeds: set[int] = set()
@@ -444,7 +443,7 @@ def table_comparison(number: int, tables_dir: str | os.PathLike = "reports/table
         ax.set(xlim=(0, 100), xlabel="AUC (%)" if auc else "ACC (%)")
         ax.grid(axis="x", alpha=0.3)
     for row in axes:
-        row[0].set_yticks(y, [" ".join(r.labels) for r in paper.rows], fontsize=8)
+        row[0].set_yticks(y, labels, fontsize=8)
     axes[0, 0].invert_yaxis()
     n = f"{' and '.join(str(k) for k in sorted(seeds)) or '?'} seed{'' if seeds == {1} else 's'}"
     handles = [
