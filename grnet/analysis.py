@@ -7,7 +7,9 @@
   the guided filter's radius and eps, no training; drawn by :func:`grnet.figures.sensitivity_figure`
   (notebook 15).
 - :func:`cam_layers`, :func:`grad_cam`: Grad-CAM maps (pytorch-grad-cam) of each ResNet-18 stream;
-  drawn by :func:`grnet.figures.activation_maps` (the paper's Fig. 10, notebook 15).
+  drawn by :func:`grnet.figures.activation_maps` (the paper's Fig. 10, notebook 15);
+  :func:`fit_map` brings a map to a face's size, :func:`cam_in_region` measures how much of it
+  lies on the family's forgery region.
 - :func:`strong_edges`, :func:`edge_leak`: how much of an image's content (its strongest edges) a
   residual carries (notebooks 02 and 15).
 - :func:`image_batch`: an RGB image as the (1, 3, H, W) batch the models and filters take.
@@ -220,3 +222,35 @@ def grad_cam(
     wanted = None if targets is None else [ClassifierOutputTarget(int(t)) for t in targets]
     with GradCAM(model=model, target_layers=[layer]) as cam:
         return cam(input_tensor=images.to(device), targets=wanted)
+
+
+def fit_map(cam: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """A map (h, w) resized to ``size`` = (H, W) by bilinear interpolation (unchanged when it is
+    that size already), float32; so a Grad-CAM map lies on the face it is drawn over."""
+    cam = np.asarray(cam, np.float32)
+    if cam.shape == tuple(size):
+        return cam
+    return cv2.resize(cam, (size[1], size[0]), interpolation=cv2.INTER_LINEAR)
+
+
+def cam_in_region(cam: np.ndarray, region: np.ndarray) -> tuple[float, float] | None:
+    """How much of a Grad-CAM map lies on a forgery region: (the share of the map's mass, sum of
+    its values, inside ``region``; the region's share of the image's area), both in [0, 1]. A map
+    that ignores the region puts about the area's share of its mass there; one that sits on it,
+    more. ``cam`` (h, w) >= 0 is first resized to the region's (H, W) (:func:`fit_map`); ``region``
+    is (H, W), bool or [0, 1] (inside: above 0.5), e.g. the benchmark's ``regions/`` masks
+    (:mod:`grnet.data.regions`). Notebook 15 reads them. None where the map is zero everywhere
+    (Grad-CAM keeps only positive evidence for the class, and may find none).
+
+    Raises:
+        ValueError: ``region`` is not 2-D.
+    """
+    region = np.asarray(region)
+    if region.ndim != 2:
+        raise ValueError(f"cam_in_region: region is (H, W), got shape {region.shape}")
+    inside = region > 0.5
+    mass = fit_map(cam, inside.shape).clip(min=0)
+    total = float(mass.sum())
+    if total <= 0:
+        return None
+    return float(mass[inside].sum()) / total, float(inside.mean())

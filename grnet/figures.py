@@ -5,14 +5,16 @@ Each figure function draws what it is given or what :mod:`grnet.analysis` comput
 the caller's back); :func:`save` writes it as a PNG, atomically. Notebooks display the returned
 figure; the pipeline saves it under ``reports/figures/`` (through :meth:`grnet.course.Course.save`).
 
-- :func:`residual_pictures`: the course's one display rule for residuals, used by every picture
-  of a residual (here, in notebooks 01-03 and 06): one gray scale per figure, stated in its caption.
+- :func:`residual_pictures`: the course's display rule for residuals, used by every picture of a
+  residual (here, in notebooks 01-03 and 06): |R| in gray, one scale per figure or one per panel
+  (where residuals of very different sizes must each be visible), stated in the caption.
 - :func:`mte_pipeline`: Fig. 4, the MTE on one image: p, the guided filter output q (Eqs 5-9),
   the guided residual R_gr = |p - q| (Eq 11).
 - :func:`residual_comparison`: Fig. 5, high-pass (prediction, Eq 4) against guided residuals
   (Eq 11) on a real face and each fake, at high and low quality, with the noise-analysis view.
 - :func:`sample_grid`: Figs 7-9 analogues, one row per class of a prepared dataset.
-- :func:`activation_maps`: Fig. 10, Grad-CAM maps (:func:`grnet.analysis.grad_cam`) over the inputs.
+- :func:`activation_maps`: Fig. 10, Grad-CAM maps (:func:`grnet.analysis.grad_cam`) over the inputs,
+  beside the families' forgery regions.
 - :func:`training_curves`, :func:`roc_curves`, :func:`confusion`: a run's history and test results.
 - :func:`table_comparison`: one of the paper's Tables I-IX beside the pipeline's values;
   :func:`paper_vs_reproduction`: every cell of every table, ours against the paper's.
@@ -31,11 +33,13 @@ from typing import Any
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from pytorch_grad_cam.utils.image import show_cam_on_image
 from sklearn.metrics import ConfusionMatrixDisplay, roc_auc_score, roc_curve
 from torch import Tensor
 
-from grnet.analysis import image_batch
+from grnet.analysis import cam_in_region, fit_map, image_batch
 from grnet.course.samples import noise_analysis
 from grnet.data import degrade
 from grnet.data.images import read_rgb
@@ -58,34 +62,62 @@ def save(fig: Figure, path: str | os.PathLike, dpi: int = 100) -> Path:
     return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight"))
 
 
-def residual_pictures(residuals: Sequence[Tensor | np.ndarray]) -> tuple[list[np.ndarray], str]:
-    """The course's one display rule for residuals: every residual panel of a figure on one scale.
+def residual_pictures(
+    residuals: Sequence[Tensor | np.ndarray], scale: str = "shared"
+) -> tuple[list[np.ndarray], str]:
+    """The course's display rule for residuals: |R| in gray on a linear scale stated in the caption.
 
     Each residual R, (H, W), (C, H, W) or (1, C, H, W), tensor or array, in the units of [0, 1]
-    pixels, is shown as its magnitude |R| averaged over its channels, in gray, on one linear scale
-    shared by all ``residuals`` (pass every residual panel of the figure at once): black = 0,
-    white = the :data:`RESIDUAL_WHITE_QUANTILE` quantile of all their magnitudes pooled (the
-    brightest 1 % saturate). So brighter means a larger residual, across every panel of a figure,
-    whichever kind of residual it shows; no panel is enlarged on its own.
+    pixels, is shown as its magnitude |R| averaged over its channels, in gray: black = 0, white =
+    the :data:`RESIDUAL_WHITE_QUANTILE` quantile of magnitudes (the brightest 1 % saturate).
+
+    - ``scale="shared"`` (the default): one white for all ``residuals`` (pass every residual panel
+      of the figure at once), the quantile of all their magnitudes pooled. Brighter means a larger
+      residual, across every panel of a figure; a panel much weaker than the others can look black.
+    - ``scale="each"``: each panel its own white (:func:`residual_white`), so every residual's
+      pattern is visible whatever its size; brightness then compares places within a panel, not
+      panels (put each panel's white in its title).
 
     Returns the pictures, (H, W, 3) uint8 gray images that ``imshow`` shows as they are, and the
-    caption sentence stating the scale, for the figure's title. ValueError when empty.
+    caption sentence stating the scale, for the figure's title. ValueError when empty, on an
+    unknown ``scale`` or on a residual of another shape.
     """
     if not residuals:
         raise ValueError("residual_pictures needs at least one residual")
+    if scale not in ("shared", "each"):
+        raise ValueError(f"scale is 'shared' or 'each', got {scale!r}")
     magnitudes = [_magnitude(r) for r in residuals]
-    white = float(np.quantile(np.concatenate([m.ravel() for m in magnitudes]), RESIDUAL_WHITE_QUANTILE))
-    white = white if white > 0 else 1.0  # all zero: black at any scale
+    percentile = f"{100 * RESIDUAL_WHITE_QUANTILE:g}th percentile"
+    if scale == "each":
+        whites = [_white(m) for m in magnitudes]
+        caption = (
+            "|R| (mean over channels), each panel on its own gray scale: black 0, white its own "
+            f"{percentile} of |R| (pixels in [0, 1]; compare places within a panel, not panels)"
+        )
+    else:
+        white = _white(np.concatenate([m.ravel() for m in magnitudes]))
+        whites = [white] * len(magnitudes)
+        caption = (
+            f"|R| (mean over channels), one gray scale for all residual panels: black 0, white {white:.3g} "
+            f"(pixels in [0, 1]; the {percentile} of all of them; brighter ones saturate)"
+        )
     pictures = [
-        np.repeat(np.round(np.clip(m / white, 0, 1) * 255).astype(np.uint8)[..., None], 3, 2)
-        for m in magnitudes
+        np.repeat(np.round(np.clip(m / w, 0, 1) * 255).astype(np.uint8)[..., None], 3, 2)
+        for m, w in zip(magnitudes, whites, strict=True)
     ]
-    caption = (
-        f"|R| (mean over channels), one gray scale for all residual panels: black 0, white {white:.3g} "
-        f"(pixels in [0, 1]; the {100 * RESIDUAL_WHITE_QUANTILE:g}th percentile of all of them; "
-        "brighter ones saturate)"
-    )
     return pictures, caption
+
+
+def residual_white(residual: Tensor | np.ndarray) -> float:
+    """The white point :func:`residual_pictures` gives ``residual`` alone (its ``scale="each"``):
+    the :data:`RESIDUAL_WHITE_QUANTILE` quantile of its |R| averaged over channels, in [0, 1]
+    pixel units (1.0 for an all-zero residual, black at any scale)."""
+    return _white(_magnitude(residual))
+
+
+def _white(magnitudes: np.ndarray) -> float:
+    white = float(np.quantile(magnitudes, RESIDUAL_WHITE_QUANTILE))
+    return white if white > 0 else 1.0  # all zero: black at any scale
 
 
 def _magnitude(residual: Tensor | np.ndarray) -> np.ndarray:
@@ -219,21 +251,59 @@ def activation_maps(
     maps: Mapping[str, np.ndarray],
     row_titles: Sequence[str] | None = None,
     title: str = "Grad-CAM (Fig. 10)",
+    regions: Sequence[np.ndarray | None] | None = None,
 ) -> Figure:
     """Fig. 10 analogue: one row per image of (N, 3, H, W) ``images`` in [0, 1], its input then each
-    named map (N, H, W) in [0, 1] (:func:`grnet.analysis.grad_cam`) overlaid."""
+    named map (N, h, w) in [0, 1] (:func:`grnet.analysis.grad_cam`) resized to the face
+    (bilinear, :func:`grnet.analysis.fit_map`) and overlaid on it (jet: red is high).
+
+    ``regions``: per image the family's forgery region, (H', W') bool or [0, 1] (e.g. from the
+    benchmark's ``regions/`` folder), or None (a real image, or no mask). With them, a column
+    "forgery region" shows it tinted on the face, every map panel outlines it (white) and is
+    titled with :func:`grnet.analysis.cam_in_region`: the share of the map's mass inside the
+    region beside the region's share of the face (or that the map is zero everywhere).
+    ValueError when their number is not N.
+    """
     n = images.shape[0]
-    fig = Figure(figsize=(1.8 * (len(maps) + 1), 1.8 * n + 0.4), layout="constrained")
-    axes = fig.subplots(n, len(maps) + 1, squeeze=False)
+    if regions is not None and len(regions) != n:
+        raise ValueError(f"activation_maps: {len(regions)} regions for {n} images")
+    first = 2 if regions is not None else 1
+    fig = Figure(figsize=(1.9 * (len(maps) + first), 1.95 * n + 0.5), layout="constrained")
+    axes = fig.subplots(n, len(maps) + first, squeeze=False)
     for i in range(n):
         rgb = _as_image(images[i]).astype(np.float32)
+        size = rgb.shape[:2]
+        given = None if regions is None else regions[i]
+        region = None if given is None else fit_map(given, size) > 0.5
         axes[i, 0].imshow(rgb)
         _off(axes[i, 0], "input" if i == 0 else None)
         if row_titles:
             axes[i, 0].set_ylabel(row_titles[i], fontsize=8)
-        for j, (name, cams) in enumerate(maps.items(), start=1):
-            axes[i, j].imshow(show_cam_on_image(rgb, cams[i], use_rgb=True))
-            _off(axes[i, j], name if i == 0 else None)
+        if regions is not None:
+            ax = axes[i, 1]
+            if region is None:
+                ax.imshow(rgb)
+                ax.text(
+                    size[1] / 2, size[0] / 2, "no region", ha="center", va="center", fontsize=8, color="white"
+                )
+            else:
+                ax.imshow(np.where(region[..., None], 0.6 * rgb + 0.4 * np.array([1.0, 0.0, 0.0]), rgb))
+            _off(ax, "forgery region" if i == 0 else None)
+        for j, (name, cams) in enumerate(maps.items(), start=first):
+            ax = axes[i, j]
+            cam = fit_map(cams[i], size)
+            ax.imshow(show_cam_on_image(rgb, cam, use_rgb=True))
+            label = name if i == 0 else ""
+            if region is not None:
+                ax.contour(region.astype(float), levels=[0.5], colors="white", linewidths=0.8)
+                shares = cam_in_region(cam, region)
+                label = f"{label}\n" if label else ""
+                label += (
+                    "map zero everywhere"
+                    if shares is None
+                    else (f"in region {100 * shares[0]:.0f} % (area {100 * shares[1]:.0f} %)")
+                )
+            _off(ax, label or None)
     fig.suptitle(title, fontsize=10)
     return fig
 
@@ -266,9 +336,15 @@ def training_curves(histories: Mapping[str, Sequence[Mapping[str, float | None]]
     return fig
 
 
-def roc_curves(predictions: Mapping[str, str | os.PathLike], video: bool = False) -> Figure:
+def roc_curves(predictions: Mapping[str, str | os.PathLike], title: str, video: bool = False) -> Figure:
     """ROC curves (real vs fake, fake score ``p_fake``) of runs' ``predictions.csv``, AUC in the
-    legend. ``video``: one point per video, its mean frame score (:func:`grnet.evaluate.video_scores`)."""
+    legend. ``title`` names what a reader must know to read it: the model(s) and the dataset (e.g.
+    ``"GRnet, HFF-like test split"``); ``video``: each video scored by its mean frame score
+    (:func:`grnet.evaluate.video_scores`), said in the title.
+
+    Raises:
+        ValueError: a file is not a ``predictions.csv``, or holds one class only.
+    """
     fig = Figure(figsize=(4.2, 4), layout="constrained")
     ax = fig.subplots()
     for name, path in predictions.items():
@@ -280,12 +356,9 @@ def roc_curves(predictions: Mapping[str, str | os.PathLike], video: bool = False
             raise ValueError(f"{path}: ROC needs real and fake items, found labels {sorted(set(labels))}")
         fpr, tpr, _ = roc_curve(labels, scores)
         ax.plot(fpr, tpr, label=f"{name} (AUC {roc_auc_score(labels, scores):.3f})")
-    ax.plot([0, 1], [0, 1], color="gray", ls=":", lw=1)
-    ax.set(
-        xlabel="false positive rate",
-        ylabel="true positive rate",
-        title="ROC" + (" (video level)" if video else ""),
-    )
+    ax.plot([0, 1], [0, 1], color="gray", ls=":", lw=1, label="chance (AUC 0.5)")
+    ax.set(xlabel="false positive rate (reals called fake)", ylabel="true positive rate (fakes caught)")
+    ax.set_title(f"ROC, {'per video (mean frame score)' if video else 'per image'}\n{title}", fontsize=9)
     ax.legend(fontsize=7, loc="lower right")
     return fig
 
@@ -303,34 +376,83 @@ def confusion(
     return fig
 
 
+OURS_COLOUR, NOT_LEARNED_COLOUR, CHANCE_COLOUR = "tab:blue", "lightsteelblue", "tab:red"
+""":func:`table_comparison`'s colours: our cells whose runs learned; our cells where a run did not
+learn (its score does not beat the chance or majority rate; the tables' dagger); the reference line."""
+
+
+_REFERENCE_LABELS = {
+    frozenset({False}): "majority rate of the test split (ACC)",
+    frozenset({True}): "chance, 50 (AUC)",
+    frozenset({False, True}): "majority rate (ACC) / chance, 50 (AUC)",
+}
+
+
 def table_comparison(number: int, tables_dir: str | os.PathLike = "reports/tables") -> Figure:
-    """The paper's Table ``number`` beside ours (``tables_dir/tableN.json``, :mod:`grnet.pipeline.reporting`):
-    one panel per value column, per row a hatched bar for the paper (a single run) and a solid one
-    for ours (mean over seeds, its 95 % interval as error bar; absent where not run, lighter where
-    a run did not learn), and the column's chance or majority rate as a dashed line."""
+    """The paper's Table ``number`` beside ours (``tables_dir/tableN.json``, :mod:`grnet.pipeline.reporting`).
+
+    One panel per column (:attr:`grnet.pipeline.tables.TableSpec.columns`): per row a hatched bar
+    for the paper (a single run) and a solid one for ours (mean over the seeds, the 95 % interval
+    as error bar; absent where not run; :data:`NOT_LEARNED_COLOUR` where a run did not learn). A
+    binary table's AUC columns (:attr:`~grnet.pipeline.tables.TableSpec.companion_columns`, the
+    metric the notebooks read, since an accuracy sits at the majority rate when a detector does not
+    separate the classes) form a second row of panels, under the accuracy of the same condition.
+    Each panel draws its reference line, labelled with its value: the majority rate of the test
+    split for an accuracy, 50 (a coin) for an AUC. The legend, which explains every colour, sits
+    below the panels, so it covers no bar.
+    """
     spec = table(number)
     report = read_report_table(tables_dir, number)
     cells = dict(report.cells) if report is not None else {}
     paper = spec.paper
-    fig = Figure(figsize=(3.2 * len(paper.columns) + 1.2, 0.45 * len(paper.rows) + 1.6), layout="constrained")
-    axes = fig.subplots(1, len(paper.columns), sharey=True, squeeze=False)[0]
+    grid = [list(paper.columns)]
+    if spec.companion_columns:
+        below = {c.removeprefix("AUC(").removesuffix(")"): c for c in spec.companion_columns}
+        grid.append([below.get(c, "") for c in paper.columns])
+    labels = [" ".join(r.labels) for r in paper.rows]
+    width = 3.2 * len(paper.columns) + 0.07 * max(len(label) for label in labels)  # room for the row names
+    fig = Figure(figsize=(width, len(grid) * (0.45 * len(paper.rows) + 1.0) + 1.2), layout="constrained")
+    axes = fig.subplots(len(grid), len(paper.columns), sharey=True, squeeze=False)
     y = np.arange(len(paper.rows))
-    for ax, column in zip(axes, paper.columns, strict=True):
-        theirs = [np.nan if v is None else v for v in (paper.value(r, column) for r in paper.row_names)]
+    seeds: set[int] = set()
+    metrics: set[bool] = set()  # whether each panel reads an AUC
+    for ax, column in zip(axes.ravel(), [c for row in grid for c in row], strict=True):
+        if not column:
+            ax.set_axis_off()
+            continue
+        values = [paper.value(r, column) if column in paper.columns else None for r in paper.row_names]
+        theirs = [np.nan if v is None else v for v in values]
         ours = [cells.get((r, column)) for r in paper.row_names]
+        seeds |= {c.n for c in ours if c is not None and c.ran}
         means = np.array([np.nan if c is None or not c.ran else c.mean for c in ours], dtype=float)
         errors = np.array([c.error() if c is not None else (0.0, 0.0) for c in ours]).T
-        colours = ["tab:blue" if c is None or not c.ran or c.learned else "lightsteelblue" for c in ours]
-        ax.barh(y - 0.2, theirs, height=0.4, color="white", edgecolor="gray", hatch="///", label="paper")
-        ax.barh(y + 0.2, means, xerr=errors, height=0.4, color=colours, label="ours (95 % interval)")
-        chance = [c.chance for c in ours if c is not None and c.ran]
+        colours = [OURS_COLOUR if c is None or not c.ran or c.learned else NOT_LEARNED_COLOUR for c in ours]
+        ax.barh(y - 0.2, theirs, height=0.4, color="white", edgecolor="gray", hatch="///")
+        ax.barh(y + 0.2, means, xerr=errors, height=0.4, color=colours)
+        auc = spec.metric(column) == "auc"
+        metrics.add(auc)
+        chance = [c.chance for c in ours if c is not None and c.ran and c.chance is not None]
         if chance:
-            ax.axvline(chance[0], color="tab:red", ls="--", lw=1, label="chance / majority rate")
-        ax.set(title=column, xlim=(0, 100), xlabel="%")
+            ax.axvline(chance[0], color=CHANCE_COLOUR, ls="--", lw=1)
+            rate = f"chance {chance[0]:.0f}" if auc else f"majority {chance[0]:.1f}"
+            ax.text(chance[0], 1.0, rate, color=CHANCE_COLOUR, fontsize=7, ha="center", va="bottom",
+                    transform=ax.get_xaxis_transform())  # fmt: skip
+        if np.isnan(means).all():
+            ax.text(50, len(y) / 2, "not measured in these results", ha="center", fontsize=8, color="gray")
+        ax.set_title(column if auc or not spec.companion_columns else f"ACC({column})", fontsize=10, pad=12)
+        ax.set(xlim=(0, 100), xlabel="AUC (%)" if auc else "ACC (%)")
         ax.grid(axis="x", alpha=0.3)
-    axes[0].set_yticks(y, [" ".join(r.labels) for r in paper.rows], fontsize=8)
-    axes[0].invert_yaxis()
-    axes[-1].legend(fontsize=7, loc="lower right")
+    for row in axes:
+        row[0].set_yticks(y, labels, fontsize=8)
+    axes[0, 0].invert_yaxis()
+    n = f"{' and '.join(str(k) for k in sorted(seeds)) or '?'} seed{'' if seeds == {1} else 's'}"
+    handles = [
+        Patch(facecolor="white", edgecolor="gray", hatch="///", label="paper (a single run)"),
+        Patch(color=OURS_COLOUR, label=f"ours: mean over {n}, error bar: 95 % interval"),
+        Patch(color=NOT_LEARNED_COLOUR, label="ours, a run did not learn (dagger in the table)"),
+        Line2D([], [], color=CHANCE_COLOUR, ls="--", lw=1, label=_REFERENCE_LABELS[frozenset(metrics)]),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8, frameon=False)
     ran = sum(c.ran for c in cells.values())
     title = f"Table {paper.roman}: paper vs this reproduction ({ran} of {len(cells) or '?'} cells run)"
     fig.suptitle(title, fontsize=10)

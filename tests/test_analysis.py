@@ -51,6 +51,19 @@ def test_grad_cam_maps_both_grnet_streams(face):
         analysis.cam_layers(nn.Linear(2, 2))
 
 
+def test_cam_in_region_weighs_the_upsampled_map_against_the_region_area():
+    cam = np.array([[1.0, 0.0], [0.0, 0.0]], np.float32)  # at 1/8 of the face's side
+    region = np.zeros((16, 16), bool)
+    region[:8, :8] = True
+    inside, area = analysis.cam_in_region(cam, region)
+    assert area == 0.25 and inside > 0.7  # bilinear to 16 x 16: the mass stays near the top-left
+    assert analysis.fit_map(cam, (16, 16)).shape == (16, 16)
+    assert analysis.cam_in_region(np.ones((4, 4)), region) == pytest.approx((0.25, 0.25))  # a flat map
+    assert analysis.cam_in_region(np.zeros((4, 4)), region) is None  # no positive evidence
+    with pytest.raises(ValueError, match="region is"):
+        analysis.cam_in_region(cam, np.ones((2, 2, 3)))
+
+
 class StripeDetector(nn.Module):
     """Calls an image fake when it has 2 px horizontal stripes (vertical second difference)."""
 

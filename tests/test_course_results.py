@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from grnet.course import results
-from grnet.pipeline.artifacts import ReportCell, ReportClaim, ReportTable, RunRow, Verdict
+from grnet.pipeline.artifacts import ReportCell, ReportClaim, ReportTable, RunRow, Verdict, write_runs
 
 
 def cell(row, mean=None, low=None, high=None, *, column="ACC", chance=50.0, paper=90.0, learned=True):
@@ -136,6 +136,20 @@ def test_stream_sentence_each_stream_and_equal():
     )
 
 
+def test_stream_weights_sentence_paper_opposite_mixed_and_nothing():
+    high = {"raw": 0.60}
+    assert results.stream_weights_sentence(high, {}) == (
+        "No GRnet run with the AFM on low-quality images is in the results."
+    )
+    rgb = results.stream_weights_sentence(high, {"JP60": 0.44, "ME5": 0.40})
+    assert "all 2 (JP60 and ME5)" in rgb and "As the paper argues" in rgb
+    assert rgb.endswith("is 0.60 on high-quality runs and 0.42 on low-quality ones (lower at low quality).")
+    residual = results.stream_weights_sentence(high, {"JP60": 0.58, "ME5": 0.62})
+    assert "none of the 2" in residual and "**Not what the paper argues**" in residual
+    assert "(alpha_gr 0.58 to 0.62)" in residual and "(not lower at low quality)" in residual
+    assert "Neither the paper's reading" in results.stream_weights_sentence({}, {"JP60": 0.4, "ME5": 0.6})
+
+
 def test_trend_sentence_rises_falls_neither():
     assert results.trend_sentence("T", [0.1, 0.2], "r") == "T rises with every step of r: 0.10, 0.20."
     assert results.trend_sentence("T", [0.2, 0.1], "r") == "T falls with every step of r: 0.20, 0.10."
@@ -199,6 +213,26 @@ def test_video_frame_sentence_higher_lower_equal():
     assert results.video_frame_sentence((16, 0.5), (8, 0.5), "R") == (
         "R: 16 test frames from 8 videos; AUC 50.0 over frames, 50.0 over videos: equal to a tenth of a "
         "point, averaging changes nothing here."
+    )
+
+
+def test_cam_region_sentence_on_off_mixed_and_nothing():
+    assert (
+        results.cam_region_sentence({}, "The map")
+        == "No fake image with a forgery region to read The map against."
+    )
+    on = results.cam_region_sentence({"swap": (0.8, 0.3), "mouth": (0.2, 0.1)}, "The map")
+    assert "all 2 (swap and mouth)" in on and "swap 80 % of the mass on 30 % of the face" in on
+    assert "the map sits on the manipulated regions" in on and "occlude the region" in on
+    off = results.cam_region_sentence({"swap": (0.2, 0.3)}, "The map")
+    assert "does not sit on the manipulated regions" in off
+    empty = results.cam_region_sentence({"swap": (0.8, 0.3), "mouth": None}, "The map")
+    assert "all 1 (swap)" in empty and "The map is zero everywhere on mouth" in empty
+    assert results.cam_region_sentence({"mouth": None}, "The map").startswith(
+        "The map is zero everywhere on mouth"
+    )
+    assert "in some images and not in others" in results.cam_region_sentence(
+        {"swap": (0.8, 0.3), "mouth": (0.05, 0.1)}, "The map"
     )
 
 
@@ -474,3 +508,56 @@ def test_train_command_renders_the_pipelines_run():
     assert "--option" not in command  # GRnet's options are its defaults
     ablation = results.train_command(root, "mini", 1, "GRnet", "ACC(Raw)")
     assert "--option residual=rgb" in ablation
+
+
+def test_table2_sentence_paper_order_reversal_overlap_and_not_run():
+    def table2(mte, highpass, srm):
+        return table([cell("MTE", *mte), cell("High pass filter", *highpass), cell("SRM filter", *srm)])
+
+    paper = results.table2_sentence(table2((90, 88, 92), (80, 78, 82), (70, 68, 72)))
+    assert paper.endswith("As in the paper, the MTE is above both fixed filters, the intervals apart.")
+    assert paper.startswith(
+        "MTE (90.0 [88.0, 92.0]) is above High pass filter (80.0 [78.0, 82.0]) in Table II"
+    )
+    grnet = cell("GRnet", 85, 83, 87)
+    reversal = results.table2_sentence(table2((80, 78, 82), (95, 93, 97), (81, 79, 83)), grnet, epochs=3)
+    assert "**The reverse of the paper's order**: High pass filter is above the MTE" in reversal
+    assert "the runs train 3 epochs" in reversal and "08_ablation_table1.ipynb" in reversal
+    assert (
+        "High pass filter (95.0 [93.0, 97.0]) is above GRnet (85.0 [83.0, 87.0]) in raw HFF-like" in reversal
+    )
+    overlap = results.table2_sentence(table2((80, 78, 82), (81, 79, 83), (79, 77, 81)))
+    assert overlap.endswith(
+        "The intervals do not order the MTE and the fixed filters here: the table cannot tell."
+    )
+    assert (
+        results.table2_sentence(table2((None,), (80, 78, 82), (70, 68, 72)))
+        == "Table II's MTE was not measured."
+    )
+
+
+def test_final_stream_weights_splits_grnet_afm_runs_by_quality(tmp_path):
+    afm = '{"fusion": "afm", "residual": "mte"}'
+    base = dict(model="grnet", task="binary", image_size=64, epochs=2, batch_size=32, limit=None, seed=7)
+    base |= dict(acc=90.0, auc=None, video_auc=None, best_epoch=2, acc_low=88.0, acc_high=92.0)
+    base |= dict(auc_low=None, auc_high=None, majority_rate=83.3, learned=True, learned_evidence="")
+    base |= dict(autocast="", seconds=None, cpu_seconds=None, run_dir="", predictions="")
+    runs = [
+        RunRow(run="a", model_options=afm, dataset="hff", postprocess="none", **base),
+        RunRow(run="b", model_options=afm, dataset="hff", postprocess="jpeg:60", **base),
+        RunRow(run="c", model_options=afm, dataset="ffpp_c40", postprocess="none", **base),
+        RunRow(run="d", model_options=afm, dataset="dfdc", postprocess="none", **base),
+        RunRow(
+            run="e", model_options=afm.replace("afm", "sum"), dataset="hff", postprocess="jpeg:60", **base
+        ),
+    ]
+    write_runs(tmp_path / "results" / "runs.csv", runs)
+    history = "run,model,epoch,alpha_gr,alpha_rgb\n" + "".join(
+        f"{r},grnet,1,0.5,0.5\n{r},grnet,2,{0.6 + i / 10:.1f},{0.4 - i / 10:.1f}\n"
+        for i, r in enumerate("abcde")
+    )
+    (tmp_path / "results" / "histories.csv").write_text(history)
+    high, low = results.final_stream_weights(tmp_path)
+    assert high == {"hff raw binary (seed 7)": 0.6}  # d (DFDC-like) in neither, e (no AFM) left out
+    assert low == {"hff JP60 binary (seed 7)": 0.7, "ffpp_c40 LQ binary (seed 7)": 0.8}
+    assert results.final_stream_weights(tmp_path / "none") == ({}, {})

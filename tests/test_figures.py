@@ -1,13 +1,15 @@
 """Figures: each function draws the expected panels from tiny inputs; every residual picture follows
-one display rule (one gray scale per figure, stated in its caption)."""
+one display rule (one gray scale per figure or per panel, stated in its caption)."""
 
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
 import torch
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -37,6 +39,20 @@ def test_residual_pictures_share_one_scale_across_the_panels_of_a_figure():
     assert flat.max() == 0
     with pytest.raises(ValueError, match="got shape"):
         figures.residual_pictures([np.zeros((2, 2, 3, 4, 4))])
+
+
+def test_residual_pictures_on_their_own_scales_show_every_residual():
+    weak, strong = np.full((3, 8, 8), 0.001), np.full((3, 8, 8), 0.5)
+    weak[:, 0, 0] = 0.0  # a dark corner: the pattern within the panel stays visible
+    (dim, bright), caption = figures.residual_pictures([weak, strong], scale="each")
+    assert dim.max() == bright.max() == 255 and dim[0, 0, 0] == 0  # the weak one is not black
+    assert "each panel on its own gray scale" in caption and "99th percentile" in caption
+    assert (
+        figures.residual_white(weak) == pytest.approx(0.001)
+        and figures.residual_white(np.zeros((4, 4))) == 1.0
+    )
+    with pytest.raises(ValueError, match="scale is 'shared' or 'each'"):
+        figures.residual_pictures([weak], scale="mine")
 
 
 def test_mte_pipeline_shows_input_filter_output_and_residual_with_its_scale(face):
@@ -94,14 +110,16 @@ def test_roc_curves_report_the_auc_of_each_run(tmp_path):
         "path,video,label,class,target,p_fake,predicted\n"
         "a,v1,0,real,0,0.1,0\nb,v1,0,real,0,0.7,1\nc,v2,1,fake,1,0.6,1\nd,v2,1,fake,1,0.9,1\n"
     )
-    fig = figures.roc_curves({"run": path})
+    fig = figures.roc_curves({"run": path}, "GRnet, HFF-like test split")
     assert fig.axes[0].lines[0].get_label() == "run (AUC 0.750)"
-    video = figures.roc_curves({"run": path}, video=True)  # v1 mean 0.4 < v2 mean 0.75
+    assert fig.axes[0].get_title() == "ROC, per image\nGRnet, HFF-like test split"  # model and dataset
+    video = figures.roc_curves({"run": path}, "GRnet, DFDC-like", video=True)  # v1 mean 0.4 < v2 mean 0.75
     assert video.axes[0].lines[0].get_label() == "run (AUC 1.000)"
+    assert video.axes[0].get_title().startswith("ROC, per video (mean frame score)")
     bad = tmp_path / "bad.csv"
     bad.write_text("x,y\n1,2\n")
     with pytest.raises(ValueError, match="bad.csv: expected a predictions.csv"):
-        figures.roc_curves({"bad": bad})
+        figures.roc_curves({"bad": bad}, "bad")
 
 
 def test_confusion_shows_counts_and_class_labels():
@@ -124,8 +142,70 @@ def test_table_comparison_and_scatter_show_the_report_with_intervals_and_chance(
     assert ours[-1] == pytest.approx(92.0) and np.isnan(ours[0])  # GRnet is the last row
     assert [line.get_xdata()[0] for line in acc.lines if line.get_linestyle() == "--"] == [50.0]  # chance
     assert "1 of 2 cells run" in fig._suptitle.get_text()
+    assert not acc.get_legend() and len(fig.legends) == 1  # below the panels: it covers no bar
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "ours, a run did not learn (dagger in the table)" in legend  # the pale colour explained
+    assert "ours: mean over 2 seeds, error bar: 95 % interval" in legend
+    assert "majority rate (ACC) / chance, 50 (AUC)" in legend  # the reference line of each metric shown
     scatter = figures.paper_vs_reproduction(tmp_path)
     (points,) = [c for c in scatter.axes[0].lines if c.get_marker() == "o"]
     assert points.get_xydata().tolist() == [[99.09, 92.0]]
     empty = figures.paper_vs_reproduction(tmp_path / "none")
     assert "no tables" in empty.axes[0].texts[0].get_text()
+
+
+def test_table_comparison_of_a_binary_table_plots_the_auc_under_the_accuracy(tmp_path):
+    base = {"row": "GRnet", "paper": None, "mean": 83.3, "low": 83.3, "high": 83.3, "n": 3}
+    cells = [
+        {**base, "column": "Raw", "paper": 99.81, "learned": False, "chance": 83.3},
+        {
+            **base,
+            "column": "AUC(Raw)",
+            "mean": 88.0,
+            "low": 85.0,
+            "high": 91.0,
+            "learned": True,
+            "chance": 50.0,
+        },
+    ]
+    report = {"table": 5, "roman": "V", "caption": "HFF binary", "cells": cells, "claims": []}
+    (tmp_path / "table5.json").write_text(json.dumps(report))
+    fig = figures.table_comparison(5, tmp_path)
+    titles = [ax.get_title() for ax in fig.axes if ax.axison]
+    assert titles == [
+        "ACC(Raw)",
+        "ACC(JP60)",
+        "ACC(ME5)",
+        "ACC(Average)",
+        "AUC(Raw)",
+        "AUC(JP60)",
+        "AUC(ME5)",
+    ]
+    acc, auc = fig.axes[0], fig.axes[4]
+    assert [p.get_facecolor() for p in acc.patches[len(acc.patches) // 2 :]][-1] == pytest.approx(
+        to_rgba(figures.NOT_LEARNED_COLOUR)
+    )  # GRnet's accuracy at the majority rate: a run that did not learn
+    assert [line.get_xdata()[0] for line in auc.lines if line.get_linestyle() == "--"] == [50.0]
+    assert [t.get_text() for t in auc.texts] == ["chance 50"]
+    assert [t.get_text() for t in acc.texts] == ["majority 83.3"]
+    assert "not measured in these results" in [t.get_text() for t in fig.axes[5].texts]
+
+
+def test_activation_maps_overlay_upsampled_maps_beside_the_forgery_region():
+    images = torch.rand(2, 3, 16, 16)
+    cams = np.zeros((2, 4, 4), np.float32)
+    cams[:, :2, :2] = 1.0  # the map's mass in the top-left quarter, at 1/4 of the face's resolution
+    region = np.zeros((16, 16), bool)
+    region[:8, :8] = True
+    fig = figures.activation_maps(images, {"mte stream": cams}, ["fake", "real"], regions=[region, None])
+    assert len(fig.axes) == 2 * 3
+    assert fig.axes[1].get_title() == "forgery region"
+    shown = fig.axes[2].get_images()[0].get_array()
+    assert shown.shape[:2] == (16, 16)  # upsampled to the face
+    inside, area = (int(v) for v in re.findall(r"(\d+) %", fig.axes[2].get_title()))
+    assert area == 25 and inside > 80  # the title reads the map against the region
+    assert fig.axes[5].get_title() == ""  # a real image: no region, no reading
+    empty = figures.activation_maps(images[:1], {"m": np.zeros((1, 4, 4))}, regions=[region])
+    assert empty.axes[2].get_title() == "m\nmap zero everywhere"  # Grad-CAM found no evidence
+    with pytest.raises(ValueError, match="1 regions for 2 images"):
+        figures.activation_maps(images, {"m": cams}, regions=[region])

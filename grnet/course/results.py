@@ -274,6 +274,79 @@ def stream_sentence(epoch: Mapping[str, float]) -> str:
     return f"In epoch {epoch['epoch']:.0f}, {losses}, and {weight}."
 
 
+LOW_QUALITY = {"jpeg:60": "JP60", "mean:5": "ME5"}
+"""The post-processings of the low-quality HFF-like columns (Tables I, III-V), by column name."""
+
+
+def final_stream_weights(reports: Path) -> tuple[dict[str, float], dict[str, float]]:
+    """The residual stream's weight alpha_gr (Eq 14) at the last epoch of every GRnet run with the
+    MTE and the AFM in ``reports/results`` (``runs.csv``, ``histories.csv``), as ``{label:
+    alpha_gr}`` (label: dataset, quality, task, seed), split into high quality (HFF-like raw,
+    FF++-like HQ) and low quality (:data:`LOW_QUALITY`, FF++-like LQ); the DFDC-like and
+    Celeb-DF-like runs are in neither. Both empty before the pipeline wrote its histories; input of
+    :func:`stream_weights_sentence` (notebook 04)."""
+    high: dict[str, float] = {}
+    low: dict[str, float] = {}
+    path = Path(reports) / "results" / "histories.csv"
+    if not path.is_file():
+        return high, low
+    histories = read_histories(path)
+    for run in read_runs(reports):
+        options = json.loads(run.model_options)
+        if run.model != "grnet" or (options.get("residual"), options.get("fusion")) != ("mte", "afm"):
+            continue
+        rows = histories.get(run.run)
+        alpha = rows[-1].get("alpha_gr") if rows else None
+        if alpha is None:
+            continue
+        if run.postprocess in LOW_QUALITY or run.dataset == "ffpp_c40":
+            quality, side = LOW_QUALITY.get(run.postprocess, "LQ"), low
+        elif run.postprocess == "none" and run.dataset in ("hff", "ffpp_c23"):
+            quality, side = ("raw" if run.dataset == "hff" else "HQ"), high
+        else:
+            continue
+        side[f"{run.dataset} {quality} {run.task} (seed {run.seed})"] = alpha
+    return high, low
+
+
+def stream_weights_sentence(high: Mapping[str, float], low: Mapping[str, float]) -> str:
+    """The residual stream's weight alpha_gr (Eq 14) at the last epoch of GRnet's runs with the AFM,
+    ``{run label: alpha_gr}`` on high-quality (raw, HQ) and on low-quality (JPEG 60, mean blur,
+    LQ) data, read against the paper's argument that on low-quality images the RGB stream takes
+    over (alpha_rgb = 1 - alpha_gr above 0.5). :func:`share_sentence` of the low-quality runs whose
+    RGB stream ends heavier, then one branch: all of them (the paper's reading); none (the
+    opposite, with the likeliest reasons); some. The mean weights on both sides close it.
+    ``"No GRnet run with the AFM on low-quality images is in the results."`` when ``low`` is empty.
+    """
+    if not low:
+        return "No GRnet run with the AFM on low-quality images is in the results."
+    rgb = [name for name, a in low.items() if a < 0.5]
+    share = share_sentence(
+        rgb, list(low), "Low-quality GRnet runs whose RGB stream ends with the larger weight (alpha_gr < 0.5)"
+    )
+    if len(rgb) == len(low):
+        reading = "As the paper argues: on low-quality images the RGB stream takes over in every run."
+    elif not rgb:
+        reading = (
+            "**Not what the paper argues**: on low-quality images the residual stream keeps the larger "
+            f"weight in every run (alpha_gr {min(low.values()):.2f} to {max(low.values()):.2f}), so these "
+            "runs do not show the RGB stream taking over. Likeliest reasons: Eq 14 sets the weights from "
+            "the streams' training losses, and the residual stream's head still fits the training images "
+            "better after JPEG 60 or the mean filter (the benchmark's traces survive them in part, see "
+            "notebook 06's audit); and the runs are short (alpha moves once per epoch, from 0.5)."
+        )
+    else:
+        reading = "Neither the paper's reading nor its opposite holds for every low-quality run."
+    if high:
+        means = (sum(high.values()) / len(high), sum(low.values()) / len(low))
+        trend = "lower" if means[1] < means[0] else "not lower"
+        reading += (
+            f" The residual stream's mean weight is {means[0]:.2f} on high-quality runs and {means[1]:.2f} "
+            f"on low-quality ones ({trend} at low quality)."
+        )
+    return f"{share} {reading}"
+
+
 def trend_sentence(what: str, values: Sequence[float], along: str) -> str:
     """Whether ``values`` (one per step of ``along``) only rise, only fall, or neither:
     ``"<what> rises with every step of <along>: 0.10, 0.30, 0.60."``, ``"... falls ..."``, or
@@ -350,6 +423,55 @@ def compression_sentence(change: Mapping[str, float], hq: ReportCell, lq: Report
             "this size does not remove, as far as this test split can tell, what it reads."
         )
     return f"{residual}, {reading}"
+
+
+def cam_region_sentence(shares: Mapping[str, tuple[float, float] | None], map_name: str) -> str:
+    """A Grad-CAM map against the forgery regions, per fake image ``{label: (share of the map's mass
+    inside the region, the region's share of the image)}``, or None where the map is zero
+    everywhere (:func:`grnet.analysis.cam_in_region`): :func:`share_sentence` of the images where
+    the map puts more of its mass in the region than the region's area (more than a map blind to
+    the region would), then one branch: all (the map sits on the manipulated regions, as the paper
+    reads its Fig. 10), none (it does not), some; the images whose map is empty; and how to test
+    the reading further. ``"No fake image with a forgery region to read <map_name> against."``
+    when ``shares`` is empty."""
+    if not shares:
+        return f"No fake image with a forgery region to read {map_name} against."
+    measured = {name: s for name, s in shares.items() if s is not None}
+    empty = [name for name, s in shares.items() if s is None]
+    nothing = (
+        f" {map_name} is zero everywhere on {names(empty)}: Grad-CAM keeps only positive evidence for "
+        "the class, and finds none there."
+        if empty
+        else ""
+    )
+    test = (
+        " A handful of images is an anecdote: to test the reading, average the two shares over every "
+        "fake of the test split, compare an earlier block (finer maps), and occlude the region itself "
+        "(does the fake score drop?)."
+    )
+    if not measured:
+        return f"{nothing.strip()}{test}"
+    on = [name for name, (inside, area) in measured.items() if inside > area]
+    detail = "; ".join(
+        f"{name} {100 * i:.0f} % of the mass on {100 * a:.0f} % of the face"
+        for name, (i, a) in measured.items()
+    )
+    share = share_sentence(
+        on,
+        list(measured),
+        f"{map_name}, more of its mass inside the forgery region than the region's share of the face",
+    )
+    if len(on) == len(measured):
+        reading = "On these images the map sits on the manipulated regions, as the paper reads its Fig. 10."
+    elif not on:
+        reading = (
+            "On these images the map does not sit on the manipulated regions: it looks where a map blind "
+            "to them would, or elsewhere (the detector may read traces outside the region, e.g. blending "
+            "seams or the whole frame's compression, or the block's resolution is too coarse to tell)."
+        )
+    else:
+        reading = "The map sits on the manipulated region in some images and not in others."
+    return f"{share.removesuffix('.')} ({detail}). {reading}{nothing}{test}"
 
 
 def acc_auc_sentence(row: str, acc: ReportCell, auc: ReportCell) -> str:
@@ -455,6 +577,52 @@ def agreement_sentence(table: ReportTable, claim: ReportClaim, row: str, column:
         f"Table {table.roman}'s claim holds, but {top} tops its {column} column, not {row}: verdict and "
         "table disagree."
     )
+
+
+TABLE2_FIXED = ("High pass filter", "SRM filter")
+"""Table II's fixed predictors, the rows the MTE is read against (:func:`table2_sentence`)."""
+
+
+def table2_sentence(table: ReportTable, grnet: ReportCell | None = None, epochs: int | None = None) -> str:
+    """Table II read where the paper puts the MTE first: the MTE against each fixed filter
+    (:data:`TABLE2_FIXED`, by :func:`comparison_sentence`), then one branch: the MTE above both,
+    intervals apart (the paper's order); a fixed filter above it, intervals apart (the reversal,
+    with what might cause it and how to test it: notebook 08's train-it-yourself exercise); the
+    intervals overlap (the table cannot order them). With ``grnet`` (Table IV's GRnet on raw
+    images, the same multi-class HFF-like split) the high-pass network is set beside full GRnet;
+    ``epochs``: how long the runs trained (named among the reasons). ``"Table II's MTE was not
+    measured."`` where it did not run.
+    """
+    acc = {c.row: c for c in table.column("ACC")}
+    mte = acc.get("MTE")
+    if mte is None or not mte.ran:
+        return "Table II's MTE was not measured."
+    fixed = [acc[r] for r in TABLE2_FIXED if r in acc and acc[r].ran]
+    lines = [comparison_sentence(f, mte, "Table II") for f in fixed]
+    if grnet is not None and "High pass filter" in acc:
+        lines.append(
+            comparison_sentence(acc["High pass filter"], grnet, "raw HFF-like images (Tables II and IV)")
+        )
+    above = [f.row for f in fixed if separated(f, mte)]
+    if fixed and all(separated(mte, f) for f in fixed):
+        reading = "As in the paper, the MTE is above both fixed filters, the intervals apart."
+    elif above:
+        trained = f"{epochs} epochs" if epochs is not None else "a few epochs"
+        reading = (
+            f"**The reverse of the paper's order**: {names(above)} {'is' if len(above) == 1 else 'are'} "
+            "above the MTE with the intervals apart, where the paper puts the MTE first. What might cause "
+            "it: the benchmark's fakes carry high-frequency traces (a generator's up-sampling, low bit "
+            "depth, resampling) that a fixed high-pass filter already isolates, so a residual built to keep "
+            "traces while removing content gains little here; the guided filter's radius and eps are not "
+            "published (grnet's defaults were chosen on notebook 15's two measures, not on this table); "
+            f"the runs train {trained}, and the guided residual, smaller than a high-pass one (section 2), "
+            "may need longer to be read. How to test it: train a high-pass and an MTE network yourself on "
+            "one small slice in [notebook 08's train-it-yourself exercise](08_ablation_table1.ipynb), "
+            "then vary one cause at a time (more epochs, another radius or eps, another seed)."
+        )
+    else:
+        reading = "The intervals do not order the MTE and the fixed filters here: the table cannot tell."
+    return " ".join([*lines, reading])
 
 
 def cross_domain_sentence(own: Mapping[str, ReportCell], cross: Mapping[str, ReportCell]) -> str:
