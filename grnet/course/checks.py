@@ -54,12 +54,14 @@ __all__ = [
     "check_jpeg",
     "check_majority_test",
     "check_most_confused",
+    "check_prediction",
     "check_real_fake_accuracy",
     "check_reversed_auc",
     "check_seed_spread",
     "check_stream_weights",
     "check_trace_contrast",
     "check_video_auc",
+    "read_race",
     "yours_or_solution",
 ]
 
@@ -218,6 +220,79 @@ def yours_or_solution(check: Checker, yours: Callable[..., Any], solution: Calla
     state = "is not implemented yet" if verdict.status == "unfinished" else f"does not pass {check.name} yet"
     print(f"Using the solution's {solution.__name__}: your {yours.__name__} {state}.")
     return solution
+
+
+def check_prediction(prediction: Any, outcome: Any, reading: str) -> None:
+    """The "predict, then run" cell's checker: print the reader's ``prediction`` beside the
+    ``outcome`` the results give, and ``reading`` (a sentence rendered from the results by
+    :mod:`grnet.course.results`). Never raises. A prediction of None: asks for one first, then
+    shows the outcome. Numbers: the difference, outcome minus prediction. Text: matched when one,
+    lower-cased, holds the other (``"highpass"`` matches ``"HighPass [7]"``). Notebooks 07-15.
+    """
+    if prediction is None or (isinstance(prediction, str) and not prediction.strip()):
+        print(f"… Write a prediction first (then rerun this cell). The outcome: {outcome}.")
+    elif isinstance(prediction, (int, float)) and isinstance(outcome, (int, float)):
+        print(
+            f"Your prediction: {prediction:g}. The outcome: {outcome:g} "
+            f"({outcome - prediction:+g} from yours)."
+        )
+    else:
+        mine, theirs = str(prediction).strip().lower(), str(outcome).strip().lower()
+        agree = bool(mine) and (mine in theirs or theirs in mine)
+        mark = "✔ as you predicted" if agree else "✘ not what you predicted: what did you expect, and why?"
+        print(f"Your prediction: {prediction}. The outcome: {outcome}. {mark}")
+    print(reading)
+
+
+def read_race(scores: Mapping[str, Any], prediction: Any = None) -> None:
+    """The train-it-yourself exercise's checker (notebook 08): two or more detectors trained with
+    several seeds each, ``scores`` ``{name: [metrics of one run, ...]}`` (each a mapping with
+    ``"acc"`` and ``"auc"``, fractions, as ``metrics.json`` holds them). Prints, per detector, its
+    mean ACC and AUC in points with their spread over seeds (sample standard deviation), then the
+    gap between the two best by mean ACC against that spread, the reader's ``prediction`` of the
+    winner beside the outcome, and a question to answer from the numbers. Accepts any honest
+    outcome (no answer is "correct") and never raises: a malformed entry is named and skipped."""
+    rows = {}
+    for name, runs in scores.items():
+        try:
+            accs = [100 * float(r["acc"]) for r in runs]
+            aucs = [100 * float(r["auc"]) for r in runs if r.get("auc") is not None]
+        except (TypeError, KeyError, ValueError) as err:
+            print(
+                f"✘ {name}: expected a list of metrics with 'acc' and 'auc' "
+                f"({type(err).__name__}: {err}); skipped."
+            )
+            continue
+        if accs:
+            rows[name] = (accs, aucs)
+    if len(rows) < 2:
+        print("… Train at least two detectors (one list of runs each) to compare them.")
+        return
+
+    def spread(values: list[float]) -> float:
+        return statistics.stdev(values) if len(values) > 1 else float("nan")
+
+    for name, (accs, aucs) in rows.items():
+        auc = f"AUC {statistics.fmean(aucs):.1f} ± {spread(aucs):.1f}" if aucs else "no AUC"
+        print(f"{name:>10}: ACC {statistics.fmean(accs):.1f} ± {spread(accs):.1f}, {auc} ({len(accs)} seeds)")
+    (first, (a, _)), (second, (b, _)) = sorted(rows.items(), key=lambda kv: -statistics.fmean(kv[1][0]))[:2]
+    gap, noise = statistics.fmean(a) - statistics.fmean(b), max(spread(a), spread(b))
+    if noise != noise:  # one seed each: no spread
+        size = "with one seed each there is no seed spread to weigh it against"
+    else:
+        size = (
+            f"{gap / noise:.1f} times the larger seed spread ({noise:.1f})"
+            if noise > 0
+            else "the seeds agree exactly"
+        )
+    print(f"{first} leads {second} by {gap:.1f} ACC points: {size}.")
+    if prediction is not None:
+        print(f"You predicted: {prediction}.")
+    print(
+        "Read it: is the gap larger than what another seed changes? Does it go the way of Table II on "
+        "the pipeline's runs, and what differs between the two experiments (images, size, epochs)? "
+        "What one change would you make to tell a real difference from seed noise?"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
