@@ -420,6 +420,33 @@ def test_yours_or_solution_keeps_a_working_answer_and_falls_back_otherwise(capsy
     assert "does not pass check_fake_probability" in capsys.readouterr().out
 
 
+def test_check_prediction_never_raises_and_shows_the_outcome(capsys):
+    checks.check_prediction(None, "GRnet", "reading")
+    assert (
+        capsys.readouterr().out
+        == "… Write a prediction first (then rerun this cell). The outcome: GRnet.\nreading\n"
+    )
+    checks.check_prediction("highpass", "HighPass [7]", "r")
+    assert "✔ as you predicted" in capsys.readouterr().out
+    checks.check_prediction("MTE", "HighPass [7]", "r")
+    assert "✘ not what you predicted" in capsys.readouterr().out
+    checks.check_prediction(3, 5, "r")
+    assert "The outcome: 5 (+2 from yours)." in capsys.readouterr().out
+
+
+def test_read_race_reads_any_outcome_and_never_raises(capsys):
+    checks.read_race({"a": [{"acc": 0.3, "auc": 0.6}] * 2, "b": [{"acc": 0.7, "auc": 0.8}] * 2}, "a")
+    out = capsys.readouterr().out
+    assert "b leads a by 40.0 ACC points: the seeds agree exactly." in out and "You predicted: a." in out
+    checks.read_race(
+        {"a": [{"acc": 0.3, "auc": 0.6}, {"acc": 0.32, "auc": 0.62}], "b": [{"acc": 0.7, "auc": 0.8}] * 2}
+    )
+    assert "b leads a by 39.0 ACC points: 27.6 times the larger seed spread (1.4)." in capsys.readouterr().out
+    checks.read_race({"a": "not runs", "b": [{"acc": 0.5}]})
+    out = capsys.readouterr().out
+    assert "✘ a:" in out and "Train at least two detectors" in out
+
+
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
     """A repository root (pyproject.toml, grnet/) with the kernel started in a subfolder; sys.path,

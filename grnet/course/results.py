@@ -275,8 +275,10 @@ def confusion_sentence(
     """Which classes a confusion matrix (rows true classes, columns predicted ones, counts) confuses
     with which: every off-diagonal cell holding at least ``share`` of its row, largest first, with
     the pairs confused both ways named; then what might cause it and how to test that, one branch
-    per case: a forgery confused with the ``real`` class, two forgeries confused with each other,
-    or no cell reaching ``share`` (the largest mistake named). Notebooks 07 and 09.
+    per case: one class answered for at least half of the other classes' images (a run that has
+    not learned), a forgery confused with the ``real`` class, two forgeries confused with each
+    other, or no cell reaching ``share`` (the largest mistake named); at most four cells listed.
+    Notebooks 07 and 09.
 
     Raises:
         ValueError: ``matrix`` is not square or its side is not ``len(classes)``.
@@ -301,8 +303,17 @@ def confusion_sentence(
     big = [(f, a, b) for f, a, b in off if f >= share]
     listed = "; ".join(
         f"{classes[a]} taken for {classes[b]} on {rows[a][b]} of {sum(rows[a])} ({100 * f:.0f} %)"
-        for f, a, b in big
-    )
+        for f, a, b in big[:4]
+    ) + (f"; and {len(big) - 4} more such cells" if len(big) > 4 else "")
+    for j, name in enumerate(classes):
+        others = [i for i in range(len(rows)) if i != j]
+        if sum(rows[i][j] for i in others) >= 0.5 * sum(sum(rows[i]) for i in others):
+            return (
+                f"{listed}. The run answers {name} for at least half of the other classes' images: it "
+                f"has not learned to tell the classes apart, so its mistakes say nothing about the "
+                f"families. To test that: its accuracy against the majority rate (notebook 07's "
+                f"test), and a run with more epochs or images."
+            )
     mutual = sorted({tuple(sorted((a, b))) for _, a, b in big if any((b, a) == (c, d) for _, c, d in big)})
     both = (
         f" {names([f'{classes[a]} and {classes[b]}' for a, b in mutual])} are confused both ways: to "
@@ -313,12 +324,14 @@ def confusion_sentence(
     with_real = [(a, b) for _, a, b in big if real in (classes[a], classes[b])]
     if with_real:
         fakes = sorted({classes[b] if classes[a] == real else classes[a] for a, b in with_real})
+        one = len(fakes) == 1
         why = (
-            f" Likeliest cause: the trace of {names(fakes)} is faint in part of its images at this input "
-            f"size and training budget, so the run has not found the boundary between it and real faces. "
-            f"To test it: the audit's probe AUC and sharpness ratio of that family (`grnet data audit`) "
+            f" Likeliest cause: the {'trace' if one else 'traces'} of {names(fakes)} "
+            f"{'is' if one else 'are'} faint in part of {'its' if one else 'their'} images at this "
+            f"input size and training budget, so the run has not found the boundary with real faces. "
+            f"To test it: the audit's probe AUC and sharpness ratio of each family (`grnet data audit`) "
             f"say whether simple statistics separate it from reals at all; a run trained longer, or at a "
-            f"larger input, or on {real} and that family alone, shows whether the confusion shrinks."
+            f"larger input, or on {real} and one such family alone, shows whether the confusion shrinks."
         )
     else:
         why = (
@@ -346,7 +359,8 @@ def curve_sentence(history: Sequence[Mapping[str, float | None]], metric: str = 
     """Whether a run's validation ``metric`` (a column of its history, a fraction) was still rising
     when training stopped, and what that says of the epoch budget: still rising at the last epoch
     (the run stopped while improving: more epochs would likely raise it, though each takes a
-    smaller step as the learning rate decays); flat at the last epoch; or down from an earlier
+    smaller step as the learning rate decays); rising by under a point (close to a plateau); flat
+    at the last epoch; or down from an earlier
     peak (the kept checkpoint is that epoch's; more epochs at this schedule would likely not help).
     ``history``: one mapping per epoch with ``epoch``, ``metric`` and ``lr``, in order (notebook 07).
     ``"<metric> was not recorded."`` where no epoch has it."""
@@ -361,6 +375,11 @@ def curve_sentence(history: Sequence[Mapping[str, float | None]], metric: str = 
     peak_epoch, peak, _ = max(points, key=lambda p: p[1])
     head = f"{name} per epoch: {shown} %."
     step = f" (the learning rate is down to {lr:g} in epoch {last_epoch:.0f})" if lr else ""
+    if 0 < last - before < 0.01:
+        return (
+            f"{head} It rises by under a point at the last epoch ({100 * before:.1f} -> {100 * last:.1f} %): "
+            f"close to a plateau at this schedule; more epochs would likely add little{step}."
+        )
     if last > before:
         return (
             f"{head} **It is still rising at the last epoch** ({100 * before:.1f} -> {100 * last:.1f} % "
@@ -516,6 +535,35 @@ def replication_sentence(
     return f"{mine} {table} {reading}"
 
 
+def majority_sentence(runs: Sequence[RunRow]) -> str:
+    """Binary runs (lines of ``runs.csv``) whose accuracy's interval holds their majority rate (a
+    detector that may answer the larger class for almost every image) while
+    their AUC's interval lies above 50 (they rank fakes above reals): how many, then the clearest of
+    them (an accuracy interval under a point wide first, then the highest AUC) read by
+    :func:`acc_auc_sentence`. Branches: none such (each run's accuracy
+    and AUC tell one story), or some. Notebook 10."""
+    held = [
+        r
+        for r in runs
+        if r.auc is not None
+        and r.auc_low is not None
+        and r.acc_low <= r.majority_rate <= r.acc_high
+        and r.auc_low > 50
+    ]
+    if not held:
+        return (
+            "No run has its accuracy at the majority rate and its AUC above 50 at once: here accuracy "
+            "and AUC tell each run's story alike."
+        )
+    # the clearest: an accuracy pinned at the majority rate (interval under a point wide), then the AUC
+    best = max(held, key=lambda r: (r.acc_high - r.acc_low < 1, r.auc or 0.0))
+    acc, auc = run_cells(best)
+    return (
+        f"{len(held)} of {len(runs)} runs have an accuracy whose interval holds the majority rate and an "
+        f"AUC whose interval lies above 50. The clearest: {acc_auc_sentence(acc.row, acc, auc)}"
+    )
+
+
 def status_phrase(status: str, bold: bool = False) -> str:
     """A verdict's status as the predicate of "the claim ...": ``"holds"``, ``"does not hold"``,
     ``"is inconclusive"``, ``"is not judged"`` (any other status: ``"is <status>"``), the status
@@ -602,13 +650,13 @@ def verdicts_markdown(table: ReportTable) -> str:
 
 def seeds_phrase(cells: Iterable[ReportCell]) -> str:
     """What a table's measured cells are, by their number of seeds (``ReportCell.n``): ``"the mean
-    over 3 seeds"``, ``"the value of one seed (one run per cell: no mean over seeds, no seed
-    spread)"``, ``"the mean over 1 to 3 seeds (the cells differ)"``, or ``"not measured yet"``."""
+    over 3 seeds"``, ``"the value of one seed: one run per cell, so no mean over seeds and no seed
+    spread"``, ``"the mean over 1 to 3 seeds (the cells differ)"``, or ``"not measured yet"``."""
     counts = sorted({c.n for c in cells if c.ran})
     if not counts:
         return "not measured yet"
     if counts == [1]:
-        return "the value of one seed (one run per cell: no mean over seeds, no seed spread)"
+        return "the value of one seed: one run per cell, so no mean over seeds and no seed spread"
     if len(counts) == 1:
         return f"the mean over {counts[0]} seeds"
     return f"the mean over {counts[0]} to {counts[-1]} seeds (the cells differ)"
