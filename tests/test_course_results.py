@@ -277,6 +277,8 @@ def test_replication_sentence_each_branch():
     )
     assert "cannot contradict" in results.replication_sentence({"H": [40, 60], "M": [55, 50]}, big_apart, "T")
     assert "nothing to reproduce" in results.replication_sentence({"H": [60], "M": [40]}, big_overlap, "T")
+    idle = results.replication_sentence({"H": [18, 17], "M": [40, 41]}, big_apart, "T", chance=16.7)
+    assert "But H did not learn on your slice" in idle and "its residual" in idle
     with pytest.raises(ValueError):
         results.replication_sentence({"H": [60]}, big_apart, "T")
 

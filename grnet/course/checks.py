@@ -248,7 +248,8 @@ def read_race(scores: Mapping[str, Any], prediction: Any = None) -> None:
     """The train-it-yourself exercise's checker (notebook 08): two or more detectors trained with
     several seeds each, ``scores`` ``{name: [metrics of one run, ...]}`` (each a mapping with
     ``"acc"`` and ``"auc"``, fractions, as ``metrics.json`` holds them). Prints, per detector, its
-    mean ACC and AUC in points with their spread over seeds (sample standard deviation), then the
+    mean ACC and AUC in points with their spread over seeds (sample standard deviation), the test
+    slice's majority rate (from a ``"confusion_matrix"``, where one is given), then the
     gap between the two best by mean ACC against that spread, the reader's ``prediction`` of the
     winner beside the outcome, and a question to answer from the numbers. Accepts any honest
     outcome (no answer is "correct") and never raises: a malformed entry is named and skipped."""
@@ -275,6 +276,20 @@ def read_race(scores: Mapping[str, Any], prediction: Any = None) -> None:
     for name, (accs, aucs) in rows.items():
         auc = f"AUC {statistics.fmean(aucs):.1f} ± {spread(aucs):.1f}" if aucs else "no AUC"
         print(f"{name:>10}: ACC {statistics.fmean(accs):.1f} ± {spread(accs):.1f}, {auc} ({len(accs)} seeds)")
+    counts = next(
+        (
+            np.asarray(r["confusion_matrix"])
+            for runs in scores.values()
+            for r in runs
+            if isinstance(r, Mapping) and "confusion_matrix" in r
+        ),
+        None,
+    )
+    if counts is not None and counts.sum():
+        print(
+            f"The test slice's majority rate: {100 * counts.sum(1).max() / counts.sum():.1f} % "
+            "(always answering its largest class: no learning needed)."
+        )
     (first, (a, _)), (second, (b, _)) = sorted(rows.items(), key=lambda kv: -statistics.fmean(kv[1][0]))[:2]
     gap, noise = statistics.fmean(a) - statistics.fmean(b), max(spread(a), spread(b))
     if noise != noise:  # one seed each: no spread

@@ -483,7 +483,10 @@ def acc_auc_sentence(row: str, acc: ReportCell, auc: ReportCell) -> str:
 
 
 def replication_sentence(
-    small: Mapping[str, Sequence[float]], big: Mapping[str, ReportCell], where: str
+    small: Mapping[str, Sequence[float]],
+    big: Mapping[str, ReportCell],
+    where: str,
+    chance: float | None = None,
 ) -> str:
     """A small experiment against the same comparison in a table: ``small`` maps each detector to
     its accuracies over seeds (points), ``big`` the same names to their cells of ``where`` (e.g.
@@ -491,7 +494,9 @@ def replication_sentence(
     (sample standard deviation; "decisive" when over twice the larger one). Branches: the table's
     intervals overlap (nothing to reproduce); agree, decisive or within seed noise; disagree,
     decisive (the setting decides the order) or within seed noise (the small runs cannot contradict
-    the table). Notebook 08's train-it-yourself exercise.
+    the table); and first, with the small runs' majority rate ``chance`` (points) given, a detector
+    whose mean accuracy is within 2 points of it did not learn on the slice, so the comparison says
+    nothing about its residual. Notebook 08's train-it-yourself exercise.
 
     Raises:
         ValueError: ``small`` has not two detectors with runs, or ``big`` lacks one of them.
@@ -512,6 +517,14 @@ def replication_sentence(
     mine = f"In your runs **{lead}** leads {other} by {gap:.1f} points ({size})."
     x, y = big[lead], big[other]
     table = comparison_sentence(x, y, where)
+    idle = [k for k, v in runs.items() if chance is not None and statistics.fmean(v) < chance + 2]
+    if idle:
+        return (
+            f"{mine} {table} But {names(idle)} did not learn on your slice (mean accuracy within 2 points "
+            f"of its majority rate, {chance:.1f} %): the comparison says nothing about "
+            f"{'its residual' if len(idle) == 1 else 'their residuals'} yet; give the runs more epochs, "
+            "images or a larger input first."
+        )
     if not (separated(x, y) or separated(y, x)):
         return f"{mine} {table} The table has no leader, so there is nothing to reproduce or contradict."
     agree = separated(x, y)
