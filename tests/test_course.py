@@ -426,18 +426,40 @@ class _Unprintable:
 
 
 @pytest.mark.parametrize(
-    ("prediction", "start"),
+    ("prediction", "outcome", "kwargs", "expected"),
     [
-        (None, "… write a prediction first (one of 'up', 'down'); the results say 'up'."),
-        (" UP ", "✔ you predicted 'up', and the results say 'up'"),
-        ("down", "✘ you predicted 'down'; the results say 'up'"),
-        ("sideways", "… your prediction 'sideways' is none of 'up', 'down'; the results say 'up'."),
-        (_Unprintable(), "… your prediction cannot be read (RuntimeError); the results say 'up'."),
+        (None, "GRnet", {}, "… Write a prediction first, then rerun this cell. The outcome: GRnet."),
+        (None, "up", {"choices": ("up", "down")}, "… Write a prediction first (one of 'up', 'down')"),
+        ("  ", "GRnet", {}, "… Write a prediction first"),
+        ("highpass", "HighPass [7]", {}, "Your prediction: highpass. The outcome: HighPass [7]. ✔ as you"),
+        ("MTE", "HighPass [7]", {}, "Your prediction: MTE. The outcome: HighPass [7]. ✘ not what you"),
+        (" UP ", "up", {"choices": ("up", "down")}, "Your prediction: UP. The outcome: up. ✔ as you"),
+        ("u", "up", {"choices": ("up", "down")}, "… Your prediction 'u' is none of the choices"),
+        ("down", "up", {"choices": ("up", "down")}, "Your prediction: down. The outcome: up. ✘ not what"),
+        (3, 5, {}, "Your prediction: 3. The outcome: 5 (+2 from yours)."),
+        (True, 1, {}, "Your prediction: True. The outcome: 1. ✘"),
+        (_Unprintable(), "up", {}, "… Your prediction cannot be read (RuntimeError). The outcome: up."),
     ],
 )
-def test_check_prediction_answers_every_prediction_without_raising(prediction, start, capsys):
-    assert checks.check_prediction(prediction, "up", ("up", "down")) is None
-    assert capsys.readouterr().out.startswith(start)
+def test_check_prediction_answers_every_prediction_without_raising(
+    prediction, outcome, kwargs, expected, capsys
+):
+    assert checks.check_prediction(prediction, outcome, "the reading", **kwargs) is None
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(expected) and lines[1:] == ["the reading"]
+
+
+def test_read_race_reads_any_outcome_and_never_raises(capsys):
+    checks.read_race({"a": [{"acc": 0.3, "auc": 0.6}] * 2, "b": [{"acc": 0.7, "auc": 0.8}] * 2}, "a")
+    out = capsys.readouterr().out
+    assert "b leads a by 40.0 ACC points: the seeds agree exactly." in out and "You predicted: a." in out
+    checks.read_race(
+        {"a": [{"acc": 0.3, "auc": 0.6}, {"acc": 0.32, "auc": 0.62}], "b": [{"acc": 0.7, "auc": 0.8}] * 2}
+    )
+    assert "b leads a by 39.0 ACC points: 27.6 times the larger seed spread (1.4)." in capsys.readouterr().out
+    checks.read_race({"a": "not runs", "b": [{"acc": 0.5}]})
+    out = capsys.readouterr().out
+    assert "✘ a:" in out and "Train at least two detectors" in out
 
 
 @pytest.fixture

@@ -159,6 +159,48 @@ def test_trend_sentence_rises_falls_neither():
     )
 
 
+def history(*rows):
+    return [
+        {"epoch": e, "val_acc": v, "lr": lr, "loss_rgb": rgb, "loss_gr": gr}
+        for e, (v, lr, rgb, gr) in enumerate(rows, 1)
+    ]
+
+
+def test_curve_sentence_rising_plateau_flat_fallen_and_nothing():
+    rising = results.curve_sentence(history((0.2, 1e-3, 1, 1), (0.5, 5e-4, 1, 1)))
+    assert "**It is still rising at the last epoch** (20.0 -> 50.0 %" in rising
+    assert "learning rate is down to 0.0005 in epoch 2" in rising
+    assert "under a point" in results.curve_sentence(history((0.5, 0, 1, 1), (0.505, 0, 1, 1)))
+    assert "It is flat" in results.curve_sentence(history((0.5, 0, 1, 1), (0.5, 0, 1, 1)))
+    fallen = results.curve_sentence(history((0.2, 0, 1, 1), (0.6, 0, 1, 1), (0.4, 0, 1, 1)))
+    assert "peaked at epoch 2 (60.0 %)" in fallen
+    assert "no trend" in results.curve_sentence(history((0.3, 0, 1, 1)))
+    assert results.curve_sentence([]) == "Validation accuracy was not recorded."
+
+
+def test_weight_gap_sentence_ratio_apart_from_difference_or_not():
+    apart = results.weight_gap_sentence(history((0, 0, 1.7, 1.0), (0, 0, 0.4, 0.08)))
+    assert "The largest ratio (epoch 2, 5.00) is not where the weight is most lopsided (epoch 1" in apart
+    same = results.weight_gap_sentence(history((0, 0, 1.0, 0.9), (0, 0, 1.0, 0.2)))
+    assert "fall in the same epoch (2)" in same
+    assert results.weight_gap_sentence([{"epoch": 1}]) == "No stream losses were recorded."
+
+
+def test_confusion_sentence_real_pair_fake_pair_scattered_and_collapsed():
+    classes = ["real", "A", "B"]
+    real = results.confusion_sentence([[60, 40, 0], [30, 70, 0], [0, 0, 100]], classes)
+    assert real.startswith("real taken for A on 40 of 100 (40 %); A taken for real on 30 of 100 (30 %).")
+    assert "real and A are confused both ways" in real and "trace of A is faint" in real
+    fakes = results.confusion_sentence([[100, 0, 0], [0, 80, 20], [0, 5, 95]], classes)
+    assert fakes.startswith("A taken for B on 20 of 100") and "two generators' up-sampling" in fakes
+    scattered = results.confusion_sentence([[95, 5, 0], [0, 100, 0], [0, 3, 97]], classes)
+    assert scattered.startswith("No class loses 10 % or more") and "real taken for A, 5 of 100" in scattered
+    collapsed = results.confusion_sentence([[10, 0, 90], [0, 5, 95], [0, 0, 100]], classes)
+    assert "answers B for at least half of the other classes' images" in collapsed
+    with pytest.raises(ValueError):
+        results.confusion_sentence([[1, 2]], classes)
+
+
 def test_shrink_sentence_each_reading():
     text = results.shrink_sentence("Gap", ("on raw", 10.0), {"a": 4.0, "b": 6.0, "c": 12.0, "d": -1.0})
     assert text == (
@@ -251,6 +293,86 @@ def test_acc_auc_sentence_each_branch():
     assert (
         results.acc_auc_sentence("X", cell("X"), at_chance) == "X's accuracy and AUC are not both measured."
     )
+
+
+def test_imbalance_sentence_balanced_as_reference_more_and_less():
+    assert "the split is balanced" in results.imbalance_sentence(50.0, 61.3, "HFF")
+    assert "about as imbalanced as HFF (61.3 %)" in results.imbalance_sentence(61.0, 61.3, "HFF")
+    more = results.imbalance_sentence(83.3, 61.3, "HFF")
+    assert "(5.0 : 1)" in more and "**83.3 %**" in more and "more imbalanced than HFF" in more
+    assert "less imbalanced than HFF" in results.imbalance_sentence(55.0, 61.3, "HFF")
+
+
+def run_row(model, acc, low, high, auc_low, majority=80.0):
+    from grnet.pipeline.artifacts import RunRow
+
+    return RunRow(
+        model,
+        model,
+        "{}",
+        "hff",
+        "binary",
+        "none",
+        64,
+        3,
+        32,
+        None,
+        7,
+        acc,
+        auc_low + 5,
+        None,
+        3,
+        low,
+        high,
+        auc_low,
+        auc_low + 10,
+        majority,
+        True,
+        "",
+        "fp32",
+        None,
+        None,
+        "",
+        "",
+    )
+
+
+def test_majority_sentence_none_and_some():
+    assert results.majority_sentence([run_row("a", 90, 88, 92, 70)]).startswith("No run has")
+    text = results.majority_sentence([run_row("a", 80, 80, 80, 60), run_row("b", 80, 79, 81, 70)])
+    assert (
+        text.startswith("2 of 2 runs")
+        and "The clearest: **a (none)'s accuracy sits at the chance rate" in text
+    )
+
+
+def test_replication_sentence_each_branch():
+    big_apart = {"H": cell("H", 90, 88, 92), "M": cell("M", 80, 78, 82)}
+    big_overlap = {"H": cell("H", 85, 80, 90), "M": cell("M", 84, 79, 89)}
+    agree = results.replication_sentence({"H": [60, 62], "M": [40, 41]}, big_apart, "T")
+    assert agree.startswith("In your runs **H** leads M by 20.5 points") and "They agree" in agree
+    assert "within what another seed" in results.replication_sentence(
+        {"H": [60, 40], "M": [45, 50]}, big_apart, "T"
+    )
+    assert "They disagree, beyond" in results.replication_sentence(
+        {"H": [40, 41], "M": [60, 62]}, big_apart, "T"
+    )
+    assert "cannot contradict" in results.replication_sentence({"H": [40, 60], "M": [55, 50]}, big_apart, "T")
+    assert "nothing to reproduce" in results.replication_sentence({"H": [60], "M": [40]}, big_overlap, "T")
+    idle = results.replication_sentence({"H": [18, 17], "M": [40, 41]}, big_apart, "T", chance=16.7)
+    assert "But H did not learn on your slice" in idle and "its residual" in idle
+    with pytest.raises(ValueError):
+        results.replication_sentence({"H": [60]}, big_apart, "T")
+
+
+def test_seeds_phrase_and_expectation_sentence():
+    assert results.seeds_phrase([cell("A", 1, 0, 2)]).startswith("the value of one seed")
+    three = ReportCell("A", "ACC", None, 1, 0, 2, 3, True, 50)
+    assert results.seeds_phrase([three]) == "the mean over 3 seeds"
+    assert (
+        results.seeds_phrase([three, cell("B", 1, 0, 2)]) == "the mean over 1 to 3 seeds (the cells differ)"
+    )
+    assert results.seeds_phrase([cell("C")]) == "not measured yet"
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,7 @@ __all__ = [
     "check_stream_weights",
     "check_trace_contrast",
     "check_video_auc",
+    "read_race",
     "yours_or_solution",
 ]
 
@@ -221,36 +222,120 @@ def yours_or_solution(check: Checker, yours: Callable[..., Any], solution: Calla
     return solution
 
 
-def check_prediction(prediction: object, outcome: str, choices: Sequence[str]) -> None:
-    """The "predict, then run" cells (notebooks 11-13): print the reader's ``prediction`` beside
-    the ``outcome`` the results gave, one line, never raising on what the reader wrote.
+def check_prediction(prediction: Any, outcome: Any, reading: str = "", choices: Sequence[str] = ()) -> None:
+    """The "predict, then run" cells of notebooks 07-15: print the reader's ``prediction`` beside
+    the ``outcome`` the notebook computed from the results, then ``reading`` (a sentence rendered
+    from the results by :mod:`grnet.course.results` that says why). Never raises on what a reader
+    wrote, so "Run All" goes through.
 
     Args:
-        prediction: what the reader wrote before running (None: not yet); compared with the
-            choices without regard to case or surrounding spaces.
-        outcome: the choice the results gave (one of ``choices``), rendered by the notebook.
-        choices: the answers the question allows.
+        prediction: what the reader wrote before running; None or blank: asks for one first and
+            still shows the outcome.
+        outcome: the notebook's answer: a number (the line gives outcome minus prediction) or a
+            word or row name (matched without case; without ``choices`` one text holding the other
+            is a match, so ``"highpass"`` matches ``"HighPass [7]"``).
+        reading: printed on the next line where given.
+        choices: the answers the question allows, where it has a fixed set: a prediction that is
+            none of them is told so.
 
-    Prints ``"… write a prediction first ..."`` (None), ``"… ... is none of ..."`` (not a choice),
-    ``"✔ you predicted X, and the results say X ..."`` or ``"✘ you predicted X; the results say Y
-    ..."``, each with the outcome, so the cell after it can explain it.
+    >>> check_prediction(" GRnet", "GRnet")
+    Your prediction: GRnet. The outcome: GRnet. ✔ as you predicted.
+    >>> check_prediction(None, "lower", choices=("lower", "higher"))
+    … Write a prediction first (one of 'lower', 'higher'), then rerun this cell. The outcome: lower.
     """
-    allowed = ", ".join(repr(c) for c in choices)
-    if prediction is None:
-        print(f"… write a prediction first (one of {allowed}); the results say {outcome!r}.")
-        return
+    allowed = f" (one of {', '.join(repr(c) for c in choices)})" if choices else ""
     try:
-        said = str(prediction).strip().lower()
+        text = "" if prediction is None else str(prediction).strip()
     except Exception as err:  # noqa: BLE001 - any object a reader assigns must give a verdict
-        print(f"… your prediction cannot be read ({type(err).__name__}); the results say {outcome!r}.")
-        return
-    match = next((c for c in choices if c.lower() == said), None)
-    if match is None:
-        print(f"… your prediction {prediction!r} is none of {allowed}; the results say {outcome!r}.")
-    elif match == outcome:
-        print(f"✔ you predicted {match!r}, and the results say {outcome!r}: read below if for your reasons.")
+        text, line = None, f"… Your prediction cannot be read ({type(err).__name__}). The outcome: {outcome}."
+    if text is None:
+        pass
+    elif not text:
+        line = f"… Write a prediction first{allowed}, then rerun this cell. The outcome: {outcome}."
+    elif _is_number(prediction) and _is_number(outcome):
+        gap = outcome - prediction
+        line = f"Your prediction: {prediction:g}. The outcome: {outcome:g} ({gap:+g} from yours)."
     else:
-        print(f"✘ you predicted {match!r}; the results say {outcome!r}: read below what explains it.")
+        mine, theirs = text.lower(), str(outcome).strip().lower()
+        if choices and mine not in (c.lower() for c in choices):
+            line = f"… Your prediction {text!r} is none of the choices{allowed}. The outcome: {outcome}."
+        else:
+            agree = mine == theirs if choices else bool(theirs) and (mine in theirs or theirs in mine)
+            mark = (
+                "✔ as you predicted." if agree else "✘ not what you predicted: what did you expect, and why?"
+            )
+            line = f"Your prediction: {text}. The outcome: {outcome}. {mark}"
+    print(line + (f"\n{reading}" if reading else ""))
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
+
+
+def read_race(scores: Mapping[str, Any], prediction: Any = None) -> None:
+    """The train-it-yourself exercise's checker (notebook 08): two or more detectors trained with
+    several seeds each, ``scores`` ``{name: [metrics of one run, ...]}`` (each a mapping with
+    ``"acc"`` and ``"auc"``, fractions, as ``metrics.json`` holds them). Prints, per detector, its
+    mean ACC and AUC in points with their spread over seeds (sample standard deviation), the test
+    slice's majority rate (from a ``"confusion_matrix"``, where one is given), then the
+    gap between the two best by mean ACC against that spread, the reader's ``prediction`` of the
+    winner beside the outcome, and a question to answer from the numbers. Accepts any honest
+    outcome (no answer is "correct") and never raises: a malformed entry is named and skipped."""
+    rows = {}
+    for name, runs in scores.items():
+        try:
+            accs = [100 * float(r["acc"]) for r in runs]
+            aucs = [100 * float(r["auc"]) for r in runs if r.get("auc") is not None]
+        except (TypeError, KeyError, ValueError) as err:
+            print(
+                f"✘ {name}: expected a list of metrics with 'acc' and 'auc' "
+                f"({type(err).__name__}: {err}); skipped."
+            )
+            continue
+        if accs:
+            rows[name] = (accs, aucs)
+    if len(rows) < 2:
+        print("… Train at least two detectors (one list of runs each) to compare them.")
+        return
+
+    def spread(values: list[float]) -> float:
+        return statistics.stdev(values) if len(values) > 1 else float("nan")
+
+    for name, (accs, aucs) in rows.items():
+        auc = f"AUC {statistics.fmean(aucs):.1f} ± {spread(aucs):.1f}" if aucs else "no AUC"
+        print(f"{name:>10}: ACC {statistics.fmean(accs):.1f} ± {spread(accs):.1f}, {auc} ({len(accs)} seeds)")
+    counts = next(
+        (
+            np.asarray(r["confusion_matrix"])
+            for runs in scores.values()
+            for r in runs
+            if isinstance(r, Mapping) and "confusion_matrix" in r
+        ),
+        None,
+    )
+    if counts is not None and counts.sum():
+        print(
+            f"The test slice's majority rate: {100 * counts.sum(1).max() / counts.sum():.1f} % "
+            "(always answering its largest class: no learning needed)."
+        )
+    (first, (a, _)), (second, (b, _)) = sorted(rows.items(), key=lambda kv: -statistics.fmean(kv[1][0]))[:2]
+    gap, noise = statistics.fmean(a) - statistics.fmean(b), max(spread(a), spread(b))
+    if noise != noise:  # one seed each: no spread
+        size = "with one seed each there is no seed spread to weigh it against"
+    else:
+        size = (
+            f"{gap / noise:.1f} times the larger seed spread ({noise:.1f})"
+            if noise > 0
+            else "the seeds agree exactly"
+        )
+    print(f"{first} leads {second} by {gap:.1f} ACC points: {size}.")
+    if prediction is not None:
+        print(f"You predicted: {prediction}.")
+    print(
+        "Read it: is the gap larger than what another seed changes? Does it go the way of Table II on "
+        "the pipeline's runs, and what differs between the two experiments (images, size, epochs)? "
+        "What one change would you make to tell a real difference from seed noise?"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -347,6 +348,116 @@ def stream_weights_sentence(high: Mapping[str, float], low: Mapping[str, float])
     return f"{share} {reading}"
 
 
+def weight_gap_sentence(history: Sequence[Mapping[str, float | None]]) -> str:
+    """What sets Eq 14's weights, read from a GRnet history (``epoch``, ``loss_rgb``, ``loss_gr``):
+    1 - softmax of two losses is the logistic function of their difference, so the residual
+    stream's next weight is sigmoid(L_rgb - L_gr), whatever their ratio. Per epoch the difference,
+    the ratio and that weight, then one branch: the epoch with the largest ratio is not the one
+    with the most lopsided weight (the losses shrink together, so a larger ratio comes with a
+    smaller difference), or the two coincide (this run cannot tell them apart; the formula can).
+    ``"No stream losses were recorded."`` for a history without them (notebook 07)."""
+    rows = [
+        (h["epoch"], h["loss_rgb"], h["loss_gr"])
+        for h in history
+        if h.get("loss_rgb") is not None and h.get("loss_gr") is not None
+    ]
+    if not rows:
+        return "No stream losses were recorded."
+    per = [(e, rgb - gr, rgb / gr if gr else math.inf, 1 / (1 + math.exp(gr - rgb))) for e, rgb, gr in rows]
+    listed = "; ".join(
+        f"epoch {e:.0f}: difference {d:+.3f}, ratio {r:.2f}, residual weight {w:.3f}" for e, d, r, w in per
+    )
+    by_ratio = max(per, key=lambda p: p[2])
+    by_weight = max(per, key=lambda p: abs(p[3] - 0.5))
+    head = (
+        "1 - softmax of two losses is the logistic function of their difference: the residual "
+        f"stream's next weight is sigmoid(L_rgb - L_gr), whatever their ratio ({listed})."
+    )
+    if by_ratio[0] != by_weight[0]:
+        return (
+            f"{head} The largest ratio (epoch {by_ratio[0]:.0f}, {by_ratio[2]:.2f}) is not where the weight "
+            f"is most lopsided (epoch {by_weight[0]:.0f}, {by_weight[3]:.3f}): as both losses shrink, a "
+            "larger ratio comes with a smaller difference, and the weights drift back towards 0.5."
+        )
+    return (
+        f"{head} Here the largest ratio and the most lopsided weight fall in the same epoch "
+        f"({by_ratio[0]:.0f}), so this run alone cannot tell ratio from difference; the formula does."
+    )
+
+
+def confusion_sentence(
+    matrix: Sequence[Sequence[int]], classes: Sequence[str], share: float = 0.1, real: str = "real"
+) -> str:
+    """Which classes a confusion matrix (rows true classes, columns predicted ones, counts) confuses
+    with which: every off-diagonal cell holding at least ``share`` of its row, largest first, with
+    the pairs confused both ways named; then what might cause it and how to test that, one branch
+    per case: one class answered for at least half of the other classes' images (a run that has
+    not learned), a forgery confused with the ``real`` class, two forgeries confused with each
+    other, or no cell reaching ``share`` (the largest mistake named); at most four cells listed.
+    Notebooks 07 and 09.
+
+    Raises:
+        ValueError: ``matrix`` is not square or its side is not ``len(classes)``.
+    """
+    rows = [list(map(int, r)) for r in matrix]
+    if any(len(r) != len(classes) for r in rows) or len(rows) != len(classes):
+        raise ValueError(f"expected a {len(classes)} x {len(classes)} matrix for classes {list(classes)}")
+    totals = [max(sum(r), 1) for r in rows]
+    off = sorted(
+        ((rows[i][j] / totals[i], i, j) for i in range(len(rows)) for j in range(len(rows)) if i != j),
+        reverse=True,
+    )
+    if not off:
+        return "One class only: nothing to confuse."
+    frac, i, j = off[0]
+    if frac < share:
+        return (
+            f"No class loses {100 * share:.0f} % or more of its test images to any one other class: the "
+            f"mistakes are scattered (the largest, {classes[i]} taken for {classes[j]}, {rows[i][j]} of "
+            f"{sum(rows[i])})."
+        )
+    big = [(f, a, b) for f, a, b in off if f >= share]
+    listed = "; ".join(
+        f"{classes[a]} taken for {classes[b]} on {rows[a][b]} of {sum(rows[a])} ({100 * f:.0f} %)"
+        for f, a, b in big[:4]
+    ) + (f"; and {len(big) - 4} more such cells" if len(big) > 4 else "")
+    for j, name in enumerate(classes):
+        others = [i for i in range(len(rows)) if i != j]
+        if sum(rows[i][j] for i in others) >= 0.5 * sum(sum(rows[i]) for i in others):
+            return (
+                f"{listed}. The run answers {name} for at least half of the other classes' images: it "
+                f"has not learned to tell the classes apart, so its mistakes say nothing about the "
+                f"families. To test that: its accuracy against the majority rate (notebook 07's "
+                f"test), and a run with more epochs or images."
+            )
+    mutual = sorted({tuple(sorted((a, b))) for _, a, b in big if any((b, a) == (c, d) for _, c, d in big)})
+    both = (
+        f" {names([f'{classes[a]} and {classes[b]}' for a, b in mutual])} are confused both ways: to "
+        f"this run they look alike."
+        if mutual
+        else ""
+    )
+    with_real = [(a, b) for _, a, b in big if real in (classes[a], classes[b])]
+    if with_real:
+        fakes = sorted({classes[b] if classes[a] == real else classes[a] for a, b in with_real})
+        one = len(fakes) == 1
+        why = (
+            f" Likeliest cause: the {'trace' if one else 'traces'} of {names(fakes)} "
+            f"{'is' if one else 'are'} faint in part of {'its' if one else 'their'} images at this "
+            f"input size and training budget, so the run has not found the boundary with real faces. "
+            f"To test it: the audit's probe AUC and sharpness ratio of each family (`grnet data audit`) "
+            f"say whether simple statistics separate it from reals at all; a run trained longer, or at a "
+            f"larger input, or on {real} and one such family alone, shows whether the confusion shrinks."
+        )
+    else:
+        why = (
+            " Likeliest cause: those forgeries leave traces that look alike to this run (a shared "
+            "mechanism, e.g. two generators' up-sampling). To test it: their residuals side by side "
+            "(notebook 03), and a run trained on those two classes alone."
+        )
+    return f"{listed}.{both}{why}"
+
+
 def trend_sentence(what: str, values: Sequence[float], along: str) -> str:
     """Whether ``values`` (one per step of ``along``) only rise, only fall, or neither:
     ``"<what> rises with every step of <along>: 0.10, 0.30, 0.60."``, ``"... falls ..."``, or
@@ -358,6 +469,49 @@ def trend_sentence(what: str, values: Sequence[float], along: str) -> str:
     if steps and all(d < 0 for d in steps):
         return f"{what} falls with every step of {along}: {shown}."
     return f"{what} does not change one way along {along}: {shown}."
+
+
+def curve_sentence(history: Sequence[Mapping[str, float | None]], metric: str = "val_acc") -> str:
+    """Whether a run's validation ``metric`` (a column of its history, a fraction) was still rising
+    when training stopped, and what that says of the epoch budget: still rising at the last epoch
+    (the run stopped while improving: more epochs would likely raise it, though each takes a
+    smaller step as the learning rate decays); rising by under a point (close to a plateau); flat
+    at the last epoch; or down from an earlier
+    peak (the kept checkpoint is that epoch's; more epochs at this schedule would likely not help).
+    ``history``: one mapping per epoch with ``epoch``, ``metric`` and ``lr``, in order (notebook 07).
+    ``"<metric> was not recorded."`` where no epoch has it."""
+    points = [(h["epoch"], h[metric], h.get("lr")) for h in history if h.get(metric) is not None]
+    name = {"val_acc": "Validation accuracy", "val_auc": "Validation AUC"}.get(metric, metric)
+    if not points:
+        return f"{name} was not recorded."
+    shown = ", ".join(f"{100 * v:.1f}" for _, v, _ in points)
+    if len(points) == 1:
+        return f"{name} was measured after one epoch only ({shown} %): no trend to read."
+    (*_, (before_epoch, before, _)), (last_epoch, last, lr) = points[:-1], points[-1]
+    peak_epoch, peak, _ = max(points, key=lambda p: p[1])
+    head = f"{name} per epoch: {shown} %."
+    step = f" (the learning rate is down to {lr:g} in epoch {last_epoch:.0f})" if lr else ""
+    if 0 < last - before < 0.01:
+        return (
+            f"{head} It rises by under a point at the last epoch ({100 * before:.1f} -> {100 * last:.1f} %): "
+            f"close to a plateau at this schedule; more epochs would likely add little{step}."
+        )
+    if last > before:
+        return (
+            f"{head} **It is still rising at the last epoch** ({100 * before:.1f} -> {100 * last:.1f} % "
+            f"from epoch {before_epoch:.0f} to {last_epoch:.0f}): the run stopped while improving, so "
+            f"the epoch budget, not only the model, sets this score; more epochs would likely raise it, "
+            f"each by less than the one before{step}."
+        )
+    if last == before:
+        return (
+            f"{head} It is flat at the last epoch ({100 * last:.1f} %): the run has stopped improving "
+            f"at this schedule{step}."
+        )
+    return (
+        f"{head} It peaked at epoch {peak_epoch:.0f} ({100 * peak:.1f} %) and fell afterwards: the "
+        f"kept checkpoint is that epoch's, and more epochs at this schedule would likely not help."
+    )
 
 
 def shrink_sentence(what: str, base: tuple[str, float], others: Mapping[str, float]) -> str:
@@ -474,6 +628,40 @@ def cam_region_sentence(shares: Mapping[str, tuple[float, float] | None], map_na
     return f"{share.removesuffix('.')} ({detail}). {reading}{nothing}{test}"
 
 
+def imbalance_sentence(majority: float, reference: float, reference_name: str) -> str:
+    """What a binary test split's majority rate (percent) means, against a reference dataset's
+    (percent, e.g. 61.3 for the real HFF's 60k real : 95k fake): the split's larger class is
+    ``majority`` % of it, so always answering that class scores ``majority`` % without looking at an
+    image, the two classes being R : 1; then whether that is as imbalanced as the reference (within
+    1 point), more, or less; a balanced split (within 1 point of 50) said as such. Notebook 10."""
+    ratio = majority / max(100 - majority, 1e-9)
+    head = (
+        f"The test split's larger class makes up {majority:.1f} % of it ({ratio:.1f} : 1): a detector "
+        f"that always answers that class scores **{majority:.1f} %** accuracy without looking at an image"
+    )
+    if abs(majority - 50) < 1:
+        return (
+            f"{head}; the split is balanced, so 50 % is the rate to beat, as it is not on "
+            f"{reference_name} ({reference:.1f} %)."
+        )
+    if abs(majority - reference) < 1:
+        return f"{head}, about as imbalanced as {reference_name} ({reference:.1f} %)."
+    more = "more" if majority > reference else "less"
+    return (
+        f"{head}: {more} imbalanced than {reference_name} ({reference:.1f} %), a choice of this "
+        f"benchmark's build, not a fact of the paper's dataset."
+    )
+
+
+def run_cells(row: RunRow) -> tuple[ReportCell, ReportCell]:
+    """One run's test accuracy and AUC (a line of ``runs.csv``) as two :class:`ReportCell`, the
+    accuracy against its majority rate and the AUC against 50, for :func:`acc_auc_sentence`."""
+    name = f"{row.model} ({row.postprocess})"
+    acc = ReportCell(name, "ACC", None, row.acc, row.acc_low, row.acc_high, 1, row.learned, row.majority_rate)
+    auc = ReportCell(name, "AUC", None, row.auc, row.auc_low, row.auc_high, 1, row.learned, 50.0)
+    return acc, auc
+
+
 def acc_auc_sentence(row: str, acc: ReportCell, auc: ReportCell) -> str:
     """What one detector's accuracy and AUC say together, against the chance rate: accuracy at
     chance (its interval holds the rate) while the AUC's interval lies above it (ranks, one answer
@@ -530,6 +718,101 @@ def video_frame_sentence(frames: tuple[int, float], videos: tuple[int, float], l
     return (
         f"{head}: **the video AUC is lower**; errors that a video's frames share (a hard clip) do not "
         f"average out, and with fewer items each wrong video weighs more.{few}"
+    )
+
+
+def replication_sentence(
+    small: Mapping[str, Sequence[float]],
+    big: Mapping[str, ReportCell],
+    where: str,
+    chance: float | None = None,
+) -> str:
+    """A small experiment against the same comparison in a table: ``small`` maps each detector to
+    its accuracies over seeds (points), ``big`` the same names to their cells of ``where`` (e.g.
+    Table II). Who leads each and whether they agree, the small gap against its seed spread
+    (sample standard deviation; "decisive" when over twice the larger one). Branches: the table's
+    intervals overlap (nothing to reproduce); agree, decisive or within seed noise; disagree,
+    decisive (the setting decides the order) or within seed noise (the small runs cannot contradict
+    the table); and first, with the small runs' majority rate ``chance`` (points) given, a detector
+    whose mean accuracy is within 2 points of it did not learn on the slice, so the comparison says
+    nothing about its residual. Notebook 08's train-it-yourself exercise.
+
+    Raises:
+        ValueError: ``small`` has not two detectors with runs, or ``big`` lacks one of them.
+    """
+    runs = {k: list(v) for k, v in small.items() if len(v)}
+    if len(runs) != 2 or set(runs) - set(big):
+        raise ValueError(
+            f"expected two detectors with runs, each with a cell of {where}; got {sorted(small)}"
+        )
+    (lead, a), (other, b) = sorted(runs.items(), key=lambda kv: -statistics.fmean(kv[1]))
+    gap = statistics.fmean(a) - statistics.fmean(b)
+    noise = max(statistics.stdev(v) if len(v) > 1 else math.nan for v in (a, b))
+    if math.isnan(noise):
+        decisive, size = False, "one seed each: no seed spread to weigh it against"
+    else:
+        decisive = gap > 2 * noise
+        size = f"{gap / noise:.1f} times the larger seed spread" if noise > 0 else "the seeds agree exactly"
+    mine = f"In your runs **{lead}** leads {other} by {gap:.1f} points ({size})."
+    x, y = big[lead], big[other]
+    table = comparison_sentence(x, y, where)
+    idle = [k for k, v in runs.items() if chance is not None and statistics.fmean(v) < chance + 2]
+    if idle:
+        return (
+            f"{mine} {table} But {names(idle)} did not learn on your slice (mean accuracy within 2 points "
+            f"of its majority rate, {chance:.1f} %): the comparison says nothing about "
+            f"{'its residual' if len(idle) == 1 else 'their residuals'} yet; give the runs more epochs, "
+            "images or a larger input first."
+        )
+    if not (separated(x, y) or separated(y, x)):
+        return f"{mine} {table} The table has no leader, so there is nothing to reproduce or contradict."
+    agree = separated(x, y)
+    if agree and decisive:
+        reading = (
+            "They agree: the same order on a small slice, at a smaller input, with fewer epochs, so it "
+            "does not hinge on those settings."
+        )
+    elif agree:
+        reading = (
+            "The same order, but your gap is within what another seed changes: more seeds or images "
+            "would tell."
+        )
+    elif decisive:
+        reading = (
+            "They disagree, beyond your seed spread: the order depends on something the table's runs and "
+            "yours do not share (the images, the input size, the epochs); change one at a time to find which."
+        )
+    else:
+        reading = "They disagree, but your gap is within seed noise: your runs cannot contradict the table."
+    return f"{mine} {table} {reading}"
+
+
+def majority_sentence(runs: Sequence[RunRow]) -> str:
+    """Binary runs (lines of ``runs.csv``) whose accuracy's interval holds their majority rate (a
+    detector that may answer the larger class for almost every image) while
+    their AUC's interval lies above 50 (they rank fakes above reals): how many, then the clearest of
+    them (an accuracy interval under a point wide first, then the highest AUC) read by
+    :func:`acc_auc_sentence`. Branches: none such (each run's accuracy
+    and AUC tell one story), or some. Notebook 10."""
+    held = [
+        r
+        for r in runs
+        if r.auc is not None
+        and r.auc_low is not None
+        and r.acc_low <= r.majority_rate <= r.acc_high
+        and r.auc_low > 50
+    ]
+    if not held:
+        return (
+            "No run has its accuracy at the majority rate and its AUC above 50 at once: here accuracy "
+            "and AUC tell each run's story alike."
+        )
+    # the clearest: an accuracy pinned at the majority rate (interval under a point wide), then the AUC
+    best = max(held, key=lambda r: (r.acc_high - r.acc_low < 1, r.auc or 0.0))
+    acc, auc = run_cells(best)
+    return (
+        f"{len(held)} of {len(runs)} runs have an accuracy whose interval holds the majority rate and an "
+        f"AUC whose interval lies above 50. The clearest: {acc_auc_sentence(acc.row, acc, auc)}"
     )
 
 
@@ -800,6 +1083,20 @@ def verdicts_markdown(table: ReportTable) -> str:
             f"(single runs, no spread published): {claim.paper_status} ({claim.paper_detail})."
         )
     return "\n".join(lines)
+
+
+def seeds_phrase(cells: Iterable[ReportCell]) -> str:
+    """What a table's measured cells are, by their number of seeds (``ReportCell.n``): ``"the mean
+    over 3 seeds"``, ``"the value of one seed: one run per cell, so no mean over seeds and no seed
+    spread"``, ``"the mean over 1 to 3 seeds (the cells differ)"``, or ``"not measured yet"``."""
+    counts = sorted({c.n for c in cells if c.ran})
+    if not counts:
+        return "not measured yet"
+    if counts == [1]:
+        return "the value of one seed: one run per cell, so no mean over seeds and no seed spread"
+    if len(counts) == 1:
+        return f"the mean over {counts[0]} seeds"
+    return f"the mean over {counts[0]} to {counts[-1]} seeds (the cells differ)"
 
 
 def learned_line(table: ReportTable) -> str:

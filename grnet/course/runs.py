@@ -91,12 +91,14 @@ def tiny_run(
     epochs: int = 2,
     image_size: int = 32,
     limit: int | None = 120,
+    seed: int = 7,
     **model_options: Any,
 ) -> RunResult:
     """A small training run of ``model`` on the prepared dataset folder ``data`` (``task``
-    "binary" or "multiclass", ``image_size`` px, at most ``limit`` images per split), through the
-    run cache under ``runs/notebooks``: trained on the first call (seconds on a CPU), read back
-    afterwards. Notebook 07 introduces it, for where the pipeline has no run."""
+    "binary" or "multiclass", ``image_size`` px, at most ``limit`` images per split, ``seed`` of
+    every random draw), through the run cache under ``runs/notebooks``: trained on the first call
+    (seconds on a CPU), read back afterwards. Notebook 07 introduces it, for where the pipeline
+    has no run; notebook 08 trains with it (several seeds) in its train-it-yourself exercise."""
     config = TrainConfig(
         model=model,
         data=str(data),
@@ -106,6 +108,7 @@ def tiny_run(
         epochs=epochs,
         batch_size=32,
         limit=limit,
+        seed=seed,
         workers=0,
     )
     return get_or_train(config, notebook_runs(root), progress=False)
