@@ -72,6 +72,30 @@ def test_comparison_sentence_each_way_overlap_and_not_run():
     assert results.comparison_sentence(a, cell("N"), "x") == "A and N are not both measured in x."
 
 
+def test_difference_sentence_each_lead_and_unresolved():
+    assert results.difference_sentence("A", "B", 2.0, 0.5, 3.5, "under J") == (
+        "**A** leads B under J (A - B: +2.0 points [+0.5, +3.5]): the interval lies above 0, so the "
+        "lead is resolved on this test split."
+    )
+    assert results.difference_sentence("A", "B", -2.0, -3.5, -0.5, "under J").startswith("**B** leads A")
+    assert results.difference_sentence("A", "B", 1.0, -1.0, 3.0, "under J") == (
+        "A - B under J is +1.0 points [-1.0, +3.0]: the interval includes 0, so neither lead is resolved."
+    )
+
+
+def test_effect_sentence_helps_hurts_unresolved_and_not_measured():
+    up, down, close = cell("W", 80, 78, 82), cell("O", 70, 68, 72), cell("C", 79, 76, 81)
+    text = results.effect_sentence(
+        "X", {"on raw": (up, down), "under J": (down, up), "under M": (up, close), "under Q": (up, cell("N"))}
+    )
+    assert text == (
+        "X helps on raw (80.0 [78.0, 82.0] with it, 70.0 [68.0, 72.0] without, the intervals apart); "
+        "hurts under J (70.0 [68.0, 72.0] with it, 80.0 [78.0, 82.0] without, the intervals apart); "
+        "is not resolved under M (80.0 [78.0, 82.0] with it, 79.0 [76.0, 81.0] without, the intervals "
+        "overlap); is not measured under Q."
+    )
+
+
 def test_share_sentence_all_none_some_nothing():
     assert results.share_sentence(["B", "A"], ["A", "B"], "P") == "P: all 2 (A and B)."
     assert results.share_sentence([], ["A", "B"], "P") == "P: none of the 2 (A and B)."
@@ -142,6 +166,32 @@ def test_trend_sentence_rises_falls_neither():
     )
 
 
+def test_grid_trend_sentence_groups_rows_by_direction():
+    grid = [[0.1, 0.2], [0.3, 0.2], [0.1, 0.3]]
+    assert results.grid_trend_sentence("L", grid, [1, 2, 4], "radius", "eps") == (
+        "L, along eps: rises at radius 1 and 4; falls at radius 2."
+    )
+    assert results.grid_trend_sentence("L", [[1, 2], [0, 1]], [1, 2], "radius", "eps") == (
+        "L, along eps: rises at every radius (1, 2)."
+    )
+
+
+def test_tradeoff_sentence_every_some_and_no_radius():
+    import numpy as np
+
+    rising = np.array([[0.1, 0.5], [0.2, 0.6]])
+    grid = {"radius": [2, 8], "eps": [0.01, 0.1], "trace_kept": rising}
+    assert results.tradeoff_sentence({**grid, "edge_leak": rising}).startswith("At every radius")
+    some = results.tradeoff_sentence({**grid, "edge_leak": np.array([[1.0, 1.5], [1.4, 1.2]])})
+    assert some == (
+        "A larger eps keeps more of the trace and lets more content leak in at radius 2 only; at radius 8 "
+        "the edge leak does not rise with eps (radius 8: 1.40, 1.20), so there eps does not trade one "
+        "against the other."
+    )
+    none = results.tradeoff_sentence({**grid, "edge_leak": np.array([[1.5, 1.0], [1.4, 1.2]])})
+    assert none.startswith("At no radius") and "radius 2: 1.50, 1.00; radius 8: 1.40, 1.20" in none
+
+
 def test_shrink_sentence_each_reading():
     text = results.shrink_sentence("Gap", ("on raw", 10.0), {"a": 4.0, "b": 6.0, "c": 12.0, "d": -1.0})
     assert text == (
@@ -207,6 +257,27 @@ def test_agreement_sentence_agrees_disagrees_and_nothing_to_tie():
     )
 
 
+def test_residuals_sentence_as_the_paper_reversed_unresolved_and_not_run():
+    def acc(mte, high, srm):
+        return {
+            c.row: c for c in (cell("MTE", *mte), cell("High pass filter", *high), cell("SRM filter", *srm))
+        }
+
+    assert results.residuals_sentence(acc((90, 88, 92), (80, 78, 82), (70, 68, 72))).startswith(
+        "As in the paper, the MTE (90.0 [88.0, 92.0]) is above the fixed filters"
+    )
+    reversed_ = results.residuals_sentence(acc((80, 78, 82), (98, 97, 99), (81, 79, 83)), trace_kept=0.61)
+    assert reversed_.startswith(
+        "**The paper's ranking is reversed here**: High pass filter (98.0 [97.0, 99.0]) is above the MTE"
+    )
+    assert "it keeps 61% of a faint 2 px checkerboard" in reversed_ and "To test it" in reversed_
+    assert "SRM" not in reversed_.split("Table II")[0]
+    assert "not resolved here" in results.residuals_sentence(acc((80, 78, 82), (81, 79, 83), (79, 77, 81)))
+    assert results.residuals_sentence({"MTE": cell("MTE")}) == (
+        "Table II's MTE and fixed filters are not both measured."
+    )
+
+
 def test_cross_domain_sentence_all_none_some():
     own = {"H": 60.0, "L": 65.0}
     high = {"H": cell("H", 70, 67, 73), "L": cell("L", 72, 69, 75)}
@@ -220,3 +291,18 @@ def test_cross_domain_sentence_all_none_some():
         "Neither the paper's reading nor its opposite holds for every run here."
     )
     assert results.cross_domain_sentence(own, {}).endswith("nothing measured.")
+
+
+def test_expectation_sentence_held_in_part_not_and_nothing():
+    assert (
+        results.expectation_sentence("e", {"A": True, "B": True}, "why")
+        == "We expected e: **it held** (A and B)."
+    )
+    assert results.expectation_sentence("e", {"A": True, "B": False}, "Why.") == (
+        "We expected e: **it held in part** (A; not B). Why."
+    )
+    assert (
+        results.expectation_sentence("e", {"A": False}, "Why.")
+        == "We expected e: **it did not hold** (not A). Why."
+    )
+    assert results.expectation_sentence("e", {}) == "We expected e: nothing measured here tests it."

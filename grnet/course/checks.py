@@ -54,6 +54,7 @@ __all__ = [
     "check_jpeg",
     "check_majority_test",
     "check_most_confused",
+    "check_prediction",
     "check_real_fake_accuracy",
     "check_reversed_auc",
     "check_seed_spread",
@@ -799,6 +800,34 @@ check_majority_test = Checker(
     atol=1e-9,
     hint=_always("The chance level is the majority rate (the largest class's share), not 1 / classes"),
 )
+
+
+def check_prediction(prediction: Any, outcome: Any, reading: str = "") -> None:
+    """The "predict, then run" cells of notebooks 07-16: print the reader's ``prediction`` beside
+    the ``outcome`` the notebook computed (a word such as "holds" or a row's name: compared
+    without case or surrounding spaces; numbers compared as they are), then ``reading`` (a
+    sentence rendered from the results that says why). Never raises: with no prediction (None or
+    "") it asks for one and still shows the outcome, so "Run All" goes through.
+
+    >>> check_prediction(" GRnet", "grnet")
+    Your prediction: GRnet. The outcome: grnet. ✔ You predicted it.
+    """
+
+    def key(x: Any) -> Any:
+        return x.strip().casefold() if isinstance(x, str) else x
+
+    if prediction is None or key(prediction) == "":
+        line = f"… Write a prediction first (in the cell above). The outcome: {outcome}."
+    else:
+        shown = prediction.strip() if isinstance(prediction, str) else prediction
+        same = key(prediction) == key(outcome)
+        verdict = (
+            "✔ You predicted it."
+            if same
+            else "✘ Not what you predicted: read why below, then why you expected otherwise."
+        )
+        line = f"Your prediction: {shown}. The outcome: {outcome}. {verdict}"
+    print(line + (f"\n{reading}" if reading else ""))
 
 
 def _difference_cases() -> dict[str, Args]:

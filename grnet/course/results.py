@@ -132,6 +132,44 @@ def comparison_sentence(a: ReportCell, b: ReportCell, where: str) -> str:
     )
 
 
+def difference_sentence(a: str, b: str, value: float, low: float, high: float, where: str) -> str:
+    """A paired difference ``a - b`` (``value`` with its 95 % interval [``low``, ``high``], in
+    points) read by its interval: ``"**A** leads B under JPEG 60 by +1.1 points [+0.2, +2.0]: the
+    interval lies above 0, so the lead is resolved on this test split."``; the same for B where the
+    whole interval lies below 0; or, where it holds 0, ``"A - B under JPEG 60 is +1.1 points
+    [-2.0, +4.2]: the interval includes 0, so neither lead is resolved."``"""
+    shown = f"{value:+.1f} points [{low:+.1f}, {high:+.1f}]"
+    if low > 0 or high < 0:
+        lead, other = (a, b) if low > 0 else (b, a)
+        side = "above" if low > 0 else "below"
+        return (
+            f"**{lead}** leads {other} {where} ({a} - {b}: {shown}): the interval lies {side} 0, so the "
+            "lead is resolved on this test split."
+        )
+    return f"{a} - {b} {where} is {shown}: the interval includes 0, so neither lead is resolved."
+
+
+def effect_sentence(what: str, pairs: Mapping[str, tuple[ReportCell, ReportCell]]) -> str:
+    """What adding ``what`` (e.g. "The guided residual (MTE)") does in each condition of ``pairs``
+    (condition -> (the cell with it, the cell without it)), by :func:`separated`: ``"<what> helps
+    on raw images (88.2 [85.8, 90.5] with it, 53.2 [49.8, 56.3] without, the intervals apart);
+    is not resolved under JP60 (...); hurts under ME5 (...)."``, a condition whose cells did not
+    both run ``is not measured``."""
+    parts = []
+    for condition, (with_, without) in pairs.items():
+        if not (with_.ran and without.ran):
+            parts.append(f"is not measured {condition}")
+            continue
+        shown = f"{with_.text()} with it, {without.text()} without"
+        if separated(with_, without):
+            parts.append(f"helps {condition} ({shown}, the intervals apart)")
+        elif separated(without, with_):
+            parts.append(f"hurts {condition} ({shown}, the intervals apart)")
+        else:
+            parts.append(f"is not resolved {condition} ({shown}, the intervals overlap)")
+    return f"{what} " + "; ".join(parts) + "."
+
+
 def share_sentence(which: Sequence[str], among: Sequence[str], what: str) -> str:
     """Which of ``among`` have the property ``what`` (a phrase that opens the sentence, e.g.
     "Lower accuracy at LQ than at HQ"), naming them: ``"<what>: all 8 (A, ..., H)."``,
@@ -229,17 +267,75 @@ def stream_sentence(epoch: Mapping[str, float]) -> str:
     return f"In epoch {epoch['epoch']:.0f}, {losses}, and {weight}."
 
 
+def _direction(values: Sequence[float]) -> str:
+    """``"rises"`` or ``"falls"`` (with every step of ``values``), else ``"does not change one way"``."""
+    steps = [b - a for a, b in zip(values, values[1:], strict=False)]
+    if steps and all(d > 0 for d in steps):
+        return "rises"
+    if steps and all(d < 0 for d in steps):
+        return "falls"
+    return "does not change one way"
+
+
 def trend_sentence(what: str, values: Sequence[float], along: str) -> str:
     """Whether ``values`` (one per step of ``along``) only rise, only fall, or neither:
     ``"<what> rises with every step of <along>: 0.10, 0.30, 0.60."``, ``"... falls ..."``, or
     ``"<what> does not change one way along <along>: ..."``."""
     shown = ", ".join(f"{v:.2f}" for v in values)
-    steps = [b - a for a, b in zip(values, values[1:], strict=False)]
-    if steps and all(d > 0 for d in steps):
-        return f"{what} rises with every step of {along}: {shown}."
-    if steps and all(d < 0 for d in steps):
-        return f"{what} falls with every step of {along}: {shown}."
+    direction = _direction(values)
+    if direction in ("rises", "falls"):
+        return f"{what} {direction} with every step of {along}: {shown}."
     return f"{what} does not change one way along {along}: {shown}."
+
+
+def grid_trend_sentence(
+    what: str, grid: Sequence[Sequence[float]], rows: Sequence[float], row_name: str, along: str
+) -> str:
+    """How ``what`` changes along each row of ``grid`` ((R, C) values, one row per value of
+    ``rows``, named ``row_name``; the columns the steps of ``along``), rows grouped by direction:
+    ``"The edge leak, along eps (0.001, 0.01, 0.1): rises at radius 2; falls at radius 8; does
+    not change one way at radius 1 and 4."``; ``"... rises at every radius (1, 2, 4, 8)."`` where
+    all rows go one way. Notebook 15 reads the MTE's radius/eps grid with it."""
+    groups: dict[str, list[str]] = {}
+    for value, row in zip(rows, grid, strict=True):
+        groups.setdefault(_direction(list(row)), []).append(f"{value:g}")
+    if len(groups) == 1:
+        (direction,) = groups
+        return (
+            f"{what}, along {along}: {direction} at every {row_name} ({', '.join(f'{v:g}' for v in rows)})."
+        )
+    parts = [f"{direction} at {row_name} {names(values)}" for direction, values in groups.items()]
+    return f"{what}, along {along}: {'; '.join(parts)}."
+
+
+def tradeoff_sentence(sensitivity: Mapping[str, Any]) -> str:
+    """Whether the trade-off of the MTE's eps holds at each radius of
+    :func:`grnet.analysis.mte_sensitivity`'s grid: a larger eps keeps more of the trace *and*
+    lets more content leak in (both rise with every step of eps). Branches: at every radius; at
+    some (naming those where it does not, and what the edge leak does there); at none."""
+    radii = list(sensitivity["radius"])
+    kept, leak = sensitivity["trace_kept"], sensitivity["edge_leak"]
+    both = [
+        r for i, r in enumerate(radii) if _direction(list(kept[i])) == _direction(list(leak[i])) == "rises"
+    ]
+    if len(both) == len(radii):
+        return (
+            "At every radius a larger eps keeps more of the trace and lets more content leak in: eps "
+            "trades one against the other across the whole grid."
+        )
+    others = [r for r in radii if r not in both]
+    leaks = "; ".join(f"radius {r:g}: {', '.join(f'{v:.2f}' for v in leak[radii.index(r)])}" for r in others)
+    if not both:
+        return (
+            "At no radius does a larger eps both keep more of the trace and let more content leak in: "
+            f"the edge leak does not rise with eps ({leaks}), so the trade-off is not what this grid shows."
+        )
+    where, elsewhere = names([f"{r:g}" for r in both]), names([f"{r:g}" for r in others])
+    return (
+        f"A larger eps keeps more of the trace and lets more content leak in at radius {where} only; "
+        f"at radius {elsewhere} the edge leak does not rise with eps ({leaks}), so there eps does not "
+        "trade one against the other."
+    )
 
 
 def shrink_sentence(what: str, base: tuple[str, float], others: Mapping[str, float]) -> str:
@@ -338,6 +434,51 @@ def agreement_sentence(table: ReportTable, claim: ReportClaim, row: str, column:
     )
 
 
+def residuals_sentence(acc: Mapping[str, ReportCell], trace_kept: float | None = None) -> str:
+    """Table II's MTE against the two fixed filters (``acc``: the table's ACC cells by row, with
+    "MTE", "High pass filter" and "SRM filter"), by :func:`separated`, and what each branch means:
+
+    - the MTE above both, the intervals apart: as in the paper;
+    - a fixed filter above the MTE, the intervals apart (the paper's ranking reversed): the
+      likeliest reasons this benchmark supports, with ``trace_kept`` (the share of a faint 2 px
+      trace the MTE's residual keeps at the pipeline's radius and eps,
+      :func:`grnet.analysis.mte_sensitivity`; notebook 15) where given, and how to test them;
+    - otherwise: the intervals do not separate them.
+    """
+    mte = acc.get("MTE")
+    fixed = [acc[r] for r in ("High pass filter", "SRM filter") if r in acc and acc[r].ran]
+    if mte is None or not mte.ran or not fixed:
+        return "Table II's MTE and fixed filters are not both measured."
+    above = [c for c in fixed if separated(c, mte)]
+    if all(separated(mte, c) for c in fixed):
+        return (
+            f"As in the paper, the MTE ({mte.text()}) is above the fixed filters "
+            f"({names([f'{c.row} {c.text()}' for c in fixed])}) in Table II, the intervals apart."
+        )
+    if not above:
+        return (
+            f"Table II's intervals do not separate the MTE ({mte.text()}) from the fixed filters "
+            f"({names([f'{c.row} {c.text()}' for c in fixed])}) on both sides: the ranking the paper "
+            "reports is not resolved here."
+        )
+    kept = (
+        f" (at the pipeline's radius and eps it keeps {trace_kept:.0%} of a faint 2 px checkerboard, "
+        "notebook 15)"
+        if trace_kept is not None
+        else ""
+    )
+    return (
+        f"**The paper's ranking is reversed here**: {names([f'{c.row} ({c.text()})' for c in above])} "
+        f"{'is' if len(above) == 1 else 'are'} above the MTE ({mte.text()}) in Table II, the intervals "
+        "apart. The likeliest reasons this benchmark supports: its forgeries leave traces in the finest "
+        "frequencies (a generator's up-sampling, quantisation, a blend's seam), which a fixed high-pass "
+        "kernel passes whole and with nothing to learn, while the guided residual first smooths the "
+        f"image with a window that absorbs part of such a trace{kept}; and 3 epochs from scratch favour "
+        "an input that needs no tuning. To test it: retrain the MTE row with a larger eps or a smaller "
+        "radius (more of the trace kept) and see whether the gap closes."
+    )
+
+
 def cross_domain_sentence(own: Mapping[str, float], cross: Mapping[str, ReportCell]) -> str:
     """Table IX's runs, each AUC on Celeb-DF (``cross``) against its AUC on its own test split
     (``own``): :func:`share_sentence` of those above, then the reading of each branch: all above
@@ -392,6 +533,25 @@ def story(paper: str, expected: str, saw: str) -> str:
         f"### What we expected\n\n{expected}\n\n"
         f"### What we saw\n\n{saw}"
     )
+
+
+def expectation_sentence(expectation: str, outcomes: Mapping[str, bool], why_not: str = "") -> str:
+    """Whether an expectation written before the results held: ``outcomes`` maps each case it
+    covers (a label naming what came out, e.g. "Table II (does not hold)") to whether it came out
+    as expected. ``"We expected <expectation>: **it held** (A and B)."``, ``"...: **it held in
+    part** (A; not B). <why_not>"``, ``"...: **it did not hold** (not A, B). <why_not>"``, or that
+    nothing measured tests it; ``why_not`` (the likeliest reasons, rendered from the results) is
+    added only where some case missed."""
+    if not outcomes:
+        return f"We expected {expectation}: nothing measured here tests it."
+    held = [k for k, v in outcomes.items() if v]
+    missed = [k for k, v in outcomes.items() if not v]
+    reasons = f" {why_not}" if why_not else ""
+    if not missed:
+        return f"We expected {expectation}: **it held** ({names(held)})."
+    if not held:
+        return f"We expected {expectation}: **it did not hold** (not {names(missed)}).{reasons}"
+    return f"We expected {expectation}: **it held in part** ({names(held)}; not {names(missed)}).{reasons}"
 
 
 def table_story(table: ReportTable | None, expected: str) -> str:
