@@ -4,6 +4,7 @@ are named with a useful message, nothing raises), the samples, the widgets and t
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.util
 import io
 import json
@@ -457,6 +458,8 @@ def test_train_command_renders_a_runs_settings_and_trains_the_same_run(tmp_path)
     assert again.to_dict() == {**config.to_dict(), "workers": again.workers}
     (tmp_path / "config.json").write_text(json.dumps(config.to_dict()), encoding="utf-8")
     assert train_command(tmp_path) == command
+    moved = dataclasses.replace(config, data=str(tmp_path / "data" / "hff"))
+    assert " --data data/hff " in train_command(moved, root=tmp_path)
 
 
 @pytest.fixture

@@ -126,6 +126,35 @@ def test_cell_sentence_against_chance_and_paper():
     assert results.cell_sentence(cell("A"), "x") == "x was not measured."
 
 
+def test_interval_width_sentence_widest_same_one_group_and_nothing():
+    narrow, wide = [cell("A", 50, 48, 52), cell("B", 50, 47, 53)], [cell("C", 50, 45, 55)]
+    assert results.interval_width_sentence({"X": narrow, "Y": wide, "Z": [cell("N")]}) == (
+        "Median 95 % interval width: X 5.0 points (2 cells), Y 10.0 points (1 cells); widest in Y."
+    )
+    assert results.interval_width_sentence({"X": wide, "Y": wide}).endswith("; the same in every group.")
+    assert (
+        results.interval_width_sentence({"X": wide}) == "Median 95 % interval width: X 10.0 points (1 cells)."
+    )
+    assert results.interval_width_sentence({"X": [cell("N")]}) == results.NOT_RUN
+
+
+def test_paper_gap_sentence_below_above_at_and_nothing():
+    below = [
+        cell("A", 60, 58, 62, paper=90.0),
+        cell("B", 80, 78, 82, paper=90.0),
+        cell("C", 95, 94, 96, paper=90.0),
+    ]
+    assert results.paper_gap_sentence(below) == (
+        "Over 3 cells with a paper value, ours are a median 10.0 points below the paper's "
+        "(from -30.0 to +5.0)."
+    )
+    assert "points above the paper's" in results.paper_gap_sentence([cell("A", 95, 94, 96, paper=90.0)])
+    assert "sit at the paper's" in results.paper_gap_sentence([cell("A", 90, 89, 91, paper=90.0)])
+    assert results.paper_gap_sentence([cell("N"), cell("A", 50, 49, 51, paper=None)]) == (
+        "No measured cell has a paper value to set it against."
+    )
+
+
 def test_higher_sentence_leader_and_tie():
     assert (
         results.higher_sentence({"A": 70.0, "B": 76.8}, "under jpeg:60")
@@ -134,6 +163,24 @@ def test_higher_sentence_leader_and_tie():
     assert (
         results.higher_sentence({"A": 70.0, "B": 70.0}, "when untouched")
         == "A and B are equal when untouched (70.0)."
+    )
+
+
+def test_robustness_sentence_blur_jpeg_other_and_no_loss():
+    blur = results.robustness_sentence("G", {"none": 88.0, "jpeg:60": 77.0, "mean:5": 50.5})
+    assert blur == (
+        "G loses most under mean:5: its AUC falls from 88.0 untouched to 50.5 (-37.5 points); a blur "
+        "removes the finest frequencies outright, so those are what it relies on most."
+    )
+    assert "JPEG quantises" in results.robustness_sentence(
+        "G", {"none": 88.0, "jpeg:30": 60.0, "gauss:3": 80.0}
+    )
+    assert results.robustness_sentence("G", {"none": 88.0, "noise:2": 80.0}).endswith("(-8.0 points).")
+    assert results.robustness_sentence("G", {"none": 52.0, "jpeg:90": 50.0}, learned=False).startswith(
+        "G did not learn (untouched AUC 52.0, its interval holding 50)"
+    )
+    assert results.robustness_sentence("G", {"none": 70.0, "jpeg:90": 71.0}) == (
+        "No post-processing of the sweep lowers G's AUC (70.0 untouched)."
     )
 
 
@@ -306,3 +353,32 @@ def test_expectation_sentence_held_in_part_not_and_nothing():
         == "We expected e: **it did not hold** (not A). Why."
     )
     assert results.expectation_sentence("e", {}) == "We expected e: nothing measured here tests it."
+
+
+def test_seeds_sentence_one_seed_several_mixed_and_nothing():
+    from grnet.pipeline.artifacts import RunRow
+
+    def run(seed):
+        return RunRow(*["x"] * 6, 64, 3, 32, None, seed, *[0.0] * 9, 50.0, True, "", "", None, None, "", "")
+
+    def made(roman, n):
+        return ReportTable(
+            1, roman, "c", {("A", "ACC"): ReportCell("A", "ACC", None, 1.0, 0.0, 2.0, n, True)}, ()
+        )
+
+    one = results.seeds_sentence([made("I", 1), None], [run(7)])
+    assert one.startswith("The runs used the seed 7; every cell is one seed's run")
+    three = results.seeds_sentence([made("I", 3)], [run(9), run(7), run(8)])
+    assert three == "The runs used the seeds 7, 8 and 9; every cell's mean is over 3 seeds."
+    mixed = results.seeds_sentence([made("I", 1), made("II", 3), made("III", 1)], [run(7), run(8)])
+    assert mixed == (
+        "The runs used the seeds 7 and 8; a cell's mean is over 1 seed in Tables I and III and over 3 "
+        "seeds in Table II."
+    )
+    assert results.seeds_sentence([None], []) == results.NOT_RUN
+
+
+def test_lesson_line_each_status():
+    assert results.lesson_line("S", True, "E.", "[08](x)") == "- **S**: supported. E. ([08](x))"
+    assert results.lesson_line("S", False, "E.", "y").startswith("- **S**: **not supported**. E.")
+    assert "not tested here" in results.lesson_line("S", None, "E.", "y")

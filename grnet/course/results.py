@@ -24,6 +24,7 @@ Each is read through :mod:`grnet.pipeline.artifacts` (its records: :class:`Repor
 from __future__ import annotations
 
 import json
+import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -223,6 +224,49 @@ def cell_sentence(cell: ReportCell, what: str) -> str:
     return f"{what} is {cell.text()} %{chance}{paper}."
 
 
+def interval_width_sentence(groups: Mapping[str, Iterable[ReportCell]]) -> str:
+    """The median width (high - low, points) of the 95 % intervals of the measured cells of each
+    group (e.g. "the HFF-like tables (I-V)": their cells), and which group's are widest:
+    ``"Median 95 % interval width: A 6.1 points (40 cells), B 9.8 points (24 cells); widest in
+    B."``, or ``"...; the same in every group."``; a group without a measured cell is left out,
+    and with none at all, ``NOT_RUN``."""
+    widths = {}
+    for name, cells in groups.items():
+        ran = [c.high - c.low for c in cells if c.ran and c.low is not None and c.high is not None]
+        if ran:
+            widths[name] = (statistics.median(ran), len(ran))
+    if not widths:
+        return NOT_RUN
+    shown = "Median 95 % interval width: " + ", ".join(
+        f"{name} {w:.1f} points ({n} cells)" for name, (w, n) in widths.items()
+    )
+    values = {round(w, 1) for w, _ in widths.values()}
+    if len(widths) == 1:
+        return f"{shown}."
+    if len(values) == 1:
+        return f"{shown}; the same in every group."
+    return f"{shown}; widest in {max(widths, key=lambda k: widths[k][0])}."
+
+
+def paper_gap_sentence(cells: Iterable[ReportCell]) -> str:
+    """How far our measured cells sit from the paper's values, over the cells that have both:
+    ``"Over 60 cells with a paper value, ours are a median 30.2 points below the paper's (from
+    -60.1 to +12.0)."``, ``"... above ..."``, ``"... sit at the paper's (median gap 0.0; ...)"``,
+    or that no cell has both."""
+    gaps = [c.mean - c.paper for c in cells if c.mean is not None and c.paper is not None]
+    if not gaps:
+        return "No measured cell has a paper value to set it against."
+    median, n = statistics.median(gaps), len(gaps)
+    spread = f"from {min(gaps):+.1f} to {max(gaps):+.1f}"
+    if round(median, 1) == 0:
+        return f"Over {n} cells with a paper value, ours sit at the paper's (median gap 0.0; {spread})."
+    side = "below" if median < 0 else "above"
+    return (
+        f"Over {n} cells with a paper value, ours are a median {abs(median):.1f} points {side} the "
+        f"paper's ({spread})."
+    )
+
+
 def higher_sentence(values: Mapping[str, float], where: str) -> str:
     """Which of several plain values (no interval, e.g. one run's AUC each) is highest ``where``
     (a phrase such as "under JPEG 60"): ``"**A** is highest under JPEG 60 (76.8; B 71.5)."``, or
@@ -233,6 +277,37 @@ def higher_sentence(values: Mapping[str, float], where: str) -> str:
         tied = [k for k, v in order if v == order[0][1]]
         return f"{names(tied)} are equal {where} ({order[0][1]:.1f})."
     return f"**{order[0][0]}** is highest {where} ({order[0][1]:.1f}; {rest})."
+
+
+def robustness_sentence(detector: str, auc: Mapping[str, float], learned: bool = True) -> str:
+    """Which post-processing of a robustness sweep (:func:`grnet.analysis.robustness`; ``auc``:
+    spec -> AUC in percent, ``"none"`` the untouched test images) costs ``detector`` the most,
+    and what that says, one branch per kind: a blur (``mean:K``, ``gauss:K``: it removes the
+    finest frequencies outright), JPEG (``jpeg:Q``: it quantises them away block by block),
+    another spec; or that no post-processing lowers its AUC. Where the detector did not learn
+    (``learned`` False: its untouched AUC's interval holds 50), that its drops say nothing."""
+    base = auc["none"]
+    if not learned:
+        return (
+            f"{detector} did not learn (untouched AUC {base:.1f}, its interval holding 50): what the "
+            "post-processing does to it says nothing about traces."
+        )
+    spec, worst = min(((k, v) for k, v in auc.items() if k != "none"), key=lambda kv: kv[1])
+    if worst >= base:
+        return f"No post-processing of the sweep lowers {detector}'s AUC ({base:.1f} untouched)."
+    head = (
+        f"{detector} loses most under {spec}: its AUC falls from {base:.1f} untouched to {worst:.1f} "
+        f"({worst - base:+.1f} points)"
+    )
+    kind = spec.partition(":")[0]
+    if kind in ("mean", "gauss"):
+        return f"{head}; a blur removes the finest frequencies outright, so those are what it relies on most."
+    if kind == "jpeg":
+        return (
+            f"{head}; JPEG quantises the finest frequencies away block by block, so it relies on traces "
+            "there, and a blur of the sweep's sizes leaves more of them than this quality does."
+        )
+    return f"{head}."
 
 
 def learned_sentence(subject: str, learned: bool, evidence: str) -> str:
@@ -473,9 +548,9 @@ def residuals_sentence(acc: Mapping[str, ReportCell], trace_kept: float | None =
         "apart. The likeliest reasons this benchmark supports: its forgeries leave traces in the finest "
         "frequencies (a generator's up-sampling, quantisation, a blend's seam), which a fixed high-pass "
         "kernel passes whole and with nothing to learn, while the guided residual first smooths the "
-        f"image with a window that absorbs part of such a trace{kept}; and 3 epochs from scratch favour "
-        "an input that needs no tuning. To test it: retrain the MTE row with a larger eps or a smaller "
-        "radius (more of the trace kept) and see whether the gap closes."
+        f"image with a window that absorbs part of such a trace{kept}; and a short training from scratch "
+        "favours an input that needs no tuning. To test it: retrain the MTE row with a larger eps or a "
+        "smaller radius (more of the trace kept) and see whether the gap closes."
     )
 
 
@@ -504,6 +579,35 @@ def cross_domain_sentence(own: Mapping[str, float], cross: Mapping[str, ReportCe
     else:
         reading = "Neither the paper's reading nor its opposite holds for every run here."
     return f"{share} {reading}"
+
+
+def seeds_sentence(tables: Iterable[ReportTable | None], runs: Sequence[RunRow]) -> str:
+    """The seeds the results rest on: those of the runs (``runs.csv``) and how many of them each
+    table's cells average (a cell's ``n``), tables grouped by that number: ``"The runs used the
+    seeds 7, 8 and 9; a cell's mean is over 1 seed in Tables I and III and over 3 seeds in Table
+    II."``; where every cell rests on one seed, that their intervals hold no spread over training;
+    ``NOT_RUN`` before the pipeline ran."""
+    seeds = sorted({r.seed for r in runs})
+    groups: dict[int, list[str]] = {}
+    for table in (t for t in tables if t is not None):
+        for n in sorted({c.n for c in table.cells.values() if c.ran}):
+            groups.setdefault(n, []).append(table.roman)
+    if not seeds or not groups:
+        return NOT_RUN
+    head = f"The runs used the seed{'s' if len(seeds) > 1 else ''} {names([str(x) for x in seeds])}"
+    if set(groups) == {1}:
+        return (
+            f"{head}; every cell is one seed's run, so its interval holds the spread over test clusters, "
+            "not over training."
+        )
+    if len(groups) == 1:
+        (n,) = groups
+        return f"{head}; every cell's mean is over {n} seeds."
+    parts = [
+        f"over {n} seed{'s' if n > 1 else ''} in Table{'s' if len(t) > 1 else ''} {names(t)}"
+        for n, t in sorted(groups.items())
+    ]
+    return f"{head}; a cell's mean is {' and '.join(parts)}."
 
 
 def verdicts_markdown(table: ReportTable) -> str:
@@ -552,6 +656,15 @@ def expectation_sentence(expectation: str, outcomes: Mapping[str, bool], why_not
     if not held:
         return f"We expected {expectation}: **it did not hold** (not {names(missed)}).{reasons}"
     return f"We expected {expectation}: **it held in part** ({names(held)}; not {names(missed)}).{reasons}"
+
+
+def lesson_line(statement: str, supported: bool | None, evidence: str, source: str) -> str:
+    """One lesson of the closing page (notebook 16), as a Markdown list item: the ``statement``
+    tested, whether the results support it (``None``: nothing measured tests it), the
+    ``evidence`` (a sentence rendered from the numbers) and ``source`` (a link to the notebook
+    that shows it, and the table): ``"- **<statement>**: supported. <evidence> (<source>)"``."""
+    status = {True: "supported", False: "**not supported**", None: "not tested here"}[supported]
+    return f"- **{statement}**: {status}. {evidence} ({source})"
 
 
 def table_story(table: ReportTable | None, expected: str) -> str:

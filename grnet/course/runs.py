@@ -143,12 +143,13 @@ def pipeline_run(
     return None
 
 
-def train_command(config: TrainConfig | Path) -> str:
+def train_command(config: TrainConfig | Path, root: Path | None = None) -> str:
     """The ``grnet train`` command line that trains ``config`` (a :class:`TrainConfig`, or a run
     folder, whose ``config.json`` is read): ``--model`` and one flag per setting that differs
     from its default (speed-only settings left out: they never change a result), one ``--option
     KEY=VALUE`` per model option that differs from the model's default, in YAML flow syntax;
-    shell-quoted. What an experiment notebook shows behind a cell (the flags are
+    shell-quoted; with ``root`` (the repository), a ``--data`` folder under it is shown relative
+    to it, as run from there. What an experiment notebook shows behind a cell (the flags are
     :func:`grnet.runs.configure_parser`'s).
 
     Raises:
@@ -163,6 +164,8 @@ def train_command(config: TrainConfig | Path) -> str:
         skipped = field.name == "model_options" or field.name in SPEED_ONLY
         if skipped or (value == field.default and field.name != "model"):
             continue
+        if field.name == "data" and root is not None and Path(value).is_relative_to(root):
+            value = Path(value).relative_to(root).as_posix()
         flag = field.name.replace("_", "-")
         if isinstance(value, bool):
             words.append(f"--{flag}" if value else f"--no-{flag}")
