@@ -1,4 +1,4 @@
-"""What the experiment notebooks (07-15) read of the pipeline's results, and the sentences they
+"""What the experiment notebooks (07-16) read of the pipeline's results, and the sentences they
 render from them.
 
 A notebook never states a result in fixed prose: every sentence about an outcome that can differ

@@ -10,7 +10,8 @@ of the runs it names, and writes
 - ``reports/tables/tableN.csv`` and ``tableN.md``: the same as a table (``ours [low, high]
   (paper P)`` per cell, a row with the chance or majority rate, cells whose runs did not learn
   marked), with the claims under the Markdown one;
-- ``reports/README.md``: every claim's verdict on one page, which runs learned, every table;
+- ``reports/README.md``: every claim's verdict on one page (Table IX's with what a cross-dataset
+  test on the profile's data can say, :func:`cross_dataset_caveat`), which runs learned, every table;
 - ``reports/MODEL_CARD.md``: the card of the profile's checkpoints
   (:func:`grnet.model_card.profile_model_card`; the wheel ships it);
 - ``reports/metrics.json``: our means and each claim's verdict (1 holds, 0 does not, null
