@@ -35,6 +35,7 @@ EXPERIMENT_NOTEBOOKS = (
     "13_generalisation_table9",
     "14_paper_vs_reproduction",
     "15_beyond_the_paper",
+    "16_lessons",
 )
 MEASURED = ("mean", "low", "high", "learned")
 pytestmark = [
@@ -354,27 +355,60 @@ def _13(reports: Path) -> str:
     )
 
 
+def _residuals(reports: Path) -> str:
+    """Table II's MTE against the two fixed filters, as notebooks 14, 15 and 16 read it (notebook
+    03's reading, :func:`grnet.course.results.table2_sentence`)."""
+    return _03(reports)
+
+
 def _14(reports: Path) -> str:
     top = max(_column(reports, 4, "Average"), key=lambda c: c["mean"])["row"]
     if top == "GRnet":
-        return "Table IV's claim holds, and GRnet tops its Average column: verdict and table agree."
-    return (
-        f"Table IV's claim holds, but {top} tops its Average column, not GRnet: verdict and table disagree."
-    )
+        agreement = "Table IV's claim holds, and GRnet tops its Average column: verdict and table agree."
+    else:
+        agreement = (
+            f"Table IV's claim holds, but {top} tops its Average column, not GRnet: verdict and table "
+            "disagree."
+        )
+    return f"{agreement}\n{_residuals(reports)}"
 
 
 def _15(reports: Path) -> str:
     # both fixed filters against the MTE, as the notebook renders them: the swap of the best and
-    # the worst row moves at least one of the two comparisons unless those rows are the other two
+    # the worst row moves at least one of the two comparisons unless those rows are the other two;
+    # and where the MTE ranks in Table II, the expectation the notebook checks
     cells = _cells(reports, 2)
+    order = sorted((c for c in _column(reports, 2, "ACC")), key=lambda c: -c["mean"])
+    place = [c["row"] for c in order].index("MTE") + 1
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(place, "th")
+    rank = f"MTE ranks {place}{suffix} of {len(order)} in Table II's ACC ({_text(cells[('MTE', 'ACC')])})"
     return "\n".join(
-        _comparison(cells[(fixed, "ACC")], cells[("MTE", "ACC")], "Table II")
-        for fixed in ("High pass filter", "SRM filter")
+        [
+            *(
+                _comparison(cells[(fixed, "ACC")], cells[("MTE", "ACC")], "Table II")
+                for fixed in ("High pass filter", "SRM filter")
+            ),
+            rank,
+        ]
     )
 
 
+def _16(reports: Path) -> str:
+    # the guided residual on raw images (Table I), and Table II's reading
+    cells = _cells(reports, 1)
+    with_, without = cells[("GRnet+MTE+AFM", "ACC(Raw)")], cells[("GRnet+AFM", "ACC(Raw)")]
+    shown = f"{_text(with_)} with it, {_text(without)} without"
+    if _above(with_, without):
+        effect = f"helps on raw images ({shown}, the intervals apart)"
+    elif _above(without, with_):
+        effect = f"hurts on raw images ({shown}, the intervals apart)"
+    else:
+        effect = f"is not resolved on raw images ({shown}, the intervals overlap)"
+    return f"{effect}\n{_residuals(reports)}"
+
+
 RENDERED = dict(
-    zip(EXPERIMENT_NOTEBOOKS, (_03, _04, _07, _08, _09, _10, _11, _12, _13, _14, _15), strict=True)
+    zip(EXPERIMENT_NOTEBOOKS, (_03, _04, _07, _08, _09, _10, _11, _12, _13, _14, _15, _16), strict=True)
 )
 
 

@@ -3,8 +3,12 @@ are named with a useful message, nothing raises), the samples, the widgets and t
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import importlib.util
 import io
+import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -21,10 +25,12 @@ from sklearn.metrics import roc_auc_score
 from grnet import course
 from grnet.course import checks, samples
 from grnet.course.checks import yours_or_solution
-from grnet.course.runs import NOTEBOOK_DATASETS
+from grnet.course.runs import NOTEBOOK_DATASETS, train_command
 from grnet.fusion import channel_attention_matrix, stream_weights
 from grnet.guided_filter import box_filter, guided_filter
 from grnet.residuals import guided_residual
+from grnet.runs import config_from_args, configure_parser
+from grnet.train import TrainConfig
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
 
@@ -460,6 +466,31 @@ def test_read_race_reads_any_outcome_and_never_raises(capsys):
     checks.read_race({"a": "not runs", "b": [{"acc": 0.5}]})
     out = capsys.readouterr().out
     assert "✘ a:" in out and "Train at least two detectors" in out
+
+
+def test_train_command_renders_a_runs_settings_and_trains_the_same_run(tmp_path):
+    config = TrainConfig(
+        model="grnet",
+        data="data/mini/hff",
+        task="multiclass",
+        postprocess="jpeg:60",
+        image_size=64,
+        epochs=3,
+        augment=False,
+        workers=0,
+        model_options={"fusion": "max", "fusion_options": {}},
+    )
+    command = train_command(config)
+    assert command.startswith("grnet train --model grnet --data data/mini/hff --task multiclass")
+    assert "--no-augment" in command and "--workers" not in command and "--option fusion=max" in command
+    parser = argparse.ArgumentParser()
+    configure_parser(parser)
+    again = config_from_args(parser.parse_args(shlex.split(command)[2:]))
+    assert again.to_dict() == {**config.to_dict(), "workers": again.workers}
+    (tmp_path / "config.json").write_text(json.dumps(config.to_dict()), encoding="utf-8")
+    assert train_command(tmp_path) == command
+    moved = dataclasses.replace(config, data=str(tmp_path / "data" / "hff"))
+    assert " --data data/hff " in train_command(moved, root=tmp_path)
 
 
 @pytest.fixture

@@ -75,6 +75,30 @@ def test_comparison_sentence_each_way_overlap_and_not_run():
     assert results.comparison_sentence(a, cell("N"), "x") == "A and N are not both measured in x."
 
 
+def test_difference_sentence_each_lead_and_unresolved():
+    assert results.difference_sentence("A", "B", 2.0, 0.5, 3.5, "under J") == (
+        "**A** leads B under J (A - B: +2.0 points [+0.5, +3.5]): the interval lies above 0, so the "
+        "lead is resolved on this test split."
+    )
+    assert results.difference_sentence("A", "B", -2.0, -3.5, -0.5, "under J").startswith("**B** leads A")
+    assert results.difference_sentence("A", "B", 1.0, -1.0, 3.0, "under J") == (
+        "A - B under J is +1.0 points [-1.0, +3.0]: the interval includes 0, so neither lead is resolved."
+    )
+
+
+def test_effect_sentence_helps_hurts_unresolved_and_not_measured():
+    up, down, close = cell("W", 80, 78, 82), cell("O", 70, 68, 72), cell("C", 79, 76, 81)
+    text = results.effect_sentence(
+        "X", {"on raw": (up, down), "under J": (down, up), "under M": (up, close), "under Q": (up, cell("N"))}
+    )
+    assert text == (
+        "X helps on raw (80.0 [78.0, 82.0] with it, 70.0 [68.0, 72.0] without, the intervals apart); "
+        "hurts under J (70.0 [68.0, 72.0] with it, 80.0 [78.0, 82.0] without, the intervals apart); "
+        "is not resolved under M (80.0 [78.0, 82.0] with it, 79.0 [76.0, 81.0] without, the intervals "
+        "overlap); is not measured under Q."
+    )
+
+
 def test_share_sentence_all_none_some_nothing():
     assert results.share_sentence(["B", "A"], ["A", "B"], "P") == "P: all 2 (A and B)."
     assert results.share_sentence([], ["A", "B"], "P") == "P: none of the 2 (A and B)."
@@ -105,6 +129,35 @@ def test_cell_sentence_against_chance_and_paper():
     assert results.cell_sentence(cell("A"), "x") == "x was not measured."
 
 
+def test_interval_width_sentence_widest_same_one_group_and_nothing():
+    narrow, wide = [cell("A", 50, 48, 52), cell("B", 50, 47, 53)], [cell("C", 50, 45, 55)]
+    assert results.interval_width_sentence({"X": narrow, "Y": wide, "Z": [cell("N")]}) == (
+        "Median 95 % interval width: X 5.0 points (2 cells), Y 10.0 points (1 cells); widest in Y."
+    )
+    assert results.interval_width_sentence({"X": wide, "Y": wide}).endswith("; the same in every group.")
+    assert (
+        results.interval_width_sentence({"X": wide}) == "Median 95 % interval width: X 10.0 points (1 cells)."
+    )
+    assert results.interval_width_sentence({"X": [cell("N")]}) == results.NOT_RUN
+
+
+def test_paper_gap_sentence_below_above_at_and_nothing():
+    below = [
+        cell("A", 60, 58, 62, paper=90.0),
+        cell("B", 80, 78, 82, paper=90.0),
+        cell("C", 95, 94, 96, paper=90.0),
+    ]
+    assert results.paper_gap_sentence(below) == (
+        "Over 3 cells with a paper value, ours are a median 10.0 points below the paper's "
+        "(from -30.0 to +5.0)."
+    )
+    assert "points above the paper's" in results.paper_gap_sentence([cell("A", 95, 94, 96, paper=90.0)])
+    assert "sit at the paper's" in results.paper_gap_sentence([cell("A", 90, 89, 91, paper=90.0)])
+    assert results.paper_gap_sentence([cell("N"), cell("A", 50, 49, 51, paper=None)]) == (
+        "No measured cell has a paper value to set it against."
+    )
+
+
 def test_higher_sentence_leader_and_tie():
     assert (
         results.higher_sentence({"A": 70.0, "B": 76.8}, "under jpeg:60")
@@ -113,6 +166,24 @@ def test_higher_sentence_leader_and_tie():
     assert (
         results.higher_sentence({"A": 70.0, "B": 70.0}, "when untouched")
         == "A and B are equal when untouched (70.0)."
+    )
+
+
+def test_robustness_sentence_blur_jpeg_other_and_no_loss():
+    blur = results.robustness_sentence("G", {"none": 88.0, "jpeg:60": 77.0, "mean:5": 50.5})
+    assert blur == (
+        "G loses most under mean:5: its AUC falls from 88.0 untouched to 50.5 (-37.5 points); a blur "
+        "removes the finest frequencies outright, so those are what it relies on most."
+    )
+    assert "JPEG quantises" in results.robustness_sentence(
+        "G", {"none": 88.0, "jpeg:30": 60.0, "gauss:3": 80.0}
+    )
+    assert results.robustness_sentence("G", {"none": 88.0, "noise:2": 80.0}).endswith("(-8.0 points).")
+    assert results.robustness_sentence("G", {"none": 52.0, "jpeg:90": 50.0}, learned=False).startswith(
+        "G did not learn (untouched AUC 52.0, its interval holding 50)"
+    )
+    assert results.robustness_sentence("G", {"none": 70.0, "jpeg:90": 71.0}) == (
+        "No post-processing of the sweep lowers G's AUC (70.0 untouched)."
     )
 
 
@@ -201,6 +272,32 @@ def test_confusion_sentence_real_pair_fake_pair_scattered_and_collapsed():
         results.confusion_sentence([[1, 2]], classes)
 
 
+def test_grid_trend_sentence_groups_rows_by_direction():
+    grid = [[0.1, 0.2], [0.3, 0.2], [0.1, 0.3]]
+    assert results.grid_trend_sentence("L", grid, [1, 2, 4], "radius", "eps") == (
+        "L, along eps: rises at radius 1 and 4; falls at radius 2."
+    )
+    assert results.grid_trend_sentence("L", [[1, 2], [0, 1]], [1, 2], "radius", "eps") == (
+        "L, along eps: rises at every radius (1, 2)."
+    )
+
+
+def test_tradeoff_sentence_every_some_and_no_radius():
+    import numpy as np
+
+    rising = np.array([[0.1, 0.5], [0.2, 0.6]])
+    grid = {"radius": [2, 8], "eps": [0.01, 0.1], "trace_kept": rising}
+    assert results.tradeoff_sentence({**grid, "edge_leak": rising}).startswith("At every radius")
+    some = results.tradeoff_sentence({**grid, "edge_leak": np.array([[1.0, 1.5], [1.4, 1.2]])})
+    assert some == (
+        "A larger eps keeps more of the trace and lets more content leak in at radius 2 only; at radius 8 "
+        "the edge leak does not rise with eps (radius 8: 1.40, 1.20), so there eps does not trade one "
+        "against the other."
+    )
+    none = results.tradeoff_sentence({**grid, "edge_leak": np.array([[1.5, 1.0], [1.4, 1.2]])})
+    assert none.startswith("At no radius") and "radius 2: 1.50, 1.00; radius 8: 1.40, 1.20" in none
+
+
 def test_shrink_sentence_each_reading():
     text = results.shrink_sentence("Gap", ("on raw", 10.0), {"a": 4.0, "b": 6.0, "c": 12.0, "d": -1.0})
     assert text == (
@@ -227,14 +324,6 @@ def test_compression_sentence_residual_and_detector_branches():
     assert "of real only" in results.compression_sentence({"real": -3.0, "fake": 2.0}, hq, lq)
     assert results.compression_sentence(weaker, hq, cell("G")).endswith("not measured at both qualities.")
     assert results.compression_sentence({}, hq, lq) == "No residual was measured at both qualities."
-
-
-def test_difference_sentence_above_below_and_holding_zero():
-    assert results.difference_sentence("A - B", 3.1, 0.8, 5.5).endswith("the first is higher.")
-    assert results.difference_sentence("A - B", -3.1, -5.5, -0.8).endswith("the second is higher.")
-    assert results.difference_sentence("A - B", -1.2, -3.6, 1.3) == (
-        "A - B: -1.2 points [-3.6, +1.3]: the interval holds 0, the test cannot tell them apart."
-    )
 
 
 def test_at_majority_sentence_exact_holding_and_none():
@@ -626,7 +715,7 @@ def test_reversed_cells_reads_only_auc_columns(tmp_path):
 def test_train_command_renders_the_pipelines_run():
     root = Path(__file__).resolve().parents[1]
     command = results.train_command(root, "mini", 7, "GRnet", "LQ")
-    assert command.startswith("grnet train --data data/mini/ffpp_c40 --model grnet")
+    assert command.startswith("grnet train --model grnet --data data/mini/ffpp_c40")
     assert "--option" not in command  # GRnet's options are its defaults
     ablation = results.train_command(root, "mini", 1, "GRnet", "ACC(Raw)")
     assert "--option residual=rgb" in ablation
@@ -645,6 +734,9 @@ def test_table2_sentence_paper_order_reversal_overlap_and_not_run():
     reversal = results.table2_sentence(table2((80, 78, 82), (95, 93, 97), (81, 79, 83)), grnet, epochs=3)
     assert "**The reverse of the paper's order**: High pass filter is above the MTE" in reversal
     assert "the runs train 3 epochs" in reversal and "08_ablation_table1.ipynb" in reversal
+    assert "checkerboard" not in reversal
+    kept = results.table2_sentence(table2((80, 78, 82), (95, 93, 97), (81, 79, 83)), trace_kept=0.61)
+    assert "the guided residual keeps 61% of a faint 2 px checkerboard" in kept
     assert (
         "High pass filter (95.0 [93.0, 97.0]) is above GRnet (85.0 [83.0, 87.0]) in raw HFF-like" in reversal
     )
@@ -683,3 +775,47 @@ def test_final_stream_weights_splits_grnet_afm_runs_by_quality(tmp_path):
     assert high == {"hff raw binary (seed 7)": 0.6}  # d (DFDC-like) in neither, e (no AFM) left out
     assert low == {"hff JP60 binary (seed 7)": 0.7, "ffpp_c40 LQ binary (seed 7)": 0.8}
     assert results.final_stream_weights(tmp_path / "none") == ({}, {})
+
+
+def test_expectation_cases_sentence_held_in_part_not_and_nothing():
+    assert (
+        results.expectation_cases_sentence("e", {"A": True, "B": True}, "why")
+        == "We expected e: **it held** (A and B)."
+    )
+    assert results.expectation_cases_sentence("e", {"A": True, "B": False}, "Why.") == (
+        "We expected e: **it held in part** (A; not B). Why."
+    )
+    assert (
+        results.expectation_cases_sentence("e", {"A": False}, "Why.")
+        == "We expected e: **it did not hold** (not A). Why."
+    )
+    assert results.expectation_cases_sentence("e", {}) == "We expected e: nothing measured here tests it."
+
+
+def test_seeds_sentence_one_seed_several_mixed_and_nothing():
+    from grnet.pipeline.artifacts import RunRow
+
+    def run(seed):
+        return RunRow(*["x"] * 6, 64, 3, 32, None, seed, *[0.0] * 9, 50.0, True, "", "", None, None, "", "")
+
+    def made(roman, n):
+        return ReportTable(
+            1, roman, "c", {("A", "ACC"): ReportCell("A", "ACC", None, 1.0, 0.0, 2.0, n, True)}, ()
+        )
+
+    one = results.seeds_sentence([made("I", 1), None], [run(7)])
+    assert one.startswith("The runs used the seed 7; every cell is one seed's run")
+    three = results.seeds_sentence([made("I", 3)], [run(9), run(7), run(8)])
+    assert three == "The runs used the seeds 7, 8 and 9; every cell's mean is over 3 seeds."
+    mixed = results.seeds_sentence([made("I", 1), made("II", 3), made("III", 1)], [run(7), run(8)])
+    assert mixed == (
+        "The runs used the seeds 7 and 8; a cell's mean is over 1 seed in Tables I and III and over 3 "
+        "seeds in Table II."
+    )
+    assert results.seeds_sentence([None], []) == results.NOT_RUN
+
+
+def test_lesson_line_each_status():
+    assert results.lesson_line("S", True, "E.", "[08](x)") == "- **S**: supported. E. ([08](x))"
+    assert results.lesson_line("S", False, "E.", "y").startswith("- **S**: **not supported**. E.")
+    assert "not tested here" in results.lesson_line("S", None, "E.", "y")

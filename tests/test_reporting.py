@@ -24,6 +24,7 @@ from grnet.pipeline.artifacts import (
 )
 from grnet.pipeline.reporting import (
     check_paper,
+    cross_dataset_caveat,
     judge,
     measure,
     paper_values,
@@ -190,9 +191,20 @@ def test_write_report_writes_every_table_with_intervals_chance_and_verdicts(tmp_
     assert metrics["table2"]["MTE"]["ACC"] == pytest.approx(66.0)
     assert metrics["claims"]["table4: GRnet has the best average accuracy"] == 1
     assert "| IV | GRnet has the best average accuracy | holds" in readme
+    # Table IX's verdict comes with what a cross-dataset test on this benchmark can say
+    caveat = readme.index("**What Table IX's verdict can say here.**")
+    assert readme.index("| IX | ") < caveat < readme.index("## Tables")
+    assert "not how it would meet an unseen real dataset" in readme
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")  # from the same numbers
     assert "*GRnet has the best average accuracy*: holds" in card
     assert f"GRnet Average: {metrics['table4']['GRnet']['Average']:.1f} [" in card
+
+
+def test_the_cross_dataset_caveat_says_what_the_profiles_data_can_test():
+    for profile in ("mini", "ci"):
+        assert "embedded benchmark" in cross_dataset_caveat(profile)
+        assert "this benchmark only" in cross_dataset_caveat(profile)
+    assert "not to deepfakes in general" in cross_dataset_caveat("paper")
 
 
 def test_write_report_without_results_marks_everything_not_run(tmp_path):

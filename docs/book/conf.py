@@ -25,6 +25,9 @@ exclude_patterns = ["**.ipynb_checkpoints"]
 # The notebooks are shown as committed: outputs stored, nothing executed.
 nb_execution_mode = "off"
 nb_merge_streams = True
+# Markdown outputs (the sentences the notebooks render from the results) are parsed as MyST, as the
+# markdown cells are: their links to other notebooks and pages resolve in the book.
+nb_render_markdown_format = "myst"
 myst_enable_extensions = ["dollarmath"]
 myst_heading_anchors = 3
 mathjax_path = "mathjax/tex-chtml.js"  # relative to _static, where sphinx-mathjax-offline copies it

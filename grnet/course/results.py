@@ -1,4 +1,4 @@
-"""What the experiment notebooks (07-15) read of the pipeline's results, and the sentences they
+"""What the experiment notebooks (07-16) read of the pipeline's results, and the sentences they
 render from them.
 
 A notebook never states a result in fixed prose: every sentence about an outcome that can differ
@@ -137,6 +137,44 @@ def comparison_sentence(a: ReportCell, b: ReportCell, where: str) -> str:
     )
 
 
+def difference_sentence(a: str, b: str, value: float, low: float, high: float, where: str) -> str:
+    """A paired difference ``a - b`` (``value`` with its 95 % interval [``low``, ``high``], in
+    points) read by its interval: ``"**A** leads B under JPEG 60 by +1.1 points [+0.2, +2.0]: the
+    interval lies above 0, so the lead is resolved on this test split."``; the same for B where the
+    whole interval lies below 0; or, where it holds 0, ``"A - B under JPEG 60 is +1.1 points
+    [-2.0, +4.2]: the interval includes 0, so neither lead is resolved."``"""
+    shown = f"{value:+.1f} points [{low:+.1f}, {high:+.1f}]"
+    if low > 0 or high < 0:
+        lead, other = (a, b) if low > 0 else (b, a)
+        side = "above" if low > 0 else "below"
+        return (
+            f"**{lead}** leads {other} {where} ({a} - {b}: {shown}): the interval lies {side} 0, so the "
+            "lead is resolved on this test split."
+        )
+    return f"{a} - {b} {where} is {shown}: the interval includes 0, so neither lead is resolved."
+
+
+def effect_sentence(what: str, pairs: Mapping[str, tuple[ReportCell, ReportCell]]) -> str:
+    """What adding ``what`` (e.g. "The guided residual (MTE)") does in each condition of ``pairs``
+    (condition -> (the cell with it, the cell without it)), by :func:`separated`: ``"<what> helps
+    on raw images (88.2 [85.8, 90.5] with it, 53.2 [49.8, 56.3] without, the intervals apart);
+    is not resolved under JP60 (...); hurts under ME5 (...)."``, a condition whose cells did not
+    both run ``is not measured``."""
+    parts = []
+    for condition, (with_, without) in pairs.items():
+        if not (with_.ran and without.ran):
+            parts.append(f"is not measured {condition}")
+            continue
+        shown = f"{with_.text()} with it, {without.text()} without"
+        if separated(with_, without):
+            parts.append(f"helps {condition} ({shown}, the intervals apart)")
+        elif separated(without, with_):
+            parts.append(f"hurts {condition} ({shown}, the intervals apart)")
+        else:
+            parts.append(f"is not resolved {condition} ({shown}, the intervals overlap)")
+    return f"{what} " + "; ".join(parts) + "."
+
+
 def share_sentence(which: Sequence[str], among: Sequence[str], what: str) -> str:
     """Which of ``among`` have the property ``what`` (a phrase that opens the sentence, e.g.
     "Lower accuracy at LQ than at HQ"), naming them: ``"<what>: all 8 (A, ..., H)."``,
@@ -218,6 +256,49 @@ def cell_sentence(cell: ReportCell, what: str) -> str:
     return f"{what} is {cell.text()} %{chance}{paper}."
 
 
+def interval_width_sentence(groups: Mapping[str, Iterable[ReportCell]]) -> str:
+    """The median width (high - low, points) of the 95 % intervals of the measured cells of each
+    group (e.g. "the HFF-like tables (I-V)": their cells), and which group's are widest:
+    ``"Median 95 % interval width: A 6.1 points (40 cells), B 9.8 points (24 cells); widest in
+    B."``, or ``"...; the same in every group."``; a group without a measured cell is left out,
+    and with none at all, ``NOT_RUN``."""
+    widths = {}
+    for name, cells in groups.items():
+        ran = [c.high - c.low for c in cells if c.ran and c.low is not None and c.high is not None]
+        if ran:
+            widths[name] = (statistics.median(ran), len(ran))
+    if not widths:
+        return NOT_RUN
+    shown = "Median 95 % interval width: " + ", ".join(
+        f"{name} {w:.1f} points ({n} cells)" for name, (w, n) in widths.items()
+    )
+    values = {round(w, 1) for w, _ in widths.values()}
+    if len(widths) == 1:
+        return f"{shown}."
+    if len(values) == 1:
+        return f"{shown}; the same in every group."
+    return f"{shown}; widest in {max(widths, key=lambda k: widths[k][0])}."
+
+
+def paper_gap_sentence(cells: Iterable[ReportCell]) -> str:
+    """How far our measured cells sit from the paper's values, over the cells that have both:
+    ``"Over 60 cells with a paper value, ours are a median 30.2 points below the paper's (from
+    -60.1 to +12.0)."``, ``"... above ..."``, ``"... sit at the paper's (median gap 0.0; ...)"``,
+    or that no cell has both."""
+    gaps = [c.mean - c.paper for c in cells if c.mean is not None and c.paper is not None]
+    if not gaps:
+        return "No measured cell has a paper value to set it against."
+    median, n = statistics.median(gaps), len(gaps)
+    spread = f"from {min(gaps):+.1f} to {max(gaps):+.1f}"
+    if round(median, 1) == 0:
+        return f"Over {n} cells with a paper value, ours sit at the paper's (median gap 0.0; {spread})."
+    side = "below" if median < 0 else "above"
+    return (
+        f"Over {n} cells with a paper value, ours are a median {abs(median):.1f} points {side} the "
+        f"paper's ({spread})."
+    )
+
+
 def higher_sentence(values: Mapping[str, float], where: str) -> str:
     """Which of several plain values (no interval, e.g. one run's AUC each) is highest ``where``
     (a phrase such as "under JPEG 60"): ``"**A** is highest under JPEG 60 (76.8; B 71.5)."``, or
@@ -230,17 +311,35 @@ def higher_sentence(values: Mapping[str, float], where: str) -> str:
     return f"**{order[0][0]}** is highest {where} ({order[0][1]:.1f}; {rest})."
 
 
-def difference_sentence(what: str, diff: float, low: float, high: float) -> str:
-    """A paired difference (points) and its 95 % interval (notebook 08's ``difference_interval``),
-    one branch each: ``"<what>: +3.1 points [+0.8, +5.5]: above 0 with its whole interval, the
-    first is higher."``, below 0 (the second higher), or the interval holding 0 (the test cannot
-    tell them apart)."""
-    head = f"{what}: {diff:+.1f} points [{low:+.1f}, {high:+.1f}]"
-    if low > 0:
-        return f"{head}: above 0 with its whole interval, the first is higher."
-    if high < 0:
-        return f"{head}: below 0 with its whole interval, the second is higher."
-    return f"{head}: the interval holds 0, the test cannot tell them apart."
+def robustness_sentence(detector: str, auc: Mapping[str, float], learned: bool = True) -> str:
+    """Which post-processing of a robustness sweep (:func:`grnet.analysis.robustness`; ``auc``:
+    spec -> AUC in percent, ``"none"`` the untouched test images) costs ``detector`` the most,
+    and what that says, one branch per kind: a blur (``mean:K``, ``gauss:K``: it removes the
+    finest frequencies outright), JPEG (``jpeg:Q``: it quantises them away block by block),
+    another spec; or that no post-processing lowers its AUC. Where the detector did not learn
+    (``learned`` False: its untouched AUC's interval holds 50), that its drops say nothing."""
+    base = auc["none"]
+    if not learned:
+        return (
+            f"{detector} did not learn (untouched AUC {base:.1f}, its interval holding 50): what the "
+            "post-processing does to it says nothing about traces."
+        )
+    spec, worst = min(((k, v) for k, v in auc.items() if k != "none"), key=lambda kv: kv[1])
+    if worst >= base:
+        return f"No post-processing of the sweep lowers {detector}'s AUC ({base:.1f} untouched)."
+    head = (
+        f"{detector} loses most under {spec}: its AUC falls from {base:.1f} untouched to {worst:.1f} "
+        f"({worst - base:+.1f} points)"
+    )
+    kind = spec.partition(":")[0]
+    if kind in ("mean", "gauss"):
+        return f"{head}; a blur removes the finest frequencies outright, so those are what it relies on most."
+    if kind == "jpeg":
+        return (
+            f"{head}; JPEG quantises the finest frequencies away block by block, so it relies on traces "
+            "there, and a blur of the sweep's sizes leaves more of them than this quality does."
+        )
+    return f"{head}."
 
 
 def learned_sentence(subject: str, learned: bool, evidence: str) -> str:
@@ -458,16 +557,24 @@ def confusion_sentence(
     return f"{listed}.{both}{why}"
 
 
+def _direction(values: Sequence[float]) -> str:
+    """``"rises"`` or ``"falls"`` (with every step of ``values``), else ``"does not change one way"``."""
+    steps = [b - a for a, b in zip(values, values[1:], strict=False)]
+    if steps and all(d > 0 for d in steps):
+        return "rises"
+    if steps and all(d < 0 for d in steps):
+        return "falls"
+    return "does not change one way"
+
+
 def trend_sentence(what: str, values: Sequence[float], along: str) -> str:
     """Whether ``values`` (one per step of ``along``) only rise, only fall, or neither:
     ``"<what> rises with every step of <along>: 0.10, 0.30, 0.60."``, ``"... falls ..."``, or
     ``"<what> does not change one way along <along>: ..."``."""
     shown = ", ".join(f"{v:.2f}" for v in values)
-    steps = [b - a for a, b in zip(values, values[1:], strict=False)]
-    if steps and all(d > 0 for d in steps):
-        return f"{what} rises with every step of {along}: {shown}."
-    if steps and all(d < 0 for d in steps):
-        return f"{what} falls with every step of {along}: {shown}."
+    direction = _direction(values)
+    if direction in ("rises", "falls"):
+        return f"{what} {direction} with every step of {along}: {shown}."
     return f"{what} does not change one way along {along}: {shown}."
 
 
@@ -511,6 +618,56 @@ def curve_sentence(history: Sequence[Mapping[str, float | None]], metric: str = 
     return (
         f"{head} It peaked at epoch {peak_epoch:.0f} ({100 * peak:.1f} %) and fell afterwards: the "
         f"kept checkpoint is that epoch's, and more epochs at this schedule would likely not help."
+    )
+
+
+def grid_trend_sentence(
+    what: str, grid: Sequence[Sequence[float]], rows: Sequence[float], row_name: str, along: str
+) -> str:
+    """How ``what`` changes along each row of ``grid`` ((R, C) values, one row per value of
+    ``rows``, named ``row_name``; the columns the steps of ``along``), rows grouped by direction:
+    ``"The edge leak, along eps (0.001, 0.01, 0.1): rises at radius 2; falls at radius 8; does
+    not change one way at radius 1 and 4."``; ``"... rises at every radius (1, 2, 4, 8)."`` where
+    all rows go one way. Notebook 15 reads the MTE's radius/eps grid with it."""
+    groups: dict[str, list[str]] = {}
+    for value, row in zip(rows, grid, strict=True):
+        groups.setdefault(_direction(list(row)), []).append(f"{value:g}")
+    if len(groups) == 1:
+        (direction,) = groups
+        return (
+            f"{what}, along {along}: {direction} at every {row_name} ({', '.join(f'{v:g}' for v in rows)})."
+        )
+    parts = [f"{direction} at {row_name} {names(values)}" for direction, values in groups.items()]
+    return f"{what}, along {along}: {'; '.join(parts)}."
+
+
+def tradeoff_sentence(sensitivity: Mapping[str, Any]) -> str:
+    """Whether the trade-off of the MTE's eps holds at each radius of
+    :func:`grnet.analysis.mte_sensitivity`'s grid: a larger eps keeps more of the trace *and*
+    lets more content leak in (both rise with every step of eps). Branches: at every radius; at
+    some (naming those where it does not, and what the edge leak does there); at none."""
+    radii = list(sensitivity["radius"])
+    kept, leak = sensitivity["trace_kept"], sensitivity["edge_leak"]
+    both = [
+        r for i, r in enumerate(radii) if _direction(list(kept[i])) == _direction(list(leak[i])) == "rises"
+    ]
+    if len(both) == len(radii):
+        return (
+            "At every radius a larger eps keeps more of the trace and lets more content leak in: eps "
+            "trades one against the other across the whole grid."
+        )
+    others = [r for r in radii if r not in both]
+    leaks = "; ".join(f"radius {r:g}: {', '.join(f'{v:.2f}' for v in leak[radii.index(r)])}" for r in others)
+    if not both:
+        return (
+            "At no radius does a larger eps both keep more of the trace and let more content leak in: "
+            f"the edge leak does not rise with eps ({leaks}), so the trade-off is not what this grid shows."
+        )
+    where, elsewhere = names([f"{r:g}" for r in both]), names([f"{r:g}" for r in others])
+    return (
+        f"A larger eps keeps more of the trace and lets more content leak in at radius {where} only; "
+        f"at radius {elsewhere} the edge leak does not rise with eps ({leaks}), so there eps does not "
+        "trade one against the other."
     )
 
 
@@ -866,15 +1023,22 @@ TABLE2_FIXED = ("High pass filter", "SRM filter")
 """Table II's fixed predictors, the rows the MTE is read against (:func:`table2_sentence`)."""
 
 
-def table2_sentence(table: ReportTable, grnet: ReportCell | None = None, epochs: int | None = None) -> str:
+def table2_sentence(
+    table: ReportTable,
+    grnet: ReportCell | None = None,
+    epochs: int | None = None,
+    trace_kept: float | None = None,
+) -> str:
     """Table II read where the paper puts the MTE first: the MTE against each fixed filter
     (:data:`TABLE2_FIXED`, by :func:`comparison_sentence`), then one branch: the MTE above both,
     intervals apart (the paper's order); a fixed filter above it, intervals apart (the reversal,
     with what might cause it and how to test it: notebook 08's train-it-yourself exercise); the
     intervals overlap (the table cannot order them). With ``grnet`` (Table IV's GRnet on raw
     images, the same multi-class HFF-like split) the high-pass network is set beside full GRnet;
-    ``epochs``: how long the runs trained (named among the reasons). ``"Table II's MTE was not
-    measured."`` where it did not run.
+    ``epochs``: how long the runs trained, and ``trace_kept``: the share of a faint 2 px trace the
+    MTE's residual keeps at the pipeline's radius and eps (:func:`grnet.analysis.mte_sensitivity`,
+    notebook 15), both named among the reasons where given. ``"Table II's MTE was not measured."``
+    where it did not run. Notebooks 03, 14, 15 and 16.
     """
     acc = {c.row: c for c in table.column("ACC")}
     mte = acc.get("MTE")
@@ -891,14 +1055,21 @@ def table2_sentence(table: ReportTable, grnet: ReportCell | None = None, epochs:
         reading = "As in the paper, the MTE is above both fixed filters, the intervals apart."
     elif above:
         trained = f"{epochs} epochs" if epochs is not None else "a few epochs"
+        kept = (
+            f" and at them the guided residual keeps {trace_kept:.0%} of a faint 2 px checkerboard"
+            if trace_kept is not None
+            else ""
+        )
         reading = (
             f"**The reverse of the paper's order**: {names(above)} {'is' if len(above) == 1 else 'are'} "
             "above the MTE with the intervals apart, where the paper puts the MTE first. What might cause "
             "it: the benchmark's fakes carry high-frequency traces (a generator's up-sampling, low bit "
             "depth, resampling) that a fixed high-pass filter already isolates, so a residual built to keep "
             "traces while removing content gains little here; the guided filter's radius and eps are not "
-            "published (grnet's defaults were chosen on notebook 15's two measures, not on this table); "
-            f"the runs train {trained}, and the guided residual, smaller than a high-pass one (section 2), "
+            "published (grnet's defaults were chosen on notebook 15's two measures, not on this table)"
+            f"{kept}; "
+            f"the runs train {trained}, and the guided residual, smaller than a high-pass one (notebook 03, "
+            "section 2), "
             "may need longer to be read. How to test it: train a high-pass and an MTE network yourself on "
             "one small slice in [notebook 08's train-it-yourself exercise](08_ablation_table1.ipynb), "
             "then vary one cause at a time (more epochs, another radius or eps, another seed)."
@@ -924,6 +1095,7 @@ def cross_domain_sentence(own: Mapping[str, ReportCell], cross: Mapping[str, Rep
     higher = [n for n in among if separated(cross[n], own[n])]
     what = "AUC on the Celeb-DF-like test split below the one on its own test split, the intervals apart"
     share = share_sentence(lower, among, what)
+
     if not among:
         return share
     scope = (
@@ -1072,6 +1244,35 @@ def reversed_summary(cells: Sequence[tuple[ReportTable, ReportCell]], runs: Sequ
         f"run(s) ({'; '.join(where)}): each ranks the classes backwards, which is not the same as "
         "learning nothing."
     )
+
+
+def seeds_sentence(tables: Iterable[ReportTable | None], runs: Sequence[RunRow]) -> str:
+    """The seeds the results rest on: those of the runs (``runs.csv``) and how many of them each
+    table's cells average (a cell's ``n``), tables grouped by that number: ``"The runs used the
+    seeds 7, 8 and 9; a cell's mean is over 1 seed in Tables I and III and over 3 seeds in Table
+    II."``; where every cell rests on one seed, that their intervals hold no spread over training;
+    ``NOT_RUN`` before the pipeline ran."""
+    seeds = sorted({r.seed for r in runs})
+    groups: dict[int, list[str]] = {}
+    for table in (t for t in tables if t is not None):
+        for n in sorted({c.n for c in table.cells.values() if c.ran}):
+            groups.setdefault(n, []).append(table.roman)
+    if not seeds or not groups:
+        return NOT_RUN
+    head = f"The runs used the seed{'s' if len(seeds) > 1 else ''} {names([str(x) for x in seeds])}"
+    if set(groups) == {1}:
+        return (
+            f"{head}; every cell is one seed's run, so its interval holds the spread over test clusters, "
+            "not over training."
+        )
+    if len(groups) == 1:
+        (n,) = groups
+        return f"{head}; every cell's mean is over {n} seeds."
+    parts = [
+        f"over {n} seed{'s' if n > 1 else ''} in Table{'s' if len(t) > 1 else ''} {names(t)}"
+        for n, t in sorted(groups.items())
+    ]
+    return f"{head}; a cell's mean is {' and '.join(parts)}."
 
 
 def verdicts_markdown(table: ReportTable) -> str:
@@ -1392,6 +1593,34 @@ def story(paper: str, expected: str, saw: str) -> str:
     )
 
 
+def expectation_cases_sentence(expectation: str, outcomes: Mapping[str, bool], why_not: str = "") -> str:
+    """Whether an expectation written before the results held: ``outcomes`` maps each case it
+    covers (a label naming what came out, e.g. "Table II (does not hold)") to whether it came out
+    as expected. ``"We expected <expectation>: **it held** (A and B)."``, ``"...: **it held in
+    part** (A; not B). <why_not>"``, ``"...: **it did not hold** (not A, B). <why_not>"``, or that
+    nothing measured tests it; ``why_not`` (the likeliest reasons, rendered from the results) is
+    added only where some case missed."""
+    if not outcomes:
+        return f"We expected {expectation}: nothing measured here tests it."
+    held = [k for k, v in outcomes.items() if v]
+    missed = [k for k, v in outcomes.items() if not v]
+    reasons = f" {why_not}" if why_not else ""
+    if not missed:
+        return f"We expected {expectation}: **it held** ({names(held)})."
+    if not held:
+        return f"We expected {expectation}: **it did not hold** (not {names(missed)}).{reasons}"
+    return f"We expected {expectation}: **it held in part** ({names(held)}; not {names(missed)}).{reasons}"
+
+
+def lesson_line(statement: str, supported: bool | None, evidence: str, source: str) -> str:
+    """One lesson of the closing page (notebook 16), as a Markdown list item: the ``statement``
+    tested, whether the results support it (``None``: nothing measured tests it), the
+    ``evidence`` (a sentence rendered from the numbers) and ``source`` (a link to the notebook
+    that shows it, and the table): ``"- **<statement>**: supported. <evidence> (<source>)"``."""
+    status = {True: "supported", False: "**not supported**", None: "not tested here"}[supported]
+    return f"- **{statement}**: {status}. {evidence} ({source})"
+
+
 def table_story(table: ReportTable | None, expected: str) -> str:
     """:func:`story` for a table: the paper's claims on its own numbers, ``expected``, and our
     verdicts with how many cells rest on runs that learned."""
@@ -1451,44 +1680,21 @@ def find_run(
 def train_command(root: Path, profile: str, number: int, row: str, column: str) -> str:
     """The ``grnet train`` command of the run behind cell (``row``, ``column``) of Table ``number``
     for the first of its seeds, as the pipeline configures it from ``params.yaml``'s ``profile``
-    (:func:`grnet.pipeline.plan.run_config`): the dataset and model, then every setting and model
-    option that differs from its default (speed-only settings left out; they never change a
-    result), each quoted for a POSIX shell.
+    (:func:`grnet.pipeline.plan.run_config`), written by :func:`grnet.course.runs.train_command`
+    (the settings that differ from their defaults, shell-quoted). Notebooks 07-14.
 
     Raises:
-        KeyError: the table has no measured cell (``row``, ``column``).
+        KeyError: the table has no cell (``row``, ``column``).
         grnet.pipeline.params.ParamsError: ``params.yaml`` does not define ``profile``.
     """
-    import dataclasses
-    import shlex
-
-    import yaml
-
+    from grnet.course.runs import train_command as command
     from grnet.pipeline.params import load_settings
     from grnet.pipeline.plan import run_config
     from grnet.pipeline.tables import TABLES
-    from grnet.settings import TrainConfig, model_options
 
     settings = load_settings(Path(root) / "params.yaml", profile)
     config = run_config(number, TABLES[number].cell(row, column), settings.seeds(number)[0], settings)
-    words = ["grnet", "train", "--data", config.data, "--model", config.model]
-    for field in dataclasses.fields(TrainConfig):
-        value = getattr(config, field.name)
-        if field.name in ("model", "data", "model_options") or field.metadata.get("speed_only"):
-            continue
-        if value == field.default:
-            continue
-        flag = field.name.replace("_", "-")
-        if isinstance(value, bool):
-            words.append(f"--{flag}" if value else f"--no-{flag}")
-        else:
-            words += [f"--{flag}", str(value)]
-    defaults = model_options(config.model, {}, "defaults")
-    for key, value in config.model_options.items():
-        if value != defaults.get(key):
-            text = value if isinstance(value, str) and yaml.safe_load(value) == value else json.dumps(value)
-            words += ["--option", f"{key}={text}"]
-    return " ".join(shlex.quote(str(w)) for w in words)
+    return command(config, Path(root))
 
 
 def history(reports: Path, run: str) -> list[dict[str, float | None]]:

@@ -4,13 +4,18 @@ has made them, else small ones the notebooks build or train themselves under ``r
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import shlex
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from grnet.data.dataset import Task
 from grnet.pipeline.artifacts import read_runs
 from grnet.runs import RunResult, get_or_train
+from grnet.settings import SPEED_ONLY, model_options
 from grnet.train import TrainConfig
 
 __all__ = [
@@ -20,6 +25,7 @@ __all__ = [
     "notebook_runs",
     "pipeline_run",
     "tiny_run",
+    "train_command",
 ]
 
 NOTEBOOK_DATASETS = ("hff", "ffpp_c23", "ffpp_c40", "dfdc", "celebdf")
@@ -138,3 +144,40 @@ def pipeline_run(
         if (folder / "metrics.json").is_file():
             return folder
     return None
+
+
+def train_command(config: TrainConfig | Path, root: Path | None = None) -> str:
+    """The ``grnet train`` command line that trains ``config`` (a :class:`TrainConfig`, or a run
+    folder, whose ``config.json`` is read): ``--model`` and one flag per setting that differs
+    from its default (speed-only settings left out: they never change a result), one ``--option
+    KEY=VALUE`` per model option that differs from the model's default, in YAML flow syntax;
+    shell-quoted; with ``root`` (the repository), a ``--data`` folder under it is shown relative
+    to it, as run from there. What an experiment notebook shows behind a cell (the flags are
+    :func:`grnet.runs.configure_parser`'s).
+
+    Raises:
+        FileNotFoundError: a run folder without ``config.json``.
+    """
+    if isinstance(config, Path):
+        values = json.loads((config / "config.json").read_text(encoding="utf-8"))
+        config = TrainConfig.from_dict(values, source=str(config / "config.json"))
+    words = ["grnet", "train"]
+    for field in dataclasses.fields(TrainConfig):
+        value = getattr(config, field.name)
+        skipped = field.name == "model_options" or field.name in SPEED_ONLY
+        if skipped or (value == field.default and field.name != "model"):
+            continue
+        if field.name == "data" and root is not None and Path(value).is_relative_to(root):
+            value = Path(value).relative_to(root).as_posix()
+        flag = field.name.replace("_", "-")
+        if isinstance(value, bool):
+            words.append(f"--{flag}" if value else f"--no-{flag}")
+        else:
+            words += [f"--{flag}", str(value)]
+    defaults = model_options(config.model, {}, "defaults")
+    for key, value in config.model_options.items():
+        if value == defaults.get(key):
+            continue
+        text = yaml.safe_dump(value, default_flow_style=True, width=10**6).strip()
+        words += ["--option", f"{key}={text.removesuffix(chr(10) + '...').strip()}"]
+    return " ".join(shlex.quote(w) for w in words)
