@@ -206,10 +206,10 @@ def _08(reports: Path) -> str:
         share = head + "all 4"
     else:
         share = head + (f"{len(apart)} of 4, {_joined(apart)};" if apart else "none of the 4")
-    met = "**Met**" if len(apart) == len(pairs) else "**Not met**"
+    met = "**met**" if len(apart) == len(pairs) else "**missed**"
     return (
-        f"{share}\n{met}: the MTE to help clearly on raw images, whose pixel-level traces the guided "
-        f"residual keeps ({len(apart)} of 4 pairs apart)"
+        f"{share}\n*the MTE to help clearly on raw images, whose pixel-level traces the guided residual "
+        f"keeps*: {met} ({len(apart)} of 4 pairs apart)"
     )
 
 
@@ -226,11 +226,11 @@ def _09(reports: Path) -> str:
         ),
         key=lambda c: c["mean"],
     )
-    met = "**Met**" if residual["mean"] > rgb["mean"] else "**Not met**"
+    met = "**met**" if residual["mean"] > rgb["mean"] else "**missed**"
     return (
-        f"{_leads(reports, 4, 'Average')}\n{met}: the residual detectors ahead of the RGB networks on raw "
-        f"images (lowest residual detector {residual['row']} {_text(residual)}, highest RGB network "
-        f"{rgb['row']} {_text(rgb)})"
+        f"{_leads(reports, 4, 'Average')}\n*the residual detectors ahead of the RGB networks on raw "
+        f"images*: {met} (lowest residual detector {residual['row']} {_text(residual)}, highest RGB "
+        f"network {rgb['row']} {_text(rgb)})"
     )
 
 
