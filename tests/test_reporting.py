@@ -23,11 +23,15 @@ from grnet.pipeline.artifacts import (
     write_summary,
 )
 from grnet.pipeline.reporting import (
+    BELOW_CHANCE_MARK,
+    NOT_LEARNED_MARK,
+    Measured,
     check_paper,
     cross_dataset_caveat,
     judge,
     measure,
     paper_values,
+    table_md,
     write_report,
 )
 from grnet.pipeline.tables import TABLES
@@ -198,6 +202,19 @@ def test_write_report_writes_every_table_with_intervals_chance_and_verdicts(tmp_
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")  # from the same numbers
     assert "*GRnet has the best average accuracy*: holds" in card
     assert f"GRnet Average: {metrics['table4']['GRnet']['Average']:.1f} [" in card
+
+
+def test_a_cell_wholly_below_its_chance_rate_is_marked_apart_from_one_that_did_not_learn():
+    spec = TABLES[5]
+    ours = {cell: None for cell in measure(spec, None)}
+    empty = np.zeros(0)
+    ours[("GRnet", "AUC(Raw)")] = Measured(30.6, 25.9, 35.5, 3, False, 50.0, empty)  # reversed
+    ours[("GRnet", "AUC(JP60)")] = Measured(49.0, 45.0, 53.0, 3, False, 50.0, empty)  # at chance
+    ours[("GRnet", "AUC(ME5)")] = Measured(70.0, 65.0, 75.0, 3, True, 50.0, empty)
+    md = table_md(spec, ours, None, [])
+    assert f"30.6{NOT_LEARNED_MARK}{BELOW_CHANCE_MARK} [25.9, 35.5]" in md
+    assert f"49.0{NOT_LEARNED_MARK} [45.0, 53.0]" in md and "70.0 [65.0, 75.0]" in md
+    assert f"{BELOW_CHANCE_MARK}: the whole interval lies below the chance or majority rate" in md
 
 
 def test_the_cross_dataset_caveat_says_what_the_profiles_data_can_test():

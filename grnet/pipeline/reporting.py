@@ -81,6 +81,7 @@ from grnet.pipeline.tables import AVERAGE, TABLES, Claim, TableSpec
 
 CODES = {HOLDS: 1, FAILS: 0}
 NOT_LEARNED_MARK = "†"
+BELOW_CHANCE_MARK = "‡"  # the whole interval below the chance or majority rate (an AUC: reversed)
 SEED = 0
 
 
@@ -240,7 +241,9 @@ def check_paper(claim: Claim, values: Mapping[tuple[str, str], float | None]) ->
 def _fmt(value: Measured | None) -> str:
     if value is None:
         return "not run here"
-    mark = "" if value.learned else NOT_LEARNED_MARK
+    mark = ("" if value.learned else NOT_LEARNED_MARK) + (
+        BELOW_CHANCE_MARK if value.high < value.chance else ""
+    )
     return f"{value.mean:.1f}{mark} [{value.low:.1f}, {value.high:.1f}]"
 
 
@@ -301,7 +304,8 @@ def table_md(
         f"run, no spread published); percentages. ACC is read at each run's epoch best by validation "
         f"ACC, AUC at its epoch best by validation AUC.{ours_only} {NOT_LEARNED_MARK}: a run behind the "
         "cell did not learn (its test score does not beat the majority rate, or its AUC's interval "
-        "includes 0.5).",
+        f"includes 0.5). {BELOW_CHANCE_MARK}: the whole interval lies below the chance or majority rate "
+        "(for an AUC: the scores rank the classes backwards, a reversal to read, not noise).",
         "",
         _md_row([*paper.label_columns, *spec.columns]),
         _md_row(["---"] * (len(paper.label_columns) + len(spec.columns))),
