@@ -543,3 +543,16 @@ def test_data_is_the_pipelines_when_built_and_found_only_when_read(repo):
         (repo / "data" / "mini" / name).mkdir(parents=True)
         (repo / "data" / "mini" / name / "index.csv").write_text("path,label,class,video,split\n")
     assert ctx.data == repo / "data" / "mini"
+
+
+def test_the_notebook_benchmark_is_rebuilt_when_its_settings_change(tmp_path, monkeypatch):
+    import grnet.data.benchmark
+    from grnet.course import runs
+
+    built = []
+    monkeypatch.setattr(grnet.data.benchmark, "build", lambda out, *a, **k: built.append(out))
+    first = runs.benchmark(tmp_path)
+    monkeypatch.setattr(runs, "NOTEBOOK_BENCHMARK", (*runs.NOTEBOOK_BENCHMARK, "hff_test=9"))
+    second = runs.benchmark(tmp_path)
+    assert built == [first, second] and first != second
+    assert first.parent == second.parent == tmp_path / "runs" / "notebooks"

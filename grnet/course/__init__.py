@@ -45,7 +45,7 @@ class Course:
             whenever a notebook runs by hand or under nbval) writes nothing.
         data: the datasets (:func:`grnet.course.runs.benchmark`): the pipeline's ``data/<profile>``
             if ``dvc repro`` built it, else a small benchmark built once under
-            ``runs/notebooks/benchmark``. Found (or built) on first use, so the method notebooks
+            ``runs/notebooks/benchmark-<digest>``. Found (or built) on first use, so the method notebooks
             (00-05), which read no dataset, never build one.
     """
 

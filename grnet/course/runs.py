@@ -5,6 +5,7 @@ has made them, else small ones the notebooks build or train themselves under ``r
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import shlex
 from pathlib import Path
@@ -62,21 +63,31 @@ def notebook_runs(root: str | Path) -> Path:
     return Path(root) / "runs" / "notebooks"
 
 
+def _benchmark_digest() -> str:
+    """First 12 hex digits of the SHA-256 over the benchmark's code and the notebooks' overrides."""
+    digest = hashlib.sha256("\n".join(NOTEBOOK_BENCHMARK).encode())
+    for f in sorted((Path(__file__).resolve().parents[1] / "data").glob("*.py")):
+        digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
 def benchmark(root: str | Path, profile: str = "mini") -> Path:
     """The datasets the notebooks read (notebook 06 introduces them; :func:`grnet.course.setup`
     gives them as ``ctx.data``).
 
     The pipeline's ``<root>/data/<profile>`` when ``dvc repro`` has made every folder of
     :data:`NOTEBOOK_DATASETS`, else a small embedded benchmark built once under
-    ``runs/notebooks/benchmark`` (the ``ci`` profile with :data:`NOTEBOOK_BENCHMARK`'s overrides;
-    only its missing datasets are built), so the notebooks run without the pipeline.
+    ``runs/notebooks/benchmark-<digest>`` (the ``ci`` profile with :data:`NOTEBOOK_BENCHMARK`'s
+    overrides; only its missing datasets are built), so the notebooks run without the pipeline.
+    ``<digest>`` fingerprints the benchmark's code (``grnet/data/*.py``) and the overrides: a
+    change to either builds afresh instead of reading a benchmark the current code would not make.
     """
     from grnet.data.benchmark import build, profile_with
 
     made = Path(root) / "data" / profile
     if all((made / name / "index.csv").is_file() for name in NOTEBOOK_DATASETS):
         return made
-    out = notebook_runs(root) / "benchmark"
+    out = notebook_runs(root) / f"benchmark-{_benchmark_digest()}"
     missing = sorted(
         {
             "ffpp" if name.startswith("ffpp") else name
