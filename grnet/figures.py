@@ -64,7 +64,7 @@ def save(fig: Figure, path: str | os.PathLike, dpi: int = 100) -> Path:
 
 
 def residual_pictures(
-    residuals: Sequence[Tensor | np.ndarray], scale: str = "shared"
+    residuals: Sequence[Tensor | np.ndarray], scale: str = "shared", units: str = "pixels in [0, 1]"
 ) -> tuple[list[np.ndarray], str]:
     """The course's display rule for residuals: |R| in gray on a linear scale stated in the caption.
 
@@ -78,6 +78,10 @@ def residual_pictures(
     - ``scale="each"``: each panel its own white (:func:`residual_white`), so every residual's
       pattern is visible whatever its size; brightness then compares places within a panel, not
       panels (put each panel's white in its title).
+
+    ``units`` names the residuals' units in the caption: the default, a residual of images in [0, 1]
+    (an image minus an estimate of it, Eqs 4 and 11); another text for residuals in no such units
+    (an untrained learned predictor's output, notebook 03).
 
     Returns the pictures, (H, W, 3) uint8 gray images that ``imshow`` shows as they are, and the
     caption sentence stating the scale, for the figure's title. ValueError when empty, on an
@@ -93,14 +97,14 @@ def residual_pictures(
         whites = [_white(m) for m in magnitudes]
         caption = (
             "|R| (mean over channels), each panel on its own gray scale: black 0, white its own "
-            f"{percentile} of |R| (pixels in [0, 1]; compare places within a panel, not panels)"
+            f"{percentile} of |R| ({units}; compare places within a panel, not panels)"
         )
     else:
         white = _white(np.concatenate([m.ravel() for m in magnitudes]))
         whites = [white] * len(magnitudes)
         caption = (
             f"|R| (mean over channels), one gray scale for all residual panels: black 0, white {white:.3g} "
-            f"(pixels in [0, 1]; the {percentile} of all of them; brighter ones saturate)"
+            f"({units}; the {percentile} of all of them; brighter ones saturate)"
         )
     pictures = [
         np.repeat(np.round(np.clip(m / w, 0, 1) * 255).astype(np.uint8)[..., None], 3, 2)

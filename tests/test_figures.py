@@ -48,6 +48,9 @@ def test_residual_pictures_on_their_own_scales_show_every_residual():
     (dim, bright), caption = figures.residual_pictures([weak, strong], scale="each")
     assert dim.max() == bright.max() == 255 and dim[0, 0, 0] == 0  # the weak one is not black
     assert "each panel on its own gray scale" in caption and "99th percentile" in caption
+    assert "(pixels in [0, 1];" in caption  # the default units: an image minus its estimate
+    _, untrained = figures.residual_pictures([strong], scale="each", units="no fixed units")
+    assert "(no fixed units;" in untrained and "[0, 1]" not in untrained  # an untrained layer's output
     assert (
         figures.residual_white(weak) == pytest.approx(0.001)
         and figures.residual_white(np.zeros((4, 4))) == 1.0
