@@ -48,6 +48,7 @@ from grnet.evaluate import video_scores
 from grnet.guided_filter import guided_filter
 from grnet.io import atomic_write
 from grnet.pipeline.artifacts import read_predictions, read_report_table
+from grnet.pipeline.paper import OFF, ON, PaperRow, PaperTable
 from grnet.pipeline.tables import AVERAGE, TABLES, table
 from grnet.residuals import MTE_DEFAULTS, build_residual, guided_residual
 
@@ -63,7 +64,7 @@ def save(fig: Figure, path: str | os.PathLike, dpi: int = 100) -> Path:
 
 
 def residual_pictures(
-    residuals: Sequence[Tensor | np.ndarray], scale: str = "shared"
+    residuals: Sequence[Tensor | np.ndarray], scale: str = "shared", units: str = "pixels in [0, 1]"
 ) -> tuple[list[np.ndarray], str]:
     """The course's display rule for residuals: |R| in gray on a linear scale stated in the caption.
 
@@ -77,6 +78,10 @@ def residual_pictures(
     - ``scale="each"``: each panel its own white (:func:`residual_white`), so every residual's
       pattern is visible whatever its size; brightness then compares places within a panel, not
       panels (put each panel's white in its title).
+
+    ``units`` names the residuals' units in the caption: the default, a residual of images in [0, 1]
+    (an image minus an estimate of it, Eqs 4 and 11); another text for residuals in no such units
+    (an untrained learned predictor's output, notebook 03).
 
     Returns the pictures, (H, W, 3) uint8 gray images that ``imshow`` shows as they are, and the
     caption sentence stating the scale, for the figure's title. ValueError when empty, on an
@@ -92,14 +97,14 @@ def residual_pictures(
         whites = [_white(m) for m in magnitudes]
         caption = (
             "|R| (mean over channels), each panel on its own gray scale: black 0, white its own "
-            f"{percentile} of |R| (pixels in [0, 1]; compare places within a panel, not panels)"
+            f"{percentile} of |R| ({units}; compare places within a panel, not panels)"
         )
     else:
         white = _white(np.concatenate([m.ravel() for m in magnitudes]))
         whites = [white] * len(magnitudes)
         caption = (
             f"|R| (mean over channels), one gray scale for all residual panels: black 0, white {white:.3g} "
-            f"(pixels in [0, 1]; the {percentile} of all of them; brighter ones saturate)"
+            f"({units}; the {percentile} of all of them; brighter ones saturate)"
         )
     pictures = [
         np.repeat(np.round(np.clip(m / w, 0, 1) * 255).astype(np.uint8)[..., None], 3, 2)
@@ -220,7 +225,8 @@ def sample_grid(
     root: str | os.PathLike, per_class: int = 6, split: str = "test", seed: int = 0, title: str | None = None
 ) -> Figure:
     """Figs 7-9 analogues: ``per_class`` random images of each class (one row per class, "real"
-    first) from the ``split`` of a prepared dataset folder (``index.csv``)."""
+    first, its name written horizontally left of the row) from the ``split`` of a prepared dataset
+    folder (``index.csv``)."""
     root = Path(root)
     rows = [r for r in read_index(root) if r["split"] == split]
     if not rows:
@@ -230,7 +236,8 @@ def sample_grid(
         by_class[row["class"]].append(row)
     classes = class_names(rows)
     rng = np.random.default_rng(seed)
-    fig = Figure(figsize=(1.2 * per_class + 1, 1.2 * len(classes) + 0.4), layout="constrained")
+    margin = 0.08 * max(len(c) for c in classes)  # inches for the row labels
+    fig = Figure(figsize=(1.2 * per_class + margin + 0.4, 1.2 * len(classes) + 0.4), layout="constrained")
     axes = fig.subplots(len(classes), per_class, squeeze=False)
     for i, cls in enumerate(classes):
         members = by_class[cls]
@@ -241,7 +248,8 @@ def sample_grid(
                 ax.imshow(read_rgb(root / members[picks[j]]["path"]))
             else:
                 ax.set_axis_off()
-        axes[i, 0].set_ylabel(cls, fontsize=9)
+        # Horizontal, right-aligned left of the row: a rotated label longer than the row is cut.
+        axes[i, 0].set_ylabel(cls, fontsize=9, rotation=0, ha="right", va="center", labelpad=6)
     fig.suptitle(title or f"{root.name} ({split})", fontsize=10)
     return fig
 
@@ -312,8 +320,9 @@ def training_curves(histories: Mapping[str, Sequence[Mapping[str, float | None]]
     """Per epoch, one line per run, three panels: the training loss (the mean over the epoch's
     batches of what the trainer minimises: cross-entropy, plus the AFM's stream losses for GRnet),
     the validation cross-entropy (the detector's alone, after the epoch) and validation ACC / AUC.
-    The two losses measure different things, so they get their own axes."""
-    fig = Figure(figsize=(11, 3.2), layout="constrained")
+    The two losses measure different things, so they get their own axes. A run keeps its colour in
+    every panel; the legend (solid ACC, dotted AUC) sits below the panels."""
+    fig = Figure(figsize=(11, 3.5), layout="constrained")
     train_ax, val_ax, acc_ax = fig.subplots(1, 3)
     for name, history in histories.items():
         epochs = [row["epoch"] for row in history]
@@ -330,9 +339,13 @@ def training_curves(histories: Mapping[str, Sequence[Mapping[str, float | None]]
     val_ax.set(xlabel="epoch", ylabel="cross-entropy", title="validation cross-entropy")
     acc_ax.set(xlabel="epoch", ylabel="validation", title="validation ACC / AUC", ylim=(0, 1.02))
     for ax in (train_ax, val_ax, acc_ax):
-        ax.legend(fontsize=7)
         ax.grid(alpha=0.3)
         ax.xaxis.get_major_locator().set_params(integer=True)
+    # One legend below the panels (a run keeps its colour in all three), so it covers no point.
+    handles = acc_ax.get_lines()
+    fig.legend(
+        handles=handles, loc="outside lower center", ncol=min(len(handles), 4), fontsize=7, frameon=False
+    )
     return fig
 
 
@@ -340,12 +353,12 @@ def roc_curves(predictions: Mapping[str, str | os.PathLike], title: str, video: 
     """ROC curves (real vs fake, fake score ``p_fake``) of runs' ``predictions.csv``, AUC in the
     legend. ``title`` names what a reader must know to read it: the model(s) and the dataset (e.g.
     ``"GRnet, HFF-like test split"``); ``video``: each video scored by its mean frame score
-    (:func:`grnet.evaluate.video_scores`), said in the title.
+    (:func:`grnet.evaluate.video_scores`), said in the title. The legend sits below the axes.
 
     Raises:
         ValueError: a file is not a ``predictions.csv``, or holds one class only.
     """
-    fig = Figure(figsize=(4.2, 4), layout="constrained")
+    fig = Figure(figsize=(4.2, 4.3 + 0.15 * len(predictions)), layout="constrained")
     ax = fig.subplots()
     for name, path in predictions.items():
         run = read_predictions(path)
@@ -359,7 +372,8 @@ def roc_curves(predictions: Mapping[str, str | os.PathLike], title: str, video: 
     ax.plot([0, 1], [0, 1], color="gray", ls=":", lw=1, label="chance (AUC 0.5)")
     ax.set(xlabel="false positive rate (reals called fake)", ylabel="true positive rate (fakes caught)")
     ax.set_title(f"ROC, {'per video (mean frame score)' if video else 'per image'}\n{title}", fontsize=9)
-    ax.legend(fontsize=7, loc="lower right")
+    # Below the axes: a legend inside would cover the curves' lower right.
+    fig.legend(handles=ax.get_lines(), loc="outside lower center", fontsize=7, frameon=False)
     return fig
 
 
@@ -388,6 +402,28 @@ _REFERENCE_LABELS = {
 }
 
 
+def row_label(paper: PaperTable, row: PaperRow) -> str:
+    """A row's name for a figure, its label columns spelled out: the row's name, then each other
+    label cell in parentheses, a switch as ``column ✓`` or ``column ✗`` (Table I's check mark and
+    backslash, :data:`grnet.pipeline.paper.ON` / ``OFF``).
+
+    Args:
+        paper: the paper's table (:attr:`grnet.pipeline.tables.TableSpec.paper`).
+        row: one of its rows.
+
+    Returns:
+        e.g. ``"GRnet (MTE ✓, AFM ✗)"`` (Table I), ``"MTE (Non-prediction)"`` (Table II),
+        ``"GRnet"`` (a table with one label column).
+    """
+    name = row.name if row.name in row.labels else row.labels[0]
+    others = []
+    for column, cell in zip(paper.label_columns, row.labels, strict=True):
+        if cell == name:
+            continue
+        others.append(f"{column} {'✓' if cell == ON else '✗'}" if cell in (ON, OFF) else cell)
+    return f"{name} ({', '.join(others)})" if others else name
+
+
 def table_comparison(number: int, tables_dir: str | os.PathLike = "reports/tables") -> Figure:
     """The paper's Table ``number`` beside ours (``tables_dir/tableN.json``, :mod:`grnet.pipeline.reporting`).
 
@@ -399,7 +435,8 @@ def table_comparison(number: int, tables_dir: str | os.PathLike = "reports/table
     separate the classes) form a second row of panels, under the accuracy of the same condition.
     Each panel draws its reference line, labelled with its value: the majority rate of the test
     split for an accuracy, 50 (a coin) for an AUC. The legend, which explains every colour, sits
-    below the panels, so it covers no bar.
+    below the panels, so it covers no bar. Rows are named by :func:`row_label` (Table I's check
+    marks spelled out as ``MTE ✓`` / ``AFM ✗``).
     """
     spec = table(number)
     report = read_report_table(tables_dir, number)
@@ -409,7 +446,7 @@ def table_comparison(number: int, tables_dir: str | os.PathLike = "reports/table
     if spec.companion_columns:
         below = {c.removeprefix("AUC(").removesuffix(")"): c for c in spec.companion_columns}
         grid.append([below.get(c, "") for c in paper.columns])
-    labels = [" ".join(r.labels) for r in paper.rows]
+    labels = [row_label(paper, r) for r in paper.rows]
     width = 3.2 * len(paper.columns) + 0.07 * max(len(label) for label in labels)  # room for the row names
     fig = Figure(figsize=(width, len(grid) * (0.45 * len(paper.rows) + 1.0) + 1.2), layout="constrained")
     axes = fig.subplots(len(grid), len(paper.columns), sharey=True, squeeze=False)
@@ -443,7 +480,7 @@ def table_comparison(number: int, tables_dir: str | os.PathLike = "reports/table
         ax.set(xlim=(0, 100), xlabel="AUC (%)" if auc else "ACC (%)")
         ax.grid(axis="x", alpha=0.3)
     for row in axes:
-        row[0].set_yticks(y, labels, fontsize=8)
+        row[0].set_yticks(y, labels, fontsize=8)  # :func:`row_label`: Table I's marks spelled out
     axes[0, 0].invert_yaxis()
     n = f"{' and '.join(str(k) for k in sorted(seeds)) or '?'} seed{'' if seeds == {1} else 's'}"
     handles = [
@@ -461,9 +498,9 @@ def table_comparison(number: int, tables_dir: str | os.PathLike = "reports/table
 
 def paper_vs_reproduction(tables_dir: str | os.PathLike = "reports/tables") -> Figure:
     """Every cell the pipeline has run, our mean (with its 95 % interval) against the paper's value
-    (percent), one colour per table, with the diagonal (ours = paper). Averages are left out (they
-    repeat their rows)."""
-    fig = Figure(figsize=(5, 4.6), layout="constrained")
+    (percent), one colour per table (legend right of the axes), with the diagonal (ours = paper).
+    Averages are left out (they repeat their rows)."""
+    fig = Figure(figsize=(5.9, 4.6), layout="constrained")
     ax = fig.subplots()
     for number in TABLES:
         report = read_report_table(tables_dir, number)
@@ -481,7 +518,7 @@ def paper_vs_reproduction(tables_dir: str | os.PathLike = "reports/tables") -> F
     ax.set(xlim=(0, 100), ylim=(0, 100), xlabel="paper (%)", ylabel="this reproduction (%)")
     ax.set_title("Every table cell: paper vs reproduction", fontsize=10)
     if ax.lines[1:] or ax.collections:
-        ax.legend(fontsize=7, loc="lower right")
+        fig.legend(loc="outside right upper", fontsize=7, frameon=False)  # beside the axes: covers no point
     else:
         ax.text(50, 50, f"no tables in {tables_dir} yet: run `dvc repro`", ha="center", fontsize=9)
     return fig

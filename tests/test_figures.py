@@ -15,6 +15,7 @@ from PIL import Image
 
 from grnet import figures
 from grnet.pipeline.artifacts import read_histories
+from grnet.pipeline.tables import table
 
 
 def _titles(fig: Figure) -> list[str]:
@@ -47,6 +48,9 @@ def test_residual_pictures_on_their_own_scales_show_every_residual():
     (dim, bright), caption = figures.residual_pictures([weak, strong], scale="each")
     assert dim.max() == bright.max() == 255 and dim[0, 0, 0] == 0  # the weak one is not black
     assert "each panel on its own gray scale" in caption and "99th percentile" in caption
+    assert "(pixels in [0, 1];" in caption  # the default units: an image minus its estimate
+    _, untrained = figures.residual_pictures([strong], scale="each", units="no fixed units")
+    assert "(no fixed units;" in untrained and "[0, 1]" not in untrained  # an untrained layer's output
     assert (
         figures.residual_white(weak) == pytest.approx(0.001)
         and figures.residual_white(np.zeros((4, 4))) == 1.0
@@ -81,6 +85,7 @@ def test_sample_grid_has_one_row_per_class_real_first(tiny):
     fig = figures.sample_grid(tiny, per_class=3)
     assert len(fig.axes) == 2 * 3
     assert [ax.get_ylabel() for ax in fig.axes[::3]] == ["real", "stripes"]
+    assert fig.axes[0].yaxis.label.get_rotation() == 0  # horizontal: a long class name is not cut
     with pytest.raises(ValueError, match="no rows in split 'nope'"):
         figures.sample_grid(tiny, split="nope")
 
@@ -102,6 +107,7 @@ def test_training_curves_and_histories(tmp_path):
         0.6,
     ]
     assert [line.get_label() for line in acc_ax.lines] == ["run-a ACC", "run-a AUC"]
+    assert not any(ax.get_legend() for ax in fig.axes) and len(fig.legends) == 1  # below: covers no point
 
 
 def test_roc_curves_report_the_auc_of_each_run(tmp_path):
@@ -113,6 +119,7 @@ def test_roc_curves_report_the_auc_of_each_run(tmp_path):
     fig = figures.roc_curves({"run": path}, "GRnet, HFF-like test split")
     assert fig.axes[0].lines[0].get_label() == "run (AUC 0.750)"
     assert fig.axes[0].get_title() == "ROC, per image\nGRnet, HFF-like test split"  # model and dataset
+    assert not fig.axes[0].get_legend() and len(fig.legends) == 1  # outside the axes: covers no curve
     video = figures.roc_curves({"run": path}, "GRnet, DFDC-like", video=True)  # v1 mean 0.4 < v2 mean 0.75
     assert video.axes[0].lines[0].get_label() == "run (AUC 1.000)"
     assert video.axes[0].get_title().startswith("ROC, per video (mean frame score)")
@@ -150,8 +157,21 @@ def test_table_comparison_and_scatter_show_the_report_with_intervals_and_chance(
     scatter = figures.paper_vs_reproduction(tmp_path)
     (points,) = [c for c in scatter.axes[0].lines if c.get_marker() == "o"]
     assert points.get_xydata().tolist() == [[99.09, 92.0]]
+    assert not scatter.axes[0].get_legend() and len(scatter.legends) == 1  # beside the axes: covers no point
     empty = figures.paper_vs_reproduction(tmp_path / "none")
     assert "no tables" in empty.axes[0].texts[0].get_text()
+
+
+def test_row_labels_spell_out_the_label_columns():
+    labels = [figures.row_label(table(1).paper, row) for row in table(1).paper.rows]
+    assert labels == [
+        "GRnet (MTE ✗, AFM ✗)",
+        "GRnet (MTE ✓, AFM ✗)",
+        "GRnet (MTE ✗, AFM ✓)",
+        "GRnet (MTE ✓, AFM ✓)",
+    ]  # which mark is which switch, not the paper's bare marks
+    assert figures.row_label(table(2).paper, table(2).paper.row("MTE")) == "MTE (Non-prediction)"
+    assert figures.row_label(table(8).paper, table(8).paper.row("GRnet")) == "GRnet"
 
 
 def test_table_comparison_of_a_binary_table_plots_the_auc_under_the_accuracy(tmp_path):
