@@ -434,9 +434,9 @@ class _Unprintable:
 @pytest.mark.parametrize(
     ("prediction", "outcome", "kwargs", "expected"),
     [
-        (None, "GRnet", {}, "… Write a prediction first, then rerun this cell. The outcome: GRnet."),
-        (None, "up", {"choices": ("up", "down")}, "… Write a prediction first (one of 'up', 'down')"),
-        ("  ", "GRnet", {}, "… Write a prediction first"),
+        (None, "GRnet", {}, "… No prediction yet: write one in the cell above, then rerun this cell"),
+        (None, "up", {"choices": ("up", "down")}, "… No prediction yet: write one (one of 'up', 'down')"),
+        ("  ", "GRnet", {}, "… No prediction yet: write one in the cell above"),
         ("highpass", "HighPass [7]", {}, "Your prediction: highpass. The outcome: HighPass [7]. ✔ as you"),
         ("MTE", "HighPass [7]", {}, "Your prediction: MTE. The outcome: HighPass [7]. ✘ not what you"),
         (" UP ", "up", {"choices": ("up", "down")}, "Your prediction: UP. The outcome: up. ✔ as you"),
@@ -444,7 +444,7 @@ class _Unprintable:
         ("down", "up", {"choices": ("up", "down")}, "Your prediction: down. The outcome: up. ✘ not what"),
         (3, 5, {}, "Your prediction: 3. The outcome: 5 (+2 from yours)."),
         (True, 1, {}, "Your prediction: True. The outcome: 1. ✘"),
-        (_Unprintable(), "up", {}, "… Your prediction cannot be read (RuntimeError). The outcome: up."),
+        (_Unprintable(), "up", {}, "… Your prediction cannot be read (RuntimeError): write one in the"),
     ],
 )
 def test_check_prediction_answers_every_prediction_without_raising(
@@ -452,7 +452,10 @@ def test_check_prediction_answers_every_prediction_without_raising(
 ):
     assert checks.check_prediction(prediction, outcome, "the reading", **kwargs) is None
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith(expected) and lines[1:] == ["the reading"]
+    assert lines[0].startswith(expected)
+    written = not lines[0].endswith("rerun this cell to see the outcome and why.")
+    # without a prediction neither the outcome nor the reading is shown: "Run All" reveals no answer
+    assert lines[1:] == (["the reading"] if written else []) and (written or "outcome:" not in lines[0])
 
 
 def test_read_race_reads_any_outcome_and_never_raises(capsys):
