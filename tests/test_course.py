@@ -25,7 +25,7 @@ from sklearn.metrics import roc_auc_score
 from grnet import course
 from grnet.course import checks, samples
 from grnet.course.checks import yours_or_solution
-from grnet.course.runs import NOTEBOOK_DATASETS, train_command
+from grnet.course.runs import NOTEBOOK_DATASETS, pipeline_run, train_command
 from grnet.fusion import channel_attention_matrix, stream_weights
 from grnet.guided_filter import box_filter, guided_filter
 from grnet.residuals import guided_residual
@@ -469,6 +469,28 @@ def test_read_race_reads_any_outcome_and_never_raises(capsys):
     checks.read_race({"a": "not runs", "b": [{"acc": 0.5}]})
     out = capsys.readouterr().out
     assert "✘ a:" in out and "Train at least two detectors" in out
+
+
+def test_pipeline_run_reads_the_pipelines_folder_where_it_exists_else_none(tmp_path):
+    """Notebooks 07 and 09 read the pipeline's run where its folder exists (the pipeline executes
+    them with runs/<profile> present) and train a tiny stand-in only where it does not."""
+    reports = tmp_path / "reports"
+    (reports / "results").mkdir(parents=True)
+    runs_csv = Path(__file__).resolve().parents[1] / "reports" / "results" / "runs.csv"
+    (reports / "results" / "runs.csv").write_text(runs_csv.read_text(encoding="utf-8"), encoding="utf-8")
+    wanted = {"model": "grnet", "dataset": "hff", "task": "multiclass", "residual": "mte", "fusion": "afm"}
+    assert pipeline_run(reports, **wanted) is None  # a fresh clone: no run folders
+    row = next(
+        r
+        for r in course.results.read_runs(reports)
+        if (r.model, r.dataset, r.task, r.postprocess) == ("grnet", "hff", "multiclass", "none")
+        and json.loads(r.model_options).get("residual") == "mte"
+        and json.loads(r.model_options).get("fusion") == "afm"
+    )
+    folder = tmp_path / row.run_dir
+    folder.mkdir(parents=True)
+    (folder / "metrics.json").write_text("{}", encoding="utf-8")
+    assert pipeline_run(reports, **wanted) == folder
 
 
 def test_train_command_renders_a_runs_settings_and_trains_the_same_run(tmp_path):
