@@ -544,6 +544,13 @@ def dataset(families, jp60=0.9, me5=0.3):
     }
 
 
+def test_auc_panels_sentence_says_whether_the_figure_has_auc_cells():
+    acc = ReportCell("GRnet", "Raw", None, 80.0, 78.0, 82.0, 1, True, 61.3)
+    auc = ReportCell("GRnet", "AUC(Raw)", None, 90.0, 88.0, 92.0, 1, True, 50.0)
+    assert "draw the table's measured AUC cells (AUC(Raw))" in results.auc_panels_sentence([acc, auc])
+    assert "panels are empty" in results.auc_panels_sentence([acc])
+
+
 def test_run_label_says_whether_a_figure_reads_the_pipelines_run_or_a_tiny_stand_in():
     assert results.run_label(None) == results.run_label(None, short=True) == "the pipeline's run"
     assert results.run_label((2, 64), short=True) == "a tiny stand-in run, not the pipeline's"

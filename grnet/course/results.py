@@ -828,6 +828,26 @@ def imbalance_sentence(majority: float, reference: float, reference_name: str) -
     )
 
 
+def auc_panels_sentence(cells: Iterable[ReportCell]) -> str:
+    """What the AUC panels of a binary table's figure (:func:`grnet.figures.table_comparison`)
+    show, from ``cells`` (a table's cells, each with its ``column``): the AUC columns that hold
+    a measured cell (those named ``AUC...``), or, where none does (results written before the
+    tables had AUC cells), that the panels are empty and the runs' AUCs are read from ``runs.csv``
+    instead. Notebook 10."""
+    measured = sorted({c.column for c in cells if c.column.startswith("AUC") and c.ran})
+    if measured:
+        return (
+            f"The figure's AUC panels draw the table's measured AUC cells ({', '.join(measured)}): "
+            "real against fake at every threshold, blind to the class balance; read them beside the "
+            "accuracies."
+        )
+    return (
+        "These results hold no AUC cells for this table, so the figure's AUC panels are empty "
+        '("not measured"); the AUC of every run, with its interval, is read from `runs.csv` in '
+        "section 2 instead."
+    )
+
+
 def run_cells(row: RunRow) -> tuple[ReportCell, ReportCell]:
     """One run's test accuracy and AUC (a line of ``runs.csv``) as two :class:`ReportCell`, the
     accuracy against its majority rate and the AUC against 50, for :func:`acc_auc_sentence`."""
