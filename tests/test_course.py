@@ -25,7 +25,7 @@ from sklearn.metrics import roc_auc_score
 from grnet import course
 from grnet.course import checks, samples
 from grnet.course.checks import yours_or_solution
-from grnet.course.runs import NOTEBOOK_DATASETS, train_command
+from grnet.course.runs import NOTEBOOK_DATASETS, pipeline_run, train_command
 from grnet.fusion import channel_attention_matrix, stream_weights
 from grnet.guided_filter import box_filter, guided_filter
 from grnet.residuals import guided_residual
@@ -434,9 +434,9 @@ class _Unprintable:
 @pytest.mark.parametrize(
     ("prediction", "outcome", "kwargs", "expected"),
     [
-        (None, "GRnet", {}, "… Write a prediction first, then rerun this cell. The outcome: GRnet."),
-        (None, "up", {"choices": ("up", "down")}, "… Write a prediction first (one of 'up', 'down')"),
-        ("  ", "GRnet", {}, "… Write a prediction first"),
+        (None, "GRnet", {}, "… No prediction yet: write one in the cell above, then rerun this cell"),
+        (None, "up", {"choices": ("up", "down")}, "… No prediction yet: write one (one of 'up', 'down')"),
+        ("  ", "GRnet", {}, "… No prediction yet: write one in the cell above"),
         ("highpass", "HighPass [7]", {}, "Your prediction: highpass. The outcome: HighPass [7]. ✔ as you"),
         ("MTE", "HighPass [7]", {}, "Your prediction: MTE. The outcome: HighPass [7]. ✘ not what you"),
         (" UP ", "up", {"choices": ("up", "down")}, "Your prediction: UP. The outcome: up. ✔ as you"),
@@ -444,7 +444,7 @@ class _Unprintable:
         ("down", "up", {"choices": ("up", "down")}, "Your prediction: down. The outcome: up. ✘ not what"),
         (3, 5, {}, "Your prediction: 3. The outcome: 5 (+2 from yours)."),
         (True, 1, {}, "Your prediction: True. The outcome: 1. ✘"),
-        (_Unprintable(), "up", {}, "… Your prediction cannot be read (RuntimeError). The outcome: up."),
+        (_Unprintable(), "up", {}, "… Your prediction cannot be read (RuntimeError): write one in the"),
     ],
 )
 def test_check_prediction_answers_every_prediction_without_raising(
@@ -452,7 +452,10 @@ def test_check_prediction_answers_every_prediction_without_raising(
 ):
     assert checks.check_prediction(prediction, outcome, "the reading", **kwargs) is None
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith(expected) and lines[1:] == ["the reading"]
+    assert lines[0].startswith(expected)
+    written = not lines[0].endswith("rerun this cell to see the outcome and why.")
+    # without a prediction neither the outcome nor the reading is shown: "Run All" reveals no answer
+    assert lines[1:] == (["the reading"] if written else []) and (written or "outcome:" not in lines[0])
 
 
 def test_read_race_reads_any_outcome_and_never_raises(capsys):
@@ -466,6 +469,28 @@ def test_read_race_reads_any_outcome_and_never_raises(capsys):
     checks.read_race({"a": "not runs", "b": [{"acc": 0.5}]})
     out = capsys.readouterr().out
     assert "✘ a:" in out and "Train at least two detectors" in out
+
+
+def test_pipeline_run_reads_the_pipelines_folder_where_it_exists_else_none(tmp_path):
+    """Notebooks 07 and 09 read the pipeline's run where its folder exists (the pipeline executes
+    them with runs/<profile> present) and train a tiny stand-in only where it does not."""
+    reports = tmp_path / "reports"
+    (reports / "results").mkdir(parents=True)
+    runs_csv = Path(__file__).resolve().parents[1] / "reports" / "results" / "runs.csv"
+    (reports / "results" / "runs.csv").write_text(runs_csv.read_text(encoding="utf-8"), encoding="utf-8")
+    wanted = {"model": "grnet", "dataset": "hff", "task": "multiclass", "residual": "mte", "fusion": "afm"}
+    assert pipeline_run(reports, **wanted) is None  # a fresh clone: no run folders
+    row = next(
+        r
+        for r in course.results.read_runs(reports)
+        if (r.model, r.dataset, r.task, r.postprocess) == ("grnet", "hff", "multiclass", "none")
+        and json.loads(r.model_options).get("residual") == "mte"
+        and json.loads(r.model_options).get("fusion") == "afm"
+    )
+    folder = tmp_path / row.run_dir
+    folder.mkdir(parents=True)
+    (folder / "metrics.json").write_text("{}", encoding="utf-8")
+    assert pipeline_run(reports, **wanted) == folder
 
 
 def test_train_command_renders_a_runs_settings_and_trains_the_same_run(tmp_path):

@@ -544,6 +544,21 @@ def dataset(families, jp60=0.9, me5=0.3):
     }
 
 
+def test_auc_panels_sentence_says_whether_the_figure_has_auc_cells():
+    acc = ReportCell("GRnet", "Raw", None, 80.0, 78.0, 82.0, 1, True, 61.3)
+    auc = ReportCell("GRnet", "AUC(Raw)", None, 90.0, 88.0, 92.0, 1, True, 50.0)
+    assert "draw the table's measured AUC cells (AUC(Raw))" in results.auc_panels_sentence([acc, auc])
+    assert "panels are empty" in results.auc_panels_sentence([acc])
+
+
+def test_run_label_says_whether_a_figure_reads_the_pipelines_run_or_a_tiny_stand_in():
+    assert results.run_label(None) == results.run_label(None, short=True) == "the pipeline's run"
+    assert results.run_label((2, 64), short=True) == "a tiny stand-in run, not the pipeline's"
+    assert results.run_label((2, 64)).startswith(
+        "a tiny stand-in run, not the pipeline's: 2 epochs on at most 64"
+    )
+
+
 def test_audit_sentence_reads_every_branch_from_the_numbers():
     hff = dataset(
         {"PGGAN": family(probe=0.95, blur=0.9), "Glow": family(probe=0.7), "F2F": family(probe=0.3)}
@@ -560,6 +575,16 @@ def test_audit_sentence_reads_every_branch_from_the_numbers():
     text = results.audit_sentence({"datasets": {"hff": same}})
     assert "only 10 test images" in text and "too few sources to probe PGGAN" in text
     assert "about as much" in text and "no family is separated easily" not in text and "block edges" in text
+
+
+def test_degradation_sentence_renders_what_jp60_and_me5_leave_from_the_audit():
+    kept = results.degradation_sentence({"datasets": {"hff": dataset({"PGGAN": family()}, 1.0, 0.4)}})
+    assert kept.startswith("on HFF-like leave 100% and 40% of the reals' high-pass energy (at 64 px")
+    assert "ME5 removes much more of the fine detail than JP60" in kept
+    text = results.degradation_sentence({"datasets": {"hff": dataset({"PGGAN": family()}, 0.2, 0.9)}})
+    assert "JP60 removes more" in text
+    with pytest.raises(KeyError):
+        results.degradation_sentence({"datasets": {}})
 
 
 def test_audit_sentence_cross_dataset_and_videos():

@@ -225,34 +225,37 @@ def yours_or_solution(check: Checker, yours: Callable[..., Any], solution: Calla
 def check_prediction(prediction: Any, outcome: Any, reading: str = "", choices: Sequence[str] = ()) -> None:
     """The "predict, then run" cells of notebooks 07-15: print the reader's ``prediction`` beside
     the ``outcome`` the notebook computed from the results, then ``reading`` (a sentence rendered
-    from the results by :mod:`grnet.course.results` that says why). Never raises on what a reader
-    wrote, so "Run All" goes through.
+    from the results by :mod:`grnet.course.results` that says why). Until a prediction is written
+    (None, blank or unreadable) it shows neither the outcome nor the reading, only a request for a
+    prediction, so "Run All" reveals no answer. Never raises on what a reader wrote, so "Run All"
+    goes through.
 
     Args:
-        prediction: what the reader wrote before running; None or blank: asks for one first and
-            still shows the outcome.
+        prediction: what the reader wrote before running; None, blank or unprintable: asks for one
+            and shows nothing else.
         outcome: the notebook's answer: a number (the line gives outcome minus prediction) or a
             word or row name (matched without case; without ``choices`` one text holding the other
             is a match, so ``"highpass"`` matches ``"HighPass [7]"``).
-        reading: printed on the next line where given.
+        reading: printed on the next line where given, once a prediction is written.
         choices: the answers the question allows, where it has a fixed set: a prediction that is
             none of them is told so.
 
     >>> check_prediction(" GRnet", "GRnet")
     Your prediction: GRnet. The outcome: GRnet. ✔ as you predicted.
-    >>> check_prediction(None, "lower", choices=("lower", "higher"))
-    … Write a prediction first (one of 'lower', 'higher'), then rerun this cell. The outcome: lower.
+    >>> check_prediction(None, "lower", "why it is lower")
+    … No prediction yet: write one in the cell above, then rerun this cell to see the outcome and why.
     """
     allowed = f" (one of {', '.join(repr(c) for c in choices)})" if choices else ""
+    ask = f"write one{allowed} in the cell above, then rerun this cell to see the outcome and why."
     try:
         text = "" if prediction is None else str(prediction).strip()
     except Exception as err:  # noqa: BLE001 - any object a reader assigns must give a verdict
-        text, line = None, f"… Your prediction cannot be read ({type(err).__name__}). The outcome: {outcome}."
-    if text is None:
-        pass
-    elif not text:
-        line = f"… Write a prediction first{allowed}, then rerun this cell. The outcome: {outcome}."
-    elif _is_number(prediction) and _is_number(outcome):
+        print(f"… Your prediction cannot be read ({type(err).__name__}): {ask}")
+        return
+    if not text:
+        print(f"… No prediction yet: {ask}")
+        return
+    if _is_number(prediction) and _is_number(outcome):
         gap = outcome - prediction
         line = f"Your prediction: {prediction:g}. The outcome: {outcome:g} ({gap:+g} from yours)."
     else:

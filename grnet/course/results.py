@@ -353,6 +353,24 @@ def learned_sentence(subject: str, learned: bool, evidence: str) -> str:
     )
 
 
+def run_label(stand_in: tuple[int, int] | None, short: bool = False) -> str:
+    """Whose run a figure or reading shows: "the pipeline's run" (``stand_in`` None: its folder
+    under ``runs/<profile>`` was found, :func:`grnet.course.runs.pipeline_run`), or the tiny run
+    a notebook trains where that folder is absent (a fresh clone), ``stand_in`` = (epochs, images
+    per split at most), said to be a stand-in that says nothing about the detector. ``short``:
+    the words before the colon, for a figure title. Notebook 07 introduces it; 09 reuses it."""
+    if stand_in is None:
+        return "the pipeline's run"
+    if short:
+        return "a tiny stand-in run, not the pipeline's"
+    epochs, limit = stand_in
+    return (
+        f"a tiny stand-in run, not the pipeline's: {epochs} epochs on at most {limit} images per split at "
+        "32 px, trained here because the pipeline's run folder is absent; too small to say anything about "
+        "the detector, it shows only how to read the figures"
+    )
+
+
 def stream_sentence(epoch: Mapping[str, float]) -> str:
     """What one epoch of GRnet's history (``epoch``, ``loss_rgb``, ``loss_gr``, ``alpha_rgb``,
     ``alpha_gr``) says of its two streams: which stream's loss is lower (the residual stream's,
@@ -807,6 +825,26 @@ def imbalance_sentence(majority: float, reference: float, reference_name: str) -
     return (
         f"{head}: {more} imbalanced than {reference_name} ({reference:.1f} %), a choice of this "
         f"benchmark's build, not a fact of the paper's dataset."
+    )
+
+
+def auc_panels_sentence(cells: Iterable[ReportCell]) -> str:
+    """What the AUC panels of a binary table's figure (:func:`grnet.figures.table_comparison`)
+    show, from ``cells`` (a table's cells, each with its ``column``): the AUC columns that hold
+    a measured cell (those named ``AUC...``), or, where none does (results written before the
+    tables had AUC cells), that the panels are empty and the runs' AUCs are read from ``runs.csv``
+    instead. Notebook 10."""
+    measured = sorted({c.column for c in cells if c.column.startswith("AUC") and c.ran})
+    if measured:
+        return (
+            f"The figure's AUC panels draw the table's measured AUC cells ({', '.join(measured)}): "
+            "real against fake at every threshold, blind to the class balance; read them beside the "
+            "accuracies."
+        )
+    return (
+        "These results hold no AUC cells for this table, so the figure's AUC panels are empty "
+        '("not measured"); the AUC of every run, with its interval, is read from `runs.csv` in '
+        "section 2 instead."
     )
 
 
@@ -1383,6 +1421,38 @@ def audit_markdown(audit: Mapping[str, Any]) -> str:
     return "\n".join(rows)
 
 
+def degradation_sentence(audit: Mapping[str, Any]) -> str:
+    """What JP60 and ME5 leave of HFF-like's fine detail, rendered from the audit's retained
+    high-pass energy (the reals' high-pass energy after the degradation over before, at the
+    size the audit measured): which of the two removes more, or that they remove about as much
+    (within 0.1). Notebook 06 measures it; notebooks 08 and 09 read their JP60 and ME5 columns
+    with it.
+
+    Args:
+        audit: an ``audit.json`` as :func:`grnet.data.audit.audit` returns it, with an "hff" dataset.
+
+    Raises:
+        KeyError: the audit has no "hff" dataset.
+    """
+    degradations = audit["datasets"]["hff"]["degradations"]
+    kept, size = degradations["retained_highpass_energy"], degradations.get("input_size")
+    jp, me = kept["JP60"], kept["ME5"]
+    if me < jp - 0.1:
+        effect = (
+            "ME5 removes much more of the fine detail than JP60, so the ME5 columns of Tables I, IV "
+            "and V are the harder condition here"
+        )
+    elif jp < me - 0.1:
+        effect = "JP60 removes more of the fine detail than ME5, so JP60 is the harder condition here"
+    else:
+        effect = "the two remove about as much fine detail"
+    blocks = " (above 100 %: JPEG's block edges add high frequencies of their own)" if jp > 1 else ""
+    where = f"at {size} px, the input" if size else "at the stored size"
+    return (
+        f"on HFF-like leave {jp:.0%} and {me:.0%} of the reals' high-pass energy ({where}){blocks}: {effect}."
+    )
+
+
 def audit_sentence(audit: Mapping[str, Any]) -> str:
     """A reading of the audit (:func:`audit_markdown`), rendered from its numbers, as Markdown
     bullets: a warning where a family has fewer than :data:`ROUGH` test images; per dataset, the
@@ -1445,22 +1515,7 @@ def audit_sentence(audit: Mapping[str, Any]) -> str:
             parts.append(f"a blur score alone tells {names(sharp)} from the reals (sharper fakes)")
         lines.append(f"- **{label}** (probe AUC, 0.5 = chance): {'; '.join(parts)}.")
     if "hff" in datasets:
-        kept = datasets["hff"]["degradations"]["retained_highpass_energy"]
-        jp, me = kept["JP60"], kept["ME5"]
-        if me < jp - 0.1:
-            effect = (
-                "ME5 removes much more of the fine detail than JP60, so the ME5 columns of Tables I, IV "
-                "and V are the harder condition here"
-            )
-        elif jp < me - 0.1:
-            effect = "JP60 removes more of the fine detail than ME5, so JP60 is the harder condition here"
-        else:
-            effect = "the two remove about as much fine detail"
-        blocks = " (above 100 %: JPEG's block edges add high frequencies of their own)" if jp > 1 else ""
-        lines.append(
-            f"- **JP60 and ME5** on HFF-like leave {jp:.0%} and {me:.0%} of the reals' high-pass "
-            f"energy{blocks}: {effect}."
-        )
+        lines.append(f"- **JP60 and ME5** {degradation_sentence(audit)}")
     if "celebdf" in datasets and "ffpp_c23" in datasets:
         cross, own = (
             datasets["celebdf"]["all_fakes"]["blur_auc"],
