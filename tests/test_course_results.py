@@ -334,23 +334,33 @@ def test_at_majority_sentence_exact_holding_and_none():
     assert results.at_majority_sentence([clear], "T").startswith("No row of T sits at its chance")
 
 
-def test_video_frame_sentence_higher_lower_equal():
-    assert "**the video AUC is higher**" in results.video_frame_sentence((800, 0.80), (400, 0.85), "R")
-    assert "**the video AUC is lower**" in results.video_frame_sentence((800, 0.85), (400, 0.80), "R")
-    assert "can be chance" not in results.video_frame_sentence((800, 0.85), (400, 0.80), "R")
-    assert results.video_frame_sentence((16, 0.5), (8, 0.6), "R").endswith(
+def test_video_frame_sentence_higher_lower_equal_and_not_learned():
+    learned = (0.6, 0.9)
+    assert "**the video AUC is higher**" in results.video_frame_sentence(
+        (800, 0.80), (400, 0.85), "R", learned
+    )
+    assert "**the video AUC is lower**" in results.video_frame_sentence(
+        (800, 0.85), (400, 0.80), "R", learned
+    )
+    assert "can be chance" not in results.video_frame_sentence((800, 0.85), (400, 0.80), "R", learned)
+    assert results.video_frame_sentence((16, 0.7), (8, 0.8), "R", learned).endswith(
         "On only 8 videos the difference can be chance."
     )
-    assert results.video_frame_sentence((16, 0.5), (8, 0.5), "R") == (
-        "R: 16 test frames from 8 videos; AUC 50.0 over frames, 50.0 over videos: equal to a tenth of a "
-        "point, averaging changes nothing here."
+    assert results.video_frame_sentence((16, 0.7), (8, 0.7), "R", learned) == (
+        "R: 16 test frames from 8 videos; AUC 70.0 [60.0, 90.0] over frames, 70.0 over videos: equal to a "
+        "tenth of a point, averaging changes nothing here."
     )
+    # a run that did not learn (its interval holds 50) or a reversed one shows nothing about averaging
+    flat = results.video_frame_sentence((16, 0.539), (8, 0.562), "R", (0.3, 0.75))
+    assert "**the run did not learn**" in flat and "shows nothing" in flat and "higher" not in flat
+    backwards = results.video_frame_sentence((400, 0.3), (40, 0.2), "R", (0.25, 0.35))
+    assert "reversed" in backwards and "lower" not in backwards
 
 
 def test_cam_region_sentence_on_off_mixed_and_nothing():
     assert (
         results.cam_region_sentence({}, "The map")
-        == "No fake image with a forgery region to read The map against."
+        == "The map: no fake image with a forgery region to read it against."
     )
     on = results.cam_region_sentence({"swap": (0.8, 0.3), "mouth": (0.2, 0.1)}, "The map")
     assert "all 2 (swap and mouth)" in on and "swap 80 % of the mass on 30 % of the face" in on
@@ -498,6 +508,22 @@ def test_agreement_sentence_agrees_disagrees_and_nothing_to_tie():
     assert results.agreement_sentence(table([a, b]), claim("inconclusive"), "A", "Average") == (
         "Table IV's claim is inconclusive: no winner to tie back to its Average column."
     )
+    assert results.agreement_sentence(table([a, b]), claim("does not hold"), "B", "Average") == (
+        "Table IV's claim does not hold, and A tops its Average column, not B: verdict and table agree."
+    )
+    assert "yet A tops its Average column" in results.agreement_sentence(
+        table([a, b]), claim("does not hold"), "A", "Average"
+    )
+
+
+def test_learned_line_names_cells_below_chance_apart():
+    ok, flat = cell("A", 80, 78, 82, column="AUC"), cell("B", 50, 45, 55, column="AUC", learned=False)
+    assert results.learned_line(table([ok, flat])) == (
+        "1 of 2 measured cells rest on runs that learned; not: B (AUC)."
+    )
+    backwards = cell("C", 30, 25, 35, column="AUC", learned=False)
+    line = results.learned_line(table([ok, flat, backwards]))
+    assert "not: B (AUC), C (AUC)" in line and "reversed" in line and line.endswith(": C (AUC).")
 
 
 def test_cross_domain_sentence_lower_higher_neither_and_nothing():

@@ -762,9 +762,9 @@ def cam_region_sentence(shares: Mapping[str, tuple[float, float] | None], map_na
     the region would), then one branch: all (the map sits on the manipulated regions, as the paper
     reads its Fig. 10), none (it does not), some; the images whose map is empty; and how to test
     the reading further. ``"No fake image with a forgery region to read <map_name> against."``
-    when ``shares`` is empty."""
+    when ``shares`` is empty. ``map_name`` opens sentences (e.g. "The rgb stream's map")."""
     if not shares:
-        return f"No fake image with a forgery region to read {map_name} against."
+        return f"{map_name}: no fake image with a forgery region to read it against."
     measured = {name: s for name, s in shares.items() if s is not None}
     empty = [name for name, s in shares.items() if s is None]
     nothing = (
@@ -891,17 +891,34 @@ FEW_VIDEOS = 50
 """Below this many test videos, :func:`video_frame_sentence` says a frame/video difference can be chance."""
 
 
-def video_frame_sentence(frames: tuple[int, float], videos: tuple[int, float], label: str) -> str:
+def video_frame_sentence(
+    frames: tuple[int, float], videos: tuple[int, float], label: str, frame_interval: tuple[float, float]
+) -> str:
     """One run's frame-level and video-level AUC (notebook 12): ``frames`` and ``videos`` are
-    (count, AUC as a fraction); ``label`` names the run. One branch each: the video AUC higher
-    (averaging a video's frames cancels errors that differ from frame to frame), lower (errors a
-    video's frames share do not average out, and fewer items weigh each mistake more), or equal;
-    under :data:`FEW_VIDEOS` videos, a note that the difference can be chance."""
+    (count, AUC as a fraction); ``label`` names the run; ``frame_interval`` the frame AUC's 95 %
+    interval (fractions, :func:`grnet.pipeline.stats.auc_interval`). First whether the run learned
+    (:func:`grnet.pipeline.stats.learned`'s rule): an interval wholly below 0.5 (reversed: the run
+    ranks the classes backwards) or one that includes 0.5 (it did not learn) makes its two AUCs show
+    nothing about averaging. Else one branch each: the video AUC higher (averaging a video's frames
+    cancels errors that differ from frame to frame), lower (errors a video's frames share do not
+    average out, and fewer items weigh each mistake more), or equal; under :data:`FEW_VIDEOS`
+    videos, a note that the difference can be chance."""
     (n_frames, frame_auc), (n_videos, video_auc) = frames, videos
+    low, high = frame_interval
     head = (
-        f"{label}: {n_frames} test frames from {n_videos} videos; AUC {100 * frame_auc:.1f} over frames, "
-        f"{100 * video_auc:.1f} over videos"
+        f"{label}: {n_frames} test frames from {n_videos} videos; AUC {100 * frame_auc:.1f} "
+        f"[{100 * low:.1f}, {100 * high:.1f}] over frames, {100 * video_auc:.1f} over videos"
     )
+    if high < 0.5:
+        return (
+            f"{head}: the frame AUC's interval lies wholly below 50, so the run ranks the classes backwards "
+            "(reversed, notebook 13); what averaging a video's frames does is not read from such a run."
+        )
+    if low <= 0.5:
+        return (
+            f"{head}: the frame AUC's interval includes 50, so **the run did not learn** (notebook 07): the "
+            "gap between its frame and video AUCs shows nothing about what averaging a video's frames does."
+        )
     few = f" On only {n_videos} videos the difference can be chance." if n_videos < FEW_VIDEOS else ""
     if round(video_auc, 3) == round(frame_auc, 3):
         return f"{head}: equal to a tenth of a point, averaging changes nothing here."
@@ -1039,14 +1056,26 @@ def agreement_sentence(table: ReportTable, claim: ReportClaim, row: str, column:
     """Whether a claim that ``row`` is best in ``column`` agrees with the column it is about: with the
     claim holding, ``"Table IV's claim holds, and GRnet tops its Average column: verdict and table
     agree."`` or ``"..., but X tops its Average column, not GRnet: verdict and table disagree."``;
-    with any other status, that nothing is to tie back."""
+    with the claim not holding, the column's leader named: another row (they agree) or ``row`` itself
+    (its mean leads, yet a paired difference puts a competitor above it: read the verdict's margin);
+    inconclusive or not judged, that no winner is there to tie back."""
+    order = ranked(table.column(column))
+    top = order[0].row if order else None
+    if claim.status == "does not hold" and top is not None:
+        if top != row:
+            return (
+                f"Table {table.roman}'s claim does not hold, and {top} tops its {column} column, not {row}: "
+                "verdict and table agree."
+            )
+        return (
+            f"Table {table.roman}'s claim does not hold, yet {row} tops its {column} column by its mean: a "
+            "paired difference puts a competitor above it where the means do not (read the verdict's margin)."
+        )
     if claim.status != "holds":
         return (
             f"Table {table.roman}'s claim {status_phrase(claim.status)}: no winner to tie back to its "
             f"{column} column."
         )
-    order = ranked(table.column(column))
-    top = order[0].row if order else None
     if top == row:
         return (
             f"Table {table.roman}'s claim holds, and {row} tops its {column} column: verdict and table agree."
@@ -1340,10 +1369,19 @@ def seeds_phrase(cells: Iterable[ReportCell]) -> str:
 
 
 def learned_line(table: ReportTable) -> str:
-    """How many of the table's cells rest on runs that all learned, and which did not."""
+    """How many of the table's cells rest on runs that all learned, and which did not; of those,
+    the cells whose whole interval lies below their chance rate named apart (for an AUC: reversed,
+    the scores rank the classes backwards, which is not "did not learn" alone; notebook 13)."""
     ran = [c for c in table.cells.values() if c.ran]
     missed = [f"{c.row} ({c.column})" for c in ran if not c.learned]
+    below = [f"{c.row} ({c.column})" for c in ran if not c.learned and c.high < c.chance]
     line = f"{len(ran) - len(missed)} of {len(ran)} measured cells rest on runs that learned"
+    if below:
+        line += (
+            f"; not: {', '.join(missed)}; of these, wholly below the chance rate (an AUC there is reversed: "
+            f"the scores rank the classes backwards): {', '.join(below)}"
+        )
+        return line + "."
     return line + (f"; not: {', '.join(missed)}." if missed else ".")
 
 
