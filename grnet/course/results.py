@@ -718,7 +718,7 @@ def compression_sentence(change: Mapping[str, float], hq: ReportCell, lq: Report
         hq, lq: the detector's cells at HQ and LQ (e.g. Table VII's GRnet).
 
     Returns:
-        Two sentences: whether the residual is weaker at LQ for every class, none or some (with
+        Two sentences, the first whether the residual is weaker at LQ for every class, none or some (with
         the range of the changes), then whether the detector's HQ and LQ intervals separate (HQ
         above, LQ above, or overlapping) and what that says together with the first.
     """
