@@ -733,30 +733,8 @@ def test_reversed_reading_and_summary_none_and_found():
 
 def test_reversed_cells_reads_only_auc_columns(tmp_path):
     (tmp_path / "tables").mkdir()
-    cells = [
-        {
-            "row": "GRnet",
-            "column": "AUC",
-            "paper": 99.0,
-            "mean": 30.0,
-            "low": 25.0,
-            "high": 35.0,
-            "n": 1,
-            "learned": False,
-            "chance": 50.0,
-        },
-        {
-            "row": "GRnet",
-            "column": "ACC",
-            "paper": 99.0,
-            "mean": 30.0,
-            "low": 25.0,
-            "high": 35.0,
-            "n": 1,
-            "learned": False,
-            "chance": 50.0,
-        },
-    ]
+    common = {"row": "GRnet", "paper": 99.0, "mean": 30.0, "low": 25.0, "high": 35.0, "n": 1}
+    cells = [{**common, "column": c, "learned": False, "chance": 50.0} for c in ("AUC", "ACC")]
     payload = {"table": "table8", "roman": "VIII", "caption": "c", "cells": cells, "claims": []}
     (tmp_path / "tables" / "table8.json").write_text(json.dumps(payload), encoding="utf-8")
     found = results.reversed_cells(tmp_path)
