@@ -657,11 +657,16 @@ def test_audit_answer_best_and_worst_probed_family():
 
 def test_seeds_line_one_several_mixed_and_none():
     one = table([cell("A", 60, 58, 62)])
-    assert results.seeds_line(one).startswith("Each measured cell of Table IV is one run (1 seed)")
-    three = ReportCell("A", "ACC", 90.0, 60, 58, 62, 3, True, 50.0)
-    assert "is the mean of 3 seeds" in results.seeds_line(table([three]))
-    assert results.seeds_line(table([three, cell("B", 60, 58, 62)])).endswith("average 1 to 3 seeds.")
-    assert results.seeds_line(table([cell("A")])) == "No cell of Table IV was measured."
+    assert results.seeds_line(one) == (
+        "Each measured cell of Table IV is the value of one seed: one run per cell, so no mean over "
+        "seeds and no seed spread."
+    )
+    three = ReportCell("A", "ACC", None, 1, 0, 2, 3, True, 50)
+    assert results.seeds_line(table([three])) == "Each measured cell of Table IV is the mean over 3 seeds."
+    assert results.seeds_line(table([three, cell("B", 60, 58, 62)])).endswith(
+        "1 to 3 seeds (the cells differ)."
+    )
+    assert results.seeds_line(table([cell("A")])) == "No cell of Table IV is measured yet."
 
 
 def test_expectation_sentence_met_missed_and_not_measured():

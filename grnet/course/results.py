@@ -1644,24 +1644,13 @@ def audit_answer(audit: Mapping[str, Any]) -> str:
 
 
 def seeds_line(table: ReportTable) -> str:
-    """How many seeds the table's measured cells average (each cell's ``n``), in words: ``"Each
-    measured cell of Table VII is one run (1 seed): its interval covers the test images, not
-    another training."``, ``"Each ... is the mean of 3 seeds: its interval resamples the seeds and
-    the test clusters."``, ``"The measured cells ... average 1 to 3 seeds."``, or that none ran."""
-    counts = sorted({c.n for c in table.cells.values() if c.ran})
-    if not counts:
-        return f"No cell of Table {table.roman} was measured."
-    if counts == [1]:
-        return (
-            f"Each measured cell of Table {table.roman} is one run (1 seed): its interval covers the "
-            "test images, not another training."
-        )
-    if len(counts) == 1:
-        return (
-            f"Each measured cell of Table {table.roman} is the mean of {counts[0]} seeds: its interval "
-            "resamples the seeds and the test clusters."
-        )
-    return f"The measured cells of Table {table.roman} average {counts[0]} to {counts[-1]} seeds."
+    """How many seeds the table's measured cells average, as a sentence around
+    :func:`seeds_phrase`: ``"Each measured cell of Table VII is the mean over 3 seeds."`` (or the
+    value of one seed, a mix, or not measured yet). Notebooks 11-13."""
+    phrase = seeds_phrase(table.cells.values())
+    if not any(c.ran for c in table.cells.values()):
+        return f"No cell of Table {table.roman} is measured yet."
+    return f"Each measured cell of Table {table.roman} is {phrase}."
 
 
 def expectation_sentence(expected: str, met: bool | None, evidence: str, reasons: str = "") -> str:
