@@ -817,11 +817,11 @@ def test_expectation_cases_sentence_held_in_part_not_and_nothing():
         == "We expected e: **it held** (A and B)."
     )
     assert results.expectation_cases_sentence("e", {"A": True, "B": False}, "Why.") == (
-        "We expected e: **it held in part** (A; not B). Why."
+        "We expected e: **it held in part** (as expected: A; not as expected: B). Why."
     )
     assert (
         results.expectation_cases_sentence("e", {"A": False}, "Why.")
-        == "We expected e: **it did not hold** (not A). Why."
+        == "We expected e: **it did not hold** (not as expected: A). Why."
     )
     assert results.expectation_cases_sentence("e", {}) == "We expected e: nothing measured here tests it."
 
@@ -853,3 +853,13 @@ def test_lesson_line_each_status():
     assert results.lesson_line("S", True, "E.", "[08](x)") == "- **S**: supported. E. ([08](x))"
     assert results.lesson_line("S", False, "E.", "y").startswith("- **S**: **not supported**. E.")
     assert "not tested here" in results.lesson_line("S", None, "E.", "y")
+    assert results.lesson_line("S", "in part", "E.", "y").startswith("- **S**: supported in part. E.")
+
+
+def test_lesson_support_from_verdicts():
+    assert results.lesson_support(["holds", "holds"]) is True
+    assert results.lesson_support(["holds", "not judged"]) == "in part"
+    assert results.lesson_support(["holds", "inconclusive"]) is False
+    assert results.lesson_support(["not judged", "does not hold"]) is False
+    assert results.lesson_support(["not judged"]) is None
+    assert results.lesson_support([]) is None

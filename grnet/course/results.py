@@ -1680,9 +1680,10 @@ def expectation_cases_sentence(expectation: str, outcomes: Mapping[str, bool], w
     """Whether an expectation written before the results held: ``outcomes`` maps each case it
     covers (a label naming what came out, e.g. "Table II (does not hold)") to whether it came out
     as expected. ``"We expected <expectation>: **it held** (A and B)."``, ``"...: **it held in
-    part** (A; not B). <why_not>"``, ``"...: **it did not hold** (not A, B). <why_not>"``, or that
-    nothing measured tests it; ``why_not`` (the likeliest reasons, rendered from the results) is
-    added only where some case missed."""
+    part** (as expected: A; not as expected: B). <why_not>"``, ``"...: **it did not hold** (not as
+    expected: A and B). <why_not>"``, or that nothing measured tests it; ``why_not`` (the likeliest
+    reasons, rendered from the results) is added only where some case missed. A label may be a
+    whole sentence ("MTE ranks 3rd of 5 in Table II's ACC (...)"): it is never negated in place."""
     if not outcomes:
         return f"We expected {expectation}: nothing measured here tests it."
     held = [k for k, v in outcomes.items() if v]
@@ -1691,16 +1692,37 @@ def expectation_cases_sentence(expectation: str, outcomes: Mapping[str, bool], w
     if not missed:
         return f"We expected {expectation}: **it held** ({names(held)})."
     if not held:
-        return f"We expected {expectation}: **it did not hold** (not {names(missed)}).{reasons}"
-    return f"We expected {expectation}: **it held in part** ({names(held)}; not {names(missed)}).{reasons}"
+        return f"We expected {expectation}: **it did not hold** (not as expected: {names(missed)}).{reasons}"
+    cases = f"as expected: {names(held)}; not as expected: {names(missed)}"
+    return f"We expected {expectation}: **it held in part** ({cases}).{reasons}"
 
 
-def lesson_line(statement: str, supported: bool | None, evidence: str, source: str) -> str:
+def lesson_support(statuses: Iterable[str]) -> bool | str | None:
+    """Whether claims' verdicts (``"holds"``, ``"does not hold"``, ``"inconclusive"``, ``"not
+    judged"``) support a lesson that rests on all of them: False when one does not hold or cannot
+    be told, True when every one holds, ``"in part"`` when some hold and the others were not judged
+    (a run behind them did not learn), None when none was judged (or there is none)."""
+    statuses = list(statuses)
+    if any(s in ("does not hold", "inconclusive") for s in statuses):
+        return False
+    held = sum(s == "holds" for s in statuses)
+    if not held:
+        return None
+    return True if held == len(statuses) else "in part"
+
+
+def lesson_line(statement: str, supported: bool | str | None, evidence: str, source: str) -> str:
     """One lesson of the closing page (notebook 16), as a Markdown list item: the ``statement``
-    tested, whether the results support it (``None``: nothing measured tests it), the
-    ``evidence`` (a sentence rendered from the numbers) and ``source`` (a link to the notebook
-    that shows it, and the table): ``"- **<statement>**: supported. <evidence> (<source>)"``."""
-    status = {True: "supported", False: "**not supported**", None: "not tested here"}[supported]
+    tested, whether the results support it (True, False, ``"in part"`` or None: nothing measured
+    tests it; :func:`lesson_support`), the ``evidence`` (a sentence rendered from the numbers) and
+    ``source`` (a link to the notebook that shows it, and the table): ``"- **<statement>**:
+    supported. <evidence> (<source>)"``."""
+    status = {
+        True: "supported",
+        False: "**not supported**",
+        "in part": "supported in part",
+        None: "not tested here",
+    }[supported]
     return f"- **{statement}**: {status}. {evidence} ({source})"
 
 
