@@ -402,6 +402,13 @@ _REFERENCE_LABELS = {
 }
 
 
+def bar_arms(arms: Sequence[tuple[float, float]]) -> np.ndarray:
+    """(2, N) error-bar arms (below, above the mean) in the units of the cells, each at least 0:
+    a cell whose resamples all sit at one value has its mean and its interval summed in other
+    orders, a float step apart, and matplotlib refuses a negative arm."""
+    return np.clip(np.array(arms, dtype=float).reshape(-1, 2).T, 0.0, None)
+
+
 def row_label(paper: PaperTable, row: PaperRow) -> str:
     """A row's name for a figure, its label columns spelled out: the row's name, then each other
     label cell in parentheses, a switch as ``column ✓`` or ``column ✗`` (Table I's check mark and
@@ -462,7 +469,7 @@ def table_comparison(number: int, tables_dir: str | os.PathLike = "reports/table
         ours = [cells.get((r, column)) for r in paper.row_names]
         seeds |= {c.n for c in ours if c is not None and c.ran}
         means = np.array([np.nan if c is None or not c.ran else c.mean for c in ours], dtype=float)
-        errors = np.array([c.error() if c is not None else (0.0, 0.0) for c in ours]).T
+        errors = bar_arms([c.error() if c is not None else (0.0, 0.0) for c in ours])
         colours = [OURS_COLOUR if c is None or not c.ran or c.learned else NOT_LEARNED_COLOUR for c in ours]
         ax.barh(y - 0.2, theirs, height=0.4, color="white", edgecolor="gray", hatch="///")
         ax.barh(y + 0.2, means, xerr=errors, height=0.4, color=colours)
@@ -512,7 +519,7 @@ def paper_vs_reproduction(tables_dir: str | os.PathLike = "reports/tables") -> F
         if cells:
             x = [c.paper for c in cells if c.paper is not None]
             mean = np.array([c.mean for c in cells], dtype=float)
-            err = np.array([c.error() for c in cells]).T
+            err = bar_arms([c.error() for c in cells])
             ax.errorbar(x, mean, yerr=err, fmt="o", ms=4, lw=0.8, label=f"Table {table(number).roman}")
     ax.plot([0, 100], [0, 100], color="gray", ls=":", lw=1)
     ax.set(xlim=(0, 100), ylim=(0, 100), xlabel="paper (%)", ylabel="this reproduction (%)")

@@ -217,6 +217,20 @@ def test_a_cell_wholly_below_its_chance_rate_is_marked_apart_from_one_that_did_n
     assert f"{BELOW_CHANCE_MARK}: the whole interval lies below the chance or majority rate" in md
 
 
+def test_a_cell_at_its_majority_rate_a_float_step_below_is_not_marked_below():
+    # Table IV's HighPass ME5 on the three-seed run: every resample at the majority rate, the interval
+    # one float step under the rate and under the mean (another summation order)
+    spec = TABLES[4]
+    ours = {cell: None for cell in measure(spec, None)}
+    rate = 38.70967741935484
+    step_below = 38.70967741935483
+    ours[("HighPass [7]", "ME5")] = Measured(rate, step_below, step_below, 3, False, rate, np.zeros(0))
+    ours[("Meso-4 [5]", "ME5")] = Measured(30.0, 28.0, 38.6, 3, False, rate, np.zeros(0))
+    md = table_md(spec, ours, None, [])
+    assert f"38.7{NOT_LEARNED_MARK} [38.7, 38.7]" in md
+    assert f"30.0{NOT_LEARNED_MARK}{BELOW_CHANCE_MARK} [28.0, 38.6]" in md
+
+
 def test_the_cross_dataset_caveat_says_what_the_profiles_data_can_test():
     for profile in ("mini", "ci"):
         assert "embedded benchmark" in cross_dataset_caveat(profile)

@@ -45,6 +45,7 @@ import argparse
 import csv
 import io
 import json
+import math
 import os
 import statistics
 import sys
@@ -238,12 +239,17 @@ def check_paper(claim: Claim, values: Mapping[tuple[str, str], float | None]) ->
 # Rendering
 
 
+def below_chance(value: Measured) -> bool:
+    """Whether the whole interval lies below the chance or majority rate, beyond rounding: a cell
+    whose every resample sits at the rate (a run answering one class) has its interval computed
+    in another summation order than the rate, a float step apart, and is at the rate, not below."""
+    return value.high < value.chance and not math.isclose(value.high, value.chance, abs_tol=1e-9)
+
+
 def _fmt(value: Measured | None) -> str:
     if value is None:
         return "not run here"
-    mark = ("" if value.learned else NOT_LEARNED_MARK) + (
-        BELOW_CHANCE_MARK if value.high < value.chance else ""
-    )
+    mark = ("" if value.learned else NOT_LEARNED_MARK) + (BELOW_CHANCE_MARK if below_chance(value) else "")
     return f"{value.mean:.1f}{mark} [{value.low:.1f}, {value.high:.1f}]"
 
 
@@ -303,8 +309,10 @@ def table_md(
         f"Each cell: ours ({_interval_text(result)}) and, in parentheses, the paper's value (a single "
         f"run, no spread published); percentages. ACC is read at each run's epoch best by validation "
         f"ACC, AUC at its epoch best by validation AUC.{ours_only} {NOT_LEARNED_MARK}: a run behind the "
-        "cell did not learn (its test score does not beat the majority rate, or its AUC's interval "
-        f"includes 0.5). {BELOW_CHANCE_MARK}: the whole interval lies below the chance or majority rate "
+        "cell did not learn (a multi-class run: its test ACC does not beat the majority rate; a binary "
+        "run: its AUC's interval reaches 0.5, so a binary run that ranks the classes is not marked "
+        "even where its ACC sits at or below the majority rate). "
+        f"{BELOW_CHANCE_MARK}: the whole interval lies below the chance or majority rate "
         "(for an AUC: the scores rank the classes backwards, a reversal to read, not noise).",
         "",
         _md_row([*paper.label_columns, *spec.columns]),
