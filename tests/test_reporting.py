@@ -109,7 +109,11 @@ def test_a_clear_winner_holds_and_a_clear_loser_does_not(tmp_path):
     won = verdict(tmp_path / "won", [0.80], 0.50)
     assert won.status == HOLDS and won.low > 0 and "smallest margin +30.00" in won.detail
     lost = verdict(tmp_path / "lost", [0.30], 0.50)
-    assert lost.status == FAILS and lost.high < 0 and "better than the claimed winner" in lost.detail
+    assert lost.status == FAILS and lost.high < 0
+    # said from the better row's side, a positive lead with its interval
+    assert "; rows above the claimed winner, the interval apart: " in lost.detail
+    better = lost.detail.split("interval apart: ")[1]
+    assert " by 20.00 points [" in better and "-" not in better.split("by")[1].split("]")[0]
 
 
 def test_a_claim_on_runs_that_did_not_learn_is_not_judged(tmp_path):
@@ -243,3 +247,22 @@ def test_write_report_without_results_marks_everything_not_run(tmp_path):
     assert "No results yet" in text and UNKNOWN in text
     table1 = (tmp_path / "reports" / "tables" / "table1.md").read_text(encoding="utf-8")
     assert "not run here (99.96)" in table1
+
+
+def test_the_runs_that_did_not_learn_are_told_apart_by_their_residual_and_fusion(tmp_path):
+    from grnet.pipeline import artifacts
+    from grnet.pipeline.reporting import _learning_lines
+
+    def row(run, options):
+        return artifacts.RunRow(
+            *(run, "grnet", options, "hff", "multiclass", "none", 64, 3, 32, None, 7),
+            *(38.0, 60.0, None, 3, 36.0, 40.0, 58.0, 62.0, 38.7, False, "ACC 0.380 vs majority rate 0.387"),
+            *("bfloat16", 12.5, None, f"runs/x/{run}", f"runs/x/{run}/predictions.csv"),
+        )
+
+    afm, rgb = '{"fusion": "afm", "residual": "mte"}', '{"fusion": "sum", "residual": "rgb"}'
+    rows = [row("a", afm), row("b", rgb)]
+    artifacts.write_runs(tmp_path / "runs.csv", rows)
+    lines = _learning_lines(tmp_path)
+    assert "- grnet (residual mte, fusion afm) multiclass hff none seed 7: ACC 0.380" in "\n".join(lines)
+    assert "- grnet (residual rgb, fusion sum) multiclass hff none seed 7: ACC 0.380" in "\n".join(lines)

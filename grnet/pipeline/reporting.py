@@ -189,7 +189,7 @@ def judge(claim: Claim, ours: Mapping[tuple[str, str], Measured | None]) -> Verd
                     not_learned.append(f"{label} ({comparison.column})")
             interval = stats.percentile_interval(100 * (winner.replicates - loser.replicates))
             what = f"{comparison.winner} vs {name}, {comparison.column}"
-            diffs.append((winner.mean - loser.mean, interval, what))
+            diffs.append((winner.mean - loser.mean, interval, what, name, comparison))
     if missing:
         return Verdict(UNKNOWN, "no value for " + ", ".join(missing))
     if not diffs:
@@ -197,13 +197,14 @@ def judge(claim: Claim, ours: Mapping[tuple[str, str], Measured | None]) -> Verd
     if not_learned:
         names = sorted(set(not_learned))
         return Verdict(NOT_JUDGED, "runs that did not learn: " + ", ".join(names))
-    margin, interval, what = min(diffs, key=lambda d: d[0])
+    margin, interval, what, *_ = min(diffs, key=lambda d: d[0])
     worse = [d for d in diffs if d[1].high < 0]
     status = verdict_status([(d[1].low, d[1].high) for d in diffs])
     detail = f"smallest margin {margin:+.2f} points [{interval.low:+.2f}, {interval.high:+.2f}] ({what})"
-    if worse:
-        detail += "; better than the claimed winner: " + "; ".join(
-            f"{w[2]} {w[0]:+.2f} [{w[1].low:+.2f}, {w[1].high:+.2f}]" for w in worse[:3]
+    if worse:  # said from the better row's side: by how much it beats the claimed winner
+        detail += "; rows above the claimed winner, the interval apart: " + "; ".join(
+            f"{name} above {c.winner} on {c.column} by {-d:.2f} points [{-i.high:.2f}, {-i.low:.2f}]"
+            for d, i, _, name, c in worse[:3]
         )
     return Verdict(status, detail, margin, interval.low, interval.high)
 
@@ -402,9 +403,17 @@ def _learning_lines(results_dir: Path) -> list[str]:
     if missed:
         lines += ["", "Runs that did not learn (their cells are marked " + NOT_LEARNED_MARK + "):", ""]
         for r in missed:
-            run = f"{r.model} {r.task} {r.dataset} {r.postprocess} seed {r.seed}"
+            run = f"{r.model}{_variant(r.model_options)} {r.task} {r.dataset} {r.postprocess} seed {r.seed}"
             lines.append(f"- {run}: {r.learned_evidence}")
     return lines
+
+
+def _variant(model_options: str) -> str:
+    """A run's residual and fusion, the options that tell GRnet's variants (Tables I-III) and the
+    residual networks (Table II) apart: ``" (residual mte, fusion afm)"``, or ``""``."""
+    options = json.loads(model_options or "{}")
+    named = [f"{k} {options[k]}" for k in ("residual", "fusion") if options.get(k)]
+    return f" ({', '.join(named)})" if named else ""
 
 
 def cross_dataset_caveat(profile: str) -> str:
