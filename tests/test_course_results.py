@@ -75,6 +75,22 @@ def test_comparison_sentence_each_way_overlap_and_not_run():
     assert results.comparison_sentence(a, cell("N"), "x") == "A and N are not both measured in x."
 
 
+def test_comparison_sentence_reads_no_order_where_a_cell_did_not_learn():
+    hp = cell("High pass filter", 77.7, 75.9, 79.6, chance=38.7)
+    mte = cell("MTE", 39.3, 37.4, 41.3, chance=38.7, learned=False)
+    expected = (
+        "MTE (39.3† [37.4, 41.3]) did not learn (its chance or majority rate: 38.7 %), so its place against "
+        "High pass filter in Table II cannot be read; High pass filter (77.7 [75.9, 79.6]) learned."
+    )
+    assert results.comparison_sentence(hp, mte, "Table II") == expected
+    assert results.comparison_sentence(mte, hp, "Table II") == expected
+    amten = cell("AMTEN", 39.6, 37.8, 41.0, chance=38.7, learned=False)
+    assert results.comparison_sentence(amten, mte, "Table II") == (
+        "Neither AMTEN (39.6† [37.8, 41.0]) nor MTE (39.3† [37.4, 41.3]) learned (its chance or majority "
+        "rate: 38.7 %), so Table II cannot order them."
+    )
+
+
 def test_difference_sentence_each_lead_and_unresolved():
     assert results.difference_sentence("A", "B", 2.0, 0.5, 3.5, "under J") == (
         "**A** leads B under J (A - B: +2.0 points [+0.5, +3.5]): the interval lies above 0, so the "
@@ -101,7 +117,7 @@ def test_effect_sentence_helps_hurts_unresolved_and_not_measured():
 
 def test_share_sentence_all_none_some_nothing():
     assert results.share_sentence(["B", "A"], ["A", "B"], "P") == "P: all 2 (A and B)."
-    assert results.share_sentence([], ["A", "B"], "P") == "P: none of the 2 (A and B)."
+    assert results.share_sentence([], ["A", "B"], "P") == "P: none of the 2."
     assert results.share_sentence(["C"], ["A", "B", "C"], "P") == "P: 1 of 3, C; not A and B."
     assert results.share_sentence([], [], "P") == "P: nothing measured."
 
@@ -459,7 +475,26 @@ def test_replication_sentence_each_branch():
     assert "cannot contradict" in results.replication_sentence({"H": [40, 60], "M": [55, 50]}, big_apart, "T")
     assert "nothing to reproduce" in results.replication_sentence({"H": [60], "M": [40]}, big_overlap, "T")
     idle = results.replication_sentence({"H": [18, 17], "M": [40, 41]}, big_apart, "T", chance=16.7)
-    assert "But H did not learn on your slice" in idle and "its residual" in idle
+    assert idle.startswith("H did not learn on your slice") and "its residual" in idle
+    assert "leads" not in idle and idle.endswith(
+        "H (90.0 [88.0, 92.0]) is above M (80.0 [78.0, 82.0]) in T, the intervals apart."
+    )
+    big_idle = {
+        "H": cell("H", 77.7, 75.9, 79.6, chance=38.7),
+        "M": cell("M", 39.3, 37.4, 41.3, chance=38.7, learned=False),
+    }
+    neither = results.replication_sentence({"H": [40.8, 39.8], "M": [39.8, 39.8]}, big_idle, "T", chance=39.8)
+    assert neither.startswith(
+        "Neither H nor M learned on your slice (mean accuracy within 2 points of its majority rate, 39.8 %)"
+    )
+    assert (
+        "leads" not in neither and "**" not in neither and "M (39.3† [37.4, 41.3]) did not learn" in neither
+    )
+    learned_small = results.replication_sentence({"H": [60, 62], "M": [40, 41]}, big_idle, "T", chance=16.7)
+    assert learned_small.endswith(
+        "The table's order cannot be read, so there is nothing to reproduce or contradict."
+    )
+    assert "They agree" not in learned_small
     with pytest.raises(ValueError):
         results.replication_sentence({"H": [60]}, big_apart, "T")
 
@@ -530,7 +565,7 @@ def test_cross_domain_sentence_lower_higher_neither_and_nothing():
     own = {"H": cell("H", 60, 58, 62), "L": cell("L", 65, 63, 67)}
     high = {"H": cell("H", 70, 67, 73), "L": cell("L", 72, 69, 75)}
     low = {"H": cell("H", 50, 47, 53), "L": cell("L", 56, 53, 59)}
-    assert "none of the 2 (H and L)" in results.cross_domain_sentence(own, high)
+    assert "none of the 2." in results.cross_domain_sentence(own, high)
     assert "The opposite of the paper's pattern" in results.cross_domain_sentence(own, high)
     assert "all 2 (H and L)" in results.cross_domain_sentence(own, low)
     assert "The paper's pattern: every run loses AUC" in results.cross_domain_sentence(own, low)
@@ -781,6 +816,49 @@ def test_table2_sentence_paper_order_reversal_overlap_and_not_run():
     assert (
         results.table2_sentence(table2((None,), (80, 78, 82), (70, 68, 72)))
         == "Table II's MTE was not measured."
+    )
+
+
+def test_table2_sentence_reads_no_order_where_the_mte_did_not_learn():
+    acc = dict(chance=38.7)
+    table2 = table(
+        [
+            cell("MTE", 39.3, 37.4, 41.3, learned=False, **acc),
+            cell("High pass filter", 77.7, 75.9, 79.6, **acc),
+            cell("SRM filter", 65.2, 62.9, 67.5, **acc),
+        ]
+    )
+    grnet = cell("GRnet", 85, 83, 87)
+    text = results.table2_sentence(table2, grnet, epochs=3)
+    assert text.startswith(
+        "MTE (39.3† [37.4, 41.3]) did not learn (its chance or majority rate: 38.7 %), so its place in "
+        "Table II cannot be read; High pass filter (77.7 [75.9, 79.6]) and SRM filter (65.2 [62.9, 67.5]) "
+        "learned. "
+    )
+    assert "reverse of the paper's order" not in text and "is above MTE" not in text
+    assert "Why the MTE network might not have learned here: the runs train 3 epochs" in text
+    assert "08_ablation_table1.ipynb" in text
+    assert "GRnet (85.0 [83.0, 87.0]) is above High pass filter" in text
+    srm_idle = table(
+        [
+            cell("MTE", 39.3, 37.4, 41.3, learned=False, **acc),
+            cell("High pass filter", 77.7, 75.9, 79.6, **acc),
+            cell("SRM filter", 39.0, 37.0, 41.0, learned=False, **acc),
+        ]
+    )
+    assert "High pass filter (77.7 [75.9, 79.6]) learned; SRM filter did not learn either." in (
+        results.table2_sentence(srm_idle)
+    )
+    fixed_idle = table(
+        [
+            cell("MTE", 90, 88, 92, **acc),
+            cell("High pass filter", 80, 78, 82, **acc),
+            cell("SRM filter", 39.0, 37.0, 41.0, learned=False, **acc),
+        ]
+    )
+    assert results.table2_sentence(fixed_idle).endswith(
+        "As in the paper, the MTE is above High pass filter, the intervals apart; SRM filter did not learn, "
+        "so the table cannot place the MTE against it."
     )
 
 

@@ -120,12 +120,32 @@ def rank_sentence(cells: Iterable[ReportCell], row: str, where: str) -> str:
     return f"{row} ranks {n}{suffix} of {len(order)} in {where} ({order[n - 1].text()})."
 
 
+def _rate(cell: ReportCell) -> str:
+    """``" (its chance or majority rate: 38.7 %)"`` for a cell with a rate, ``""`` without one."""
+    return f" (its chance or majority rate: {cell.chance:.1f} %)" if cell.chance is not None else ""
+
+
 def comparison_sentence(a: ReportCell, b: ReportCell, where: str) -> str:
     """Two cells side by side, by their 95 % intervals (:func:`separated`): ``"A (...) is above B
     (...) in <where>, the intervals apart."``, the same with B above A, ``"A (...) and B (...)
-    overlap in <where>: the intervals do not separate them."``, or that one of them did not run."""
+    overlap in <where>: the intervals do not separate them."``, or that one of them did not run.
+    Where a cell's runs did not learn (its dagger), no order is read: ``"A (39.3† [...]) did not
+    learn (its chance or majority rate: 38.7 %), so its place against B in <where> cannot be read;
+    B (...) learned."``, or, where neither learned, ``"Neither A (...) nor B (...) learned (...), so
+    <where> cannot order them."``."""
     if not (a.ran and b.ran):
         return f"{a.row} and {b.row} are not both measured in {where}."
+    if not (a.learned or b.learned):
+        return (
+            f"Neither {a.row} ({a.text()}) nor {b.row} ({b.text()}) learned{_rate(a)}, so {where} cannot "
+            "order them."
+        )
+    if not (a.learned and b.learned):
+        idle, other = (b, a) if a.learned else (a, b)
+        return (
+            f"{idle.row} ({idle.text()}) did not learn{_rate(idle)}, so its place against {other.row} in "
+            f"{where} cannot be read; {other.row} ({other.text()}) learned."
+        )
     if separated(a, b) or separated(b, a):
         high, low = (a, b) if separated(a, b) else (b, a)
         return (
@@ -178,8 +198,8 @@ def effect_sentence(what: str, pairs: Mapping[str, tuple[ReportCell, ReportCell]
 def share_sentence(which: Sequence[str], among: Sequence[str], what: str) -> str:
     """Which of ``among`` have the property ``what`` (a phrase that opens the sentence, e.g.
     "Lower accuracy at LQ than at HQ"), naming them: ``"<what>: all 8 (A, ..., H)."``,
-    ``"<what>: none of the 8 (A, ..., H)."``, ``"<what>: 3 of 8, A, B and C; not D, ..."``,
-    ``"<what>: nothing measured."``."""
+    ``"<what>: none of the 8."`` (no list: after "none" it would read as the matches),
+    ``"<what>: 3 of 8, A, B and C; not D, ..."``, ``"<what>: nothing measured."``."""
     chosen = set(which)
     which = [w for w in among if w in chosen]
     if not among:
@@ -187,7 +207,7 @@ def share_sentence(which: Sequence[str], among: Sequence[str], what: str) -> str
     if len(which) == len(among):
         return f"{what}: all {len(among)} ({names(among)})."
     if not which:
-        return f"{what}: none of the {len(among)} ({names(among)})."
+        return f"{what}: none of the {len(among)}."
     others = [a for a in among if a not in chosen]
     return f"{what}: {len(which)} of {len(among)}, {names(which)}; not {names(others)}."
 
@@ -946,8 +966,11 @@ def replication_sentence(
     intervals overlap (nothing to reproduce); agree, decisive or within seed noise; disagree,
     decisive (the setting decides the order) or within seed noise (the small runs cannot contradict
     the table); and first, with the small runs' majority rate ``chance`` (points) given, a detector
-    whose mean accuracy is within 2 points of it did not learn on the slice, so the comparison says
-    nothing about its residual. Notebook 08's train-it-yourself exercise.
+    whose mean accuracy is within 2 points of it did not learn on the slice: the sentence opens with
+    that (``"Neither A nor B learned on your slice ..."`` or ``"A did not learn ..."``), names no
+    leader and closes with the table's :func:`comparison_sentence`; then, where a table cell did not
+    learn, the small lead against a table whose order cannot be read (nothing to reproduce).
+    Notebook 08's train-it-yourself exercise.
 
     Raises:
         ValueError: ``small`` has not two detectors with runs, or ``big`` lacks one of them.
@@ -968,13 +991,20 @@ def replication_sentence(
     mine = f"In your runs **{lead}** leads {other} by {gap:.1f} points ({size})."
     x, y = big[lead], big[other]
     table = comparison_sentence(x, y, where)
-    idle = [k for k, v in runs.items() if chance is not None and statistics.fmean(v) < chance + 2]
+    idle = [k for k in (lead, other) if chance is not None and statistics.fmean(runs[k]) < chance + 2]
     if idle:
+        who = f"Neither {lead} nor {other}" if len(idle) == 2 else names(idle)
+        verb = "learned" if len(idle) == 2 else "did not learn"
         return (
-            f"{mine} {table} But {names(idle)} did not learn on your slice (mean accuracy within 2 points "
-            f"of its majority rate, {chance:.1f} %): the comparison says nothing about "
+            f"{who} {verb} on your slice (mean accuracy within 2 points of its majority rate, "
+            f"{chance:.1f} %): your runs order nothing, and the comparison says nothing about "
             f"{'its residual' if len(idle) == 1 else 'their residuals'} yet; give the runs more epochs, "
-            "images or a larger input first."
+            f"images or a larger input first. {table}"
+        )
+    if not (x.learned and y.learned):
+        return (
+            f"{mine} {table} The table's order cannot be read, so there is nothing to reproduce or "
+            "contradict."
         )
     if not (separated(x, y) or separated(y, x)):
         return f"{mine} {table} The table has no leader, so there is nothing to reproduce or contradict."
@@ -1100,8 +1130,12 @@ def table2_sentence(
     (:data:`TABLE2_FIXED`, by :func:`comparison_sentence`), then one branch: the MTE above both,
     intervals apart (the paper's order); a fixed filter above it, intervals apart (the reversal,
     with what might cause it and how to test it: notebook 08's train-it-yourself exercise); the
-    intervals overlap (the table cannot order them). With ``grnet`` (Table IV's GRnet on raw
-    images, the same multi-class HFF-like split) the high-pass network is set beside full GRnet;
+    intervals overlap (the table cannot order them); a fixed filter that did not learn is left out of
+    the order (the MTE above the others, as in the paper, or nothing to read). Where the MTE's runs
+    did not learn (its dagger), no order is read: one sentence says it did not learn and which fixed
+    filters did, and the reasons are those for its not learning, with the same test. With ``grnet``
+    (Table IV's GRnet on raw images, the same multi-class HFF-like split) the high-pass network is
+    set beside full GRnet;
     ``epochs``: how long the runs trained, and ``trace_kept``: the share of a faint 2 px trace the
     MTE's residual keeps at the pipeline's radius and eps (:func:`grnet.analysis.mte_sensitivity`,
     notebook 15), both named among the reasons where given. ``"Table II's MTE was not measured."``
@@ -1112,21 +1146,42 @@ def table2_sentence(
     if mte is None or not mte.ran:
         return "Table II's MTE was not measured."
     fixed = [acc[r] for r in TABLE2_FIXED if r in acc and acc[r].ran]
-    lines = [comparison_sentence(f, mte, "Table II") for f in fixed]
+    readable = [f for f in fixed if f.learned]
+    idle = [f.row for f in fixed if not f.learned]
+    if mte.learned:
+        lines = [comparison_sentence(f, mte, "Table II") for f in fixed]
+    else:
+        learned = f"; {names([f'{f.row} ({f.text()})' for f in readable])} learned" if readable else ""
+        either = f"; {names(idle)} did not learn either" if idle else ""
+        lines = [
+            f"MTE ({mte.text()}) did not learn{_rate(mte)}, so its place in Table II cannot be read"
+            f"{learned}{either}."
+        ]
     if grnet is not None and "High pass filter" in acc:
         lines.append(
             comparison_sentence(acc["High pass filter"], grnet, "raw HFF-like images (Tables II and IV)")
         )
-    above = [f.row for f in fixed if separated(f, mte)]
-    if fixed and all(separated(mte, f) for f in fixed):
+    trained = f"{epochs} epochs" if epochs is not None else "a few epochs"
+    kept = (
+        f" and at them the guided residual keeps {trace_kept:.0%} of a faint 2 px checkerboard"
+        if trace_kept is not None
+        else ""
+    )
+    above = [f.row for f in readable if separated(f, mte)]
+    if not mte.learned:
+        reading = (
+            "Why the MTE network might not have learned here: "
+            f"the runs train {trained}, and the guided residual, whose peaks are lower than a high-pass "
+            "one's (its 99th percentile of |R|, notebook 03, section 2; its median is higher, notebook 02, "
+            "section 2: the high-pass residual peaks on the strong edges), may need longer to be picked up; "
+            "the guided filter's radius and eps are not published (grnet's defaults were chosen on notebook "
+            f"15's two measures, not on this table){kept}. How to test it: train an MTE network yourself on "
+            "one small slice in [notebook 08's train-it-yourself exercise](08_ablation_table1.ipynb), "
+            "then vary one cause at a time (more epochs, another radius or eps, another seed)."
+        )
+    elif fixed and not idle and all(separated(mte, f) for f in fixed):
         reading = "As in the paper, the MTE is above both fixed filters, the intervals apart."
     elif above:
-        trained = f"{epochs} epochs" if epochs is not None else "a few epochs"
-        kept = (
-            f" and at them the guided residual keeps {trace_kept:.0%} of a faint 2 px checkerboard"
-            if trace_kept is not None
-            else ""
-        )
         reading = (
             f"**The reverse of the paper's order**: {names(above)} {'is' if len(above) == 1 else 'are'} "
             "above the MTE with the intervals apart, where the paper puts the MTE first. What might cause "
@@ -1141,6 +1196,13 @@ def table2_sentence(
             "may need longer to be read. How to test it: train a high-pass and an MTE network yourself on "
             "one small slice in [notebook 08's train-it-yourself exercise](08_ablation_table1.ipynb), "
             "then vary one cause at a time (more epochs, another radius or eps, another seed)."
+        )
+    elif idle:
+        beaten = [f.row for f in readable if separated(mte, f)]
+        lead = f"As in the paper, the MTE is above {names(beaten)}, the intervals apart; " if beaten else ""
+        reading = (
+            f"{lead}{names(idle)} did not learn, so the table cannot place the MTE against "
+            f"{'it' if len(idle) == 1 else 'them'}."
         )
     else:
         reading = "The intervals do not order the MTE and the fixed filters here: the table cannot tell."
