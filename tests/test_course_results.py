@@ -230,10 +230,20 @@ def test_stream_weights_sentence_paper_opposite_mixed_and_nothing():
     )
     rgb = results.stream_weights_sentence(high, {"JP60": 0.44, "ME5": 0.40})
     assert "all 2 (JP60 and ME5)" in rgb and "As the paper argues" in rgb
-    assert rgb.endswith("is 0.60 on high-quality runs and 0.42 on low-quality ones (lower at low quality).")
+    assert rgb.endswith("is 0.600 on high-quality runs and 0.420 on low-quality ones (lower at low quality).")
     residual = results.stream_weights_sentence(high, {"JP60": 0.58, "ME5": 0.62})
     assert "none of the 2" in residual and "**Not what the paper argues**" in residual
-    assert "(alpha_gr 0.58 to 0.62)" in residual and "(not lower at low quality)" in residual
+    assert "(alpha_gr 0.58 to 0.62)" in residual and "(about the same)" in residual
+    higher = results.stream_weights_sentence(high, {"JP60": 0.62, "ME5": 0.64})
+    assert higher.endswith(
+        "is 0.600 on high-quality runs and 0.630 on low-quality ones (higher at low quality)."
+    )
+
+
+def test_stream_weights_sentence_means_equal_at_print_are_about_the_same():
+    text = results.stream_weights_sentence({"raw": 0.588}, {"JP60": 0.585})
+    assert text.endswith("is 0.588 on high-quality runs and 0.585 on low-quality ones (about the same).")
+    assert "lower at low quality" not in text
     assert "Neither the paper's reading" in results.stream_weights_sentence({}, {"JP60": 0.4, "ME5": 0.6})
 
 

@@ -453,7 +453,9 @@ def stream_weights_sentence(high: Mapping[str, float], low: Mapping[str, float])
     LQ) data, read against the paper's argument that on low-quality images the RGB stream takes
     over (alpha_rgb = 1 - alpha_gr above 0.5). :func:`share_sentence` of the low-quality runs whose
     RGB stream ends heavier, then one branch: all of them (the paper's reading); none (the
-    opposite, with the likeliest reasons); some. The mean weights on both sides close it.
+    opposite, with the likeliest reasons); some. The mean weights on both sides close it, to 3
+    decimals: "about the same" where they differ by less than 0.01, else "lower" or "higher at low
+    quality".
     ``"No GRnet run with the AFM on low-quality images is in the results."`` when ``low`` is empty.
     """
     if not low:
@@ -477,10 +479,13 @@ def stream_weights_sentence(high: Mapping[str, float], low: Mapping[str, float])
         reading = "Neither the paper's reading nor its opposite holds for every low-quality run."
     if high:
         means = (sum(high.values()) / len(high), sum(low.values()) / len(low))
-        trend = "lower" if means[1] < means[0] else "not lower"
+        if abs(means[1] - means[0]) < 0.01:
+            trend = "about the same"
+        else:
+            trend = "lower at low quality" if means[1] < means[0] else "higher at low quality"
         reading += (
-            f" The residual stream's mean weight is {means[0]:.2f} on high-quality runs and {means[1]:.2f} "
-            f"on low-quality ones ({trend} at low quality)."
+            f" The residual stream's mean weight is {means[0]:.3f} on high-quality runs and {means[1]:.3f} "
+            f"on low-quality ones ({trend})."
         )
     return f"{share} {reading}"
 
