@@ -267,12 +267,42 @@ def test_curve_sentence_rising_plateau_flat_fallen_and_nothing():
     rising = results.curve_sentence(history((0.2, 1e-3, 1, 1), (0.5, 5e-4, 1, 1)))
     assert "**It is still rising at the last epoch** (20.0 -> 50.0 %" in rising
     assert "learning rate is down to 0.0005 in epoch 2" in rising
-    assert "under a point" in results.curve_sentence(history((0.5, 0, 1, 1), (0.505, 0, 1, 1)))
+    assert "under a point" in results.curve_sentence(history((0.5, 0, 1, 1), (0.508, 0, 1, 1)))
     assert "It is flat" in results.curve_sentence(history((0.5, 0, 1, 1), (0.5, 0, 1, 1)))
     fallen = results.curve_sentence(history((0.2, 0, 1, 1), (0.6, 0, 1, 1), (0.4, 0, 1, 1)))
-    assert "peaked at epoch 2 (60.0 %)" in fallen
+    assert "peaked at epoch 2 (60.0 %)" in fallen and "kept checkpoint" not in fallen
     assert "no trend" in results.curve_sentence(history((0.3, 0, 1, 1)))
     assert results.curve_sentence([]) == "Validation accuracy was not recorded."
+
+
+def test_curve_sentence_names_the_kept_checkpoint_only_for_the_selection_metric():
+    rows = [{"epoch": e, "val_auc": v, "lr": 0} for e, v in enumerate((0.609, 0.589, 0.587), 1)]
+    by_acc = results.curve_sentence(rows, "val_auc", selected_by="val_acc")
+    assert by_acc == (
+        "Validation AUC per epoch: 60.9, 58.9, 58.7 %. It peaked at epoch 1 (60.9 %) and fell afterwards "
+        "(the kept checkpoint was chosen by validation accuracy instead); more epochs at this schedule would "
+        "likely not help."
+    )
+    by_auc = results.curve_sentence(rows, "val_auc", selected_by="auc")
+    assert "fell afterwards: the kept checkpoint is that epoch's, and more epochs" in by_auc
+    acc_rows = [{"epoch": e, "val_acc": v, "lr": 0} for e, v in enumerate((0.6, 0.5), 1)]
+    assert "(the kept checkpoint was chosen by validation AUC instead)" in results.curve_sentence(
+        acc_rows, selected_by="val_auc"
+    )
+
+
+def test_curve_sentence_no_steady_rise_after_a_dip_back_to_the_start():
+    dip = results.curve_sentence(history((0.387, 0, 1, 1), (0.306, 0, 1, 1), (0.390, 0, 1, 1)))
+    assert "still rising" not in dip
+    assert dip == (
+        "Validation accuracy per epoch: 38.7, 30.6, 39.0 %. It goes up at the last epoch (30.6 -> 39.0 %) "
+        "but shows no steady rise: it ends within 0.5 points of the first epoch's 38.7 %, so these epochs "
+        "do not show that more of them would raise it."
+    )
+    below_peak = results.curve_sentence(
+        history((0.2, 0, 1, 1), (0.6, 0, 1, 1), (0.3, 0, 1, 1), (0.5, 0, 1, 1))
+    )
+    assert "no steady rise: its best is epoch 2's (60.0 %)" in below_peak
 
 
 def test_weight_gap_sentence_ratio_apart_from_difference_or_not():

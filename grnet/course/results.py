@@ -621,26 +621,53 @@ def trend_sentence(what: str, values: Sequence[float], along: str) -> str:
     return f"{what} does not change one way along {along}: {shown}."
 
 
-def curve_sentence(history: Sequence[Mapping[str, float | None]], metric: str = "val_acc") -> str:
+CURVE_NAMES = {"val_acc": "Validation accuracy", "val_auc": "Validation AUC"}
+"""How :func:`curve_sentence` names a history's validation metrics."""
+
+
+def curve_sentence(
+    history: Sequence[Mapping[str, float | None]],
+    metric: str = "val_acc",
+    *,
+    selected_by: str | None = None,
+) -> str:
     """Whether a run's validation ``metric`` (a column of its history, a fraction) was still rising
-    when training stopped, and what that says of the epoch budget: still rising at the last epoch
-    (the run stopped while improving: more epochs would likely raise it, though each takes a
-    smaller step as the learning rate decays); rising by under a point (close to a plateau); flat
-    at the last epoch; or down from an earlier
-    peak (the kept checkpoint is that epoch's; more epochs at this schedule would likely not help).
+    when training stopped, and what that says of the epoch budget. Branches: still rising at the
+    last epoch (only where the last epoch is the curve's maximum and more than 0.5 points above the
+    first: the run stopped while improving, more epochs would likely raise it, though each takes a
+    smaller step as the learning rate decays); rising by under a point (close to a plateau, on the
+    same condition); up at the last epoch without that (``"no steady rise"``: it dipped and came
+    back, or ends no more than 0.5 points above the first epoch); flat at the last epoch; or down
+    from an earlier peak (more epochs at this schedule would likely not help). ``selected_by``: the
+    metric that chose the kept checkpoint (``"val_acc"`` or ``"val_auc"``; ``"acc"``, ``"auc"``
+    too): where it is ``metric``, the peak branch adds that the kept checkpoint is the peak's
+    epoch; where it is the other, ``"(the kept checkpoint was chosen by validation accuracy
+    instead)"``; where None, nothing about the checkpoint.
     ``history``: one mapping per epoch with ``epoch``, ``metric`` and ``lr``, in order (notebook 07).
     ``"<metric> was not recorded."`` where no epoch has it."""
     points = [(h["epoch"], h[metric], h.get("lr")) for h in history if h.get(metric) is not None]
-    name = {"val_acc": "Validation accuracy", "val_auc": "Validation AUC"}.get(metric, metric)
+    name = CURVE_NAMES.get(metric, metric)
     if not points:
         return f"{name} was not recorded."
     shown = ", ".join(f"{100 * v:.1f}" for _, v, _ in points)
     if len(points) == 1:
         return f"{name} was measured after one epoch only ({shown} %): no trend to read."
     (*_, (before_epoch, before, _)), (last_epoch, last, lr) = points[:-1], points[-1]
+    first = points[0][1]
     peak_epoch, peak, _ = max(points, key=lambda p: p[1])
     head = f"{name} per epoch: {shown} %."
     step = f" (the learning rate is down to {lr:g} in epoch {last_epoch:.0f})" if lr else ""
+    steady = last >= peak and last - first > 0.005
+    if last > before and not steady:
+        where = (
+            f"its best is epoch {peak_epoch:.0f}'s ({100 * peak:.1f} %)"
+            if peak > last
+            else f"it ends within 0.5 points of the first epoch's {100 * first:.1f} %"
+        )
+        return (
+            f"{head} It goes up at the last epoch ({100 * before:.1f} -> {100 * last:.1f} %) but shows "
+            f"no steady rise: {where}, so these epochs do not show that more of them would raise it."
+        )
     if 0 < last - before < 0.01:
         return (
             f"{head} It rises by under a point at the last epoch ({100 * before:.1f} -> {100 * last:.1f} %): "
@@ -658,9 +685,21 @@ def curve_sentence(history: Sequence[Mapping[str, float | None]], metric: str = 
             f"{head} It is flat at the last epoch ({100 * last:.1f} %): the run has stopped improving "
             f"at this schedule{step}."
         )
+    chosen = (
+        None
+        if selected_by is None
+        else (selected_by if selected_by.startswith("val_") else f"val_{selected_by}")
+    )
+    if chosen == metric:
+        kept = ": the kept checkpoint is that epoch's, and"
+    elif chosen is not None:
+        other = CURVE_NAMES.get(chosen, chosen).replace("Validation", "validation")
+        kept = f" (the kept checkpoint was chosen by {other} instead);"
+    else:
+        kept = ";"
     return (
-        f"{head} It peaked at epoch {peak_epoch:.0f} ({100 * peak:.1f} %) and fell afterwards: the "
-        f"kept checkpoint is that epoch's, and more epochs at this schedule would likely not help."
+        f"{head} It peaked at epoch {peak_epoch:.0f} ({100 * peak:.1f} %) and fell afterwards{kept} "
+        "more epochs at this schedule would likely not help."
     )
 
 
