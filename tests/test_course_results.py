@@ -310,6 +310,17 @@ def test_weight_gap_sentence_ratio_apart_from_difference_or_not():
     assert "The largest ratio (epoch 2, 5.00) is not where the weight is most lopsided (epoch 1" in apart
     same = results.weight_gap_sentence(history((0, 0, 1.0, 0.9), (0, 0, 1.0, 0.2)))
     assert "fall in the same epoch (2)" in same
+    assert "cannot tell ratio from difference" in same
+    # notebook 07's run: the ratio triples from epoch 2 to 3, the difference and the weight barely move
+    tripled = results.weight_gap_sentence(
+        history((0, 0, 1.0, 0.9), (0, 0, 1.3497, 0.7457), (0, 0, 0.7956, 0.1476))
+    )
+    assert "cannot tell" not in tripled
+    assert tripled.endswith(
+        "from epoch 2 to 3 the ratio grows 3.0 times (1.81 -> 5.39) while the difference moves by +0.044 "
+        "(+0.604 -> +0.648) and the weight by +0.010 (0.647 -> 0.657): the weight follows the difference, "
+        "not the ratio."
+    )
     assert results.weight_gap_sentence([{"epoch": 1}]) == "No stream losses were recorded."
 
 

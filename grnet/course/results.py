@@ -496,7 +496,9 @@ def weight_gap_sentence(history: Sequence[Mapping[str, float | None]]) -> str:
     stream's next weight is sigmoid(L_rgb - L_gr), whatever their ratio. Per epoch the difference,
     the ratio and that weight, then one branch: the epoch with the largest ratio is not the one
     with the most lopsided weight (the losses shrink together, so a larger ratio comes with a
-    smaller difference), or the two coincide (this run cannot tell them apart; the formula can).
+    smaller difference); the two coincide, but between two epochs the ratio grows 1.5 times or more
+    while the weight moves by under 0.02 (the weight follows the difference, not the ratio, with
+    those numbers); or the two coincide otherwise (this run cannot tell them apart; the formula can).
     ``"No stream losses were recorded."`` for a history without them (notebook 07)."""
     rows = [
         (h["epoch"], h["loss_rgb"], h["loss_gr"])
@@ -521,9 +523,21 @@ def weight_gap_sentence(history: Sequence[Mapping[str, float | None]]) -> str:
             f"is most lopsided (epoch {by_weight[0]:.0f}, {by_weight[3]:.3f}): as both losses shrink, a "
             "larger ratio comes with a smaller difference, and the weights drift back towards 0.5."
         )
+    steps = [(a, b) for a, b in zip(per, per[1:], strict=False) if a[2] > 0 and b[2] / a[2] >= 1.5]
+    if steps:
+        a, b = max(steps, key=lambda ab: ab[1][2] / ab[0][2])
+        if abs(b[3] - a[3]) < 0.02:
+            return (
+                f"{head} Here the largest ratio and the most lopsided weight fall in the same epoch "
+                f"({by_ratio[0]:.0f}), but from epoch {a[0]:.0f} to {b[0]:.0f} the ratio grows "
+                f"{b[2] / a[2]:.1f} times ({a[2]:.2f} -> {b[2]:.2f}) while the difference moves by "
+                f"{b[1] - a[1]:+.3f} ({a[1]:+.3f} -> {b[1]:+.3f}) and the weight by {b[3] - a[3]:+.3f} "
+                f"({a[3]:.3f} -> {b[3]:.3f}): the weight follows the difference, not the ratio."
+            )
     return (
         f"{head} Here the largest ratio and the most lopsided weight fall in the same epoch "
-        f"({by_ratio[0]:.0f}), so this run alone cannot tell ratio from difference; the formula does."
+        f"({by_ratio[0]:.0f}), and the weight moves with the ratio between epochs too, so this run alone "
+        "cannot tell ratio from difference; the formula does."
     )
 
 
