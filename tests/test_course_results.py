@@ -240,6 +240,28 @@ def test_stream_weights_sentence_paper_opposite_mixed_and_nothing():
     )
 
 
+def test_stream_weights_sentence_leaves_out_runs_that_did_not_learn():
+    high, low = {"raw": 0.60, "HQ": 0.62}, {"JP60": 0.58, "ME5": 0.30, "LQ": 0.40}
+    text = results.stream_weights_sentence(high, low, learned={"JP60": False, "HQ": False})
+    assert text.startswith(
+        "Of the 3 low-quality runs, 1 did not learn (JP60): their weights follow the training losses of "
+        "heads that do not generalise and say nothing about robustness, so they are left out here. "
+        "1 of the 2 high-quality runs did not learn and is left out too. "
+        "Low-quality GRnet runs whose RGB stream ends with the larger weight (alpha_gr < 0.5): all 2 "
+        "(ME5 and LQ). As the paper argues"
+    )
+    assert text.endswith(
+        "is 0.600 on high-quality runs and 0.350 on low-quality ones (lower at low quality)."
+    )
+    none = results.stream_weights_sentence(high, {"JP60": 0.58}, learned={"JP60": False})
+    assert none.endswith(
+        "No low-quality run learned, so these runs cannot show whether the RGB stream takes over."
+    )
+    assert "Not what the paper argues" not in none
+    pooled = results.stream_weights_sentence(high, low, learned=dict.fromkeys([*high, *low], True))
+    assert pooled == results.stream_weights_sentence(high, low)
+
+
 def test_stream_weights_sentence_means_equal_at_print_are_about_the_same():
     text = results.stream_weights_sentence({"raw": 0.588}, {"JP60": 0.585})
     assert text.endswith("is 0.588 on high-quality runs and 0.585 on low-quality ones (about the same).")
@@ -938,6 +960,8 @@ def test_final_stream_weights_splits_grnet_afm_runs_by_quality(tmp_path):
     assert high == {"hff raw binary (seed 7)": 0.6}  # d (DFDC-like) in neither, e (no AFM) left out
     assert low == {"hff JP60 binary (seed 7)": 0.7, "ffpp_c40 LQ binary (seed 7)": 0.8}
     assert results.final_stream_weights(tmp_path / "none") == ({}, {})
+    assert results.final_stream_learned(tmp_path) == dict.fromkeys([*high, *low], True)
+    assert results.final_stream_learned(tmp_path / "none") == {}
 
 
 def test_expectation_cases_sentence_held_in_part_not_and_nothing():

@@ -416,19 +416,14 @@ LOW_QUALITY = {"jpeg:60": "JP60", "mean:5": "ME5"}
 """The post-processings of the low-quality HFF-like columns (Tables I, III-V), by column name."""
 
 
-def final_stream_weights(reports: Path) -> tuple[dict[str, float], dict[str, float]]:
-    """The residual stream's weight alpha_gr (Eq 14) at the last epoch of every GRnet run with the
-    MTE and the AFM in ``reports/results`` (``runs.csv``, ``histories.csv``), as ``{label:
-    alpha_gr}`` (label: dataset, quality, task, seed), split into high quality (HFF-like raw,
-    FF++-like HQ) and low quality (:data:`LOW_QUALITY`, FF++-like LQ); the DFDC-like and
-    Celeb-DF-like runs are in neither. Both empty before the pipeline wrote its histories; input of
-    :func:`stream_weights_sentence` (notebook 04)."""
-    high: dict[str, float] = {}
-    low: dict[str, float] = {}
+def _stream_runs(reports: Path) -> list[tuple[str, bool, float, bool]]:
+    """(label, high quality, final alpha_gr, learned) of every GRnet run with the MTE and the AFM
+    that :func:`final_stream_weights` splits; empty before the pipeline wrote its histories."""
     path = Path(reports) / "results" / "histories.csv"
     if not path.is_file():
-        return high, low
+        return []
     histories = read_histories(path)
+    out = []
     for run in read_runs(reports):
         options = json.loads(run.model_options)
         if run.model != "grnet" or (options.get("residual"), options.get("fusion")) != ("mte", "afm"):
@@ -438,16 +433,38 @@ def final_stream_weights(reports: Path) -> tuple[dict[str, float], dict[str, flo
         if alpha is None:
             continue
         if run.postprocess in LOW_QUALITY or run.dataset == "ffpp_c40":
-            quality, side = LOW_QUALITY.get(run.postprocess, "LQ"), low
+            quality, is_high = LOW_QUALITY.get(run.postprocess, "LQ"), False
         elif run.postprocess == "none" and run.dataset in ("hff", "ffpp_c23"):
-            quality, side = ("raw" if run.dataset == "hff" else "HQ"), high
+            quality, is_high = ("raw" if run.dataset == "hff" else "HQ"), True
         else:
             continue
-        side[f"{run.dataset} {quality} {run.task} (seed {run.seed})"] = alpha
+        out.append((f"{run.dataset} {quality} {run.task} (seed {run.seed})", is_high, alpha, run.learned))
+    return out
+
+
+def final_stream_weights(reports: Path) -> tuple[dict[str, float], dict[str, float]]:
+    """The residual stream's weight alpha_gr (Eq 14) at the last epoch of every GRnet run with the
+    MTE and the AFM in ``reports/results`` (``runs.csv``, ``histories.csv``), as ``{label:
+    alpha_gr}`` (label: dataset, quality, task, seed), split into high quality (HFF-like raw,
+    FF++-like HQ) and low quality (:data:`LOW_QUALITY`, FF++-like LQ); the DFDC-like and
+    Celeb-DF-like runs are in neither. Both empty before the pipeline wrote its histories; input of
+    :func:`stream_weights_sentence` (notebook 04)."""
+    runs = _stream_runs(reports)
+    high = {label: alpha for label, is_high, alpha, _ in runs if is_high}
+    low = {label: alpha for label, is_high, alpha, _ in runs if not is_high}
     return high, low
 
 
-def stream_weights_sentence(high: Mapping[str, float], low: Mapping[str, float]) -> str:
+def final_stream_learned(reports: Path) -> dict[str, bool]:
+    """Whether each run of :func:`final_stream_weights` learned (``runs.csv``), by the same labels:
+    the ``learned`` argument of :func:`stream_weights_sentence`. Empty before the pipeline wrote
+    its histories."""
+    return {label: learned for label, _, _, learned in _stream_runs(reports)}
+
+
+def stream_weights_sentence(
+    high: Mapping[str, float], low: Mapping[str, float], *, learned: Mapping[str, bool] | None = None
+) -> str:
     """The residual stream's weight alpha_gr (Eq 14) at the last epoch of GRnet's runs with the AFM,
     ``{run label: alpha_gr}`` on high-quality (raw, HQ) and on low-quality (JPEG 60, mean blur,
     LQ) data, read against the paper's argument that on low-quality images the RGB stream takes
@@ -457,9 +474,36 @@ def stream_weights_sentence(high: Mapping[str, float], low: Mapping[str, float])
     decimals: "about the same" where they differ by less than 0.01, else "lower" or "higher at low
     quality".
     ``"No GRnet run with the AFM on low-quality images is in the results."`` when ``low`` is empty.
+    ``learned`` (run label -> whether it learned, :func:`final_stream_learned`): where given, the
+    runs that did not learn are left out of all of it, after a sentence that names the low-quality
+    ones (``"Of the 18 low-quality runs, 8 did not learn (...): ..."``) and counts the high-quality
+    ones; where no low-quality run learned, that sentence and ``"No low-quality run learned, so
+    these runs cannot show whether the RGB stream takes over."``. Without it every run is pooled.
     """
     if not low:
         return "No GRnet run with the AFM on low-quality images is in the results."
+    if learned is not None:
+        idle = [k for k in low if not learned.get(k, True)]
+        idle_high = [k for k in high if not learned.get(k, True)]
+        notes = []
+        if idle:
+            notes.append(
+                f"Of the {len(low)} low-quality runs, {len(idle)} did not learn ({names(idle)}): their "
+                "weights follow the training losses of heads that do not generalise and say nothing about "
+                "robustness, so they are left out here."
+            )
+        if idle_high:
+            notes.append(
+                f"{len(idle_high)} of the {len(high)} high-quality runs did not learn and "
+                f"{'is' if len(idle_high) == 1 else 'are'} left out too."
+            )
+        rest = stream_weights_sentence(
+            {k: v for k, v in high.items() if k not in idle_high},
+            {k: v for k, v in low.items() if k not in idle},
+        )
+        if len(idle) == len(low):
+            rest = "No low-quality run learned, so these runs cannot show whether the RGB stream takes over."
+        return " ".join([*notes, rest])
     rgb = [name for name, a in low.items() if a < 0.5]
     share = share_sentence(
         rgb, list(low), "Low-quality GRnet runs whose RGB stream ends with the larger weight (alpha_gr < 0.5)"
