@@ -75,6 +75,22 @@ def test_comparison_sentence_each_way_overlap_and_not_run():
     assert results.comparison_sentence(a, cell("N"), "x") == "A and N are not both measured in x."
 
 
+def test_comparison_sentence_reads_no_order_where_a_cell_did_not_learn():
+    hp = cell("High pass filter", 77.7, 75.9, 79.6, chance=38.7)
+    mte = cell("MTE", 39.3, 37.4, 41.3, chance=38.7, learned=False)
+    expected = (
+        "MTE (39.3† [37.4, 41.3]) did not learn (its chance or majority rate: 38.7 %), so its place against "
+        "High pass filter in Table II cannot be read; High pass filter (77.7 [75.9, 79.6]) learned."
+    )
+    assert results.comparison_sentence(hp, mte, "Table II") == expected
+    assert results.comparison_sentence(mte, hp, "Table II") == expected
+    amten = cell("AMTEN", 39.6, 37.8, 41.0, chance=38.7, learned=False)
+    assert results.comparison_sentence(amten, mte, "Table II") == (
+        "Neither AMTEN (39.6† [37.8, 41.0]) nor MTE (39.3† [37.4, 41.3]) learned (its chance or majority "
+        "rate: 38.7 %), so Table II cannot order them."
+    )
+
+
 def test_difference_sentence_each_lead_and_unresolved():
     assert results.difference_sentence("A", "B", 2.0, 0.5, 3.5, "under J") == (
         "**A** leads B under J (A - B: +2.0 points [+0.5, +3.5]): the interval lies above 0, so the "
@@ -101,7 +117,7 @@ def test_effect_sentence_helps_hurts_unresolved_and_not_measured():
 
 def test_share_sentence_all_none_some_nothing():
     assert results.share_sentence(["B", "A"], ["A", "B"], "P") == "P: all 2 (A and B)."
-    assert results.share_sentence([], ["A", "B"], "P") == "P: none of the 2 (A and B)."
+    assert results.share_sentence([], ["A", "B"], "P") == "P: none of the 2."
     assert results.share_sentence(["C"], ["A", "B", "C"], "P") == "P: 1 of 3, C; not A and B."
     assert results.share_sentence([], [], "P") == "P: nothing measured."
 
@@ -214,10 +230,42 @@ def test_stream_weights_sentence_paper_opposite_mixed_and_nothing():
     )
     rgb = results.stream_weights_sentence(high, {"JP60": 0.44, "ME5": 0.40})
     assert "all 2 (JP60 and ME5)" in rgb and "As the paper argues" in rgb
-    assert rgb.endswith("is 0.60 on high-quality runs and 0.42 on low-quality ones (lower at low quality).")
+    assert rgb.endswith("is 0.600 on high-quality runs and 0.420 on low-quality ones (lower at low quality).")
     residual = results.stream_weights_sentence(high, {"JP60": 0.58, "ME5": 0.62})
     assert "none of the 2" in residual and "**Not what the paper argues**" in residual
-    assert "(alpha_gr 0.58 to 0.62)" in residual and "(not lower at low quality)" in residual
+    assert "(alpha_gr 0.58 to 0.62)" in residual and "(about the same)" in residual
+    higher = results.stream_weights_sentence(high, {"JP60": 0.62, "ME5": 0.64})
+    assert higher.endswith(
+        "is 0.600 on high-quality runs and 0.630 on low-quality ones (higher at low quality)."
+    )
+
+
+def test_stream_weights_sentence_leaves_out_runs_that_did_not_learn():
+    high, low = {"raw": 0.60, "HQ": 0.62}, {"JP60": 0.58, "ME5": 0.30, "LQ": 0.40}
+    text = results.stream_weights_sentence(high, low, learned={"JP60": False, "HQ": False})
+    assert text.startswith(
+        "Of the 3 low-quality runs, 1 did not learn (JP60): their weights follow the training losses of "
+        "heads that do not generalise and say nothing about robustness, so they are left out here. "
+        "1 of the 2 high-quality runs did not learn and is left out too. "
+        "Low-quality GRnet runs whose RGB stream ends with the larger weight (alpha_gr < 0.5): all 2 "
+        "(ME5 and LQ). As the paper argues"
+    )
+    assert text.endswith(
+        "is 0.600 on high-quality runs and 0.350 on low-quality ones (lower at low quality)."
+    )
+    none = results.stream_weights_sentence(high, {"JP60": 0.58}, learned={"JP60": False})
+    assert none.endswith(
+        "No low-quality run learned, so these runs cannot show whether the RGB stream takes over."
+    )
+    assert "Not what the paper argues" not in none
+    pooled = results.stream_weights_sentence(high, low, learned=dict.fromkeys([*high, *low], True))
+    assert pooled == results.stream_weights_sentence(high, low)
+
+
+def test_stream_weights_sentence_means_equal_at_print_are_about_the_same():
+    text = results.stream_weights_sentence({"raw": 0.588}, {"JP60": 0.585})
+    assert text.endswith("is 0.588 on high-quality runs and 0.585 on low-quality ones (about the same).")
+    assert "lower at low quality" not in text
     assert "Neither the paper's reading" in results.stream_weights_sentence({}, {"JP60": 0.4, "ME5": 0.6})
 
 
@@ -241,12 +289,42 @@ def test_curve_sentence_rising_plateau_flat_fallen_and_nothing():
     rising = results.curve_sentence(history((0.2, 1e-3, 1, 1), (0.5, 5e-4, 1, 1)))
     assert "**It is still rising at the last epoch** (20.0 -> 50.0 %" in rising
     assert "learning rate is down to 0.0005 in epoch 2" in rising
-    assert "under a point" in results.curve_sentence(history((0.5, 0, 1, 1), (0.505, 0, 1, 1)))
+    assert "under a point" in results.curve_sentence(history((0.5, 0, 1, 1), (0.508, 0, 1, 1)))
     assert "It is flat" in results.curve_sentence(history((0.5, 0, 1, 1), (0.5, 0, 1, 1)))
     fallen = results.curve_sentence(history((0.2, 0, 1, 1), (0.6, 0, 1, 1), (0.4, 0, 1, 1)))
-    assert "peaked at epoch 2 (60.0 %)" in fallen
+    assert "peaked at epoch 2 (60.0 %)" in fallen and "kept checkpoint" not in fallen
     assert "no trend" in results.curve_sentence(history((0.3, 0, 1, 1)))
     assert results.curve_sentence([]) == "Validation accuracy was not recorded."
+
+
+def test_curve_sentence_names_the_kept_checkpoint_only_for_the_selection_metric():
+    rows = [{"epoch": e, "val_auc": v, "lr": 0} for e, v in enumerate((0.609, 0.589, 0.587), 1)]
+    by_acc = results.curve_sentence(rows, "val_auc", selected_by="val_acc")
+    assert by_acc == (
+        "Validation AUC per epoch: 60.9, 58.9, 58.7 %. It peaked at epoch 1 (60.9 %) and fell afterwards "
+        "(the kept checkpoint was chosen by validation accuracy instead); more epochs at this schedule would "
+        "likely not help."
+    )
+    by_auc = results.curve_sentence(rows, "val_auc", selected_by="auc")
+    assert "fell afterwards: the kept checkpoint is that epoch's, and more epochs" in by_auc
+    acc_rows = [{"epoch": e, "val_acc": v, "lr": 0} for e, v in enumerate((0.6, 0.5), 1)]
+    assert "(the kept checkpoint was chosen by validation AUC instead)" in results.curve_sentence(
+        acc_rows, selected_by="val_auc"
+    )
+
+
+def test_curve_sentence_no_steady_rise_after_a_dip_back_to_the_start():
+    dip = results.curve_sentence(history((0.387, 0, 1, 1), (0.306, 0, 1, 1), (0.390, 0, 1, 1)))
+    assert "still rising" not in dip
+    assert dip == (
+        "Validation accuracy per epoch: 38.7, 30.6, 39.0 %. It goes up at the last epoch (30.6 -> 39.0 %) "
+        "but shows no steady rise: it ends within 0.5 points of the first epoch's 38.7 %, so these epochs "
+        "do not show that more of them would raise it."
+    )
+    below_peak = results.curve_sentence(
+        history((0.2, 0, 1, 1), (0.6, 0, 1, 1), (0.3, 0, 1, 1), (0.5, 0, 1, 1))
+    )
+    assert "no steady rise: its best is epoch 2's (60.0 %)" in below_peak
 
 
 def test_weight_gap_sentence_ratio_apart_from_difference_or_not():
@@ -254,6 +332,17 @@ def test_weight_gap_sentence_ratio_apart_from_difference_or_not():
     assert "The largest ratio (epoch 2, 5.00) is not where the weight is most lopsided (epoch 1" in apart
     same = results.weight_gap_sentence(history((0, 0, 1.0, 0.9), (0, 0, 1.0, 0.2)))
     assert "fall in the same epoch (2)" in same
+    assert "cannot tell ratio from difference" in same
+    # notebook 07's run: the ratio triples from epoch 2 to 3, the difference and the weight barely move
+    tripled = results.weight_gap_sentence(
+        history((0, 0, 1.0, 0.9), (0, 0, 1.3497, 0.7457), (0, 0, 0.7956, 0.1476))
+    )
+    assert "cannot tell" not in tripled
+    assert tripled.endswith(
+        "from epoch 2 to 3 the ratio grows 3.0 times (1.81 -> 5.39) while the difference moves by +0.044 "
+        "(+0.604 -> +0.648) and the weight by +0.010 (0.647 -> 0.657): the weight follows the difference, "
+        "not the ratio."
+    )
     assert results.weight_gap_sentence([{"epoch": 1}]) == "No stream losses were recorded."
 
 
@@ -459,7 +548,26 @@ def test_replication_sentence_each_branch():
     assert "cannot contradict" in results.replication_sentence({"H": [40, 60], "M": [55, 50]}, big_apart, "T")
     assert "nothing to reproduce" in results.replication_sentence({"H": [60], "M": [40]}, big_overlap, "T")
     idle = results.replication_sentence({"H": [18, 17], "M": [40, 41]}, big_apart, "T", chance=16.7)
-    assert "But H did not learn on your slice" in idle and "its residual" in idle
+    assert idle.startswith("H did not learn on your slice") and "its residual" in idle
+    assert "leads" not in idle and idle.endswith(
+        "H (90.0 [88.0, 92.0]) is above M (80.0 [78.0, 82.0]) in T, the intervals apart."
+    )
+    big_idle = {
+        "H": cell("H", 77.7, 75.9, 79.6, chance=38.7),
+        "M": cell("M", 39.3, 37.4, 41.3, chance=38.7, learned=False),
+    }
+    neither = results.replication_sentence({"H": [40.8, 39.8], "M": [39.8, 39.8]}, big_idle, "T", chance=39.8)
+    assert neither.startswith(
+        "Neither H nor M learned on your slice (mean accuracy within 2 points of its majority rate, 39.8 %)"
+    )
+    assert (
+        "leads" not in neither and "**" not in neither and "M (39.3† [37.4, 41.3]) did not learn" in neither
+    )
+    learned_small = results.replication_sentence({"H": [60, 62], "M": [40, 41]}, big_idle, "T", chance=16.7)
+    assert learned_small.endswith(
+        "The table's order cannot be read, so there is nothing to reproduce or contradict."
+    )
+    assert "They agree" not in learned_small
     with pytest.raises(ValueError):
         results.replication_sentence({"H": [60]}, big_apart, "T")
 
@@ -530,7 +638,7 @@ def test_cross_domain_sentence_lower_higher_neither_and_nothing():
     own = {"H": cell("H", 60, 58, 62), "L": cell("L", 65, 63, 67)}
     high = {"H": cell("H", 70, 67, 73), "L": cell("L", 72, 69, 75)}
     low = {"H": cell("H", 50, 47, 53), "L": cell("L", 56, 53, 59)}
-    assert "none of the 2 (H and L)" in results.cross_domain_sentence(own, high)
+    assert "none of the 2." in results.cross_domain_sentence(own, high)
     assert "The opposite of the paper's pattern" in results.cross_domain_sentence(own, high)
     assert "all 2 (H and L)" in results.cross_domain_sentence(own, low)
     assert "The paper's pattern: every run loses AUC" in results.cross_domain_sentence(own, low)
@@ -784,6 +892,49 @@ def test_table2_sentence_paper_order_reversal_overlap_and_not_run():
     )
 
 
+def test_table2_sentence_reads_no_order_where_the_mte_did_not_learn():
+    acc = dict(chance=38.7)
+    table2 = table(
+        [
+            cell("MTE", 39.3, 37.4, 41.3, learned=False, **acc),
+            cell("High pass filter", 77.7, 75.9, 79.6, **acc),
+            cell("SRM filter", 65.2, 62.9, 67.5, **acc),
+        ]
+    )
+    grnet = cell("GRnet", 85, 83, 87)
+    text = results.table2_sentence(table2, grnet, epochs=3)
+    assert text.startswith(
+        "MTE (39.3† [37.4, 41.3]) did not learn (its chance or majority rate: 38.7 %), so its place in "
+        "Table II cannot be read; High pass filter (77.7 [75.9, 79.6]) and SRM filter (65.2 [62.9, 67.5]) "
+        "learned. "
+    )
+    assert "reverse of the paper's order" not in text and "is above MTE" not in text
+    assert "Why the MTE network might not have learned here: the runs train 3 epochs" in text
+    assert "08_ablation_table1.ipynb" in text
+    assert "GRnet (85.0 [83.0, 87.0]) is above High pass filter" in text
+    srm_idle = table(
+        [
+            cell("MTE", 39.3, 37.4, 41.3, learned=False, **acc),
+            cell("High pass filter", 77.7, 75.9, 79.6, **acc),
+            cell("SRM filter", 39.0, 37.0, 41.0, learned=False, **acc),
+        ]
+    )
+    assert "High pass filter (77.7 [75.9, 79.6]) learned; SRM filter did not learn either." in (
+        results.table2_sentence(srm_idle)
+    )
+    fixed_idle = table(
+        [
+            cell("MTE", 90, 88, 92, **acc),
+            cell("High pass filter", 80, 78, 82, **acc),
+            cell("SRM filter", 39.0, 37.0, 41.0, learned=False, **acc),
+        ]
+    )
+    assert results.table2_sentence(fixed_idle).endswith(
+        "As in the paper, the MTE is above High pass filter, the intervals apart; SRM filter did not learn, "
+        "so the table cannot place the MTE against it."
+    )
+
+
 def test_final_stream_weights_splits_grnet_afm_runs_by_quality(tmp_path):
     afm = '{"fusion": "afm", "residual": "mte"}'
     base = dict(model="grnet", task="binary", image_size=64, epochs=2, batch_size=32, limit=None, seed=7)
@@ -809,6 +960,8 @@ def test_final_stream_weights_splits_grnet_afm_runs_by_quality(tmp_path):
     assert high == {"hff raw binary (seed 7)": 0.6}  # d (DFDC-like) in neither, e (no AFM) left out
     assert low == {"hff JP60 binary (seed 7)": 0.7, "ffpp_c40 LQ binary (seed 7)": 0.8}
     assert results.final_stream_weights(tmp_path / "none") == ({}, {})
+    assert results.final_stream_learned(tmp_path) == dict.fromkeys([*high, *low], True)
+    assert results.final_stream_learned(tmp_path / "none") == {}
 
 
 def test_expectation_cases_sentence_held_in_part_not_and_nothing():

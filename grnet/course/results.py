@@ -120,12 +120,32 @@ def rank_sentence(cells: Iterable[ReportCell], row: str, where: str) -> str:
     return f"{row} ranks {n}{suffix} of {len(order)} in {where} ({order[n - 1].text()})."
 
 
+def _rate(cell: ReportCell) -> str:
+    """``" (its chance or majority rate: 38.7 %)"`` for a cell with a rate, ``""`` without one."""
+    return f" (its chance or majority rate: {cell.chance:.1f} %)" if cell.chance is not None else ""
+
+
 def comparison_sentence(a: ReportCell, b: ReportCell, where: str) -> str:
     """Two cells side by side, by their 95 % intervals (:func:`separated`): ``"A (...) is above B
     (...) in <where>, the intervals apart."``, the same with B above A, ``"A (...) and B (...)
-    overlap in <where>: the intervals do not separate them."``, or that one of them did not run."""
+    overlap in <where>: the intervals do not separate them."``, or that one of them did not run.
+    Where a cell's runs did not learn (its dagger), no order is read: ``"A (39.3† [...]) did not
+    learn (its chance or majority rate: 38.7 %), so its place against B in <where> cannot be read;
+    B (...) learned."``, or, where neither learned, ``"Neither A (...) nor B (...) learned (...), so
+    <where> cannot order them."``."""
     if not (a.ran and b.ran):
         return f"{a.row} and {b.row} are not both measured in {where}."
+    if not (a.learned or b.learned):
+        return (
+            f"Neither {a.row} ({a.text()}) nor {b.row} ({b.text()}) learned{_rate(a)}, so {where} cannot "
+            "order them."
+        )
+    if not (a.learned and b.learned):
+        idle, other = (b, a) if a.learned else (a, b)
+        return (
+            f"{idle.row} ({idle.text()}) did not learn{_rate(idle)}, so its place against {other.row} in "
+            f"{where} cannot be read; {other.row} ({other.text()}) learned."
+        )
     if separated(a, b) or separated(b, a):
         high, low = (a, b) if separated(a, b) else (b, a)
         return (
@@ -178,8 +198,8 @@ def effect_sentence(what: str, pairs: Mapping[str, tuple[ReportCell, ReportCell]
 def share_sentence(which: Sequence[str], among: Sequence[str], what: str) -> str:
     """Which of ``among`` have the property ``what`` (a phrase that opens the sentence, e.g.
     "Lower accuracy at LQ than at HQ"), naming them: ``"<what>: all 8 (A, ..., H)."``,
-    ``"<what>: none of the 8 (A, ..., H)."``, ``"<what>: 3 of 8, A, B and C; not D, ..."``,
-    ``"<what>: nothing measured."``."""
+    ``"<what>: none of the 8."`` (no list: after "none" it would read as the matches),
+    ``"<what>: 3 of 8, A, B and C; not D, ..."``, ``"<what>: nothing measured."``."""
     chosen = set(which)
     which = [w for w in among if w in chosen]
     if not among:
@@ -187,7 +207,7 @@ def share_sentence(which: Sequence[str], among: Sequence[str], what: str) -> str
     if len(which) == len(among):
         return f"{what}: all {len(among)} ({names(among)})."
     if not which:
-        return f"{what}: none of the {len(among)} ({names(among)})."
+        return f"{what}: none of the {len(among)}."
     others = [a for a in among if a not in chosen]
     return f"{what}: {len(which)} of {len(among)}, {names(which)}; not {names(others)}."
 
@@ -396,19 +416,14 @@ LOW_QUALITY = {"jpeg:60": "JP60", "mean:5": "ME5"}
 """The post-processings of the low-quality HFF-like columns (Tables I, III-V), by column name."""
 
 
-def final_stream_weights(reports: Path) -> tuple[dict[str, float], dict[str, float]]:
-    """The residual stream's weight alpha_gr (Eq 14) at the last epoch of every GRnet run with the
-    MTE and the AFM in ``reports/results`` (``runs.csv``, ``histories.csv``), as ``{label:
-    alpha_gr}`` (label: dataset, quality, task, seed), split into high quality (HFF-like raw,
-    FF++-like HQ) and low quality (:data:`LOW_QUALITY`, FF++-like LQ); the DFDC-like and
-    Celeb-DF-like runs are in neither. Both empty before the pipeline wrote its histories; input of
-    :func:`stream_weights_sentence` (notebook 04)."""
-    high: dict[str, float] = {}
-    low: dict[str, float] = {}
+def _stream_runs(reports: Path) -> list[tuple[str, bool, float, bool]]:
+    """(label, high quality, final alpha_gr, learned) of every GRnet run with the MTE and the AFM
+    that :func:`final_stream_weights` splits; empty before the pipeline wrote its histories."""
     path = Path(reports) / "results" / "histories.csv"
     if not path.is_file():
-        return high, low
+        return []
     histories = read_histories(path)
+    out = []
     for run in read_runs(reports):
         options = json.loads(run.model_options)
         if run.model != "grnet" or (options.get("residual"), options.get("fusion")) != ("mte", "afm"):
@@ -418,26 +433,77 @@ def final_stream_weights(reports: Path) -> tuple[dict[str, float], dict[str, flo
         if alpha is None:
             continue
         if run.postprocess in LOW_QUALITY or run.dataset == "ffpp_c40":
-            quality, side = LOW_QUALITY.get(run.postprocess, "LQ"), low
+            quality, is_high = LOW_QUALITY.get(run.postprocess, "LQ"), False
         elif run.postprocess == "none" and run.dataset in ("hff", "ffpp_c23"):
-            quality, side = ("raw" if run.dataset == "hff" else "HQ"), high
+            quality, is_high = ("raw" if run.dataset == "hff" else "HQ"), True
         else:
             continue
-        side[f"{run.dataset} {quality} {run.task} (seed {run.seed})"] = alpha
+        out.append((f"{run.dataset} {quality} {run.task} (seed {run.seed})", is_high, alpha, run.learned))
+    return out
+
+
+def final_stream_weights(reports: Path) -> tuple[dict[str, float], dict[str, float]]:
+    """The residual stream's weight alpha_gr (Eq 14) at the last epoch of every GRnet run with the
+    MTE and the AFM in ``reports/results`` (``runs.csv``, ``histories.csv``), as ``{label:
+    alpha_gr}`` (label: dataset, quality, task, seed), split into high quality (HFF-like raw,
+    FF++-like HQ) and low quality (:data:`LOW_QUALITY`, FF++-like LQ); the DFDC-like and
+    Celeb-DF-like runs are in neither. Both empty before the pipeline wrote its histories; input of
+    :func:`stream_weights_sentence` (notebook 04)."""
+    runs = _stream_runs(reports)
+    high = {label: alpha for label, is_high, alpha, _ in runs if is_high}
+    low = {label: alpha for label, is_high, alpha, _ in runs if not is_high}
     return high, low
 
 
-def stream_weights_sentence(high: Mapping[str, float], low: Mapping[str, float]) -> str:
+def final_stream_learned(reports: Path) -> dict[str, bool]:
+    """Whether each run of :func:`final_stream_weights` learned (``runs.csv``), by the same labels:
+    the ``learned`` argument of :func:`stream_weights_sentence`. Empty before the pipeline wrote
+    its histories."""
+    return {label: learned for label, _, _, learned in _stream_runs(reports)}
+
+
+def stream_weights_sentence(
+    high: Mapping[str, float], low: Mapping[str, float], *, learned: Mapping[str, bool] | None = None
+) -> str:
     """The residual stream's weight alpha_gr (Eq 14) at the last epoch of GRnet's runs with the AFM,
     ``{run label: alpha_gr}`` on high-quality (raw, HQ) and on low-quality (JPEG 60, mean blur,
     LQ) data, read against the paper's argument that on low-quality images the RGB stream takes
     over (alpha_rgb = 1 - alpha_gr above 0.5). :func:`share_sentence` of the low-quality runs whose
     RGB stream ends heavier, then one branch: all of them (the paper's reading); none (the
-    opposite, with the likeliest reasons); some. The mean weights on both sides close it.
+    opposite, with the likeliest reasons); some. The mean weights on both sides close it, to 3
+    decimals: "about the same" where they differ by less than 0.01, else "lower" or "higher at low
+    quality".
     ``"No GRnet run with the AFM on low-quality images is in the results."`` when ``low`` is empty.
+    ``learned`` (run label -> whether it learned, :func:`final_stream_learned`): where given, the
+    runs that did not learn are left out of all of it, after a sentence that names the low-quality
+    ones (``"Of the 18 low-quality runs, 8 did not learn (...): ..."``) and counts the high-quality
+    ones; where no low-quality run learned, that sentence and ``"No low-quality run learned, so
+    these runs cannot show whether the RGB stream takes over."``. Without it every run is pooled.
     """
     if not low:
         return "No GRnet run with the AFM on low-quality images is in the results."
+    if learned is not None:
+        idle = [k for k in low if not learned.get(k, True)]
+        idle_high = [k for k in high if not learned.get(k, True)]
+        notes = []
+        if idle:
+            notes.append(
+                f"Of the {len(low)} low-quality runs, {len(idle)} did not learn ({names(idle)}): their "
+                "weights follow the training losses of heads that do not generalise and say nothing about "
+                "robustness, so they are left out here."
+            )
+        if idle_high:
+            notes.append(
+                f"{len(idle_high)} of the {len(high)} high-quality runs did not learn and "
+                f"{'is' if len(idle_high) == 1 else 'are'} left out too."
+            )
+        rest = stream_weights_sentence(
+            {k: v for k, v in high.items() if k not in idle_high},
+            {k: v for k, v in low.items() if k not in idle},
+        )
+        if len(idle) == len(low):
+            rest = "No low-quality run learned, so these runs cannot show whether the RGB stream takes over."
+        return " ".join([*notes, rest])
     rgb = [name for name, a in low.items() if a < 0.5]
     share = share_sentence(
         rgb, list(low), "Low-quality GRnet runs whose RGB stream ends with the larger weight (alpha_gr < 0.5)"
@@ -457,10 +523,13 @@ def stream_weights_sentence(high: Mapping[str, float], low: Mapping[str, float])
         reading = "Neither the paper's reading nor its opposite holds for every low-quality run."
     if high:
         means = (sum(high.values()) / len(high), sum(low.values()) / len(low))
-        trend = "lower" if means[1] < means[0] else "not lower"
+        if abs(means[1] - means[0]) < 0.01:
+            trend = "about the same"
+        else:
+            trend = "lower at low quality" if means[1] < means[0] else "higher at low quality"
         reading += (
-            f" The residual stream's mean weight is {means[0]:.2f} on high-quality runs and {means[1]:.2f} "
-            f"on low-quality ones ({trend} at low quality)."
+            f" The residual stream's mean weight is {means[0]:.3f} on high-quality runs and {means[1]:.3f} "
+            f"on low-quality ones ({trend})."
         )
     return f"{share} {reading}"
 
@@ -471,7 +540,9 @@ def weight_gap_sentence(history: Sequence[Mapping[str, float | None]]) -> str:
     stream's next weight is sigmoid(L_rgb - L_gr), whatever their ratio. Per epoch the difference,
     the ratio and that weight, then one branch: the epoch with the largest ratio is not the one
     with the most lopsided weight (the losses shrink together, so a larger ratio comes with a
-    smaller difference), or the two coincide (this run cannot tell them apart; the formula can).
+    smaller difference); the two coincide, but between two epochs the ratio grows 1.5 times or more
+    while the weight moves by under 0.02 (the weight follows the difference, not the ratio, with
+    those numbers); or the two coincide otherwise (this run cannot tell them apart; the formula can).
     ``"No stream losses were recorded."`` for a history without them (notebook 07)."""
     rows = [
         (h["epoch"], h["loss_rgb"], h["loss_gr"])
@@ -496,9 +567,21 @@ def weight_gap_sentence(history: Sequence[Mapping[str, float | None]]) -> str:
             f"is most lopsided (epoch {by_weight[0]:.0f}, {by_weight[3]:.3f}): as both losses shrink, a "
             "larger ratio comes with a smaller difference, and the weights drift back towards 0.5."
         )
+    steps = [(a, b) for a, b in zip(per, per[1:], strict=False) if a[2] > 0 and b[2] / a[2] >= 1.5]
+    if steps:
+        a, b = max(steps, key=lambda ab: ab[1][2] / ab[0][2])
+        if abs(b[3] - a[3]) < 0.02:
+            return (
+                f"{head} Here the largest ratio and the most lopsided weight fall in the same epoch "
+                f"({by_ratio[0]:.0f}), but from epoch {a[0]:.0f} to {b[0]:.0f} the ratio grows "
+                f"{b[2] / a[2]:.1f} times ({a[2]:.2f} -> {b[2]:.2f}) while the difference moves by "
+                f"{b[1] - a[1]:+.3f} ({a[1]:+.3f} -> {b[1]:+.3f}) and the weight by {b[3] - a[3]:+.3f} "
+                f"({a[3]:.3f} -> {b[3]:.3f}): the weight follows the difference, not the ratio."
+            )
     return (
         f"{head} Here the largest ratio and the most lopsided weight fall in the same epoch "
-        f"({by_ratio[0]:.0f}), so this run alone cannot tell ratio from difference; the formula does."
+        f"({by_ratio[0]:.0f}), and the weight moves with the ratio between epochs too, so this run alone "
+        "cannot tell ratio from difference; the formula does."
     )
 
 
@@ -596,26 +679,53 @@ def trend_sentence(what: str, values: Sequence[float], along: str) -> str:
     return f"{what} does not change one way along {along}: {shown}."
 
 
-def curve_sentence(history: Sequence[Mapping[str, float | None]], metric: str = "val_acc") -> str:
+CURVE_NAMES = {"val_acc": "Validation accuracy", "val_auc": "Validation AUC"}
+"""How :func:`curve_sentence` names a history's validation metrics."""
+
+
+def curve_sentence(
+    history: Sequence[Mapping[str, float | None]],
+    metric: str = "val_acc",
+    *,
+    selected_by: str | None = None,
+) -> str:
     """Whether a run's validation ``metric`` (a column of its history, a fraction) was still rising
-    when training stopped, and what that says of the epoch budget: still rising at the last epoch
-    (the run stopped while improving: more epochs would likely raise it, though each takes a
-    smaller step as the learning rate decays); rising by under a point (close to a plateau); flat
-    at the last epoch; or down from an earlier
-    peak (the kept checkpoint is that epoch's; more epochs at this schedule would likely not help).
+    when training stopped, and what that says of the epoch budget. Branches: still rising at the
+    last epoch (only where the last epoch is the curve's maximum and more than 0.5 points above the
+    first: the run stopped while improving, more epochs would likely raise it, though each takes a
+    smaller step as the learning rate decays); rising by under a point (close to a plateau, on the
+    same condition); up at the last epoch without that (``"no steady rise"``: it dipped and came
+    back, or ends no more than 0.5 points above the first epoch); flat at the last epoch; or down
+    from an earlier peak (more epochs at this schedule would likely not help). ``selected_by``: the
+    metric that chose the kept checkpoint (``"val_acc"`` or ``"val_auc"``; ``"acc"``, ``"auc"``
+    too): where it is ``metric``, the peak branch adds that the kept checkpoint is the peak's
+    epoch; where it is the other, ``"(the kept checkpoint was chosen by validation accuracy
+    instead)"``; where None, nothing about the checkpoint.
     ``history``: one mapping per epoch with ``epoch``, ``metric`` and ``lr``, in order (notebook 07).
     ``"<metric> was not recorded."`` where no epoch has it."""
     points = [(h["epoch"], h[metric], h.get("lr")) for h in history if h.get(metric) is not None]
-    name = {"val_acc": "Validation accuracy", "val_auc": "Validation AUC"}.get(metric, metric)
+    name = CURVE_NAMES.get(metric, metric)
     if not points:
         return f"{name} was not recorded."
     shown = ", ".join(f"{100 * v:.1f}" for _, v, _ in points)
     if len(points) == 1:
         return f"{name} was measured after one epoch only ({shown} %): no trend to read."
     (*_, (before_epoch, before, _)), (last_epoch, last, lr) = points[:-1], points[-1]
+    first = points[0][1]
     peak_epoch, peak, _ = max(points, key=lambda p: p[1])
     head = f"{name} per epoch: {shown} %."
     step = f" (the learning rate is down to {lr:g} in epoch {last_epoch:.0f})" if lr else ""
+    steady = last >= peak and last - first > 0.005
+    if last > before and not steady:
+        where = (
+            f"its best is epoch {peak_epoch:.0f}'s ({100 * peak:.1f} %)"
+            if peak > last
+            else f"it ends within 0.5 points of the first epoch's {100 * first:.1f} %"
+        )
+        return (
+            f"{head} It goes up at the last epoch ({100 * before:.1f} -> {100 * last:.1f} %) but shows "
+            f"no steady rise: {where}, so these epochs do not show that more of them would raise it."
+        )
     if 0 < last - before < 0.01:
         return (
             f"{head} It rises by under a point at the last epoch ({100 * before:.1f} -> {100 * last:.1f} %): "
@@ -633,9 +743,21 @@ def curve_sentence(history: Sequence[Mapping[str, float | None]], metric: str = 
             f"{head} It is flat at the last epoch ({100 * last:.1f} %): the run has stopped improving "
             f"at this schedule{step}."
         )
+    chosen = (
+        None
+        if selected_by is None
+        else (selected_by if selected_by.startswith("val_") else f"val_{selected_by}")
+    )
+    if chosen == metric:
+        kept = ": the kept checkpoint is that epoch's, and"
+    elif chosen is not None:
+        other = CURVE_NAMES.get(chosen, chosen).replace("Validation", "validation")
+        kept = f" (the kept checkpoint was chosen by {other} instead);"
+    else:
+        kept = ";"
     return (
-        f"{head} It peaked at epoch {peak_epoch:.0f} ({100 * peak:.1f} %) and fell afterwards: the "
-        f"kept checkpoint is that epoch's, and more epochs at this schedule would likely not help."
+        f"{head} It peaked at epoch {peak_epoch:.0f} ({100 * peak:.1f} %) and fell afterwards{kept} "
+        "more epochs at this schedule would likely not help."
     )
 
 
@@ -946,8 +1068,11 @@ def replication_sentence(
     intervals overlap (nothing to reproduce); agree, decisive or within seed noise; disagree,
     decisive (the setting decides the order) or within seed noise (the small runs cannot contradict
     the table); and first, with the small runs' majority rate ``chance`` (points) given, a detector
-    whose mean accuracy is within 2 points of it did not learn on the slice, so the comparison says
-    nothing about its residual. Notebook 08's train-it-yourself exercise.
+    whose mean accuracy is within 2 points of it did not learn on the slice: the sentence opens with
+    that (``"Neither A nor B learned on your slice ..."`` or ``"A did not learn ..."``), names no
+    leader and closes with the table's :func:`comparison_sentence`; then, where a table cell did not
+    learn, the small lead against a table whose order cannot be read (nothing to reproduce).
+    Notebook 08's train-it-yourself exercise.
 
     Raises:
         ValueError: ``small`` has not two detectors with runs, or ``big`` lacks one of them.
@@ -968,13 +1093,20 @@ def replication_sentence(
     mine = f"In your runs **{lead}** leads {other} by {gap:.1f} points ({size})."
     x, y = big[lead], big[other]
     table = comparison_sentence(x, y, where)
-    idle = [k for k, v in runs.items() if chance is not None and statistics.fmean(v) < chance + 2]
+    idle = [k for k in (lead, other) if chance is not None and statistics.fmean(runs[k]) < chance + 2]
     if idle:
+        who = f"Neither {lead} nor {other}" if len(idle) == 2 else names(idle)
+        verb = "learned" if len(idle) == 2 else "did not learn"
         return (
-            f"{mine} {table} But {names(idle)} did not learn on your slice (mean accuracy within 2 points "
-            f"of its majority rate, {chance:.1f} %): the comparison says nothing about "
+            f"{who} {verb} on your slice (mean accuracy within 2 points of its majority rate, "
+            f"{chance:.1f} %): your runs order nothing, and the comparison says nothing about "
             f"{'its residual' if len(idle) == 1 else 'their residuals'} yet; give the runs more epochs, "
-            "images or a larger input first."
+            f"images or a larger input first. {table}"
+        )
+    if not (x.learned and y.learned):
+        return (
+            f"{mine} {table} The table's order cannot be read, so there is nothing to reproduce or "
+            "contradict."
         )
     if not (separated(x, y) or separated(y, x)):
         return f"{mine} {table} The table has no leader, so there is nothing to reproduce or contradict."
@@ -1100,8 +1232,12 @@ def table2_sentence(
     (:data:`TABLE2_FIXED`, by :func:`comparison_sentence`), then one branch: the MTE above both,
     intervals apart (the paper's order); a fixed filter above it, intervals apart (the reversal,
     with what might cause it and how to test it: notebook 08's train-it-yourself exercise); the
-    intervals overlap (the table cannot order them). With ``grnet`` (Table IV's GRnet on raw
-    images, the same multi-class HFF-like split) the high-pass network is set beside full GRnet;
+    intervals overlap (the table cannot order them); a fixed filter that did not learn is left out of
+    the order (the MTE above the others, as in the paper, or nothing to read). Where the MTE's runs
+    did not learn (its dagger), no order is read: one sentence says it did not learn and which fixed
+    filters did, and the reasons are those for its not learning, with the same test. With ``grnet``
+    (Table IV's GRnet on raw images, the same multi-class HFF-like split) the high-pass network is
+    set beside full GRnet;
     ``epochs``: how long the runs trained, and ``trace_kept``: the share of a faint 2 px trace the
     MTE's residual keeps at the pipeline's radius and eps (:func:`grnet.analysis.mte_sensitivity`,
     notebook 15), both named among the reasons where given. ``"Table II's MTE was not measured."``
@@ -1112,21 +1248,42 @@ def table2_sentence(
     if mte is None or not mte.ran:
         return "Table II's MTE was not measured."
     fixed = [acc[r] for r in TABLE2_FIXED if r in acc and acc[r].ran]
-    lines = [comparison_sentence(f, mte, "Table II") for f in fixed]
+    readable = [f for f in fixed if f.learned]
+    idle = [f.row for f in fixed if not f.learned]
+    if mte.learned:
+        lines = [comparison_sentence(f, mte, "Table II") for f in fixed]
+    else:
+        learned = f"; {names([f'{f.row} ({f.text()})' for f in readable])} learned" if readable else ""
+        either = f"; {names(idle)} did not learn either" if idle else ""
+        lines = [
+            f"MTE ({mte.text()}) did not learn{_rate(mte)}, so its place in Table II cannot be read"
+            f"{learned}{either}."
+        ]
     if grnet is not None and "High pass filter" in acc:
         lines.append(
             comparison_sentence(acc["High pass filter"], grnet, "raw HFF-like images (Tables II and IV)")
         )
-    above = [f.row for f in fixed if separated(f, mte)]
-    if fixed and all(separated(mte, f) for f in fixed):
+    trained = f"{epochs} epochs" if epochs is not None else "a few epochs"
+    kept = (
+        f" and at them the guided residual keeps {trace_kept:.0%} of a faint 2 px checkerboard"
+        if trace_kept is not None
+        else ""
+    )
+    above = [f.row for f in readable if separated(f, mte)]
+    if not mte.learned:
+        reading = (
+            "Why the MTE network might not have learned here: "
+            f"the runs train {trained}, and the guided residual, whose peaks are lower than a high-pass "
+            "one's (its 99th percentile of |R|, notebook 03, section 2; its median is higher, notebook 02, "
+            "section 2: the high-pass residual peaks on the strong edges), may need longer to be picked up; "
+            "the guided filter's radius and eps are not published (grnet's defaults were chosen on notebook "
+            f"15's two measures, not on this table){kept}. How to test it: train an MTE network yourself on "
+            "one small slice in [notebook 08's train-it-yourself exercise](08_ablation_table1.ipynb), "
+            "then vary one cause at a time (more epochs, another radius or eps, another seed)."
+        )
+    elif fixed and not idle and all(separated(mte, f) for f in fixed):
         reading = "As in the paper, the MTE is above both fixed filters, the intervals apart."
     elif above:
-        trained = f"{epochs} epochs" if epochs is not None else "a few epochs"
-        kept = (
-            f" and at them the guided residual keeps {trace_kept:.0%} of a faint 2 px checkerboard"
-            if trace_kept is not None
-            else ""
-        )
         reading = (
             f"**The reverse of the paper's order**: {names(above)} {'is' if len(above) == 1 else 'are'} "
             "above the MTE with the intervals apart, where the paper puts the MTE first. What might cause "
@@ -1141,6 +1298,13 @@ def table2_sentence(
             "may need longer to be read. How to test it: train a high-pass and an MTE network yourself on "
             "one small slice in [notebook 08's train-it-yourself exercise](08_ablation_table1.ipynb), "
             "then vary one cause at a time (more epochs, another radius or eps, another seed)."
+        )
+    elif idle:
+        beaten = [f.row for f in readable if separated(mte, f)]
+        lead = f"As in the paper, the MTE is above {names(beaten)}, the intervals apart; " if beaten else ""
+        reading = (
+            f"{lead}{names(idle)} did not learn, so the table cannot place the MTE against "
+            f"{'it' if len(idle) == 1 else 'them'}."
         )
     else:
         reading = "The intervals do not order the MTE and the fixed filters here: the table cannot tell."
