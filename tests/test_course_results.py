@@ -715,6 +715,9 @@ def test_degradation_sentence_renders_what_jp60_and_me5_leave_from_the_audit():
     kept = results.degradation_sentence({"datasets": {"hff": dataset({"PGGAN": family()}, 1.0, 0.4)}})
     assert kept.startswith("on HFF-like leave 100% and 40% of the reals' high-pass energy (at 64 px")
     assert "ME5 removes much more of the fine detail than JP60" in kept
+    assert "should be the harder condition (the tables say whether they were)" in kept  # a prediction
+    blocks = results.degradation_sentence({"datasets": {"hff": dataset({"PGGAN": family()}, 1.05, 0.4)}})
+    assert "(at 64 px, the input; above 100 %: JPEG's block edges" in blocks  # one parenthesis, not two
     text = results.degradation_sentence({"datasets": {"hff": dataset({"PGGAN": family()}, 0.2, 0.9)}})
     assert "JP60 removes more" in text
     with pytest.raises(KeyError):

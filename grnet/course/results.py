@@ -1642,17 +1642,19 @@ def degradation_sentence(audit: Mapping[str, Any]) -> str:
     if me < jp - 0.1:
         effect = (
             "ME5 removes much more of the fine detail than JP60, so the ME5 columns of Tables I, IV "
-            "and V are the harder condition here"
+            "and V should be the harder condition (the tables say whether they were)"
         )
     elif jp < me - 0.1:
-        effect = "JP60 removes more of the fine detail than ME5, so JP60 is the harder condition here"
+        effect = (
+            "JP60 removes more of the fine detail than ME5, so JP60 should be the harder condition (the "
+            "tables say whether it was)"
+        )
     else:
         effect = "the two remove about as much fine detail"
-    blocks = " (above 100 %: JPEG's block edges add high frequencies of their own)" if jp > 1 else ""
+    blocks = "; above 100 %: JPEG's block edges add high frequencies of their own" if jp > 1 else ""
     where = f"at {size} px, the input" if size else "at the stored size"
-    return (
-        f"on HFF-like leave {jp:.0%} and {me:.0%} of the reals' high-pass energy ({where}){blocks}: {effect}."
-    )
+    energy = f"{jp:.0%} and {me:.0%} of the reals' high-pass energy ({where}{blocks})"
+    return f"on HFF-like leave {energy}: {effect}."
 
 
 def audit_sentence(audit: Mapping[str, Any]) -> str:
