@@ -169,8 +169,15 @@ def _03(reports: Path) -> str:
     cells = _cells(reports, 2)
     mte = cells[("MTE", "ACC")]
     fixed = [cells[(f, "ACC")] for f in ("High pass filter", "SRM filter")]
-    if not mte["learned"]:
-        return f"MTE ({_text(mte)}) did not learn{_rate(mte)}, so its place in Table II cannot be read"
+    if not mte["learned"]:  # which fixed filters learned, which did not
+        learned = [f"{f['row']} ({_text(f)})" for f in fixed if f["learned"]]
+        idle = [f["row"] for f in fixed if not f["learned"]]
+        return (
+            f"MTE ({_text(mte)}) did not learn{_rate(mte)}, so its place in Table II cannot be read"
+            + (f"; {_joined(learned)} learned" if learned else "")
+            + (f"; {_joined(idle)} did not learn either" if idle else "")
+            + "."
+        )
     lines = [_comparison(f, mte, "Table II") for f in fixed]
     above = [f["row"] for f in fixed if f["learned"] and _above(f, mte)]
     if above:
@@ -257,11 +264,14 @@ def _09(reports: Path) -> str:
 
 def _10(reports: Path) -> str:
     cells = _column(reports, 5, "Raw")
-    above = [c["row"] for c in cells if c["low"] > c["chance"]]
-    return (
-        f"Accuracy under Raw, above the chance or majority rate ({cells[0]['chance']:.1f} %) with the whole "
-        f"interval: {len(above)} of {len(cells)}, {_joined(above)};"
-    )
+    above = [c["row"] for c in cells if c["low"] > c["chance"] + 1e-9]
+    rate = f"{cells[0]['chance']:.1f} %"
+    head = f"Accuracy under Raw, above the chance or majority rate ({rate}) with the whole interval: "
+    if not above:
+        return f"{head}none of the {len(cells)}."
+    if len(above) == len(cells):
+        return f"{head}all {len(cells)} ("
+    return f"{head}{len(above)} of {len(cells)}, {_joined(above)};"
 
 
 def _expectation(expected: str, met: bool) -> str:

@@ -1019,3 +1019,33 @@ def test_lesson_support_from_verdicts():
     assert results.lesson_support(["not judged", "does not hold"]) is False
     assert results.lesson_support(["not judged"]) is None
     assert results.lesson_support([]) is None
+
+
+def test_share_sentence_counts_a_repeated_label_as_often_as_it_appears():
+    # three seeds of one run named alike: 2 of the 3 have the property, not "all 1"
+    meso = "meso4 (none)"
+    text = results.share_sentence([meso, meso], [meso] * 3 + ["xception (none)"], "X")
+    assert text == "X: 2 of 4, meso4 (none) and meso4 (none); not meso4 (none) and xception (none)."
+    assert results.share_sentence(["a"], ["a", "a"], "X") == "X: 1 of 2, a; not a."
+
+
+def test_above_chance_sentence_does_not_count_a_cell_a_float_step_above_its_rate():
+    from grnet.pipeline.artifacts import ReportCell
+
+    rate = 61.29032258064516
+    at = ReportCell(
+        "XceptionNet",
+        "Raw",
+        None,
+        mean=rate,
+        low=rate + 1e-14,
+        high=rate + 1e-14,
+        n=3,
+        learned=True,
+        chance=rate,
+    )
+    above = ReportCell(
+        "HighPass", "Raw", None, mean=64.0, low=62.0, high=66.0, n=3, learned=True, chance=rate
+    )
+    text = results.above_chance_sentence([at, above], "Accuracy under Raw")
+    assert text.endswith("1 of 2, HighPass; not XceptionNet.")

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -199,24 +200,32 @@ def share_sentence(which: Sequence[str], among: Sequence[str], what: str) -> str
     """Which of ``among`` have the property ``what`` (a phrase that opens the sentence, e.g.
     "Lower accuracy at LQ than at HQ"), naming them: ``"<what>: all 8 (A, ..., H)."``,
     ``"<what>: none of the 8."`` (no list: after "none" it would read as the matches),
-    ``"<what>: 3 of 8, A, B and C; not D, ..."``, ``"<what>: nothing measured."``."""
-    chosen = set(which)
-    which = [w for w in among if w in chosen]
+    ``"<what>: 3 of 8, A, B and C; not D, ..."``, ``"<what>: nothing measured."``. A label that
+    appears several times in ``among`` (runs named without their seed) is counted as often as it
+    appears there and in ``which``."""
     if not among:
         return f"{what}: nothing measured."
-    if len(which) == len(among):
+    left = Counter(which)
+    chosen, others = [], []
+    for item in among:
+        if left[item] > 0:
+            left[item] -= 1
+            chosen.append(item)
+        else:
+            others.append(item)
+    if not others:
         return f"{what}: all {len(among)} ({names(among)})."
-    if not which:
+    if not chosen:
         return f"{what}: none of the {len(among)}."
-    others = [a for a in among if a not in chosen]
-    return f"{what}: {len(which)} of {len(among)}, {names(which)}; not {names(others)}."
+    return f"{what}: {len(chosen)} of {len(among)}, {names(chosen)}; not {names(others)}."
 
 
 def above_chance_sentence(cells: Iterable[ReportCell], where: str) -> str:
     """:func:`share_sentence` for the cells of ``where`` that ran: which have their whole 95 %
     interval above their chance or majority rate."""
     ran = [c for c in cells if c.ran]
-    above = [c.row for c in ran if c.chance is not None and c.low > c.chance]
+    # beyond rounding: a run answering one class has its interval a float step off the rate
+    above = [c.row for c in ran if c.chance is not None and c.low > c.chance + 1e-9]
     rate = f" ({ran[0].chance:.1f} %)" if ran and ran[0].chance is not None else ""
     return share_sentence(
         above,
