@@ -1010,12 +1010,13 @@ def test_lesson_line_each_status():
     assert results.lesson_line("S", False, "E.", "y").startswith("- **S**: **not supported**. E.")
     assert "not tested here" in results.lesson_line("S", None, "E.", "y")
     assert results.lesson_line("S", "in part", "E.", "y").startswith("- **S**: supported in part. E.")
+    assert results.lesson_line("S", "cannot tell", "E.", "y").startswith("- **S**: **cannot tell**. E.")
 
 
 def test_lesson_support_from_verdicts():
     assert results.lesson_support(["holds", "holds"]) is True
     assert results.lesson_support(["holds", "not judged"]) == "in part"
-    assert results.lesson_support(["holds", "inconclusive"]) is False
+    assert results.lesson_support(["holds", "inconclusive"]) == "cannot tell"
     assert results.lesson_support(["not judged", "does not hold"]) is False
     assert results.lesson_support(["not judged"]) is None
     assert results.lesson_support([]) is None

@@ -1874,12 +1874,15 @@ def expectation_cases_sentence(expectation: str, outcomes: Mapping[str, bool], w
 
 def lesson_support(statuses: Iterable[str]) -> bool | str | None:
     """Whether claims' verdicts (``"holds"``, ``"does not hold"``, ``"inconclusive"``, ``"not
-    judged"``) support a lesson that rests on all of them: False when one does not hold or cannot
-    be told, True when every one holds, ``"in part"`` when some hold and the others were not judged
-    (a run behind them did not learn), None when none was judged (or there is none)."""
+    judged"``) support a lesson that rests on all of them: False when one does not hold, ``"cannot
+    tell"`` when none fails but one is inconclusive (an interval that includes 0), True when every
+    one holds, ``"in part"`` when some hold and the others were not judged (a run behind them did
+    not learn), None when none was judged (or there is none)."""
     statuses = list(statuses)
-    if any(s in ("does not hold", "inconclusive") for s in statuses):
+    if "does not hold" in statuses:
         return False
+    if "inconclusive" in statuses:
+        return "cannot tell"
     held = sum(s == "holds" for s in statuses)
     if not held:
         return None
@@ -1888,14 +1891,15 @@ def lesson_support(statuses: Iterable[str]) -> bool | str | None:
 
 def lesson_line(statement: str, supported: bool | str | None, evidence: str, source: str) -> str:
     """One lesson of the closing page (notebook 16), as a Markdown list item: the ``statement``
-    tested, whether the results support it (True, False, ``"in part"`` or None: nothing measured
-    tests it; :func:`lesson_support`), the ``evidence`` (a sentence rendered from the numbers) and
-    ``source`` (a link to the notebook that shows it, and the table): ``"- **<statement>**:
+    tested, whether the results support it (True, False, ``"in part"``, ``"cannot tell"`` or None:
+    nothing measured tests it; :func:`lesson_support`), the ``evidence`` (a sentence rendered from
+    the numbers) and ``source`` (a link to the notebook that shows it, and the table): ``"- **<statement>**:
     supported. <evidence> (<source>)"``."""
     status = {
         True: "supported",
         False: "**not supported**",
         "in part": "supported in part",
+        "cannot tell": "**cannot tell**",
         None: "not tested here",
     }[supported]
     return f"- **{statement}**: {status}. {evidence} ({source})"
