@@ -267,11 +267,17 @@ def _10(reports: Path) -> str:
     above = [c["row"] for c in cells if c["low"] > c["chance"] + 1e-9]
     rate = f"{cells[0]['chance']:.1f} %"
     head = f"Accuracy under Raw, above the chance or majority rate ({rate}) with the whole interval: "
+    # and how many of Table V's cells rest on runs that learned, naming the others (the swap moves them)
+    ran = [c for c in _cells(reports, 5).values() if c.get("mean") is not None]
+    missed = [f"{c['row']} ({c['column']})" for c in ran if not c["learned"]]
+    learned = f"{len(ran) - len(missed)} of {len(ran)} measured cells rest on runs that learned" + (
+        f"; not: {', '.join(missed)}" if missed else ""
+    )
     if not above:
-        return f"{head}none of the {len(cells)}."
+        return f"{head}none of the {len(cells)}.\n{learned}"
     if len(above) == len(cells):
-        return f"{head}all {len(cells)} ("
-    return f"{head}{len(above)} of {len(cells)}, {_joined(above)};"
+        return f"{head}all {len(cells)} (\n{learned}"
+    return f"{head}{len(above)} of {len(cells)}, {_joined(above)};\n{learned}"
 
 
 def _expectation(expected: str, met: bool) -> str:
@@ -434,7 +440,8 @@ def _15(reports: Path) -> str:
     place = [c["row"] for c in order].index("MTE") + 1
     suffix = {1: "st", 2: "nd", 3: "rd"}.get(place, "th")
     rank = f"MTE ranks {place}{suffix} of {len(order)} in Table II's ACC ({_text(cells[('MTE', 'ACC')])})"
-    return "\n".join([_03(reports), rank])
+    # the expectation reads the MTE's rank only where its runs learned (no rank at the majority rate)
+    return "\n".join([_03(reports), rank] if cells[("MTE", "ACC")]["learned"] else [_03(reports)])
 
 
 def _16(reports: Path) -> str:

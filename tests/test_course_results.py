@@ -1050,3 +1050,21 @@ def test_above_chance_sentence_does_not_count_a_cell_a_float_step_above_its_rate
     )
     text = results.above_chance_sentence([at, above], "Accuracy under Raw")
     assert text.endswith("1 of 2, HighPass; not XceptionNet.")
+
+
+def test_learned_line_does_not_call_a_cell_at_its_rate_below_it():
+    from grnet.pipeline.artifacts import ReportCell, ReportTable
+
+    rate, step = 38.70967741935484, 38.70967741935483
+    at = ReportCell(
+        "HighPass [7]", "ME5", None, mean=rate, low=step, high=step, n=3, learned=False, chance=rate
+    )
+    below = ReportCell(
+        "Meso-4 [5]", "ME5", None, mean=30.0, low=28.0, high=32.0, n=3, learned=False, chance=rate
+    )
+    table = ReportTable(4, "IV", "HFF", {("HighPass [7]", "ME5"): at, ("Meso-4 [5]", "ME5"): below}, (), "")
+    line = results.learned_line(table)
+    assert line.endswith(
+        "wholly below the chance rate (an AUC there is reversed: the scores rank the classes "
+        "backwards): Meso-4 [5] (ME5)."
+    )
