@@ -23,7 +23,7 @@ from scipy.stats import binomtest
 from sklearn.metrics import roc_auc_score
 
 from grnet import course
-from grnet.course import checks, samples
+from grnet.course import checks, results, samples
 from grnet.course.checks import yours_or_solution
 from grnet.course.runs import NOTEBOOK_DATASETS, pipeline_run, train_command
 from grnet.fusion import channel_attention_matrix, stream_weights
@@ -482,7 +482,7 @@ def test_pipeline_run_reads_the_pipelines_folder_where_it_exists_else_none(tmp_p
     assert pipeline_run(reports, **wanted) is None  # a fresh clone: no run folders
     row = next(
         r
-        for r in course.results.read_runs(reports)
+        for r in results.read_runs(reports)
         if (r.model, r.dataset, r.task, r.postprocess) == ("grnet", "hff", "multiclass", "none")
         and json.loads(r.model_options).get("residual") == "mte"
         and json.loads(r.model_options).get("fusion") == "afm"
