@@ -1,8 +1,9 @@
 """Runs: every distinct run trained once, in a folder named by its settings; and ``grnet train``.
 
 A run's key is a stable hash of the canonical JSON (sorted keys, no spaces) of the settings that
-decide its results: model and options, the dataset folder and the SHA-256 of its ``index.csv``,
-post-processing, task, image size, epochs, batch size, learning rate, decay, seed, augmentation,
+decide its results: model and options, the dataset folder and the SHA-256 of its ``index.csv``
+and ``summary.json`` (:func:`dataset_checksum`: a rebuild at another image size or with other
+networks keeps the index and changes the summary), post-processing, task, image size, epochs, batch size, learning rate, decay, seed, augmentation,
 limit, precision. Settings that only change speed (``workers``, ``preload``) are left out, so
 changing them retrains nothing. The dataset folder enters as a path relative to the cache
 folder: a clone or a moved copy of a project that keeps both (``data/``, ``runs/``) keeps its
@@ -46,19 +47,30 @@ class RunResult:
     trained: bool  # True when this call trained (or resumed) it, False when it came from the cache
 
 
-def index_checksum(root: str | os.PathLike) -> str:
-    """SHA-256 of the dataset's ``index.csv``: a rebuilt or re-split dataset is another run."""
+def dataset_checksum(root: str | os.PathLike) -> str:
+    """SHA-256 (64 hex digits) over the dataset's ``index.csv`` and, where the build or the
+    preparation wrote one, its ``summary.json``: what names the images and what made them. The
+    index alone misses a rebuild that keeps every path but changes the pixels (another stored
+    size, other families' networks), so a run of the old images would be taken for one of the new.
+
+    Raises:
+        FileNotFoundError: ``root/index.csv`` is missing (it names the folder).
+    """
     path = Path(root) / "index.csv"
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no index.csv; the run cache keys runs by their dataset's index")
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(path.read_bytes())
+    summary = Path(root) / "summary.json"
+    if summary.is_file():
+        digest.update(b"\0summary.json\0" + summary.read_bytes())
+    return digest.hexdigest()
 
 
 def run_params(config: TrainConfig, cache_dir: str | os.PathLike) -> dict[str, Any]:
     """The settings that identify a run in ``cache_dir`` (see the module docstring)."""
     params = result_settings(config.to_dict())
     params["data"] = Path(os.path.relpath(Path(config.data).resolve(), Path(cache_dir).resolve())).as_posix()
-    params["index_sha256"] = index_checksum(config.data)
+    params["dataset_sha256"] = dataset_checksum(config.data)
     return params
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -61,6 +62,15 @@ def test_a_copy_of_the_dataset_elsewhere_is_another_run(data, tmp_path):
     # Same index.csv, another folder: FF++ c23 and c40 list the same videos.
     shutil.copytree(data, tmp_path / "c40")
     assert run_key(config(tmp_path / "c40"), tmp_path / "runs") != run_key(config(data), tmp_path / "runs")
+
+
+def test_a_rebuild_that_keeps_the_index_is_another_run(data, tmp_path):
+    # Another stored size or other networks: every path and label the same, other pixels.
+    before = run_key(config(data), tmp_path / "runs")
+    summary = data / "summary.json"
+    settings = json.loads(summary.read_text()) if summary.is_file() else {}
+    summary.write_text(json.dumps({**settings, "size": 12345}))
+    assert run_key(config(data), tmp_path / "runs") != before
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ from grnet.pipeline.artifacts import (
 )
 from grnet.pipeline.params import Settings
 from grnet.pipeline.plan import PlannedRun, config_id
-from grnet.runs import index_checksum
+from grnet.runs import dataset_checksum
 from grnet.train import TrainConfig, selected, selection_metric
 
 ROC_TABLE = 8  # DFDC: binary, one run per method, AUC reported
@@ -109,7 +109,7 @@ def run_row(config: TrainConfig, folder: Path) -> RunRow:
 
 def cross_evaluation_dir(run_dir: Path, data_root: Path) -> Path:
     """Where :func:`cross_evaluate` keeps a run's metrics and predictions on ``data_root``."""
-    return run_dir / f"test-{data_root.name}-{index_checksum(data_root)[:12]}"
+    return run_dir / f"test-{data_root.name}-{dataset_checksum(data_root)[:12]}"
 
 
 def cross_evaluate(run_dir: Path, data_root: Path, batch_size: int) -> dict[str, Any]:
