@@ -1,14 +1,14 @@
 """Runs: every distinct run trained once, in a folder named by its settings; and ``grnet train``.
 
 A run's key is a stable hash of the canonical JSON (sorted keys, no spaces) of the settings that
-decide its results: model and options, the dataset folder and the SHA-256 of its ``index.csv``
-and ``summary.json`` (:func:`dataset_checksum`: a rebuild at another image size or with other
-networks keeps the index and changes the summary), post-processing, task, image size, epochs, batch size, learning rate, decay, seed, augmentation,
-limit, precision. Settings that only change speed (``workers``, ``preload``) are left out, so
-changing them retrains nothing. The dataset folder enters as a path relative to the cache
-folder: a clone or a moved copy of a project that keeps both (``data/``, ``runs/``) keeps its
-keys, while two datasets with the same index (FF++ at c23 and at c40 list the same videos) stay
-two runs.
+decide its results: model and options, the dataset folder and the SHA-256 of its ``index.csv`` and
+``summary.json`` (:func:`dataset_checksum`: a rebuild at another image size or with other networks
+keeps the index and changes the summary), post-processing, task, image size, epochs, batch size,
+learning rate, decay, seed, augmentation, limit, precision. Settings that only change speed
+(``workers``, ``preload``) are left out, so changing them retrains nothing. The dataset folder
+enters as a path relative to the cache folder: a clone or a moved copy of a project that keeps both
+(``data/``, ``runs/``) keeps its keys, while two datasets with the same index (FF++ at c23 and at
+c40 list the same videos) stay two runs.
 
 :func:`get_or_train` returns a finished run as it is, resumes a half-done one from its last epoch
 (a crash loses at most one epoch) and trains a new one.

@@ -248,13 +248,13 @@ def check_outputs(repo: Path) -> None:
 
 def test_a_learning_rate_written_5e_4_is_the_number_and_a_quoted_one_is_an_error_naming_the_key(tmp_path):
     # PyYAML (YAML 1.1) reads 5e-4, without a dot, as the string '5e-4'; params.yaml's comment writes it so.
-    text = PARAMS.read_text(encoding="utf-8").replace("{lr: 0.0005,", "{lr: 5e-4,")
+    text = PARAMS.read_text(encoding="utf-8").replace("{lr: 0.0005}", "{lr: 5e-4}")
     assert "lr: 5e-4" in text
     path = tmp_path / "params.yaml"
     path.write_text(text, encoding="utf-8")
     planned = plan(load_settings(path, "mini"))
     assert {p.config.lr for p in planned} == {5e-4}
-    quoted = PARAMS.read_text(encoding="utf-8").replace("{lr: 0.0005,", '{lr: "5e-4",')
+    quoted = PARAMS.read_text(encoding="utf-8").replace("{lr: 0.0005}", '{lr: "5e-4"}')
     path.write_text(quoted, encoding="utf-8")
     with pytest.raises(
         ParamsError, match=r"experiments\.optimizer: lr: expected a number, got the string '5e-4'"
@@ -268,3 +268,16 @@ def test_a_learning_rate_written_5e_4_is_the_number_and_a_quoted_one_is_an_error
     changed["experiments"]["mini"]["train"]["epochs"] = "three"
     with pytest.raises(ParamsError, match=r"mini\.train: epochs: expected a number, got the string 'three'"):
         load_settings(_write(changed, path))
+
+
+def test_a_profiles_learning_rate_decay_reaches_every_run_and_a_zero_decay_is_refused(tmp_path):
+    text = PARAMS.read_text(encoding="utf-8")
+    planned = plan(load_settings(PARAMS, "mini"))
+    assert {p.config.gamma for p in planned} == {load_settings(PARAMS, "mini").train.gamma}
+    path = tmp_path / "params.yaml"
+    mini = "batch_size: 32, gamma: 1.0,"
+    path.write_text(text.replace(mini, "batch_size: 32, gamma: 0.25,"), encoding="utf-8")
+    assert {p.config.gamma for p in plan(load_settings(path, "mini"))} == {0.25}
+    path.write_text(text.replace(mini, "batch_size: 32, gamma: 0,"), encoding="utf-8")
+    with pytest.raises(ParamsError, match=r"experiments\.mini\.train.*gamma"):
+        load_settings(path, "mini")

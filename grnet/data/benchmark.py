@@ -136,7 +136,7 @@ class Profile:
     gen_width: int
     gen_batch: int
     swap_size: int  # side at which an autoencoder swap decodes the donor's face (below the target face's)
-    hff_size: int  # stored side: the source resolution (the loader applies JP60/ME5 here, then resizes)
+    hff_size: int  # stored side; the runs' input side, so that the loader does not resample (data/README.md)
     hff_train: int  # PGGAN (and StyleGAN) images per split; the others by hff_counts
     hff_val: int
     hff_test: int
@@ -200,13 +200,14 @@ PROFILES: dict[str, Profile] = {
         dfdc_size=32, dfdc_frame=48, dfdc_train=2, dfdc_val=1, dfdc_test=2, dfdc_length=4, dfdc_frames=2,
         celebdf_size=32, celebdf_frame=40, celebdf_test=2, celebdf_length=4, celebdf_frames=2, **_COMMON,
     ),
-    # The default (params.yaml profile mini): the DCGAN's 64 px faces; HFF stored at 128 px, twice the
-    # runs' input, so JP60 and ME5 act at a source resolution (data/README.md).
+    # The default (params.yaml profile mini): the DCGAN's 64 px faces, HFF stored as drawn, at the runs'
+    # 64 px input (data/README.md: a stored 128 px was a bicubic up-sampling that the loader's resize
+    # undid, smoothing every family's trace).
     "mini": Profile(
         photo_side=256, gen_faces=512, gen_size=32, gen_steps=300, translator_steps=150, block_steps=400,
         gen_width=24,
         gen_batch=16, swap_size=32,
-        hff_size=128, hff_train=80, hff_val=20, hff_test=100,
+        hff_size=64, hff_train=80, hff_val=20, hff_test=100,
         ff_size=64, ff_frame=80, ff_train=150, ff_val=60, ff_test=200, ff_length=8, ff_real_frames=4,
         ff_fake_frames=1,
         dfdc_size=64, dfdc_frame=80, dfdc_train=150, dfdc_val=50, dfdc_test=200, dfdc_length=4,
@@ -218,7 +219,7 @@ PROFILES: dict[str, Profile] = {
         photo_side=512, gen_faces=2048, gen_size=64, gen_steps=1500, translator_steps=1000, block_steps=1500,
         gen_width=64,
         gen_batch=32, swap_size=64,
-        hff_size=256, hff_train=800, hff_val=200, hff_test=400,
+        hff_size=128, hff_train=800, hff_val=200, hff_test=400,
         ff_size=128, ff_frame=160, ff_train=720, ff_val=140, ff_test=300, ff_length=32, ff_real_frames=8,
         ff_fake_frames=2,
         dfdc_size=224, dfdc_frame=256, dfdc_train=600, dfdc_val=200, dfdc_test=300, dfdc_length=60,

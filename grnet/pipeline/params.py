@@ -5,7 +5,8 @@
 benchmark; ``paper``: GPU, the real datasets, the paper's sizes; ``ci``: toy sizes for the pipeline
 test). What every profile shares is written once, beside the profile blocks:
 
-- ``experiments.optimizer``: the paper's Adam learning rate and its decay per epoch;
+- ``experiments.optimizer``: the paper's Adam learning rate (its decay per epoch, ``gamma``, is a
+  profile's ``train`` setting: an epoch of the miniature is a few dozen steps, the paper's thousands);
 - ``experiments.residuals``: each residual extractor's options wherever it is used
   (:func:`grnet.settings.residual_options`; the MTE's are :class:`grnet.settings.MTEConfig`);
 - ``experiments.fusions``: each fusion's options (:class:`grnet.settings.AFMConfig` for the AFM).
@@ -84,10 +85,9 @@ class PreparedData:
 
 @dataclass(frozen=True)
 class Optimizer:
-    """The paper's Adam: initial learning rate and exponential decay per epoch."""
+    """The paper's Adam: its initial learning rate (the decay per epoch is :attr:`Train.gamma`)."""
 
     lr: float = 5e-4
-    gamma: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,7 @@ class Train:
 
     epochs: int = 20
     batch_size: int = 64
+    gamma: float = 0.5
     augment: bool = True
     augment_on: AugmentOn = "cpu"
     limit: int | None = None
@@ -107,6 +108,8 @@ class Train:
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1:
             raise ValueError(f"epochs and batch_size must be >= 1, got {self.epochs}, {self.batch_size}")
+        if not 0 < self.gamma <= 1:
+            raise ValueError(f"gamma, the decay per epoch, must be in (0, 1], got {self.gamma!r}")
         check_choices(self)  # the Literal fields, as TrainConfig checks its own
 
 
