@@ -44,6 +44,7 @@ from grnet.pipeline.artifacts import (
     read_report_markdown,
     read_report_table,
 )
+from grnet.pipeline.stats import clear_above, clear_below
 
 
 class ResultNotSupported(AssertionError):
@@ -222,10 +223,9 @@ def share_sentence(which: Sequence[str], among: Sequence[str], what: str) -> str
 
 def above_chance_sentence(cells: Iterable[ReportCell], where: str) -> str:
     """:func:`share_sentence` for the cells of ``where`` that ran: which have their whole 95 %
-    interval above their chance or majority rate."""
+    interval above their chance or majority rate, as printed (:func:`grnet.pipeline.stats.clear_above`)."""
     ran = [c for c in cells if c.ran]
-    # beyond rounding: a run answering one class has its interval a float step off the rate
-    above = [c.row for c in ran if c.chance is not None and c.low > c.chance + 1e-9]
+    above = [c.row for c in ran if c.chance is not None and clear_above(c.low, c.chance)]
     rate = f" ({ran[0].chance:.1f} %)" if ran and ran[0].chance is not None else ""
     return share_sentence(
         above,
@@ -1547,8 +1547,7 @@ def learned_line(table: ReportTable) -> str:
     the scores rank the classes backwards, which is not "did not learn" alone; notebook 13)."""
     ran = [c for c in table.cells.values() if c.ran]
     missed = [f"{c.row} ({c.column})" for c in ran if not c.learned]
-    # beyond rounding: a run answering one class has its interval a float step off the rate
-    below = [f"{c.row} ({c.column})" for c in ran if not c.learned and c.high < c.chance - 1e-9]
+    below = [f"{c.row} ({c.column})" for c in ran if not c.learned and clear_below(c.high, c.chance)]
     line = f"{len(ran) - len(missed)} of {len(ran)} measured cells rest on runs that learned"
     if below:
         line += (
