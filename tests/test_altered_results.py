@@ -135,9 +135,18 @@ def _joined(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _leads(reports: Path, number: int, column: str) -> str:
-    top = max(_column(reports, number, column), key=lambda c: c["mean"])
-    return f"**{top['row']}** leads the average with {_text(top)}"
+def _leads(reports: Path, number: int, column: str, where: str = "the average") -> str:
+    # a lead is read only among the cells that learned (a cell at the majority rate has no place)
+    cells = _column(reports, number, column)
+    learned = sorted((c for c in cells if c["learned"]), key=lambda c: -c["mean"])
+    if not learned:
+        return f"No row learned ({where}: all {len(cells)} cells carry a dagger"
+    top = learned[0]
+    if len(learned) == len(cells):
+        return f"**{top['row']}** leads {where} with {_text(top)}"
+    if len(learned) == 1:
+        return f"**{top['row']}** is the only row that learned ({where}: {_text(top)})"
+    return f"**{top['row']}** leads {where} among the {len(learned)} rows that learned, with {_text(top)}"
 
 
 def _above(c: dict, d: dict) -> bool:
@@ -323,7 +332,6 @@ def _12(reports: Path) -> str:
     rgb = ("Meso-4 [5]", "MesoInception-4 [5]", "XceptionNet [52]", "Capsule [53]")
     best_rgb = max(cells[(r, "AUC")]["mean"] for r in rgb)
     order = sorted(_column(reports, 8, "AUC"), key=lambda c: -c["mean"])
-    top = order[0]
     return "\n".join(
         (
             reading,
@@ -334,7 +342,7 @@ def _12(reports: Path) -> str:
             _expectation(
                 "The best of them too close for the test split to tell apart", not _above(*order[:2])
             ),
-            f"**{top['row']}** leads Table VIII's AUC with {_text(top)}",
+            _leads(reports, 8, "AUC", "Table VIII's AUC"),
         )
     )
 
@@ -437,9 +445,16 @@ def _15(reports: Path) -> str:
     # and where the MTE ranks in Table II, the expectation the notebook checks
     cells = _cells(reports, 2)
     order = sorted((c for c in _column(reports, 2, "ACC")), key=lambda c: -c["mean"])
-    place = [c["row"] for c in order].index("MTE") + 1
-    suffix = {1: "st", 2: "nd", 3: "rd"}.get(place, "th")
-    rank = f"MTE ranks {place}{suffix} of {len(order)} in Table II's ACC ({_text(cells[('MTE', 'ACC')])})"
+    learned = [c["row"] for c in order if c["learned"]]  # a rank is read only among the rows that learned
+    mte, where = _text(cells[("MTE", "ACC")]), "Table II's ACC"
+    place = learned.index("MTE") + 1 if "MTE" in learned else 0
+    nth = f"{place}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(place, 'th') }"
+    if len(learned) == len(order):
+        rank = f"MTE ranks {nth} of {len(order)} in {where} ({mte})"
+    elif len(learned) == 1:
+        rank = f"MTE is the only row in {where} that learned ({mte})"
+    else:
+        rank = f"MTE ranks {nth} in {where} among the {len(learned)} rows that learned ({mte})"
     # the expectation reads the MTE's rank only where its runs learned (no rank at the majority rate)
     return "\n".join([_03(reports), rank] if cells[("MTE", "ACC")]["learned"] else [_03(reports)])
 
