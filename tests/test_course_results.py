@@ -137,13 +137,13 @@ def test_loss_sentence_counts_only_rows_that_learned_on_the_base_column():
 def test_expectation_subset_sentence_met_missed_for_those_measured():
     assert results.expectation_subset_sentence("every detector lower", ["A", "B"], [], ["C"], "ev.") == (
         "*every detector lower*: **met** for the 2 that learned (A and B); **not measured** for the "
-        "other 1 (ev)."
+        "other 1, C (ev)."
     )
     assert results.expectation_subset_sentence(
         "e", ["A"], ["B"], ["C", "D"], "ev", "why.", measured="that learned at HQ"
     ) == (
         "*e*: **missed** for 1 of the 2 that learned at HQ (B; as expected: A); **not measured** for the "
-        "other 2 (ev). Likeliest reasons: why."
+        "other 2, C and D (ev). Likeliest reasons: why."
     )
     assert results.expectation_subset_sentence("e", [], [], ["C"], "ev") == "*e*: **not measured** (ev)."
     assert results.expectation_subset_sentence("e", ["A"], [], [], "ev") == "*e*: **met** (ev)."

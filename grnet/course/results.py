@@ -1968,16 +1968,16 @@ def expectation_subset_sentence(
     learn). Where every detector was measured, :func:`expectation_sentence` (met or missed). Else
     one branch each: none measured, ``"*<expected>*: **not measured** (<evidence>)."``; every
     measured one as expected, ``"*<expected>*: **met** for the 2 that learned (A and B); **not
-    measured** for the other 6 (<evidence>)."``; some not, ``"*<expected>*: **missed** for 1 of the
-    2 that learned (A; as expected: B); **not measured** for the other 6 (<evidence>)."`` followed
-    by "Likeliest reasons: <reasons>" where given."""
+    measured** for the other 2, C and D (<evidence>)."``; some not, ``"*<expected>*: **missed** for
+    1 of the 2 that learned (A; as expected: B); **not measured** for the other 2, C and D
+    (<evidence>)."`` followed by "Likeliest reasons: <reasons>" where given."""
     evidence = evidence.rstrip(".")
     if not unmeasured:
         return expectation_sentence(expected, not missed, evidence, reasons)
     n = len(held) + len(missed)
     if not n:
         return f"*{expected}*: **not measured** ({evidence})."
-    rest = f"**not measured** for the other {len(unmeasured)} ({evidence})."
+    rest = f"**not measured** for the other {len(unmeasured)}, {names(unmeasured)} ({evidence})."
     if not missed:
         return f"*{expected}*: **met** for {_the(n, measured)} ({names(held)}); {rest}"
     as_expected = f"; as expected: {names(held)}" if held else ""
