@@ -4,6 +4,7 @@ every branch of each, on small hand-made cells and claims."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,109 @@ def test_rank_sentence_places_and_absent():
     assert results.rank_sentence(cells, "A", "x").startswith("A ranks 3rd of 4")
     assert results.rank_sentence(cells, "D", "x").startswith("D ranks 4th of 4")
     assert results.rank_sentence(cells, "E", "x") == "E did not run in x."
+
+
+def test_leader_sentence_reads_no_leader_among_cells_that_did_not_learn():
+    means = (("H", 45.1), ("A", 41.6), ("G", 40.9))
+    idle = [cell(r, m, m - 1, m + 1, chance=38.7, learned=False) for r, m in means]
+    assert results.leader_sentence(idle, "the average") == (
+        "No row learned (the average: all 3 cells carry a dagger, a run behind each at the chance or "
+        "majority rate, 38.7 %), so the order of their means says nothing and no row leads."
+    )
+    # the lead is read among the rows that learned, the others named as saying nothing
+    b, c = cell("B", 44, 43, 45, chance=38.7), cell("C", 42, 41, 43, chance=38.7)
+    assert results.leader_sentence([*idle, b, c], "under Raw") == (
+        "**B** leads under Raw among the 2 rows that learned, with 44.0 [43.0, 45.0], but its interval "
+        "overlaps those of C (42.0 [41.0, 43.0]); the other 3 did not learn (daggers): "
+        "H (45.1† [44.1, 46.1]), A (41.6† [40.6, 42.6]) and G (40.9† [39.9, 41.9]), so their order says "
+        "nothing."
+    )
+    assert results.leader_sentence([idle[0], b], "x") == (
+        "**B** is the only row that learned (x: 44.0 [43.0, 45.0]); the other one did not learn "
+        "(its dagger): H (45.1† [44.1, 46.1]), so its place says nothing."
+    )
+    assert results.leader_sentence([idle[0], b, c], "x", k=2).startswith(
+        "**B** and **C** are the only rows that learned (x: 44.0 [43.0, 45.0], 42.0 [41.0, 43.0]); the "
+        "other one"
+    )
+
+
+def test_rank_sentence_ranks_only_among_cells_that_learned():
+    idle = [cell(r, m, m - 1, m + 1, learned=False) for r, m in (("H", 45), ("A", 42))]
+    b, c = cell("B", 44, 43, 45), cell("C", 41, 40, 42)
+    assert results.rank_sentence([*idle, b, c], "A", "the average") == (
+        "A did not learn in the average (42.0† [41.0, 43.0]), so it has no rank there; 2 of its 4 rows "
+        "learned: B and C."
+    )
+    assert results.rank_sentence(idle, "H", "x") == (
+        "H did not learn in x (45.0† [44.0, 46.0]), so it has no rank there; none of its 2 rows learned."
+    )
+    assert results.rank_sentence([*idle, b, c], "C", "x") == (
+        "C ranks 2nd in x among the 2 rows that learned (41.0 [40.0, 42.0]); the other 2 did not learn."
+    )
+    assert results.rank_sentence([*idle, b], "B", "x") == (
+        "B is the only row in x that learned (44.0 [43.0, 45.0]); the other 2 did not learn."
+    )
+
+
+def test_loss_sentence_counts_only_rows_that_learned_on_the_base_column():
+    rows = [
+        ("H", (57.5, 49.0, 64.6, True), (41.0, 40.0, 42.0, False), (38.7, 38.7, 38.7, False)),
+        ("G", (42.9, 41.0, 45.1, True), (39.6, 38.1, 40.9, False), (40.2, 37.9, 42.6, False)),
+        ("M", (39.9, 38.8, 41.3, False), (39.8, 38.8, 41.0, False), (39.6, 38.5, 41.1, False)),
+        ("X", (40.9, 38.7, 43.8, False), (39.6, 37.7, 41.4, False), (41.0, 39.0, 43.0, False)),
+    ]
+    cells = [
+        cell(r, m, lo, hi, column=col, chance=38.7, learned=ok)
+        for r, *values in rows
+        for col, (m, lo, hi, ok) in zip(("Raw", "JP60", "ME5"), values, strict=True)
+    ]
+    what = "Lower accuracy under JP60 and under ME5 than on raw images"
+    assert results.loss_sentence(table(cells), "Raw", ("JP60", "ME5"), what) == (
+        f"{what}, among the 2 rows that learned under Raw: all 2 (H and G); not measured for the other 2, "
+        "which did not learn under Raw (daggers): M and X."
+    )
+    idle = [c for c in cells if c.row in ("M", "X")]
+    assert results.loss_sentence(table(idle), "Raw", ("JP60", "ME5"), what) == (
+        f"{what}: not measured: none of the 2 rows learned under Raw (daggers)."
+    )
+    every = [replace(c, learned=True) for c in cells]
+    assert results.loss_sentence(table(every), "Raw", ("JP60", "ME5"), what) == (
+        f"{what}: 3 of 4, H, G and M; not X."
+    )
+
+
+def test_expectation_subset_sentence_met_missed_for_those_measured():
+    assert results.expectation_subset_sentence("every detector lower", ["A", "B"], [], ["C"], "ev.") == (
+        "*every detector lower*: **met** for the 2 that learned (A and B); **not measured** for the "
+        "other 1, C (ev)."
+    )
+    assert results.expectation_subset_sentence(
+        "e", ["A"], ["B"], ["C", "D"], "ev", "why.", measured="that learned at HQ"
+    ) == (
+        "*e*: **missed** for 1 of the 2 that learned at HQ (B; as expected: A); **not measured** for the "
+        "other 2, C and D (ev). Likeliest reasons: why."
+    )
+    assert results.expectation_subset_sentence("e", [], [], ["C"], "ev") == "*e*: **not measured** (ev)."
+    assert results.expectation_subset_sentence("e", ["A"], [], [], "ev") == "*e*: **met** (ev)."
+
+
+def test_ahead_reading_pairs_of_learned_cells_by_their_intervals():
+    r1, r2 = cell("R1", 62.8, 60.8, 65.0), cell("R2", 54.7, 53.2, 56.2)
+    g1, g2 = cell("G1", 58.3, 56.4, 60.5), cell("G2", 51.9, 50.2, 53.5, learned=False)
+    labels = ("a residual detector", "an RGB network")
+    assert results.ahead_reading([r1, r2], [g1, g2], "Table VII's average", labels) == (
+        False,
+        "Table VII's average, pairs of cells that both learned: 2; a residual detector above, the intervals "
+        "apart: 1 (R1 over G1); an RGB network above, the intervals apart: 1 (G1 over R2); overlapping: 0; "
+        "left out, did not learn: G2",
+    )
+    assert results.ahead_reading([r1], [g1], "x", labels)[0] is True
+    assert results.ahead_reading([r1], [cell("G3", 61, 59, 63)], "x", labels)[0] is None
+    assert results.ahead_reading([r1], [g2], "x", labels) == (
+        None,
+        "x: no pair of cells that both learned; left out, did not learn: G2",
+    )
 
 
 def test_comparison_sentence_each_way_overlap_and_not_run():
@@ -155,6 +259,18 @@ def test_interval_width_sentence_widest_same_one_group_and_nothing():
         results.interval_width_sentence({"X": wide}) == "Median 95 % interval width: X 10.0 points (1 cells)."
     )
     assert results.interval_width_sentence({"X": [cell("N")]}) == results.NOT_RUN
+
+
+def test_interval_width_sentence_also_over_cells_that_learned():
+    stuck = [cell("S", 38.7, 38.7, 38.7, learned=False), cell("T", 39.0, 38.7, 39.3, learned=False)]
+    hff, video = [*stuck, cell("A", 50, 46, 54)], [cell("V", 60, 58, 62), cell("W", 60, 57, 63)]
+    assert results.interval_width_sentence({"H": hff, "V": video}, learned_too=True) == (
+        "Median 95 % interval width: H 0.6 points (3 cells), V 5.0 points (2 cells); widest in V. "
+        "Over the cells whose runs all learned: H 8.0 points (1 cells), V 5.0 points (2 cells); widest in H."
+    )
+    assert results.interval_width_sentence({"H": stuck}, learned_too=True).endswith(
+        "Over the cells whose runs all learned: none."
+    )
 
 
 def test_paper_gap_sentence_below_above_at_and_nothing():
@@ -423,27 +539,35 @@ def test_at_majority_sentence_exact_holding_and_none():
     assert results.at_majority_sentence([clear], "T").startswith("No row of T sits at its chance")
 
 
-def test_video_frame_sentence_higher_lower_equal_and_not_learned():
-    learned = (0.6, 0.9)
-    assert "**the video AUC is higher**" in results.video_frame_sentence(
-        (800, 0.80), (400, 0.85), "R", learned
+def test_video_frame_sentence_higher_lower_same_and_not_learned():
+    learned = (0.6, 0.82)
+    higher = results.video_frame_sentence((800, 0.75), (400, 0.85), "R", learned)
+    assert "**the video AUC is higher**, above the frame AUC's interval. One possible reason" in higher
+    assert "**the video AUC is lower**, below the frame AUC's interval" in results.video_frame_sentence(
+        (800, 0.75), (400, 0.55), "R", learned
     )
-    assert "**the video AUC is lower**" in results.video_frame_sentence(
-        (800, 0.85), (400, 0.80), "R", learned
-    )
-    assert "can be chance" not in results.video_frame_sentence((800, 0.85), (400, 0.80), "R", learned)
-    assert results.video_frame_sentence((16, 0.7), (8, 0.8), "R", learned).endswith(
+    assert "can be chance" not in higher
+    assert results.video_frame_sentence((16, 0.7), (8, 0.9), "R", learned).endswith(
         "On only 8 videos the difference can be chance."
     )
-    assert results.video_frame_sentence((16, 0.7), (8, 0.7), "R", learned) == (
-        "R: 16 test frames from 8 videos; AUC 70.0 [60.0, 90.0] over frames, 70.0 over videos: equal to a "
-        "tenth of a point, averaging changes nothing here."
-    )
+    # a video AUC inside the frame AUC's interval is no change, whichever side of its centre it falls
+    for video in (0.804, 0.79, 0.82):
+        assert results.video_frame_sentence((800, 0.801), (400, video), "R", (0.771, 0.831)) == (
+            f"R: 800 test frames from 400 videos; AUC 80.1 [77.1, 83.1] over frames, {100 * video:.1f} over "
+            "videos: **about the same**: the video AUC lies inside the frame AUC's interval, so averaging a "
+            "video's frames changed the AUC by no more than the test frames can tell."
+        )
     # a run that did not learn (its interval holds 50) or a reversed one shows nothing about averaging
     flat = results.video_frame_sentence((16, 0.539), (8, 0.562), "R", (0.3, 0.75))
     assert "**the run did not learn**" in flat and "shows nothing" in flat and "higher" not in flat
     backwards = results.video_frame_sentence((400, 0.3), (40, 0.2), "R", (0.25, 0.35))
     assert "reversed" in backwards and "lower" not in backwards
+
+
+def test_video_frame_outcome_reads_the_frame_interval_not_the_third_decimal():
+    assert results.video_frame_outcome(0.801, 0.804, (0.771, 0.831)) == "equal"
+    assert results.video_frame_outcome(0.801, 0.840, (0.771, 0.831)) == "video higher"
+    assert results.video_frame_outcome(0.801, 0.760, (0.771, 0.831)) == "video lower"
 
 
 def test_cam_region_sentence_on_off_mixed_and_nothing():

@@ -88,38 +88,109 @@ def names(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _ordinal(n: int) -> str:
+    """``"1st"``, ``"2nd"``, ``"3rd"``, ``"11th"``, ``"22nd"``."""
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _idle_rows(idle: Sequence[ReportCell]) -> str:
+    """``"Meso-4 (39.8† [...]) and MISLnet (39.5† [...])"``: the rows that did not learn, with their cells."""
+    return names([f"{c.row} ({c.text()})" for c in idle])
+
+
 def leader_sentence(cells: Iterable[ReportCell], where: str, k: int = 1) -> str:
-    """Who leads ``where`` (the ``k`` best rows that ran): ``"**X** leads Table IV's average with
-    63.9 [61.8, 65.9], above every other row with the intervals apart."``, or, where some row's
-    interval reaches the leaders', ``"... but its interval overlaps those of Y (...)."``; with
-    ``k = 2``: ``"**X** and **Y** lead ..."`` (the lower of the two against the other rows).
-    ``"Nothing of <where> ran."`` when nothing did."""
+    """Who leads ``where`` (the ``k`` best rows that ran), read only among the rows that learned:
+    a cell whose runs did not learn (its dagger) sits at the chance or majority rate and has no
+    place in an order. One branch each:
+
+    - every row that ran learned: ``"**X** leads Table IV's average with 63.9 [61.8, 65.9], above
+      every other row with the intervals apart."``, or, where some row's interval reaches the
+      leaders', ``"... but its interval overlaps those of Y (...)."``; with ``k = 2``: ``"**X** and
+      **Y** lead ..."`` (the lower of the two against the other rows); ``"...; no other row ran."``
+      where only the leaders ran;
+    - some learned, more than ``k``: the same among them, ``"**X** leads <where> among the 3 rows
+      that learned, with ..."``, then ``"; the other 5 did not learn (daggers): A (...) and B (...),
+      so their order says nothing."`` (``"; the other one did not learn (its dagger): A (...), so its
+      place says nothing."``);
+    - ``k`` or fewer learned: ``"**X** is the only row that learned (<where>: ...)"`` (or ``"**X**
+      and **Y** are the only rows ..."``), then the same list of the rows that did not learn;
+    - none learned: ``"No row learned (<where>: all 8 cells carry a dagger, a run behind each at
+      the chance or majority rate, 38.7 %), so the order of their means says nothing and no row
+      leads."``;
+    - ``"Nothing of <where> ran."`` when nothing did."""
     order = ranked(cells)
     if not order:
         return f"Nothing of {where} ran."
-    top, rest = order[:k], order[k:]
+    learned = [c for c in order if c.learned]
+    idle = [c for c in order if not c.learned]
+    if not learned:
+        rate = f", {order[0].chance:.1f} %" if order[0].chance is not None else ""
+        return (
+            f"No row learned ({where}: all {len(order)} cells carry a dagger, a run behind each at the "
+            f"chance or majority rate{rate}), so the order of their means says nothing and no row leads."
+        )
+    if not idle:
+        others = ""
+    elif len(idle) == 1:
+        others = f"; the other one did not learn (its dagger): {_idle_rows(idle)}, so its place says nothing."
+    else:
+        others = (
+            f"; the other {len(idle)} did not learn (daggers): {_idle_rows(idle)}, so their order says "
+            "nothing."
+        )
+    top, rest = learned[:k], learned[k:]
     lead = " and ".join(f"**{c.row}**" for c in top)
     scores = ", ".join(c.text() for c in top)
-    head = f"{lead} {'leads' if len(top) == 1 else 'lead'} {where} with {scores}"
+    if idle and not rest:
+        only = "is the only row" if len(top) == 1 else "are the only rows"
+        return f"{lead} {only} that learned ({where}: {scores}){others}"
+    among = f" among the {len(learned)} rows that learned," if idle else ""
+    head = f"{lead} {'leads' if len(top) == 1 else 'lead'} {where}{among} with {scores}"
     if not rest:
         return f"{head}; no other row ran."
     close = [c for c in rest if not separated(top[-1], c)]
     if not close:
-        return f"{head}, above every other row with the intervals apart."
-    whose = "its interval overlaps" if len(top) == 1 else f"the interval of {top[-1].row} overlaps"
-    return f"{head}, but {whose} those of {names([f'{c.row} ({c.text()})' for c in close])}."
+        body = f"{head}, above every other {'learned ' if idle else ''}row with the intervals apart"
+    else:
+        whose = "its interval overlaps" if len(top) == 1 else f"the interval of {top[-1].row} overlaps"
+        body = f"{head}, but {whose} those of {names([f'{c.row} ({c.text()})' for c in close])}"
+    return f"{body}{others or '.'}"
 
 
 def rank_sentence(cells: Iterable[ReportCell], row: str, where: str) -> str:
-    """Where ``row`` ranks among the rows of ``where`` that ran, by mean: ``"GRnet ranks 1st of 8 in
-    Table IV's average (63.9 [61.8, 65.9])."``, or ``"GRnet did not run in <where>."``."""
+    """Where ``row`` ranks among the rows of ``where`` that ran, by mean, read only among the rows
+    that learned (a cell whose runs did not learn, its dagger, has no place in an order). One branch
+    each: every row learned, ``"GRnet ranks 1st of 8 in Table IV's average (63.9 [61.8, 65.9])."``;
+    ``row`` learned and some others did not, ``"GRnet ranks 2nd in <where> among the 3 rows that
+    learned (...); the other 5 did not learn."`` (or ``"GRnet is the only row in <where> that
+    learned (...); the other 7 did not learn."``); ``row`` did not learn, ``"GRnet did not learn in
+    <where> (40.9† [...]), so it has no rank there; 2 of its 8 rows learned: A and B."`` (or
+    ``"...; none of its 8 rows learned."``); or ``"GRnet did not run in <where>."``."""
     order = ranked(cells)
-    place = [i for i, c in enumerate(order, 1) if c.row == row]
-    if not place:
+    mine = [c for c in order if c.row == row]
+    if not mine:
         return f"{row} did not run in {where}."
-    n = place[0]
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{row} ranks {n}{suffix} of {len(order)} in {where} ({order[n - 1].text()})."
+    cell = mine[0]
+    learned = [c for c in order if c.learned]
+    if not cell.learned:
+        who = (
+            f"{len(learned)} of its {len(order)} rows learned: {names([c.row for c in learned])}"
+            if learned
+            else f"none of its {len(order)} rows learned"
+        )
+        return f"{row} did not learn in {where} ({cell.text()}), so it has no rank there; {who}."
+    if len(learned) == len(order):
+        return f"{row} ranks {_ordinal(order.index(cell) + 1)} of {len(order)} in {where} ({cell.text()})."
+    idle = len(order) - len(learned)
+    if len(learned) == 1:
+        return (
+            f"{row} is the only row in {where} that learned ({cell.text()}); the other {idle} did not learn."
+        )
+    place = _ordinal(learned.index(cell) + 1)
+    return (
+        f"{row} ranks {place} in {where} among the {len(learned)} rows that learned ({cell.text()}); the "
+        f"other {idle} did not learn."
+    )
 
 
 def _rate(cell: ReportCell) -> str:
@@ -285,28 +356,43 @@ def cell_sentence(cell: ReportCell, what: str) -> str:
     return f"{what} is {cell.text()} %{chance}{paper}."
 
 
-def interval_width_sentence(groups: Mapping[str, Iterable[ReportCell]]) -> str:
-    """The median width (high - low, points) of the 95 % intervals of the measured cells of each
-    group (e.g. "the HFF-like tables (I-V)": their cells), and which group's are widest:
-    ``"Median 95 % interval width: A 6.1 points (40 cells), B 9.8 points (24 cells); widest in
-    B."``, or ``"...; the same in every group."``; a group without a measured cell is left out,
-    and with none at all, ``NOT_RUN``."""
+def _widths_clause(groups: Mapping[str, Sequence[ReportCell]]) -> str | None:
+    """``"A 6.1 points (40 cells), B 9.8 points (24 cells); widest in B"`` (or ``"; the same in
+    every group"``, or no comparison with one group) over the measured cells of each group; None
+    where no group has one."""
     widths = {}
     for name, cells in groups.items():
         ran = [c.high - c.low for c in cells if c.ran and c.low is not None and c.high is not None]
         if ran:
             widths[name] = (statistics.median(ran), len(ran))
     if not widths:
-        return NOT_RUN
-    shown = "Median 95 % interval width: " + ", ".join(
-        f"{name} {w:.1f} points ({n} cells)" for name, (w, n) in widths.items()
-    )
-    values = {round(w, 1) for w, _ in widths.values()}
+        return None
+    shown = ", ".join(f"{name} {w:.1f} points ({n} cells)" for name, (w, n) in widths.items())
     if len(widths) == 1:
-        return f"{shown}."
-    if len(values) == 1:
-        return f"{shown}; the same in every group."
-    return f"{shown}; widest in {max(widths, key=lambda k: widths[k][0])}."
+        return shown
+    if len({round(w, 1) for w, _ in widths.values()}) == 1:
+        return f"{shown}; the same in every group"
+    return f"{shown}; widest in {max(widths, key=lambda k: widths[k][0])}"
+
+
+def interval_width_sentence(groups: Mapping[str, Iterable[ReportCell]], learned_too: bool = False) -> str:
+    """The median width (high - low, points) of the 95 % intervals of the measured cells of each
+    group (e.g. "the HFF-like tables (I-V)": their cells), and which group's are widest:
+    ``"Median 95 % interval width: A 6.1 points (40 cells), B 9.8 points (24 cells); widest in
+    B."``, or ``"...; the same in every group."``; a group without a measured cell is left out,
+    and with none at all, ``NOT_RUN``. With ``learned_too``, the same again over the cells whose
+    runs all learned (a run at the majority rate can give an interval of no width, which pulls a
+    median down): ``"... Over the cells whose runs all learned: A 4.1 points (42 cells), B 4.3
+    points (67 cells); widest in B."``, or ``"... Over the cells whose runs all learned: none."``."""
+    groups = {name: list(cells) for name, cells in groups.items()}
+    every = _widths_clause(groups)
+    if every is None:
+        return NOT_RUN
+    text = f"Median 95 % interval width: {every}."
+    if learned_too:
+        learned = _widths_clause({name: [c for c in cells if c.learned] for name, cells in groups.items()})
+        text += f" Over the cells whose runs all learned: {learned or 'none'}."
+    return text
 
 
 def paper_gap_sentence(cells: Iterable[ReportCell]) -> str:
@@ -1022,6 +1108,17 @@ FEW_VIDEOS = 50
 """Below this many test videos, :func:`video_frame_sentence` says a frame/video difference can be chance."""
 
 
+def video_frame_outcome(frame_auc: float, video_auc: float, frame_interval: tuple[float, float]) -> str:
+    """The video AUC against the frame AUC (fractions) by the frame AUC's 95 % interval
+    ``frame_interval``: ``"equal"`` where the video AUC lies inside it (the same within what the
+    test frames can tell), else ``"video higher"`` (above its high end) or ``"video lower"`` (below
+    its low end). ``frame_auc`` is the interval's centre and does not decide."""
+    low, high = frame_interval
+    if low <= video_auc <= high:
+        return "equal"
+    return "video higher" if video_auc > high else "video lower"
+
+
 def video_frame_sentence(
     frames: tuple[int, float], videos: tuple[int, float], label: str, frame_interval: tuple[float, float]
 ) -> str:
@@ -1030,10 +1127,13 @@ def video_frame_sentence(
     interval (fractions, :func:`grnet.pipeline.stats.auc_interval`). First whether the run learned
     (:func:`grnet.pipeline.stats.learned`'s rule): an interval wholly below 0.5 (reversed: the run
     ranks the classes backwards) or one that includes 0.5 (it did not learn) makes its two AUCs show
-    nothing about averaging. Else one branch each: the video AUC higher (averaging a video's frames
-    cancels errors that differ from frame to frame), lower (errors a video's frames share do not
-    average out, and fewer items weigh each mistake more), or equal; under :data:`FEW_VIDEOS`
-    videos, a note that the difference can be chance."""
+    nothing about averaging. Else by :func:`video_frame_outcome`, one branch each: the video AUC
+    inside the frame AUC's interval, ``"...: **about the same**: the video AUC lies inside the frame
+    AUC's interval, so averaging a video's frames changed the AUC by no more than the test frames
+    can tell."``; above it, **the video AUC is higher** with one possible reason, not measured here
+    (averaging cancels errors that differ from frame to frame); below it, **the video AUC is
+    lower**, with one possible reason (errors a video's frames share do not average out, and each
+    video weighs more); under :data:`FEW_VIDEOS` videos, a note that the difference can be chance."""
     (n_frames, frame_auc), (n_videos, video_auc) = frames, videos
     low, high = frame_interval
     head = (
@@ -1051,16 +1151,22 @@ def video_frame_sentence(
             "gap between its frame and video AUCs shows nothing about what averaging a video's frames does."
         )
     few = f" On only {n_videos} videos the difference can be chance." if n_videos < FEW_VIDEOS else ""
-    if round(video_auc, 3) == round(frame_auc, 3):
-        return f"{head}: equal to a tenth of a point, averaging changes nothing here."
-    if video_auc > frame_auc:
+    outcome = video_frame_outcome(frame_auc, video_auc, frame_interval)
+    if outcome == "equal":
         return (
-            f"{head}: **the video AUC is higher**; averaging a video's frame scores cancels errors that "
-            f"differ from frame to frame.{few}"
+            f"{head}: **about the same**: the video AUC lies inside the frame AUC's interval, so averaging a "
+            "video's frames changed the AUC by no more than the test frames can tell."
+        )
+    if outcome == "video higher":
+        return (
+            f"{head}: **the video AUC is higher**, above the frame AUC's interval. One possible reason, not "
+            "measured here: averaging a video's frame scores cancels errors that differ from frame to "
+            f"frame.{few}"
         )
     return (
-        f"{head}: **the video AUC is lower**; errors that a video's frames share (a hard clip) do not "
-        f"average out, and with fewer items each wrong video weighs more.{few}"
+        f"{head}: **the video AUC is lower**, below the frame AUC's interval. One possible reason, not "
+        "measured here: errors that a video's frames share (a hard clip) do not average out, and with fewer "
+        f"items each wrong video weighs more.{few}"
     )
 
 
@@ -1839,6 +1945,108 @@ def expectation_sentence(expected: str, met: bool | None, evidence: str, reasons
     if met:
         return f"*{expected}*: **met** ({evidence})."
     return f"*{expected}*: **missed** ({evidence})." + (f" Likeliest reasons: {reasons}" if reasons else "")
+
+
+def _the(n: int, measured: str) -> str:
+    """``"the one that learned"``, ``"the 6 that learned"``."""
+    return f"the {'one' if n == 1 else n} {measured}"
+
+
+def expectation_subset_sentence(
+    expected: str,
+    held: Sequence[str],
+    missed: Sequence[str],
+    unmeasured: Sequence[str],
+    evidence: str,
+    reasons: str = "",
+    measured: str = "that learned",
+) -> str:
+    """An expectation about every detector (written before the results) read only from the
+    detectors ``measured`` (e.g. "that learned at HQ"): ``held`` and ``missed`` name those where it
+    came out as expected or not, ``unmeasured`` those it could not be read from (their runs did not
+    learn). Where every detector was measured, :func:`expectation_sentence` (met or missed). Else
+    one branch each: none measured, ``"*<expected>*: **not measured** (<evidence>)."``; every
+    measured one as expected, ``"*<expected>*: **met** for the 2 that learned (A and B); **not
+    measured** for the other 2, C and D (<evidence>)."``; some not, ``"*<expected>*: **missed** for
+    1 of the 2 that learned (A; as expected: B); **not measured** for the other 2, C and D
+    (<evidence>)."`` followed by "Likeliest reasons: <reasons>" where given."""
+    evidence = evidence.rstrip(".")
+    if not unmeasured:
+        return expectation_sentence(expected, not missed, evidence, reasons)
+    n = len(held) + len(missed)
+    if not n:
+        return f"*{expected}*: **not measured** ({evidence})."
+    rest = f"**not measured** for the other {len(unmeasured)}, {names(unmeasured)} ({evidence})."
+    if not missed:
+        return f"*{expected}*: **met** for {_the(n, measured)} ({names(held)}); {rest}"
+    as_expected = f"; as expected: {names(held)}" if held else ""
+    which = f"{names(missed)}{as_expected}"
+    head = f"*{expected}*: **missed** for {len(missed)} of {_the(n, measured)} ({which}); "
+    return head + rest + (f" Likeliest reasons: {reasons}" if reasons else "")
+
+
+def loss_sentence(table: ReportTable, base: str, conditions: Sequence[str], what: str) -> str:
+    """Which rows of ``table`` score a lower mean under every one of ``conditions`` (columns) than
+    under ``base``, read only from the rows whose ``base`` cell learned (a run at the chance or
+    majority rate has nothing to lose: its differences are noise around the rate). ``what`` opens
+    the sentence (e.g. "Lower accuracy under JP60 and under ME5 than on raw images"). One branch
+    each: every row that ran learned under ``base``, :func:`share_sentence` over them; some did not,
+    ``"<what>, among the 2 rows that learned on raw images: all 2 (A and B); not measured for the
+    other 6, which did not learn under Raw (daggers): C, ..."``; none did, ``"<what>: not measured:
+    none of the 8 rows learned under Raw (daggers)."``; nothing ran, ``"<what>: nothing
+    measured."``."""
+    rows = [
+        c.row for c in table.column(base) if c.ran and all(table.cell(c.row, col).ran for col in conditions)
+    ]
+    learned = [r for r in rows if table.cell(r, base).learned]
+    idle = [r for r in rows if r not in learned]
+    loses = [
+        r for r in learned if all(table.cell(r, col).mean < table.cell(r, base).mean for col in conditions)
+    ]
+    if not rows:
+        return f"{what}: nothing measured."
+    if not idle:
+        return share_sentence(loses, learned, what)
+    if not learned:
+        return f"{what}: not measured: none of the {len(rows)} rows learned under {base} (daggers)."
+    read = share_sentence(loses, learned, f"{what}, among the {len(learned)} rows that learned under {base}")
+    return (
+        f"{read.rstrip('.')}; not measured for the other {len(idle)}, which did not learn under {base} "
+        f"(daggers): {names(idle)}."
+    )
+
+
+def ahead_reading(
+    ahead: Sequence[ReportCell],
+    behind: Sequence[ReportCell],
+    what: str,
+    labels: tuple[str, str] = ("the first", "the second"),
+) -> tuple[bool | None, str]:
+    """Whether the rows of ``ahead`` (e.g. the residual detectors' cells of one column) are ahead of
+    those of ``behind`` (the RGB networks'), read pair by pair by :func:`separated` and only among
+    cells that learned: (met, evidence). met is True where every pair is apart with the ``ahead``
+    row above, False where some ``behind`` row is above an ``ahead`` row with the intervals apart,
+    None where no pair of learned cells exists or the intervals leave some pair unresolved. The
+    evidence, with ``labels`` naming one row of each (e.g. ("a residual detector", "an RGB network")):
+    ``"<what>, pairs of cells that both learned: 16; a residual detector above, the intervals apart:
+    3 (A over B, ...); an RGB network above, the intervals apart: 2 (C over D, ...); overlapping:
+    11; left out, did not learn: E"``."""
+    ran_a, ran_b = [c for c in ahead if c.ran], [c for c in behind if c.ran]
+    idle = [c.row for c in ran_a + ran_b if not c.learned]
+    pairs = [(a, b) for a in ran_a if a.learned for b in ran_b if b.learned]
+    up = [f"{a.row} over {b.row}" for a, b in pairs if separated(a, b)]
+    down = [f"{b.row} over {a.row}" for a, b in pairs if separated(b, a)]
+    overlap = len(pairs) - len(up) - len(down)
+    left = f"; left out, did not learn: {names(idle)}" if idle else ""
+    if not pairs:
+        return None, f"{what}: no pair of cells that both learned{left}"
+    parts = [f"{what}, pairs of cells that both learned: {len(pairs)}"]
+    for label, found in zip(labels, (up, down), strict=True):
+        listed = f" ({names(found)})" if found else ""
+        parts.append(f"{label} above, the intervals apart: {len(found)}{listed}")
+    parts.append(f"overlapping: {overlap}")
+    met = False if down else (True if not overlap else None)
+    return met, "; ".join(parts) + left
 
 
 def story(paper: str, expected: str, saw: str) -> str:
