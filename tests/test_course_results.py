@@ -185,27 +185,47 @@ def test_higher_sentence_leader_and_tie():
     )
 
 
-def test_robustness_sentence_blur_jpeg_other_and_no_loss():
-    blur = results.robustness_sentence("G", {"none": 88.0, "jpeg:60": 77.0, "mean:5": 50.5})
-    assert blur == (
-        "G loses most under mean:5: its AUC falls from 88.0 untouched to 50.5 (-37.5 points); a blur "
-        "removes the finest frequencies outright, so those are what it relies on most."
+def test_robustness_sentence_names_a_loss_only_below_the_untouched_interval():
+    flat = {"none": 59.2, "jpeg:60": 59.2, "mean:5": 58.8, "gauss:7": 58.9}
+    assert results.robustness_sentence("X", flat, interval=(56.4, 62.0)) == (
+        "No post-processing of the sweep moves X's AUC below its untouched interval (59.2 [56.4, 62.0]; "
+        "lowest: mean:5, 58.8): the sweep shows no loss."
     )
-    assert "JPEG quantises" in results.robustness_sentence(
-        "G", {"none": 88.0, "jpeg:30": 60.0, "gauss:3": 80.0}
+    sweep = {"none": 88.0, "jpeg:60": 86.0, "mean:5": 50.5}
+    one = results.robustness_sentence("G", sweep, interval=(85.0, 91.0))
+    assert one == (
+        "G loses AUC under mean:5 (a blur) only: it falls from 88.0 [85.0, 91.0] untouched to 50.5 "
+        "(-37.5 points), below the untouched interval."
     )
-    assert results.robustness_sentence("G", {"none": 88.0, "noise:2": 80.0}).endswith("(-8.0 points).")
+    several = results.robustness_sentence(
+        "G", {"none": 61.1, "jpeg:30": 56.5, "mean:5": 55.6, "gauss:3": 59.4}, interval=(58.3, 63.8)
+    )
+    assert several.startswith(
+        "G's AUC falls below its untouched interval (61.1 [58.3, 63.8]) under 2 conditions: mean:5 55.6 "
+        "(a blur) and jpeg:30 56.5 (JPEG). The lowest is mean:5 (-5.5 points), but"
+    )
+    assert "not tested" in several and "relies on" not in several + one
+    assert results.robustness_sentence("G", {"none": 70.0, "jpeg:90": 65.0}) == (
+        "G's AUC is lowest under jpeg:90 (65.0, 70.0 untouched); with no interval for the untouched AUC, "
+        "whether that is a loss is not tested."
+    )
     assert results.robustness_sentence("G", {"none": 52.0, "jpeg:90": 50.0}, learned=False).startswith(
         "G did not learn (untouched AUC 52.0, its interval holding 50)"
     )
-    assert results.robustness_sentence("G", {"none": 70.0, "jpeg:90": 71.0}) == (
-        "No post-processing of the sweep lowers G's AUC (70.0 untouched)."
-    )
 
 
-@pytest.mark.parametrize("learned, word", [(True, "**learned** (p)."), (False, "**did not learn** (p)")])
-def test_learned_sentence_both_ways(learned, word):
-    assert results.learned_sentence("The run", learned, "p").startswith(f"The run {word}")
+def test_robustness_expectation_met_missed_and_not_measured_per_detector():
+    interval = (58.0, 64.0)
+    blur = results.robustness_expectation({"none": 61.0, "mean:5": 55.0, "jpeg:60": 59.0}, interval)
+    assert blur == (True, "only a blur takes its AUC below the untouched interval (mean:5)")
+    jpeg = results.robustness_expectation({"none": 61.0, "mean:5": 59.0, "jpeg:60": 55.0}, interval)
+    assert jpeg[0] is False
+    flat = results.robustness_expectation({"none": 61.0, "mean:5": 58.8, "jpeg:60": 59.0}, interval)
+    assert flat == (None, "no condition moves its AUC below the untouched interval")
+    both = results.robustness_expectation({"none": 61.0, "mean:5": 55.0, "jpeg:30": 56.0}, interval)
+    assert both[0] is None and "which costs more is not tested" in both[1]
+    assert results.robustness_expectation({"none": 61.0, "mean:5": 40.0}, interval, learned=False)[0] is None
+    assert results.robustness_expectation({"none": 61.0, "mean:5": 40.0}, None)[0] is None
 
 
 def test_stream_sentence_each_stream_and_equal():

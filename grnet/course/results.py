@@ -340,35 +340,107 @@ def higher_sentence(values: Mapping[str, float], where: str) -> str:
     return f"**{order[0][0]}** is highest {where} ({order[0][1]:.1f}; {rest})."
 
 
-def robustness_sentence(detector: str, auc: Mapping[str, float], learned: bool = True) -> str:
+def _kind(spec: str) -> str:
+    """``"a blur"`` (``mean:K``, ``gauss:K``), ``"JPEG"`` (``jpeg:Q``) or the spec itself."""
+    kind = spec.partition(":")[0]
+    return "a blur" if kind in ("mean", "gauss") else "JPEG" if kind == "jpeg" else spec
+
+
+def robustness_losses(auc: Mapping[str, float], interval: tuple[float, float] | None) -> list[str]:
+    """The post-processings of a sweep (``auc``: spec -> AUC in percent, ``"none"`` untouched) whose
+    AUC lies below the lower end of the untouched AUC's 95 % ``interval`` (low, high, in percent),
+    lowest first: the only drops :func:`robustness_sentence` names a loss. Empty where none does, or
+    where there is no interval (a drop is then not tested)."""
+    if interval is None:
+        return []
+    below = [(k, v) for k, v in auc.items() if k != "none" and v < interval[0]]
+    return [k for k, _ in sorted(below, key=lambda kv: kv[1])]
+
+
+def robustness_sentence(
+    detector: str,
+    auc: Mapping[str, float],
+    learned: bool = True,
+    *,
+    interval: tuple[float, float] | None = None,
+) -> str:
     """Which post-processing of a robustness sweep (:func:`grnet.analysis.robustness`; ``auc``:
-    spec -> AUC in percent, ``"none"`` the untouched test images) costs ``detector`` the most,
-    and what that says, one branch per kind: a blur (``mean:K``, ``gauss:K``: it removes the
-    finest frequencies outright), JPEG (``jpeg:Q``: it quantises them away block by block),
-    another spec; or that no post-processing lowers its AUC. Where the detector did not learn
-    (``learned`` False: its untouched AUC's interval holds 50), that its drops say nothing."""
+    spec -> AUC in percent, ``"none"`` the untouched test images) costs ``detector`` AUC, read
+    against ``interval``, the untouched AUC's 95 % interval (low, high, in percent). One branch each:
+
+    - ``learned`` False (the untouched AUC's interval holds 50): that its drops say nothing.
+    - No interval: the lowest condition, and that with no interval the drop is not tested.
+    - No condition below the interval's lower end: ``"No post-processing of the sweep moves D's AUC
+      below its untouched interval (...; lowest: S, A)."``
+    - One condition below it: ``"D loses AUC under S (a blur) only: it falls from B [lo, hi]
+      untouched to A (-x points), below the untouched interval."``
+    - Several: ``"D's AUC falls below its untouched interval (B [lo, hi]) under n conditions: S A
+      (a blur), T A' (JPEG) ... The lowest is S (-x points), but ... the order among them is not
+      tested."`` (one AUC per condition, no interval of its own).
+
+    No reading of what the detector relies on: the sweep does not measure it."""
     base = auc["none"]
     if not learned:
         return (
             f"{detector} did not learn (untouched AUC {base:.1f}, its interval holding 50): what the "
             "post-processing does to it says nothing about traces."
         )
-    spec, worst = min(((k, v) for k, v in auc.items() if k != "none"), key=lambda kv: kv[1])
-    if worst >= base:
-        return f"No post-processing of the sweep lowers {detector}'s AUC ({base:.1f} untouched)."
-    head = (
-        f"{detector} loses most under {spec}: its AUC falls from {base:.1f} untouched to {worst:.1f} "
-        f"({worst - base:+.1f} points)"
-    )
-    kind = spec.partition(":")[0]
-    if kind in ("mean", "gauss"):
-        return f"{head}; a blur removes the finest frequencies outright, so those are what it relies on most."
-    if kind == "jpeg":
+    others = [(k, v) for k, v in auc.items() if k != "none"]
+    if not others:
+        return f"The sweep of {detector} has no post-processing ({base:.1f} untouched)."
+    spec, worst = min(others, key=lambda kv: kv[1])
+    if interval is None:
         return (
-            f"{head}; JPEG quantises the finest frequencies away block by block, so it relies on traces "
-            "there, and a blur of the sweep's sizes leaves more of them than this quality does."
+            f"{detector}'s AUC is lowest under {spec} ({worst:.1f}, {base:.1f} untouched); with no interval "
+            "for the untouched AUC, whether that is a loss is not tested."
         )
-    return f"{head}."
+    low, high = interval
+    shown = f"{base:.1f} [{low:.1f}, {high:.1f}]"
+    below = robustness_losses(auc, interval)
+    if not below:
+        return (
+            f"No post-processing of the sweep moves {detector}'s AUC below its untouched interval "
+            f"({shown}; lowest: {spec}, {worst:.1f}): the sweep shows no loss."
+        )
+    fall = f"from {shown} untouched to {worst:.1f} ({worst - base:+.1f} points)"
+    if len(below) == 1:
+        return (
+            f"{detector} loses AUC under {spec} ({_kind(spec)}) "
+            f"only: it falls {fall}, below the untouched interval."
+        )
+    listed = names([f"{k} {auc[k]:.1f} ({_kind(k)})" for k in below])
+    return (
+        f"{detector}'s AUC falls below its untouched interval ({shown}) under {len(below)} conditions: "
+        f"{listed}. The lowest is {spec} ({worst - base:+.1f} points), but each condition is one AUC with no "
+        "interval of its own, so the order among them is not tested."
+    )
+
+
+def robustness_expectation(
+    auc: Mapping[str, float], interval: tuple[float, float] | None, learned: bool = True
+) -> tuple[bool | None, str]:
+    """Whether a sweep meets the expectation "loses most to blur, less to JPEG" (notebook 15), with
+    the reason: True where a blur takes the AUC below the untouched ``interval`` and no JPEG does;
+    False where a JPEG does and no blur does; None (not measured) where the detector did not learn,
+    there is no interval, no condition leaves the interval, or both kinds do (one AUC per
+    condition: which costs more is not tested). Conditions of other kinds are not read."""
+    if not learned:
+        return None, "did not learn"
+    if interval is None:
+        return None, "no interval for its untouched AUC"
+    below = robustness_losses(auc, interval)
+    blur = [k for k in below if _kind(k) == "a blur"]
+    jpeg = [k for k in below if _kind(k) == "JPEG"]
+    if blur and not jpeg:
+        return True, f"only a blur takes its AUC below the untouched interval ({names(blur)})"
+    if jpeg and not blur:
+        return False, f"only JPEG takes its AUC below the untouched interval ({names(jpeg)})"
+    if blur and jpeg:
+        return None, (
+            f"both a blur ({names(blur)}) and JPEG ({names(jpeg)}) take its AUC below the untouched "
+            "interval, and with one AUC per condition which costs more is not tested"
+        )
+    return None, "no condition moves its AUC below the untouched interval"
 
 
 def learned_sentence(subject: str, learned: bool, evidence: str) -> str:
