@@ -399,12 +399,29 @@ def test_tradeoff_sentence_every_some_and_no_radius():
     assert results.tradeoff_sentence({**grid, "edge_leak": rising}).startswith("At every radius")
     some = results.tradeoff_sentence({**grid, "edge_leak": np.array([[1.0, 1.5], [1.4, 1.2]])})
     assert some == (
-        "A larger eps keeps more of the trace and lets more content leak in at radius 2 only; at radius 8 "
-        "the edge leak does not rise with eps (radius 8: 1.40, 1.20), so there eps does not trade one "
-        "against the other."
+        "At radius 2, eps 0.1 keeps more of the trace and lets more content leak in than eps 0.01 (radius 2: "
+        "trace kept 0.10 -> 0.50, edge leak 1.00 -> 1.50); at radius 8 it does not (radius 8: trace kept "
+        "0.20 -> 0.60, edge leak 1.40 -> 1.20), so there eps does not trade one against the other."
     )
     none = results.tradeoff_sentence({**grid, "edge_leak": np.array([[1.5, 1.0], [1.4, 1.2]])})
-    assert none.startswith("At no radius") and "radius 2: 1.50, 1.00; radius 8: 1.40, 1.20" in none
+    assert none.startswith("At no radius") and "edge leak 1.50 -> 1.00" in none
+
+
+def test_tradeoff_sentence_reads_the_ends_of_eps_not_every_step():
+    import numpy as np
+
+    # notebook 15's grid at radius 4: the leak dips, then rises 1.13 -> 1.56 with the trace kept
+    grid = {"radius": [4], "eps": [0.001, 0.01, 0.1], "trace_kept": np.array([[0.45, 0.52, 0.80]])}
+    text = results.tradeoff_sentence({**grid, "edge_leak": np.array([[1.16, 1.13, 1.56]])})
+    assert text == (
+        "At every radius, eps 0.1 keeps more of the trace and lets more content leak in than eps 0.001 "
+        "(radius 4: trace kept 0.45 -> 0.80, edge leak 1.16 -> 1.56): eps trades one against the other "
+        "across the grid. Not with every step of eps (radius 4: edge leak 1.16, 1.13, 1.56): the trade-off "
+        "holds between the ends of eps."
+    )
+    # equal at the printed rounding is no rise
+    flat = results.tradeoff_sentence({**grid, "edge_leak": np.array([[1.161, 1.0, 1.158]])})
+    assert flat.startswith("At no radius")
 
 
 def test_shrink_sentence_each_reading():

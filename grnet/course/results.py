@@ -863,32 +863,58 @@ def grid_trend_sentence(
 
 
 def tradeoff_sentence(sensitivity: Mapping[str, Any]) -> str:
-    """Whether the trade-off of the MTE's eps holds at each radius of
-    :func:`grnet.analysis.mte_sensitivity`'s grid: a larger eps keeps more of the trace *and*
-    lets more content leak in (both rise with every step of eps). Branches: at every radius; at
-    some (naming those where it does not, and what the edge leak does there); at none."""
-    radii = list(sensitivity["radius"])
+    """Whether the trade-off of the MTE's eps shows at each radius of
+    :func:`grnet.analysis.mte_sensitivity`'s grid, read at the two ends of eps (the smallest and the
+    largest, the values as printed, to 2 decimals): at a radius the largest eps keeps more of the
+    trace *and* lets more content leak in than the smallest. Each radius's ends are printed. Branches:
+    at every radius (``"At every radius, eps B keeps more of the trace and lets more content leak in
+    than eps A (...): eps trades one against the other across the grid."``); at some (``"At radius
+    X, eps B ... than eps A; at radius Y it does not (...)."``); at none (``"At no radius ..."``).
+    Where the two rise end to end but one of them not with every step of eps, that series is
+    printed (``" Not with every step of eps (radius Y: edge leak 1.16, 1.13, 1.56): ..."``)."""
+    radii, eps = list(sensitivity["radius"]), list(sensitivity["eps"])
     kept, leak = sensitivity["trace_kept"], sensitivity["edge_leak"]
-    both = [
-        r for i, r in enumerate(radii) if _direction(list(kept[i])) == _direction(list(leak[i])) == "rises"
-    ]
-    if len(both) == len(radii):
+    first, last = f"{eps[0]:g}", f"{eps[-1]:g}"
+
+    def ends(i: int) -> str:
         return (
-            "At every radius a larger eps keeps more of the trace and lets more content leak in: eps "
-            "trades one against the other across the whole grid."
+            f"radius {radii[i]:g}: trace kept {kept[i][0]:.2f} -> {kept[i][-1]:.2f}, "
+            f"edge leak {leak[i][0]:.2f} -> {leak[i][-1]:.2f}"
         )
-    others = [r for r in radii if r not in both]
-    leaks = "; ".join(f"radius {r:g}: {', '.join(f'{v:.2f}' for v in leak[radii.index(r)])}" for r in others)
+
+    def rises(row: Sequence[float]) -> bool:
+        return round(float(row[-1]), 2) > round(float(row[0]), 2)
+
+    both = [i for i in range(len(radii)) if rises(kept[i]) and rises(leak[i])]
+    others = [i for i in range(len(radii)) if i not in both]
+    trade = f"eps {last} keeps more of the trace and lets more content leak in than eps {first}"
     if not both:
-        return (
-            "At no radius does a larger eps both keep more of the trace and let more content leak in: "
-            f"the edge leak does not rise with eps ({leaks}), so the trade-off is not what this grid shows."
-        )
-    where, elsewhere = names([f"{r:g}" for r in both]), names([f"{r:g}" for r in others])
+        shown = "; ".join(ends(i) for i in others)
+        return f"At no radius does {trade} ({shown}): the trade-off is not what this grid shows."
+
+    def rounded(row: Sequence[float]) -> list[float]:
+        return [round(float(v), 2) for v in row]
+
+    bumps = [
+        f"radius {radii[i]:g}: {what} {', '.join(f'{v:.2f}' for v in grid[i])}"
+        for i in both
+        for what, grid in (("trace kept", kept), ("edge leak", leak))
+        if _direction(rounded(grid[i])) != "rises"
+    ]
+    steps = (
+        f" Not with every step of eps ({'; '.join(bumps)}): the trade-off holds between the ends of eps."
+        if bumps
+        else ""
+    )
+    if not others:
+        shown = "; ".join(ends(i) for i in both)
+        return f"At every radius, {trade} ({shown}): eps trades one against the other across the grid.{steps}"
+    where = names([f"{radii[i]:g}" for i in both])
+    elsewhere = names([f"{radii[i]:g}" for i in others])
     return (
-        f"A larger eps keeps more of the trace and lets more content leak in at radius {where} only; "
-        f"at radius {elsewhere} the edge leak does not rise with eps ({leaks}), so there eps does not "
-        "trade one against the other."
+        f"At radius {where}, {trade} ({'; '.join(ends(i) for i in both)}); at radius {elsewhere} it does "
+        f"not ({'; '.join(ends(i) for i in others)}), so there eps does not trade one against the "
+        f"other.{steps}"
     )
 
 
