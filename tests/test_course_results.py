@@ -483,6 +483,25 @@ def test_video_frame_sentence_higher_lower_equal_and_not_learned():
     assert "reversed" in backwards and "lower" not in backwards
 
 
+def test_cam_learned_sentence_names_the_maps_of_runs_that_did_not_learn():
+    some = results.cam_learned_sentence({"highpass": True, "srm": True, "bayar": False, "mte": False})
+    assert some.startswith(
+        "The maps of bayar and mte (marked †) come from runs of Table II that did not learn"
+    )
+    assert "no learned cue" in some and some.endswith(
+        "those of highpass and srm come from runs that learned."
+    )
+    assert results.cam_learned_sentence({"highpass": True, "srm": True}) == (
+        "Every map above comes from a run that learned."
+    )
+    none = results.cam_learned_sentence({"bayar": False, "mte": False})
+    assert none.startswith("No map above comes from a run that learned (bayar and mte did not")
+    stand_in = results.cam_learned_sentence({"highpass": True, "srm": None})
+    assert stand_in.endswith("Whether the stand-in runs of srm learned is not read here.")
+    assert results.cam_panel("mte", False) == "mte†\n(did not learn)"
+    assert results.cam_panel("mte", True) == results.cam_panel("mte", None) == "mte"
+
+
 def test_cam_region_sentence_on_off_mixed_and_nothing():
     assert (
         results.cam_region_sentence({}, "The map")

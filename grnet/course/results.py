@@ -1032,6 +1032,48 @@ def cam_region_sentence(shares: Mapping[str, tuple[float, float] | None], map_na
     return f"{share.removesuffix('.')} ({detail}). {reading}{nothing}{test}"
 
 
+def cam_panel(name: str, learned: bool | None) -> str:
+    """A Grad-CAM panel's title for the map of run ``name``: ``name`` where its run learned (or
+    where that is not known, ``learned`` None: a stand-in run), else ``"<name>†\n(did not learn)"``."""
+    return f"{name}†\n(did not learn)" if learned is False else name
+
+
+def cam_learned_sentence(learned: Mapping[str, bool | None], where: str = "Table II") -> str:
+    """Which Grad-CAM maps come from runs that learned (``learned``: map name -> the run's learned
+    flag in ``runs.csv``; None for a stand-in run, not read here). One branch each: every run
+    learned (``"Every map above comes from a run that learned."``); none did (that no map shows a
+    learned cue); some did not (``"The maps of A and B (marked †) come from runs of <where> that did
+    not learn: ... no learned cue ...; those of C and D come from runs that learned."``); and the
+    stand-ins named where there are any. ``"No map to read."`` when ``learned`` is empty."""
+    if not learned:
+        return "No map to read."
+    yes = [k for k, v in learned.items() if v is True]
+    no = [k for k, v in learned.items() if v is False]
+    unknown = [k for k, v in learned.items() if v is None]
+    caveat = (
+        "such a map shows no learned cue (the network answers at its majority rate), only where the "
+        "gradient of a network that learned nothing falls, so it cannot be set beside the paper's "
+        "reading of its Fig. 10"
+    )
+    parts = []
+    if no and not yes:
+        parts.append(
+            f"No map above comes from a run that learned ({names(no)} did not, in {where}): {caveat}."
+        )
+    elif no:
+        parts.append(
+            f"The maps of {names(no)} (marked †) come from runs of {where} that did not learn: {caveat}; "
+            f"those of {names(yes)} come from runs that learned."
+        )
+    elif yes:
+        parts.append(
+            f"Every map above{' but the stand-ins' if unknown else ''} comes from a run that learned."
+        )
+    if unknown:
+        parts.append(f"Whether the stand-in runs of {names(unknown)} learned is not read here.")
+    return " ".join(parts)
+
+
 def imbalance_sentence(majority: float, reference: float, reference_name: str) -> str:
     """What a binary test split's majority rate (percent) means, against a reference dataset's
     (percent, e.g. 61.3 for the real HFF's 60k real : 95k fake): the split's larger class is
