@@ -282,6 +282,30 @@ def test_stream_weights_sentence_leaves_out_runs_that_did_not_learn():
     assert pooled == results.stream_weights_sentence(high, low)
 
 
+def test_stream_weights_sentence_compares_like_with_like_not_a_pooled_mix():
+    # pooled, the high side mixes multi-class runs (weights near 0.65) with binary ones (near 0.55):
+    # 0.600 against 0.552 reads "lower at low quality"; binary against binary it is the same
+    high = {"mc raw (7)": 0.65, "bin raw (7)": 0.55}
+    low = {"bin JP60 (7)": 0.552, "bin LQ (8)": 0.55}
+    pairs = {
+        "mc raw (7)": ("multiclass", 7, "raw"),
+        "bin raw (7)": ("binary", 7, "raw"),
+        "bin JP60 (7)": ("binary", 7, "JP60"),
+        "bin LQ (8)": ("binary", 8, "LQ"),
+    }
+    assert "(lower at low quality)" in results.stream_weights_sentence(high, low)
+    text = results.stream_weights_sentence(high, low, pairs=pairs)
+    assert "lower at low quality" not in text and "mean weight" not in text
+    assert text.endswith(
+        "Like for like, each low-quality run against the high-quality run of the same dataset, task and "
+        "seed (one weight per run, no interval): binary, JP60 against raw (1 pair): 0.55 against 0.55, "
+        "about the same (mean difference +0.00; lower in 0 of 1). Not compared (no high-quality run of "
+        "the same dataset, task and seed): bin LQ (8)."
+    )
+    lower = results.stream_weights_sentence(high, {"bin JP60 (7)": 0.50}, pairs=pairs)
+    assert "binary, JP60 against raw (1 pair): 0.50 against 0.55, lower at low quality" in lower
+
+
 def test_stream_weights_sentence_means_equal_at_print_are_about_the_same():
     text = results.stream_weights_sentence({"raw": 0.588}, {"JP60": 0.585})
     assert text.endswith("is 0.588 on high-quality runs and 0.585 on low-quality ones (about the same).")
@@ -1021,6 +1045,11 @@ def test_final_stream_weights_splits_grnet_afm_runs_by_quality(tmp_path):
     assert results.final_stream_weights(tmp_path / "none") == ({}, {})
     assert results.final_stream_learned(tmp_path) == dict.fromkeys([*high, *low], True)
     assert results.final_stream_learned(tmp_path / "none") == {}
+    assert results.final_stream_pairs(tmp_path) == {
+        "hff raw binary (seed 7)": ("HFF-like binary", 7, "raw"),
+        "hff JP60 binary (seed 7)": ("HFF-like binary", 7, "JP60"),
+        "ffpp_c40 LQ binary (seed 7)": ("FF++-like binary", 7, "LQ"),
+    }
 
 
 def test_expectation_cases_sentence_held_in_part_not_and_nothing():

@@ -497,9 +497,10 @@ LOW_QUALITY = {"jpeg:60": "JP60", "mean:5": "ME5"}
 """The post-processings of the low-quality HFF-like columns (Tables I, III-V), by column name."""
 
 
-def _stream_runs(reports: Path) -> list[tuple[str, bool, float, bool]]:
-    """(label, high quality, final alpha_gr, learned) of every GRnet run with the MTE and the AFM
-    that :func:`final_stream_weights` splits; empty before the pipeline wrote its histories."""
+def _stream_runs(reports: Path) -> list[tuple[str, bool, float, bool, tuple[str, int, str]]]:
+    """(label, high quality, final alpha_gr, learned, (dataset and task, seed, quality)) of every
+    GRnet run with the MTE and the AFM that :func:`final_stream_weights` splits; empty before the
+    pipeline wrote its histories."""
     path = Path(reports) / "results" / "histories.csv"
     if not path.is_file():
         return []
@@ -519,7 +520,9 @@ def _stream_runs(reports: Path) -> list[tuple[str, bool, float, bool]]:
             quality, is_high = ("raw" if run.dataset == "hff" else "HQ"), True
         else:
             continue
-        out.append((f"{run.dataset} {quality} {run.task} (seed {run.seed})", is_high, alpha, run.learned))
+        group = f"{'HFF-like' if run.dataset == 'hff' else 'FF++-like'} {run.task}"
+        label = f"{run.dataset} {quality} {run.task} (seed {run.seed})"
+        out.append((label, is_high, alpha, run.learned, (group, run.seed, quality)))
     return out
 
 
@@ -531,8 +534,8 @@ def final_stream_weights(reports: Path) -> tuple[dict[str, float], dict[str, flo
     Celeb-DF-like runs are in neither. Both empty before the pipeline wrote its histories; input of
     :func:`stream_weights_sentence` (notebook 04)."""
     runs = _stream_runs(reports)
-    high = {label: alpha for label, is_high, alpha, _ in runs if is_high}
-    low = {label: alpha for label, is_high, alpha, _ in runs if not is_high}
+    high = {label: alpha for label, is_high, alpha, _, _ in runs if is_high}
+    low = {label: alpha for label, is_high, alpha, _, _ in runs if not is_high}
     return high, low
 
 
@@ -540,11 +543,73 @@ def final_stream_learned(reports: Path) -> dict[str, bool]:
     """Whether each run of :func:`final_stream_weights` learned (``runs.csv``), by the same labels:
     the ``learned`` argument of :func:`stream_weights_sentence`. Empty before the pipeline wrote
     its histories."""
-    return {label: learned for label, _, _, learned in _stream_runs(reports)}
+    return {label: learned for label, _, _, learned, _ in _stream_runs(reports)}
+
+
+def final_stream_pairs(reports: Path) -> dict[str, tuple[str, int, str]]:
+    """What pairs each run of :func:`final_stream_weights` with its like, by the same labels:
+    (dataset and task, e.g. "HFF-like binary", seed, quality, e.g. "JP60"); the ``pairs`` argument
+    of :func:`stream_weights_sentence`. Empty before the pipeline wrote its histories."""
+    return {label: key for label, _, _, _, key in _stream_runs(reports)}
+
+
+def _paired_weights(
+    high: Mapping[str, float], low: Mapping[str, float], pairs: Mapping[str, tuple[str, int, str]]
+) -> str:
+    """The like-for-like reading of :func:`stream_weights_sentence`: each low-quality run against
+    the high-quality run of the same dataset and task and seed (``pairs``), per dataset and task,
+    the two means over the paired runs and their mean difference to 2 decimals ("about the same"
+    where it rounds to 0.00, else lower or higher at low quality) and how many pairs are lower;
+    the low-quality runs with no such partner named as not compared. ``""`` when ``low`` is empty."""
+    partner = {pairs[k][:2]: k for k in high if k in pairs}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    alone = []
+    for k in low:
+        h = partner.get(pairs[k][:2]) if k in pairs else None
+        if h is None:
+            alone.append(k)
+        else:
+            groups.setdefault(pairs[k][0], []).append((k, h))
+    parts = []
+    for group, members in groups.items():
+        diffs = [low[k] - high[h] for k, h in members]
+        mean_low = sum(low[k] for k, _ in members) / len(members)
+        highs = list(dict.fromkeys(h for _, h in members))
+        mean_high = sum(high[h] for h in highs) / len(highs)
+        mean = sum(diffs) / len(diffs)
+        trend = (
+            "about the same"
+            if round(mean, 2) == 0
+            else "lower at low quality"
+            if mean < 0
+            else "higher at low quality"
+        )
+        lows = names(list(dict.fromkeys(pairs[k][2] for k, _ in members)))
+        highs_q = names(list(dict.fromkeys(pairs[h][2] for h in highs)))
+        n = len(members)
+        parts.append(
+            f"{group}, {lows} against {highs_q} ({n} pair{'s' if n > 1 else ''}): {mean_low:.2f} against "
+            f"{mean_high:.2f}, {trend} (mean difference {mean:+.2f}; lower in {sum(d < 0 for d in diffs)} "
+            f"of {n})"
+        )
+    head = (
+        "Like for like, each low-quality run against the high-quality run of the same dataset, task and "
+        "seed (one weight per run, no interval): "
+    )
+    text = (
+        head + "; ".join(parts) + "." if parts else "No low-quality run has a high-quality like to compare."
+    )
+    if alone:
+        text += f" Not compared (no high-quality run of the same dataset, task and seed): {names(alone)}."
+    return text
 
 
 def stream_weights_sentence(
-    high: Mapping[str, float], low: Mapping[str, float], *, learned: Mapping[str, bool] | None = None
+    high: Mapping[str, float],
+    low: Mapping[str, float],
+    *,
+    learned: Mapping[str, bool] | None = None,
+    pairs: Mapping[str, tuple[str, int, str]] | None = None,
 ) -> str:
     """The residual stream's weight alpha_gr (Eq 14) at the last epoch of GRnet's runs with the AFM,
     ``{run label: alpha_gr}`` on high-quality (raw, HQ) and on low-quality (JPEG 60, mean blur,
@@ -560,6 +625,9 @@ def stream_weights_sentence(
     ones (``"Of the 18 low-quality runs, 8 did not learn (...): ..."``) and counts the high-quality
     ones; where no low-quality run learned, that sentence and ``"No low-quality run learned, so
     these runs cannot show whether the RGB stream takes over."``. Without it every run is pooled.
+    ``pairs`` (run label -> (dataset and task, seed, quality), :func:`final_stream_pairs`): where
+    given, the means are compared like for like instead of pooled (:func:`_paired_weights`: a
+    pooled mean mixes tasks and datasets whose weights differ, so its difference can be a mix's).
     """
     if not low:
         return "No GRnet run with the AFM on low-quality images is in the results."
@@ -581,6 +649,7 @@ def stream_weights_sentence(
         rest = stream_weights_sentence(
             {k: v for k, v in high.items() if k not in idle_high},
             {k: v for k, v in low.items() if k not in idle},
+            pairs=pairs,
         )
         if len(idle) == len(low):
             rest = "No low-quality run learned, so these runs cannot show whether the RGB stream takes over."
@@ -595,14 +664,17 @@ def stream_weights_sentence(
         reading = (
             "**Not what the paper argues**: on low-quality images the residual stream keeps the larger "
             f"weight in every run (alpha_gr {min(low.values()):.2f} to {max(low.values()):.2f}), so these "
-            "runs do not show the RGB stream taking over. Likeliest reasons: Eq 14 sets the weights from "
-            "the streams' training losses, and the residual stream's head still fits the training images "
-            "better after JPEG 60 or the mean filter (the benchmark's traces survive them in part, see "
-            "notebook 06's audit); and the runs are short (alpha moves once per epoch, from 0.5)."
+            "runs do not show the RGB stream taking over. Possible reasons, not measured here: Eq 14 sets "
+            "the weights from the streams' training losses, and the residual stream's head still fits "
+            "the training images better after JPEG 60 or the mean filter (the benchmark's traces survive "
+            "them in part, see notebook 06's audit); and the runs are short (alpha moves once per epoch, "
+            "from 0.5)."
         )
     else:
         reading = "Neither the paper's reading nor its opposite holds for every low-quality run."
-    if high:
+    if pairs is not None:
+        reading += " " + _paired_weights(high, low, pairs)
+    elif high:
         means = (sum(high.values()) / len(high), sum(low.values()) / len(low))
         if abs(means[1] - means[0]) < 0.01:
             trend = "about the same"
