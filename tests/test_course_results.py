@@ -357,6 +357,34 @@ def test_curve_sentence_names_the_kept_checkpoint_only_for_the_selection_metric(
     )
 
 
+def test_curve_sentence_says_whether_the_validation_accuracy_left_the_majority_rate():
+    # notebook 07's run: 38.7, 30.6, 39.0 % on a validation split of 310 images whose majority is 38.7 %
+    rows = history((0.387, 0, 1, 1), (0.306, 0, 1, 1), (0.390, 0, 1, 1))
+    stuck = results.curve_sentence(rows, majority=(120 / 310, 310))
+    assert stuck.endswith(
+        "The validation accuracy never leaves the validation split's majority rate (38.7 %, 310 images): "
+        "at no epoch is it above that rate by more than chance (binomial p >= 0.01 at every epoch; best "
+        "39.0 %), so on validation the run is not shown to do better than always naming the most "
+        "frequent class."
+    )
+    left = results.curve_sentence(history((0.39, 0, 1, 1), (0.50, 0, 1, 1)), majority=(120 / 310, 310))
+    assert "leaves the validation split's majority rate (38.7 %, 310 images) at epoch 2 (50.0 %" in left
+    assert "majority" not in results.curve_sentence(rows, "val_auc", majority=(120 / 310, 310))
+    assert results.curve_sentence(rows, majority=None) == results.curve_sentence(rows)
+
+
+def test_validation_majority_reads_the_val_split(tmp_path):
+    index = "path,label,class,video,split,donor,identity\n" + "".join(
+        f"{split}/{c}/{i}.png,{int(c != 'real')},{c},,{split},,{split}/{c}/{i}\n"
+        for split, classes in (("train", ["real"] * 5), ("val", ["real", "real", "A", "B"]))
+        for i, c in enumerate(classes)
+    )
+    (tmp_path / "index.csv").write_text(index)
+    assert results.validation_majority(tmp_path, "multiclass") == (0.5, 4)
+    assert results.validation_majority(tmp_path, "binary") == (0.5, 4)
+    assert results.validation_majority(tmp_path / "absent", "binary") is None
+
+
 def test_curve_sentence_no_steady_rise_after_a_dip_back_to_the_start():
     dip = results.curve_sentence(history((0.387, 0, 1, 1), (0.306, 0, 1, 1), (0.390, 0, 1, 1)))
     assert "still rising" not in dip

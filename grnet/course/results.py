@@ -836,7 +836,64 @@ CURVE_NAMES = {"val_acc": "Validation accuracy", "val_auc": "Validation AUC"}
 """How :func:`curve_sentence` names a history's validation metrics."""
 
 
+def validation_majority(data: Path, task: str) -> tuple[float, int] | None:
+    """The validation split's majority rate of the prepared dataset ``data`` (its ``index.csv``)
+    for ``task`` (``"multiclass"``: the classes; else real vs fake), as (fraction, number of
+    images): the ``majority`` argument of :func:`curve_sentence`. None where the dataset is not
+    here or has no validation split."""
+    from grnet.data.index import read_index
+
+    if not (Path(data) / "index.csv").is_file():
+        return None
+    key = "class" if task == "multiclass" else "label"
+    targets = [str(r[key]) for r in read_index(data) if r["split"] == "val"]
+    if not targets:
+        return None
+    return max(Counter(targets).values()) / len(targets), len(targets)
+
+
 def curve_sentence(
+    history: Sequence[Mapping[str, float | None]],
+    metric: str = "val_acc",
+    *,
+    selected_by: str | None = None,
+    majority: tuple[float, int] | None = None,
+) -> str:
+    """:func:`_curve_reading` of a run's validation ``metric``, then, for an accuracy (``val_acc``)
+    with ``majority`` given (the validation split's majority rate, a fraction, and its number of
+    images), whether the accuracy ever left that rate: the epochs whose accuracy beats it by the
+    one-sided binomial test at p < 0.01 (the test that decides whether a run learned, on the test
+    split), ``"... leaves the validation split's majority rate (38.7 %, 310 images) at epoch 3
+    (45.2 %, binomial p = 1e-05)."``, or ``"... never leaves ...: at no epoch is it above that rate
+    by more than chance (binomial p >= 0.01 at every epoch; best 39.0 %), so on validation the run
+    is not shown to do better than always naming the most frequent class."``. Nothing is added for
+    another metric, without ``majority``, or where no epoch has the metric."""
+    text = _curve_reading(history, metric, selected_by=selected_by)
+    if majority is None or metric != "val_acc":
+        return text
+    from scipy.stats import binomtest
+
+    from grnet.pipeline.stats import LEARNED_P
+
+    rate, n = majority
+    points = [(h["epoch"], h[metric]) for h in history if h.get(metric) is not None]
+    if not points or n <= 0:
+        return text
+    tested = [(e, v, binomtest(round(v * n), n, rate, alternative="greater").pvalue) for e, v in points]
+    left = [(e, v, p) for e, v, p in tested if p < LEARNED_P]
+    where = f"the validation split's majority rate ({100 * rate:.1f} %, {n} images)"
+    if left:
+        epochs = names([f"{e:.0f} ({100 * v:.1f} %, binomial p = {p:.2g})" for e, v, p in left])
+        return f"{text} The validation accuracy leaves {where} at epoch {epochs}."
+    best = max(v for _, v in points)
+    return (
+        f"{text} The validation accuracy never leaves {where}: at no epoch is it above that rate by more "
+        f"than chance (binomial p >= {LEARNED_P:g} at every epoch; best {100 * best:.1f} %), so on "
+        "validation the run is not shown to do better than always naming the most frequent class."
+    )
+
+
+def _curve_reading(
     history: Sequence[Mapping[str, float | None]],
     metric: str = "val_acc",
     *,
