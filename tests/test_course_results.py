@@ -346,11 +346,11 @@ def test_curve_sentence_names_the_kept_checkpoint_only_for_the_selection_metric(
     by_acc = results.curve_sentence(rows, "val_auc", selected_by="val_acc")
     assert by_acc == (
         "Validation AUC per epoch: 60.9, 58.9, 58.7 %. It peaked at epoch 1 (60.9 %) and fell afterwards "
-        "(the kept checkpoint was chosen by validation accuracy instead); more epochs at this schedule would "
-        "likely not help."
+        "(the kept checkpoint was chosen by validation accuracy instead); these epochs do not show that "
+        "more of them at this schedule would help."
     )
     by_auc = results.curve_sentence(rows, "val_auc", selected_by="auc")
-    assert "fell afterwards: the kept checkpoint is that epoch's, and more epochs" in by_auc
+    assert "fell afterwards: the kept checkpoint is that epoch's, and these epochs" in by_auc
     acc_rows = [{"epoch": e, "val_acc": v, "lr": 0} for e, v in enumerate((0.6, 0.5), 1)]
     assert "(the kept checkpoint was chosen by validation AUC instead)" in results.curve_sentence(
         acc_rows, selected_by="val_auc"
@@ -371,6 +371,8 @@ def test_curve_sentence_says_whether_the_validation_accuracy_left_the_majority_r
     assert "leaves the validation split's majority rate (38.7 %, 310 images) at epoch 2 (50.0 %" in left
     assert "majority" not in results.curve_sentence(rows, "val_auc", majority=(120 / 310, 310))
     assert results.curve_sentence(rows, majority=None) == results.curve_sentence(rows)
+    fallen = results.curve_sentence(history((0.2, 0, 1, 1), (0.6, 0, 1, 1), (0.4, 0, 1, 1)))
+    assert fallen.endswith("these epochs do not show that more of them at this schedule would help.")
 
 
 def test_validation_majority_reads_the_val_split(tmp_path):

@@ -906,7 +906,7 @@ def _curve_reading(
     smaller step as the learning rate decays); rising by under a point (close to a plateau, on the
     same condition); up at the last epoch without that (``"no steady rise"``: it dipped and came
     back, or ends no more than 0.5 points above the first epoch); flat at the last epoch; or down
-    from an earlier peak (more epochs at this schedule would likely not help). ``selected_by``: the
+    from an earlier peak (these epochs do not show that more of them would help). ``selected_by``: the
     metric that chose the kept checkpoint (``"val_acc"`` or ``"val_auc"``; ``"acc"``, ``"auc"``
     too): where it is ``metric``, the peak branch adds that the kept checkpoint is the peak's
     epoch; where it is the other, ``"(the kept checkpoint was chosen by validation accuracy
@@ -967,7 +967,7 @@ def _curve_reading(
         kept = ";"
     return (
         f"{head} It peaked at epoch {peak_epoch:.0f} ({100 * peak:.1f} %) and fell afterwards{kept} "
-        "more epochs at this schedule would likely not help."
+        "these epochs do not show that more of them at this schedule would help."
     )
 
 
