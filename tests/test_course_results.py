@@ -552,6 +552,11 @@ def test_cam_learned_sentence_names_the_maps_of_runs_that_did_not_learn():
     assert none.startswith("No map above comes from a run that learned (bayar and mte did not")
     stand_in = results.cam_learned_sentence({"highpass": True, "srm": None})
     assert stand_in.endswith("Whether the stand-in runs of srm learned is not read here.")
+    blank = results.cam_learned_sentence({"highpass": True}, empty={"highpass": ["real"], "srm": []})
+    assert blank.endswith(
+        "The map of highpass is zero everywhere on real: Grad-CAM keeps only positive evidence for the class "
+        "and finds none there, so the panel is blank rather than a map that looks nowhere."
+    )
     assert results.cam_panel("mte", False) == "mte†\n(did not learn)"
     assert results.cam_panel("mte", True) == results.cam_panel("mte", None) == "mte"
 

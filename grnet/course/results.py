@@ -1167,13 +1167,20 @@ def cam_panel(name: str, learned: bool | None) -> str:
     return f"{name}†\n(did not learn)" if learned is False else name
 
 
-def cam_learned_sentence(learned: Mapping[str, bool | None], where: str = "Table II") -> str:
+def cam_learned_sentence(
+    learned: Mapping[str, bool | None],
+    where: str = "Table II",
+    *,
+    empty: Mapping[str, Sequence[str]] | None = None,
+) -> str:
     """Which Grad-CAM maps come from runs that learned (``learned``: map name -> the run's learned
     flag in ``runs.csv``; None for a stand-in run, not read here). One branch each: every run
     learned (``"Every map above comes from a run that learned."``); none did (that no map shows a
     learned cue); some did not (``"The maps of A and B (marked †) come from runs of <where> that did
     not learn: ... no learned cue ...; those of C and D come from runs that learned."``); and the
-    stand-ins named where there are any. ``"No map to read."`` when ``learned`` is empty."""
+    stand-ins named where there are any. ``empty`` (map name -> the images whose map is zero
+    everywhere): where any, ``"The map of A is zero everywhere on real: ..."`` (a blank panel, not a
+    map that looks nowhere). ``"No map to read."`` when ``learned`` is empty."""
     if not learned:
         return "No map to read."
     yes = [k for k, v in learned.items() if v is True]
@@ -1200,6 +1207,12 @@ def cam_learned_sentence(learned: Mapping[str, bool | None], where: str = "Table
         )
     if unknown:
         parts.append(f"Whether the stand-in runs of {names(unknown)} learned is not read here.")
+    blank = [f"{k} is zero everywhere on {names(list(v))}" for k, v in (empty or {}).items() if v]
+    if blank:
+        parts.append(
+            f"The map of {'; that of '.join(blank)}: Grad-CAM keeps only positive evidence for the class and "
+            "finds none there, so the panel is blank rather than a map that looks nowhere."
+        )
     return " ".join(parts)
 
 
