@@ -426,35 +426,107 @@ def higher_sentence(values: Mapping[str, float], where: str) -> str:
     return f"**{order[0][0]}** is highest {where} ({order[0][1]:.1f}; {rest})."
 
 
-def robustness_sentence(detector: str, auc: Mapping[str, float], learned: bool = True) -> str:
+def _kind(spec: str) -> str:
+    """``"a blur"`` (``mean:K``, ``gauss:K``), ``"JPEG"`` (``jpeg:Q``) or the spec itself."""
+    kind = spec.partition(":")[0]
+    return "a blur" if kind in ("mean", "gauss") else "JPEG" if kind == "jpeg" else spec
+
+
+def robustness_losses(auc: Mapping[str, float], interval: tuple[float, float] | None) -> list[str]:
+    """The post-processings of a sweep (``auc``: spec -> AUC in percent, ``"none"`` untouched) whose
+    AUC lies below the lower end of the untouched AUC's 95 % ``interval`` (low, high, in percent),
+    lowest first: the only drops :func:`robustness_sentence` names a loss. Empty where none does, or
+    where there is no interval (a drop is then not tested)."""
+    if interval is None:
+        return []
+    below = [(k, v) for k, v in auc.items() if k != "none" and v < interval[0]]
+    return [k for k, _ in sorted(below, key=lambda kv: kv[1])]
+
+
+def robustness_sentence(
+    detector: str,
+    auc: Mapping[str, float],
+    learned: bool = True,
+    *,
+    interval: tuple[float, float] | None = None,
+) -> str:
     """Which post-processing of a robustness sweep (:func:`grnet.analysis.robustness`; ``auc``:
-    spec -> AUC in percent, ``"none"`` the untouched test images) costs ``detector`` the most,
-    and what that says, one branch per kind: a blur (``mean:K``, ``gauss:K``: it removes the
-    finest frequencies outright), JPEG (``jpeg:Q``: it quantises them away block by block),
-    another spec; or that no post-processing lowers its AUC. Where the detector did not learn
-    (``learned`` False: its untouched AUC's interval holds 50), that its drops say nothing."""
+    spec -> AUC in percent, ``"none"`` the untouched test images) costs ``detector`` AUC, read
+    against ``interval``, the untouched AUC's 95 % interval (low, high, in percent). One branch each:
+
+    - ``learned`` False (the untouched AUC's interval holds 50): that its drops say nothing.
+    - No interval: the lowest condition, and that with no interval the drop is not tested.
+    - No condition below the interval's lower end: ``"No post-processing of the sweep moves D's AUC
+      below its untouched interval (...; lowest: S, A)."``
+    - One condition below it: ``"D loses AUC under S (a blur) only: it falls from B [lo, hi]
+      untouched to A (-x points), below the untouched interval."``
+    - Several: ``"D's AUC falls below its untouched interval (B [lo, hi]) under n conditions: S A
+      (a blur), T A' (JPEG) ... The lowest is S (-x points), but ... the order among them is not
+      tested."`` (one AUC per condition, no interval of its own).
+
+    No reading of what the detector relies on: the sweep does not measure it."""
     base = auc["none"]
     if not learned:
         return (
             f"{detector} did not learn (untouched AUC {base:.1f}, its interval holding 50): what the "
             "post-processing does to it says nothing about traces."
         )
-    spec, worst = min(((k, v) for k, v in auc.items() if k != "none"), key=lambda kv: kv[1])
-    if worst >= base:
-        return f"No post-processing of the sweep lowers {detector}'s AUC ({base:.1f} untouched)."
-    head = (
-        f"{detector} loses most under {spec}: its AUC falls from {base:.1f} untouched to {worst:.1f} "
-        f"({worst - base:+.1f} points)"
-    )
-    kind = spec.partition(":")[0]
-    if kind in ("mean", "gauss"):
-        return f"{head}; a blur removes the finest frequencies outright, so those are what it relies on most."
-    if kind == "jpeg":
+    others = [(k, v) for k, v in auc.items() if k != "none"]
+    if not others:
+        return f"The sweep of {detector} has no post-processing ({base:.1f} untouched)."
+    spec, worst = min(others, key=lambda kv: kv[1])
+    if interval is None:
         return (
-            f"{head}; JPEG quantises the finest frequencies away block by block, so it relies on traces "
-            "there, and a blur of the sweep's sizes leaves more of them than this quality does."
+            f"{detector}'s AUC is lowest under {spec} ({worst:.1f}, {base:.1f} untouched); with no interval "
+            "for the untouched AUC, whether that is a loss is not tested."
         )
-    return f"{head}."
+    low, high = interval
+    shown = f"{base:.1f} [{low:.1f}, {high:.1f}]"
+    below = robustness_losses(auc, interval)
+    if not below:
+        return (
+            f"No post-processing of the sweep moves {detector}'s AUC below its untouched interval "
+            f"({shown}; lowest: {spec}, {worst:.1f}): the sweep shows no loss."
+        )
+    fall = f"from {shown} untouched to {worst:.1f} ({worst - base:+.1f} points)"
+    if len(below) == 1:
+        return (
+            f"{detector} loses AUC under {spec} ({_kind(spec)}) "
+            f"only: it falls {fall}, below the untouched interval."
+        )
+    listed = names([f"{k} {auc[k]:.1f} ({_kind(k)})" for k in below])
+    return (
+        f"{detector}'s AUC falls below its untouched interval ({shown}) under {len(below)} conditions: "
+        f"{listed}. The lowest is {spec} ({worst - base:+.1f} points), but each condition is one AUC with no "
+        "interval of its own, so the order among them is not tested."
+    )
+
+
+def robustness_expectation(
+    auc: Mapping[str, float], interval: tuple[float, float] | None, learned: bool = True
+) -> tuple[bool | None, str]:
+    """Whether a sweep meets the expectation "loses most to blur, less to JPEG" (notebook 15), with
+    the reason: True where a blur takes the AUC below the untouched ``interval`` and no JPEG does;
+    False where a JPEG does and no blur does; None (not measured) where the detector did not learn,
+    there is no interval, no condition leaves the interval, or both kinds do (one AUC per
+    condition: which costs more is not tested). Conditions of other kinds are not read."""
+    if not learned:
+        return None, "did not learn"
+    if interval is None:
+        return None, "no interval for its untouched AUC"
+    below = robustness_losses(auc, interval)
+    blur = [k for k in below if _kind(k) == "a blur"]
+    jpeg = [k for k in below if _kind(k) == "JPEG"]
+    if blur and not jpeg:
+        return True, f"only a blur takes its AUC below the untouched interval ({names(blur)})"
+    if jpeg and not blur:
+        return False, f"only JPEG takes its AUC below the untouched interval ({names(jpeg)})"
+    if blur and jpeg:
+        return None, (
+            f"both a blur ({names(blur)}) and JPEG ({names(jpeg)}) take its AUC below the untouched "
+            "interval, and with one AUC per condition which costs more is not tested"
+        )
+    return None, "no condition moves its AUC below the untouched interval"
 
 
 def learned_sentence(subject: str, learned: bool, evidence: str) -> str:
@@ -511,9 +583,10 @@ LOW_QUALITY = {"jpeg:60": "JP60", "mean:5": "ME5"}
 """The post-processings of the low-quality HFF-like columns (Tables I, III-V), by column name."""
 
 
-def _stream_runs(reports: Path) -> list[tuple[str, bool, float, bool]]:
-    """(label, high quality, final alpha_gr, learned) of every GRnet run with the MTE and the AFM
-    that :func:`final_stream_weights` splits; empty before the pipeline wrote its histories."""
+def _stream_runs(reports: Path) -> list[tuple[str, bool, float, bool, tuple[str, int, str]]]:
+    """(label, high quality, final alpha_gr, learned, (dataset and task, seed, quality)) of every
+    GRnet run with the MTE and the AFM that :func:`final_stream_weights` splits; empty before the
+    pipeline wrote its histories."""
     path = Path(reports) / "results" / "histories.csv"
     if not path.is_file():
         return []
@@ -533,7 +606,9 @@ def _stream_runs(reports: Path) -> list[tuple[str, bool, float, bool]]:
             quality, is_high = ("raw" if run.dataset == "hff" else "HQ"), True
         else:
             continue
-        out.append((f"{run.dataset} {quality} {run.task} (seed {run.seed})", is_high, alpha, run.learned))
+        group = f"{'HFF-like' if run.dataset == 'hff' else 'FF++-like'} {run.task}"
+        label = f"{run.dataset} {quality} {run.task} (seed {run.seed})"
+        out.append((label, is_high, alpha, run.learned, (group, run.seed, quality)))
     return out
 
 
@@ -545,8 +620,8 @@ def final_stream_weights(reports: Path) -> tuple[dict[str, float], dict[str, flo
     Celeb-DF-like runs are in neither. Both empty before the pipeline wrote its histories; input of
     :func:`stream_weights_sentence` (notebook 04)."""
     runs = _stream_runs(reports)
-    high = {label: alpha for label, is_high, alpha, _ in runs if is_high}
-    low = {label: alpha for label, is_high, alpha, _ in runs if not is_high}
+    high = {label: alpha for label, is_high, alpha, _, _ in runs if is_high}
+    low = {label: alpha for label, is_high, alpha, _, _ in runs if not is_high}
     return high, low
 
 
@@ -554,11 +629,73 @@ def final_stream_learned(reports: Path) -> dict[str, bool]:
     """Whether each run of :func:`final_stream_weights` learned (``runs.csv``), by the same labels:
     the ``learned`` argument of :func:`stream_weights_sentence`. Empty before the pipeline wrote
     its histories."""
-    return {label: learned for label, _, _, learned in _stream_runs(reports)}
+    return {label: learned for label, _, _, learned, _ in _stream_runs(reports)}
+
+
+def final_stream_pairs(reports: Path) -> dict[str, tuple[str, int, str]]:
+    """What pairs each run of :func:`final_stream_weights` with its like, by the same labels:
+    (dataset and task, e.g. "HFF-like binary", seed, quality, e.g. "JP60"); the ``pairs`` argument
+    of :func:`stream_weights_sentence`. Empty before the pipeline wrote its histories."""
+    return {label: key for label, _, _, _, key in _stream_runs(reports)}
+
+
+def _paired_weights(
+    high: Mapping[str, float], low: Mapping[str, float], pairs: Mapping[str, tuple[str, int, str]]
+) -> str:
+    """The like-for-like reading of :func:`stream_weights_sentence`: each low-quality run against
+    the high-quality run of the same dataset and task and seed (``pairs``), per dataset and task,
+    the two means over the paired runs and their mean difference to 2 decimals ("about the same"
+    where it rounds to 0.00, else lower or higher at low quality) and how many pairs are lower;
+    the low-quality runs with no such partner named as not compared. ``""`` when ``low`` is empty."""
+    partner = {pairs[k][:2]: k for k in high if k in pairs}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    alone = []
+    for k in low:
+        h = partner.get(pairs[k][:2]) if k in pairs else None
+        if h is None:
+            alone.append(k)
+        else:
+            groups.setdefault(pairs[k][0], []).append((k, h))
+    parts = []
+    for group, members in groups.items():
+        diffs = [low[k] - high[h] for k, h in members]
+        mean_low = sum(low[k] for k, _ in members) / len(members)
+        highs = list(dict.fromkeys(h for _, h in members))
+        mean_high = sum(high[h] for h in highs) / len(highs)
+        mean = sum(diffs) / len(diffs)
+        trend = (
+            "about the same"
+            if round(mean, 2) == 0
+            else "lower at low quality"
+            if mean < 0
+            else "higher at low quality"
+        )
+        lows = names(list(dict.fromkeys(pairs[k][2] for k, _ in members)))
+        highs_q = names(list(dict.fromkeys(pairs[h][2] for h in highs)))
+        n = len(members)
+        parts.append(
+            f"{group}, {lows} against {highs_q} ({n} pair{'s' if n > 1 else ''}): {mean_low:.2f} against "
+            f"{mean_high:.2f}, {trend} (mean difference {mean:+.2f}; lower in {sum(d < 0 for d in diffs)} "
+            f"of {n})"
+        )
+    head = (
+        "Like for like, each low-quality run against the high-quality run of the same dataset, task and "
+        "seed (one weight per run, no interval): "
+    )
+    text = (
+        head + "; ".join(parts) + "." if parts else "No low-quality run has a high-quality like to compare."
+    )
+    if alone:
+        text += f" Not compared (no high-quality run of the same dataset, task and seed): {names(alone)}."
+    return text
 
 
 def stream_weights_sentence(
-    high: Mapping[str, float], low: Mapping[str, float], *, learned: Mapping[str, bool] | None = None
+    high: Mapping[str, float],
+    low: Mapping[str, float],
+    *,
+    learned: Mapping[str, bool] | None = None,
+    pairs: Mapping[str, tuple[str, int, str]] | None = None,
 ) -> str:
     """The residual stream's weight alpha_gr (Eq 14) at the last epoch of GRnet's runs with the AFM,
     ``{run label: alpha_gr}`` on high-quality (raw, HQ) and on low-quality (JPEG 60, mean blur,
@@ -574,6 +711,9 @@ def stream_weights_sentence(
     ones (``"Of the 18 low-quality runs, 8 did not learn (...): ..."``) and counts the high-quality
     ones; where no low-quality run learned, that sentence and ``"No low-quality run learned, so
     these runs cannot show whether the RGB stream takes over."``. Without it every run is pooled.
+    ``pairs`` (run label -> (dataset and task, seed, quality), :func:`final_stream_pairs`): where
+    given, the means are compared like for like instead of pooled (:func:`_paired_weights`: a
+    pooled mean mixes tasks and datasets whose weights differ, so its difference can be a mix's).
     """
     if not low:
         return "No GRnet run with the AFM on low-quality images is in the results."
@@ -595,6 +735,7 @@ def stream_weights_sentence(
         rest = stream_weights_sentence(
             {k: v for k, v in high.items() if k not in idle_high},
             {k: v for k, v in low.items() if k not in idle},
+            pairs=pairs,
         )
         if len(idle) == len(low):
             rest = "No low-quality run learned, so these runs cannot show whether the RGB stream takes over."
@@ -609,14 +750,17 @@ def stream_weights_sentence(
         reading = (
             "**Not what the paper argues**: on low-quality images the residual stream keeps the larger "
             f"weight in every run (alpha_gr {min(low.values()):.2f} to {max(low.values()):.2f}), so these "
-            "runs do not show the RGB stream taking over. Likeliest reasons: Eq 14 sets the weights from "
-            "the streams' training losses, and the residual stream's head still fits the training images "
-            "better after JPEG 60 or the mean filter (the benchmark's traces survive them in part, see "
-            "notebook 06's audit); and the runs are short (alpha moves once per epoch, from 0.5)."
+            "runs do not show the RGB stream taking over. Possible reasons, not measured here: Eq 14 sets "
+            "the weights from the streams' training losses, and the residual stream's head still fits "
+            "the training images better after JPEG 60 or the mean filter (the benchmark's traces survive "
+            "them in part, see notebook 06's audit); and the runs are short (alpha moves once per epoch, "
+            "from 0.5)."
         )
     else:
         reading = "Neither the paper's reading nor its opposite holds for every low-quality run."
-    if high:
+    if pairs is not None:
+        reading += " " + _paired_weights(high, low, pairs)
+    elif high:
         means = (sum(high.values()) / len(high), sum(low.values()) / len(low))
         if abs(means[1] - means[0]) < 0.01:
             trend = "about the same"
@@ -778,7 +922,64 @@ CURVE_NAMES = {"val_acc": "Validation accuracy", "val_auc": "Validation AUC"}
 """How :func:`curve_sentence` names a history's validation metrics."""
 
 
+def validation_majority(data: Path, task: str) -> tuple[float, int] | None:
+    """The validation split's majority rate of the prepared dataset ``data`` (its ``index.csv``)
+    for ``task`` (``"multiclass"``: the classes; else real vs fake), as (fraction, number of
+    images): the ``majority`` argument of :func:`curve_sentence`. None where the dataset is not
+    here or has no validation split."""
+    from grnet.data.index import read_index
+
+    if not (Path(data) / "index.csv").is_file():
+        return None
+    key = "class" if task == "multiclass" else "label"
+    targets = [str(r[key]) for r in read_index(data) if r["split"] == "val"]
+    if not targets:
+        return None
+    return max(Counter(targets).values()) / len(targets), len(targets)
+
+
 def curve_sentence(
+    history: Sequence[Mapping[str, float | None]],
+    metric: str = "val_acc",
+    *,
+    selected_by: str | None = None,
+    majority: tuple[float, int] | None = None,
+) -> str:
+    """:func:`_curve_reading` of a run's validation ``metric``, then, for an accuracy (``val_acc``)
+    with ``majority`` given (the validation split's majority rate, a fraction, and its number of
+    images), whether the accuracy ever left that rate: the epochs whose accuracy beats it by the
+    one-sided binomial test at p < 0.01 (the test that decides whether a run learned, on the test
+    split), ``"... leaves the validation split's majority rate (38.7 %, 310 images) at epoch 3
+    (45.2 %, binomial p = 1e-05)."``, or ``"... never leaves ...: at no epoch is it above that rate
+    by more than chance (binomial p >= 0.01 at every epoch; best 39.0 %), so on validation the run
+    is not shown to do better than always naming the most frequent class."``. Nothing is added for
+    another metric, without ``majority``, or where no epoch has the metric."""
+    text = _curve_reading(history, metric, selected_by=selected_by)
+    if majority is None or metric != "val_acc":
+        return text
+    from scipy.stats import binomtest
+
+    from grnet.pipeline.stats import LEARNED_P
+
+    rate, n = majority
+    points = [(h["epoch"], h[metric]) for h in history if h.get(metric) is not None]
+    if not points or n <= 0:
+        return text
+    tested = [(e, v, binomtest(round(v * n), n, rate, alternative="greater").pvalue) for e, v in points]
+    left = [(e, v, p) for e, v, p in tested if p < LEARNED_P]
+    where = f"the validation split's majority rate ({100 * rate:.1f} %, {n} images)"
+    if left:
+        epochs = names([f"{e:.0f} ({100 * v:.1f} %, binomial p = {p:.2g})" for e, v, p in left])
+        return f"{text} The validation accuracy leaves {where} at epoch {epochs}."
+    best = max(v for _, v in points)
+    return (
+        f"{text} The validation accuracy never leaves {where}: at no epoch is it above that rate by more "
+        f"than chance (binomial p >= {LEARNED_P:g} at every epoch; best {100 * best:.1f} %), so on "
+        "validation the run is not shown to do better than always naming the most frequent class."
+    )
+
+
+def _curve_reading(
     history: Sequence[Mapping[str, float | None]],
     metric: str = "val_acc",
     *,
@@ -791,7 +992,7 @@ def curve_sentence(
     smaller step as the learning rate decays); rising by under a point (close to a plateau, on the
     same condition); up at the last epoch without that (``"no steady rise"``: it dipped and came
     back, or ends no more than 0.5 points above the first epoch); flat at the last epoch; or down
-    from an earlier peak (more epochs at this schedule would likely not help). ``selected_by``: the
+    from an earlier peak (these epochs do not show that more of them would help). ``selected_by``: the
     metric that chose the kept checkpoint (``"val_acc"`` or ``"val_auc"``; ``"acc"``, ``"auc"``
     too): where it is ``metric``, the peak branch adds that the kept checkpoint is the peak's
     epoch; where it is the other, ``"(the kept checkpoint was chosen by validation accuracy
@@ -852,7 +1053,7 @@ def curve_sentence(
         kept = ";"
     return (
         f"{head} It peaked at epoch {peak_epoch:.0f} ({100 * peak:.1f} %) and fell afterwards{kept} "
-        "more epochs at this schedule would likely not help."
+        "these epochs do not show that more of them at this schedule would help."
     )
 
 
@@ -877,32 +1078,58 @@ def grid_trend_sentence(
 
 
 def tradeoff_sentence(sensitivity: Mapping[str, Any]) -> str:
-    """Whether the trade-off of the MTE's eps holds at each radius of
-    :func:`grnet.analysis.mte_sensitivity`'s grid: a larger eps keeps more of the trace *and*
-    lets more content leak in (both rise with every step of eps). Branches: at every radius; at
-    some (naming those where it does not, and what the edge leak does there); at none."""
-    radii = list(sensitivity["radius"])
+    """Whether the trade-off of the MTE's eps shows at each radius of
+    :func:`grnet.analysis.mte_sensitivity`'s grid, read at the two ends of eps (the smallest and the
+    largest, the values as printed, to 2 decimals): at a radius the largest eps keeps more of the
+    trace *and* lets more content leak in than the smallest. Each radius's ends are printed. Branches:
+    at every radius (``"At every radius, eps B keeps more of the trace and lets more content leak in
+    than eps A (...): eps trades one against the other across the grid."``); at some (``"At radius
+    X, eps B ... than eps A; at radius Y it does not (...)."``); at none (``"At no radius ..."``).
+    Where the two rise end to end but one of them not with every step of eps, that series is
+    printed (``" Not with every step of eps (radius Y: edge leak 1.16, 1.13, 1.56): ..."``)."""
+    radii, eps = list(sensitivity["radius"]), list(sensitivity["eps"])
     kept, leak = sensitivity["trace_kept"], sensitivity["edge_leak"]
-    both = [
-        r for i, r in enumerate(radii) if _direction(list(kept[i])) == _direction(list(leak[i])) == "rises"
-    ]
-    if len(both) == len(radii):
+    first, last = f"{eps[0]:g}", f"{eps[-1]:g}"
+
+    def ends(i: int) -> str:
         return (
-            "At every radius a larger eps keeps more of the trace and lets more content leak in: eps "
-            "trades one against the other across the whole grid."
+            f"radius {radii[i]:g}: trace kept {kept[i][0]:.2f} -> {kept[i][-1]:.2f}, "
+            f"edge leak {leak[i][0]:.2f} -> {leak[i][-1]:.2f}"
         )
-    others = [r for r in radii if r not in both]
-    leaks = "; ".join(f"radius {r:g}: {', '.join(f'{v:.2f}' for v in leak[radii.index(r)])}" for r in others)
+
+    def rises(row: Sequence[float]) -> bool:
+        return round(float(row[-1]), 2) > round(float(row[0]), 2)
+
+    both = [i for i in range(len(radii)) if rises(kept[i]) and rises(leak[i])]
+    others = [i for i in range(len(radii)) if i not in both]
+    trade = f"eps {last} keeps more of the trace and lets more content leak in than eps {first}"
     if not both:
-        return (
-            "At no radius does a larger eps both keep more of the trace and let more content leak in: "
-            f"the edge leak does not rise with eps ({leaks}), so the trade-off is not what this grid shows."
-        )
-    where, elsewhere = names([f"{r:g}" for r in both]), names([f"{r:g}" for r in others])
+        shown = "; ".join(ends(i) for i in others)
+        return f"At no radius does {trade} ({shown}): the trade-off is not what this grid shows."
+
+    def rounded(row: Sequence[float]) -> list[float]:
+        return [round(float(v), 2) for v in row]
+
+    bumps = [
+        f"radius {radii[i]:g}: {what} {', '.join(f'{v:.2f}' for v in grid[i])}"
+        for i in both
+        for what, grid in (("trace kept", kept), ("edge leak", leak))
+        if _direction(rounded(grid[i])) != "rises"
+    ]
+    steps = (
+        f" Not with every step of eps ({'; '.join(bumps)}): the trade-off holds between the ends of eps."
+        if bumps
+        else ""
+    )
+    if not others:
+        shown = "; ".join(ends(i) for i in both)
+        return f"At every radius, {trade} ({shown}): eps trades one against the other across the grid.{steps}"
+    where = names([f"{radii[i]:g}" for i in both])
+    elsewhere = names([f"{radii[i]:g}" for i in others])
     return (
-        f"A larger eps keeps more of the trace and lets more content leak in at radius {where} only; "
-        f"at radius {elsewhere} the edge leak does not rise with eps ({leaks}), so there eps does not "
-        "trade one against the other."
+        f"At radius {where}, {trade} ({'; '.join(ends(i) for i in both)}); at radius {elsewhere} it does "
+        f"not ({'; '.join(ends(i) for i in others)}), so there eps does not trade one against the "
+        f"other.{steps}"
     )
 
 
@@ -1018,6 +1245,61 @@ def cam_region_sentence(shares: Mapping[str, tuple[float, float] | None], map_na
     else:
         reading = "The map sits on the manipulated region in some images and not in others."
     return f"{share.removesuffix('.')} ({detail}). {reading}{nothing}{test}"
+
+
+def cam_panel(name: str, learned: bool | None) -> str:
+    """A Grad-CAM panel's title for the map of run ``name``: ``name`` where its run learned (or
+    where that is not known, ``learned`` None: a stand-in run), else ``"<name>†\n(did not learn)"``."""
+    return f"{name}†\n(did not learn)" if learned is False else name
+
+
+def cam_learned_sentence(
+    learned: Mapping[str, bool | None],
+    where: str = "Table II",
+    *,
+    empty: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """Which Grad-CAM maps come from runs that learned (``learned``: map name -> the run's learned
+    flag in ``runs.csv``; None for a stand-in run, not read here). One branch each: every run
+    learned (``"Every map above comes from a run that learned."``); none did (that no map shows a
+    learned cue); some did not (``"The maps of A and B (marked †) come from runs of <where> that did
+    not learn: ... no learned cue ...; those of C and D come from runs that learned."``); and the
+    stand-ins named where there are any. ``empty`` (map name -> the images whose map is zero
+    everywhere): where any, ``"The map of A is zero everywhere on real: ..."`` (a blank panel, not a
+    map that looks nowhere). ``"No map to read."`` when ``learned`` is empty."""
+    if not learned:
+        return "No map to read."
+    yes = [k for k, v in learned.items() if v is True]
+    no = [k for k, v in learned.items() if v is False]
+    unknown = [k for k, v in learned.items() if v is None]
+    caveat = (
+        "such a map shows no learned cue (the network answers at its majority rate), only where the "
+        "gradient of a network that learned nothing falls, so it cannot be set beside the paper's "
+        "reading of its Fig. 10"
+    )
+    parts = []
+    if no and not yes:
+        parts.append(
+            f"No map above comes from a run that learned ({names(no)} did not, in {where}): {caveat}."
+        )
+    elif no:
+        parts.append(
+            f"The maps of {names(no)} (marked †) come from runs of {where} that did not learn: {caveat}; "
+            f"those of {names(yes)} come from runs that learned."
+        )
+    elif yes:
+        parts.append(
+            f"Every map above{' but the stand-ins' if unknown else ''} comes from a run that learned."
+        )
+    if unknown:
+        parts.append(f"Whether the stand-in runs of {names(unknown)} learned is not read here.")
+    blank = [f"{k} is zero everywhere on {names(list(v))}" for k, v in (empty or {}).items() if v]
+    if blank:
+        parts.append(
+            f"The map of {'; that of '.join(blank)}: Grad-CAM keeps only positive evidence for the class and "
+            "finds none there, so the panel is blank rather than a map that looks nowhere."
+        )
+    return " ".join(parts)
 
 
 def imbalance_sentence(majority: float, reference: float, reference_name: str) -> str:
