@@ -93,11 +93,12 @@ def test_rank_sentence_ranks_only_among_cells_that_learned():
     idle = [cell(r, m, m - 1, m + 1, learned=False) for r, m in (("H", 45), ("A", 42))]
     b, c = cell("B", 44, 43, 45), cell("C", 41, 40, 42)
     assert results.rank_sentence([*idle, b, c], "A", "the average") == (
-        "A did not learn in the average (42.0† [41.0, 43.0]), so it has no rank there; 2 of its 4 rows "
-        "learned: B and C."
+        "A did not learn in the average (42.0† [41.0, 43.0]), so it has no rank there; 2 of the 4 rows "
+        "there learned: B and C."
     )
     assert results.rank_sentence(idle, "H", "x") == (
-        "H did not learn in x (45.0† [44.0, 46.0]), so it has no rank there; none of its 2 rows learned."
+        "H did not learn in x (45.0† [44.0, 46.0]), so it has no rank there; none of the 2 rows there "
+        "learned."
     )
     assert results.rank_sentence([*idle, b, c], "C", "x") == (
         "C ranks 2nd in x among the 2 rows that learned (41.0 [40.0, 42.0]); the other 2 did not learn."

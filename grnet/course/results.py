@@ -34,6 +34,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from grnet.pipeline import artifacts
 from grnet.pipeline.artifacts import (
     ReportCell,
@@ -44,7 +46,7 @@ from grnet.pipeline.artifacts import (
     read_report_markdown,
     read_report_table,
 )
-from grnet.pipeline.stats import clear_above, clear_below
+from grnet.pipeline.stats import clear_above, clear_below, majority_rate
 
 
 class ResultNotSupported(AssertionError):
@@ -164,8 +166,8 @@ def rank_sentence(cells: Iterable[ReportCell], row: str, where: str) -> str:
     ``row`` learned and some others did not, ``"GRnet ranks 2nd in <where> among the 3 rows that
     learned (...); the other 5 did not learn."`` (or ``"GRnet is the only row in <where> that
     learned (...); the other 7 did not learn."``); ``row`` did not learn, ``"GRnet did not learn in
-    <where> (40.9† [...]), so it has no rank there; 2 of its 8 rows learned: A and B."`` (or
-    ``"...; none of its 8 rows learned."``); or ``"GRnet did not run in <where>."``."""
+    <where> (40.9† [...]), so it has no rank there; 2 of the 8 rows there learned: A and B."`` (or
+    ``"...; none of the 8 rows there learned."``); or ``"GRnet did not run in <where>."``."""
     order = ranked(cells)
     mine = [c for c in order if c.row == row]
     if not mine:
@@ -174,9 +176,9 @@ def rank_sentence(cells: Iterable[ReportCell], row: str, where: str) -> str:
     learned = [c for c in order if c.learned]
     if not cell.learned:
         who = (
-            f"{len(learned)} of its {len(order)} rows learned: {names([c.row for c in learned])}"
+            f"{len(learned)} of the {len(order)} rows there learned: {names([c.row for c in learned])}"
             if learned
-            else f"none of its {len(order)} rows learned"
+            else f"none of the {len(order)} rows there learned"
         )
         return f"{row} did not learn in {where} ({cell.text()}), so it has no rank there; {who}."
     if len(learned) == len(order):
@@ -935,7 +937,7 @@ def validation_majority(data: Path, task: str) -> tuple[float, int] | None:
     targets = [str(r[key]) for r in read_index(data) if r["split"] == "val"]
     if not targets:
         return None
-    return max(Counter(targets).values()) / len(targets), len(targets)
+    return majority_rate(np.array(targets)), len(targets)
 
 
 def curve_sentence(
