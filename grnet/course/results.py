@@ -1251,7 +1251,8 @@ def cam_region_sentence(shares: Mapping[str, tuple[float, float] | None], map_na
 
 def cam_panel(name: str, learned: bool | None) -> str:
     """A Grad-CAM panel's title for the map of run ``name``: ``name`` where its run learned (or
-    where that is not known, ``learned`` None: a stand-in run), else ``"<name>†\n(did not learn)"``."""
+    where that is not known, ``learned`` None: a stand-in run), else ``name`` with a dagger and, on
+    a second line, ``(did not learn)``."""
     return f"{name}†\n(did not learn)" if learned is False else name
 
 
