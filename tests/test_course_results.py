@@ -207,16 +207,20 @@ def test_difference_sentence_each_lead_and_unresolved():
     )
 
 
-def test_effect_sentence_helps_hurts_unresolved_and_not_measured():
+def test_effect_sentence_helps_hurts_unresolved_not_measured_and_not_tested():
     up, down, close = cell("W", 80, 78, 82), cell("O", 70, 68, 72), cell("C", 79, 76, 81)
+    idle = cell("I", 40, 38, 41, learned=False)
     text = results.effect_sentence(
-        "X", {"on raw": (up, down), "under J": (down, up), "under M": (up, close), "under Q": (up, cell("N"))}
+        "X",
+        {"on raw": (up, down), "under J": (down, up), "under M": (up, close), "under Q": (up, cell("N")),
+         "under E": (up, idle)},
     )
     assert text == (
         "X helps on raw (80.0 [78.0, 82.0] with it, 70.0 [68.0, 72.0] without, the intervals apart); "
         "hurts under J (70.0 [68.0, 72.0] with it, 80.0 [78.0, 82.0] without, the intervals apart); "
         "is not resolved under M (80.0 [78.0, 82.0] with it, 79.0 [76.0, 81.0] without, the intervals "
-        "overlap); is not measured under Q."
+        "overlap); is not measured under Q; is not tested under E (80.0 [78.0, 82.0] with it, "
+        "40.0† [38.0, 41.0] without; I did not learn)."
     )
 
 

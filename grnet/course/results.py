@@ -253,15 +253,20 @@ def effect_sentence(what: str, pairs: Mapping[str, tuple[ReportCell, ReportCell]
     """What adding ``what`` (e.g. "The guided residual (MTE)") does in each condition of ``pairs``
     (condition -> (the cell with it, the cell without it)), by :func:`separated`: ``"<what> helps
     on raw images (88.2 [85.8, 90.5] with it, 53.2 [49.8, 56.3] without, the intervals apart);
-    is not resolved under JP60 (...); hurts under ME5 (...)."``, a condition whose cells did not
-    both run ``is not measured``."""
+    is not resolved under JP60 (...); hurts under ME5 (...)."``. A condition whose cells did not
+    both run ``is not measured``; one where a cell's runs did not all learn (a dagger) ``is not
+    tested`` (its numbers, and which cell did not learn): a difference to a run that learned
+    nothing says nothing about ``what``."""
     parts = []
     for condition, (with_, without) in pairs.items():
         if not (with_.ran and without.ran):
             parts.append(f"is not measured {condition}")
             continue
         shown = f"{with_.text()} with it, {without.text()} without"
-        if separated(with_, without):
+        idle = [c.row for c in (with_, without) if not c.learned]
+        if idle:
+            parts.append(f"is not tested {condition} ({shown}; {names(idle)} did not learn)")
+        elif separated(with_, without):
             parts.append(f"helps {condition} ({shown}, the intervals apart)")
         elif separated(without, with_):
             parts.append(f"hurts {condition} ({shown}, the intervals apart)")
