@@ -85,7 +85,7 @@ def robustness(
     split: str = "test",
     batch_size: int = 64,
     limit: int | None = None,
-) -> dict[str, dict[str, float | None]]:
+) -> dict[str, dict[str, Any]]:
     """ACC and AUC (fractions in [0, 1]; AUC None when the split has one class) of ``model`` on
     ``split`` of the prepared dataset ``data`` under each post-processing spec, with the
     predictions they were computed from.
@@ -94,7 +94,10 @@ def robustness(
     the paper's JP60/ME5 conditions are; the model is evaluated by
     :func:`grnet.evaluate.evaluate_dataset`. Returns ``{spec: {"acc", "auc", "predictions"}}`` in
     ``specs`` order, ``predictions`` a :class:`grnet.pipeline.artifacts.Predictions` (one row per
-    image of the split: what intervals and paired differences resample, notebook 15).
+    image read, at most ``limit``: what intervals and paired differences resample, notebook 15),
+    read back from the ``predictions.csv`` that :func:`grnet.evaluate.evaluate_dataset` writes, as
+    a run's are (scores to its 6 decimals: an AUC from them can differ from ``auc`` in the last
+    digits where rounding makes ties).
     A malformed spec raises ValueError naming it before any image is read.
     """
     device = next(model.parameters()).device
@@ -122,7 +125,7 @@ def robustness_from_checkpoint(
     data: str | os.PathLike,
     specs: Sequence[str] = ROBUSTNESS_SPECS,
     **options: Any,
-) -> dict[str, dict[str, float | None]]:
+) -> dict[str, dict[str, Any]]:
     """:func:`robustness` of a checkpoint written by ``grnet train``, with its task, input size and
     classes. The specs replace the run's own post-processing: the sweep is meant for a model
     trained on raw images (a run trained on JP60 tested on "none" sees raw images)."""

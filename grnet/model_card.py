@@ -37,8 +37,8 @@ INTENDED_USE = (  # every card's, a run's and a profile's
 
 
 def schedule_phrase(gamma: float) -> str:
-    """The learning rate's schedule in words: ``"constant"`` for ``gamma`` 1, else ``"decayed x0.5
-    per epoch"`` (``torch.optim.lr_scheduler.ExponentialLR``'s factor; the paper's is 0.5).
+    """The learning rate's schedule in words: ``"constant"`` for ``gamma`` 1, else ``"decayed
+    x<gamma> per epoch"`` (``torch.optim.lr_scheduler.ExponentialLR``'s factor; the paper's is 0.5).
 
     >>> schedule_phrase(1.0), schedule_phrase(0.5)
     ('constant', 'decayed x0.5 per epoch')

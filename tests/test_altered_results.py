@@ -348,22 +348,27 @@ def _11(reports: Path) -> str:
 def _12(reports: Path) -> str:
     cells = _cells(reports, 8)
     acc = cells[("XceptionNet [52]", "ACC")]
-    if acc["low"] <= acc["chance"] <= acc["high"]:
+    if round(acc["low"], 1) <= round(acc["chance"], 1) <= round(acc["high"], 1):  # as printed
         reading = "**XceptionNet [52]'s accuracy sits at the chance rate"
     else:
         side = "above" if acc["mean"] > acc["chance"] else "below"
         reading = f"XceptionNet [52]'s accuracy, {_text(acc)}, is {side}"
     residual = ("HighPass [7]", "MISLnet [34]", "AMTENnet [8]", "GRnet")
     rgb = ("Meso-4 [5]", "MesoInception-4 [5]", "XceptionNet [52]", "Capsule [53]")
-    best_rgb = max(cells[(r, "AUC")]["mean"] for r in rgb)
+    # pair by pair among the cells that learned, as Table VII's in _11
+    pairs = [(cells[(a, "AUC")], cells[(b, "AUC")]) for a in residual for b in rgb]
+    pairs = [(a, b) for a, b in pairs if a["learned"] and b["learned"]]
+    if any(_above(b, a) for a, b in pairs):
+        ahead = "**missed**"
+    elif pairs and all(_above(a, b) for a, b in pairs):
+        ahead = "**met**"
+    else:
+        ahead = "**not measured**"
     order = sorted(_column(reports, 8, "AUC"), key=lambda c: -c["mean"])
     return "\n".join(
         (
             reading,
-            _expectation(
-                "The residual detectors ahead in AUC",
-                all(cells[(r, "AUC")]["mean"] > best_rgb for r in residual),
-            ),
+            f"*The residual detectors ahead in AUC*: {ahead}",
             _expectation(
                 "The best of them too close for the test split to tell apart", not _above(*order[:2])
             ),

@@ -213,14 +213,15 @@ def test_effect_sentence_helps_hurts_unresolved_not_measured_and_not_tested():
     text = results.effect_sentence(
         "X",
         {"on raw": (up, down), "under J": (down, up), "under M": (up, close), "under Q": (up, cell("N")),
-         "under E": (up, idle)},
+         "under E": (up, idle), "under F": (idle, idle)},
     )
     assert text == (
         "X helps on raw (80.0 [78.0, 82.0] with it, 70.0 [68.0, 72.0] without, the intervals apart); "
         "hurts under J (70.0 [68.0, 72.0] with it, 80.0 [78.0, 82.0] without, the intervals apart); "
         "is not resolved under M (80.0 [78.0, 82.0] with it, 79.0 [76.0, 81.0] without, the intervals "
         "overlap); is not measured under Q; is not tested under E (80.0 [78.0, 82.0] with it, "
-        "40.0† [38.0, 41.0] without; I did not learn)."
+        "40.0† [38.0, 41.0] without; not every run of I learned); is not tested under F (40.0† [38.0, "
+        "41.0] with it, 40.0† [38.0, 41.0] without; not every run of I and I learned)."
     )
 
 
@@ -633,6 +634,10 @@ def test_at_majority_sentence_exact_holding_and_none():
     assert "E scores exactly the majority rate (50.0 %) with an interval of no width" in text
     assert "the interval of N holds the chance or majority rate" in text
     assert results.at_majority_sentence([clear], "T").startswith("No row of T sits at its chance")
+    # read as printed: a lower end of 50.04 prints as 50.0, at the rate, not clear of it
+    edge = cell("P", 52, 50.04, 54)
+    assert "the interval of P holds the chance or majority rate" in results.at_majority_sentence([edge], "T")
+    assert "its interval holding the chance or majority rate" in results.cell_sentence(edge, "x")
 
 
 def test_video_frame_sentence_higher_lower_same_and_not_learned():

@@ -255,8 +255,8 @@ def effect_sentence(what: str, pairs: Mapping[str, tuple[ReportCell, ReportCell]
     on raw images (88.2 [85.8, 90.5] with it, 53.2 [49.8, 56.3] without, the intervals apart);
     is not resolved under JP60 (...); hurts under ME5 (...)."``. A condition whose cells did not
     both run ``is not measured``; one where a cell's runs did not all learn (a dagger) ``is not
-    tested`` (its numbers, and which cell did not learn): a difference to a run that learned
-    nothing says nothing about ``what``."""
+    tested`` (its numbers, and which cell has a run that did not learn): a difference to a run
+    that learned nothing says nothing about ``what``."""
     parts = []
     for condition, (with_, without) in pairs.items():
         if not (with_.ran and without.ran):
@@ -265,7 +265,7 @@ def effect_sentence(what: str, pairs: Mapping[str, tuple[ReportCell, ReportCell]
         shown = f"{with_.text()} with it, {without.text()} without"
         idle = [c.row for c in (with_, without) if not c.learned]
         if idle:
-            parts.append(f"is not tested {condition} ({shown}; {names(idle)} did not learn)")
+            parts.append(f"is not tested {condition} ({shown}; not every run of {names(idle)} learned)")
         elif separated(with_, without):
             parts.append(f"helps {condition} ({shown}, the intervals apart)")
         elif separated(without, with_):
@@ -320,7 +320,10 @@ def at_majority_sentence(cells: Iterable[ReportCell], where: str) -> str:
     (every row's interval clear of the rate)."""
     ran = [c for c in cells if c.ran and c.chance is not None]
     exact = [c.row for c in ran if abs(c.low - c.chance) < 0.05 and abs(c.high - c.chance) < 0.05]
-    holding = [c.row for c in ran if c.low <= c.chance <= c.high and c.row not in exact]
+    holding = [  # as printed (grnet.pipeline.stats.clear_above), as every reading of the rate
+        c.row for c in ran
+        if not (clear_above(c.low, c.chance) or clear_below(c.high, c.chance)) and c.row not in exact
+    ]
     parts = []
     if exact:
         rate = next(c.chance for c in ran if c.row in exact)
@@ -349,9 +352,9 @@ def cell_sentence(cell: ReportCell, what: str) -> str:
         return f"{what} was not measured."
     if cell.chance is None:
         chance = ""
-    elif cell.low > cell.chance:
+    elif clear_above(cell.low, cell.chance):  # as printed, as every reading of the rate
         chance = f", above the chance or majority rate ({cell.chance:.1f} %) with its whole interval"
-    elif cell.high < cell.chance:
+    elif clear_below(cell.high, cell.chance):
         chance = f", below the chance or majority rate ({cell.chance:.1f} %) with its whole interval"
     else:
         chance = f", its interval holding the chance or majority rate ({cell.chance:.1f} %)"
@@ -1371,8 +1374,8 @@ def acc_auc_sentence(row: str, acc: ReportCell, auc: ReportCell) -> str:
     apart). That one of them did not run, otherwise."""
     if not (acc.ran and auc.ran):
         return f"{row}'s accuracy and AUC are not both measured."
-    at_chance = acc.low <= acc.chance <= acc.high
-    if at_chance and auc.low > auc.chance:
+    at_chance = not (clear_above(acc.low, acc.chance) or clear_below(acc.high, acc.chance))  # as printed
+    if at_chance and clear_above(auc.low, auc.chance):
         return (
             f"**{row}'s accuracy sits at the chance rate ({acc.text()} against {acc.chance:.1f}) while its "
             f"AUC, {auc.text()}, lies above {auc.chance:.0f}**: it ranks fakes above reals, but its fake "
