@@ -18,7 +18,9 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -33,6 +35,7 @@ from grnet.data import degrade
 from grnet.data.dataset import IndexedImages
 from grnet.distributed import default_device
 from grnet.evaluate import evaluate_dataset
+from grnet.pipeline.artifacts import read_predictions
 from grnet.residuals import MTE_DEFAULTS, guided_residual
 
 __all__ = [
@@ -82,13 +85,19 @@ def robustness(
     split: str = "test",
     batch_size: int = 64,
     limit: int | None = None,
-) -> dict[str, dict[str, float | None]]:
+) -> dict[str, dict[str, Any]]:
     """ACC and AUC (fractions in [0, 1]; AUC None when the split has one class) of ``model`` on
-    ``split`` of the prepared dataset ``data`` under each post-processing spec.
+    ``split`` of the prepared dataset ``data`` under each post-processing spec, with the
+    predictions they were computed from.
 
     Each spec (:func:`grnet.data.degrade.apply`) is applied to every test image at load time, as
     the paper's JP60/ME5 conditions are; the model is evaluated by
-    :func:`grnet.evaluate.evaluate_dataset`. Returns ``{spec: {"acc", "auc"}}`` in ``specs`` order.
+    :func:`grnet.evaluate.evaluate_dataset`. Returns ``{spec: {"acc", "auc", "predictions"}}`` in
+    ``specs`` order, ``predictions`` a :class:`grnet.pipeline.artifacts.Predictions` (one row per
+    image read, at most ``limit``: what intervals and paired differences resample, notebook 15),
+    read back from the ``predictions.csv`` that :func:`grnet.evaluate.evaluate_dataset` writes, as
+    a run's are (scores to its 6 decimals: an AUC from them can differ from ``auc`` in the last
+    digits where rounding makes ties).
     A malformed spec raises ValueError naming it before any image is read.
     """
     device = next(model.parameters()).device
@@ -104,8 +113,10 @@ def robustness(
             classes=classes,
             limit=limit,
         )
-        metrics = evaluate_dataset(model, dataset, device, batch_size)
-        results[spec] = {"acc": metrics["acc"], "auc": metrics["auc"]}
+        with tempfile.TemporaryDirectory() as tmp:
+            metrics = evaluate_dataset(model, dataset, device, batch_size, out_dir=tmp)
+            predictions = read_predictions(Path(tmp) / "predictions.csv")
+        results[spec] = {"acc": metrics["acc"], "auc": metrics["auc"], "predictions": predictions}
     return results
 
 
@@ -114,7 +125,7 @@ def robustness_from_checkpoint(
     data: str | os.PathLike,
     specs: Sequence[str] = ROBUSTNESS_SPECS,
     **options: Any,
-) -> dict[str, dict[str, float | None]]:
+) -> dict[str, dict[str, Any]]:
     """:func:`robustness` of a checkpoint written by ``grnet train``, with its task, input size and
     classes. The specs replace the run's own post-processing: the sweep is meant for a model
     trained on raw images (a run trained on JP60 tested on "none" sees raw images)."""

@@ -403,10 +403,10 @@ _REFERENCE_LABELS = {
 
 
 def bar_arms(arms: Sequence[tuple[float, float]]) -> np.ndarray:
-    """(2, N) error-bar arms (below, above the mean) in the units of the cells, each at least 0:
-    a cell whose resamples all sit at one value has its mean and its interval summed in other
-    orders, a float step apart, and matplotlib refuses a negative arm."""
-    return np.clip(np.array(arms, dtype=float).reshape(-1, 2).T, 0.0, None)
+    """(2, N) error-bar arms (below, above the mean), as matplotlib takes them, from N cells'
+    ``(mean - low, high - mean)`` (each at least 0: a measured interval contains its mean,
+    :func:`grnet.pipeline.reporting.measure`)."""
+    return np.array(arms, dtype=float).reshape(-1, 2).T
 
 
 def row_label(paper: PaperTable, row: PaperRow) -> str:

@@ -36,6 +36,16 @@ INTENDED_USE = (  # every card's, a run's and a profile's
 )
 
 
+def schedule_phrase(gamma: float) -> str:
+    """The learning rate's schedule in words: ``"constant"`` for ``gamma`` 1, else ``"decayed
+    x<gamma> per epoch"`` (``torch.optim.lr_scheduler.ExponentialLR``'s factor; the paper's is 0.5).
+
+    >>> schedule_phrase(1.0), schedule_phrase(0.5)
+    ('constant', 'decayed x0.5 per epoch')
+    """
+    return "constant" if gamma == 1 else f"decayed x{gamma} per epoch"
+
+
 def _origin(data: Path) -> tuple[str, list[str]]:
     """Where the dataset came from, and the limits that follow from it."""
     path = data / "summary.json"
@@ -91,7 +101,7 @@ def model_card(run_dir: str | os.PathLike) -> str:
         f"- classes {metrics['classes']}; input {config['image_size']} x {config['image_size']} px RGB "
         f"(post-processing: {config['postprocess'] or 'none'}); autocast {metrics['autocast']}",
         f"- trained {config['epochs']} epochs, batch {config['batch_size']}, Adam lr {config['lr']} "
-        f"decayed x{config['gamma']} per epoch, seed {config['seed']}; best.pt picked on the val split",
+        f"{schedule_phrase(config['gamma'])}, seed {config['seed']}; best.pt picked on the val split",
         "",
         "## Intended use",
         INTENDED_USE,

@@ -84,6 +84,10 @@ def test_robustness_gives_one_result_per_spec_and_blur_destroys_a_stripe_trace(t
     assert results["none"]["acc"] == 1.0
     assert results["mean:7"]["acc"] == 0.5  # stripes blurred away: every image called real
     assert results["mean:3"]["acc"] < results["none"]["acc"]
+    for spec, result in results.items():  # the predictions the metrics were computed from
+        p = result["predictions"]
+        assert np.mean(p.predicted == p.targets) == result["acc"], spec
+    assert (results["mean:7"]["predictions"].predicted == 0).all()
     fig = figures.robustness_figure({"stripes": results})
     assert [ax.get_title() for ax in fig.axes] == ["JPEG quality", "mean blur (kernel)"]
     assert [t.get_text() for t in fig.axes[1].get_xticklabels()] == ["raw", "3", "7"]

@@ -4,6 +4,7 @@ every branch of each, on small hand-made cells and claims."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,110 @@ def test_rank_sentence_places_and_absent():
     assert results.rank_sentence(cells, "E", "x") == "E did not run in x."
 
 
+def test_leader_sentence_reads_no_leader_among_cells_that_did_not_learn():
+    means = (("H", 45.1), ("A", 41.6), ("G", 40.9))
+    idle = [cell(r, m, m - 1, m + 1, chance=38.7, learned=False) for r, m in means]
+    assert results.leader_sentence(idle, "the average") == (
+        "No row learned (the average: all 3 cells carry a dagger, a run behind each at the chance or "
+        "majority rate, 38.7 %), so the order of their means says nothing and no row leads."
+    )
+    # the lead is read among the rows that learned, the others named as saying nothing
+    b, c = cell("B", 44, 43, 45, chance=38.7), cell("C", 42, 41, 43, chance=38.7)
+    assert results.leader_sentence([*idle, b, c], "under Raw") == (
+        "**B** leads under Raw among the 2 rows that learned, with 44.0 [43.0, 45.0], but its interval "
+        "overlaps those of C (42.0 [41.0, 43.0]); the other 3 did not learn (daggers): "
+        "H (45.1† [44.1, 46.1]), A (41.6† [40.6, 42.6]) and G (40.9† [39.9, 41.9]), so their order says "
+        "nothing."
+    )
+    assert results.leader_sentence([idle[0], b], "x") == (
+        "**B** is the only row that learned (x: 44.0 [43.0, 45.0]); the other one did not learn "
+        "(its dagger): H (45.1† [44.1, 46.1]), so its place says nothing."
+    )
+    assert results.leader_sentence([idle[0], b, c], "x", k=2).startswith(
+        "**B** and **C** are the only rows that learned (x: 44.0 [43.0, 45.0], 42.0 [41.0, 43.0]); the "
+        "other one"
+    )
+
+
+def test_rank_sentence_ranks_only_among_cells_that_learned():
+    idle = [cell(r, m, m - 1, m + 1, learned=False) for r, m in (("H", 45), ("A", 42))]
+    b, c = cell("B", 44, 43, 45), cell("C", 41, 40, 42)
+    assert results.rank_sentence([*idle, b, c], "A", "the average") == (
+        "A did not learn in the average (42.0† [41.0, 43.0]), so it has no rank there; 2 of the 4 rows "
+        "there learned: B and C."
+    )
+    assert results.rank_sentence(idle, "H", "x") == (
+        "H did not learn in x (45.0† [44.0, 46.0]), so it has no rank there; none of the 2 rows there "
+        "learned."
+    )
+    assert results.rank_sentence([*idle, b, c], "C", "x") == (
+        "C ranks 2nd in x among the 2 rows that learned (41.0 [40.0, 42.0]); the other 2 did not learn."
+    )
+    assert results.rank_sentence([*idle, b], "B", "x") == (
+        "B is the only row in x that learned (44.0 [43.0, 45.0]); the other 2 did not learn."
+    )
+
+
+def test_loss_sentence_counts_only_rows_that_learned_on_the_base_column():
+    rows = [
+        ("H", (57.5, 49.0, 64.6, True), (41.0, 40.0, 42.0, False), (38.7, 38.7, 38.7, False)),
+        ("G", (42.9, 41.0, 45.1, True), (39.6, 38.1, 40.9, False), (40.2, 37.9, 42.6, False)),
+        ("M", (39.9, 38.8, 41.3, False), (39.8, 38.8, 41.0, False), (39.6, 38.5, 41.1, False)),
+        ("X", (40.9, 38.7, 43.8, False), (39.6, 37.7, 41.4, False), (41.0, 39.0, 43.0, False)),
+    ]
+    cells = [
+        cell(r, m, lo, hi, column=col, chance=38.7, learned=ok)
+        for r, *values in rows
+        for col, (m, lo, hi, ok) in zip(("Raw", "JP60", "ME5"), values, strict=True)
+    ]
+    what = "Lower accuracy under JP60 and under ME5 than on raw images"
+    assert results.loss_sentence(table(cells), "Raw", ("JP60", "ME5"), what) == (
+        f"{what}, among the 2 rows that learned under Raw: all 2 (H and G); not measured for the other 2, "
+        "which did not learn under Raw (daggers): M and X."
+    )
+    idle = [c for c in cells if c.row in ("M", "X")]
+    assert results.loss_sentence(table(idle), "Raw", ("JP60", "ME5"), what) == (
+        f"{what}: not measured: none of the 2 rows learned under Raw (daggers)."
+    )
+    every = [replace(c, learned=True) for c in cells]
+    assert results.loss_sentence(table(every), "Raw", ("JP60", "ME5"), what) == (
+        f"{what}: 3 of 4, H, G and M; not X."
+    )
+
+
+def test_expectation_subset_sentence_met_missed_for_those_measured():
+    assert results.expectation_subset_sentence("every detector lower", ["A", "B"], [], ["C"], "ev.") == (
+        "*every detector lower*: **met** for the 2 that learned (A and B); **not measured** for the "
+        "other 1, C (ev)."
+    )
+    assert results.expectation_subset_sentence(
+        "e", ["A"], ["B"], ["C", "D"], "ev", "why.", measured="that learned at HQ"
+    ) == (
+        "*e*: **missed** for 1 of the 2 that learned at HQ (B; as expected: A); **not measured** for the "
+        "other 2, C and D (ev). Likeliest reasons: why."
+    )
+    assert results.expectation_subset_sentence("e", [], [], ["C"], "ev") == "*e*: **not measured** (ev)."
+    assert results.expectation_subset_sentence("e", ["A"], [], [], "ev") == "*e*: **met** (ev)."
+
+
+def test_ahead_reading_pairs_of_learned_cells_by_their_intervals():
+    r1, r2 = cell("R1", 62.8, 60.8, 65.0), cell("R2", 54.7, 53.2, 56.2)
+    g1, g2 = cell("G1", 58.3, 56.4, 60.5), cell("G2", 51.9, 50.2, 53.5, learned=False)
+    labels = ("a residual detector", "an RGB network")
+    assert results.ahead_reading([r1, r2], [g1, g2], "Table VII's average", labels) == (
+        False,
+        "Table VII's average, pairs of cells that both learned: 2; a residual detector above, the intervals "
+        "apart: 1 (R1 over G1); an RGB network above, the intervals apart: 1 (G1 over R2); overlapping: 0; "
+        "left out, did not learn: G2",
+    )
+    assert results.ahead_reading([r1], [g1], "x", labels)[0] is True
+    assert results.ahead_reading([r1], [cell("G3", 61, 59, 63)], "x", labels)[0] is None
+    assert results.ahead_reading([r1], [g2], "x", labels) == (
+        None,
+        "x: no pair of cells that both learned; left out, did not learn: G2",
+    )
+
+
 def test_comparison_sentence_each_way_overlap_and_not_run():
     a, b = cell("A", 80, 78, 82), cell("B", 70, 68, 72)
     assert results.comparison_sentence(a, b, "x") == (
@@ -102,16 +207,21 @@ def test_difference_sentence_each_lead_and_unresolved():
     )
 
 
-def test_effect_sentence_helps_hurts_unresolved_and_not_measured():
+def test_effect_sentence_helps_hurts_unresolved_not_measured_and_not_tested():
     up, down, close = cell("W", 80, 78, 82), cell("O", 70, 68, 72), cell("C", 79, 76, 81)
+    idle = cell("I", 40, 38, 41, learned=False)
     text = results.effect_sentence(
-        "X", {"on raw": (up, down), "under J": (down, up), "under M": (up, close), "under Q": (up, cell("N"))}
+        "X",
+        {"on raw": (up, down), "under J": (down, up), "under M": (up, close), "under Q": (up, cell("N")),
+         "under E": (up, idle), "under F": (idle, idle)},
     )
     assert text == (
         "X helps on raw (80.0 [78.0, 82.0] with it, 70.0 [68.0, 72.0] without, the intervals apart); "
         "hurts under J (70.0 [68.0, 72.0] with it, 80.0 [78.0, 82.0] without, the intervals apart); "
         "is not resolved under M (80.0 [78.0, 82.0] with it, 79.0 [76.0, 81.0] without, the intervals "
-        "overlap); is not measured under Q."
+        "overlap); is not measured under Q; is not tested under E (80.0 [78.0, 82.0] with it, "
+        "40.0† [38.0, 41.0] without; not every run of I learned); is not tested under F (40.0† [38.0, "
+        "41.0] with it, 40.0† [38.0, 41.0] without; not every run of I and I learned)."
     )
 
 
@@ -157,6 +267,18 @@ def test_interval_width_sentence_widest_same_one_group_and_nothing():
     assert results.interval_width_sentence({"X": [cell("N")]}) == results.NOT_RUN
 
 
+def test_interval_width_sentence_also_over_cells_that_learned():
+    stuck = [cell("S", 38.7, 38.7, 38.7, learned=False), cell("T", 39.0, 38.7, 39.3, learned=False)]
+    hff, video = [*stuck, cell("A", 50, 46, 54)], [cell("V", 60, 58, 62), cell("W", 60, 57, 63)]
+    assert results.interval_width_sentence({"H": hff, "V": video}, learned_too=True) == (
+        "Median 95 % interval width: H 0.6 points (3 cells), V 5.0 points (2 cells); widest in V. "
+        "Over the cells whose runs all learned: H 8.0 points (1 cells), V 5.0 points (2 cells); widest in H."
+    )
+    assert results.interval_width_sentence({"H": stuck}, learned_too=True).endswith(
+        "Over the cells whose runs all learned: none."
+    )
+
+
 def test_paper_gap_sentence_below_above_at_and_nothing():
     below = [
         cell("A", 60, 58, 62, paper=90.0),
@@ -185,27 +307,47 @@ def test_higher_sentence_leader_and_tie():
     )
 
 
-def test_robustness_sentence_blur_jpeg_other_and_no_loss():
-    blur = results.robustness_sentence("G", {"none": 88.0, "jpeg:60": 77.0, "mean:5": 50.5})
-    assert blur == (
-        "G loses most under mean:5: its AUC falls from 88.0 untouched to 50.5 (-37.5 points); a blur "
-        "removes the finest frequencies outright, so those are what it relies on most."
+def test_robustness_sentence_names_a_loss_only_below_the_untouched_interval():
+    flat = {"none": 59.2, "jpeg:60": 59.2, "mean:5": 58.8, "gauss:7": 58.9}
+    assert results.robustness_sentence("X", flat, interval=(56.4, 62.0)) == (
+        "No post-processing of the sweep moves X's AUC below its untouched interval (59.2 [56.4, 62.0]; "
+        "lowest: mean:5, 58.8): the sweep shows no loss."
     )
-    assert "JPEG quantises" in results.robustness_sentence(
-        "G", {"none": 88.0, "jpeg:30": 60.0, "gauss:3": 80.0}
+    sweep = {"none": 88.0, "jpeg:60": 86.0, "mean:5": 50.5}
+    one = results.robustness_sentence("G", sweep, interval=(85.0, 91.0))
+    assert one == (
+        "G loses AUC under mean:5 (a blur) only: it falls from 88.0 [85.0, 91.0] untouched to 50.5 "
+        "(-37.5 points), below the untouched interval."
     )
-    assert results.robustness_sentence("G", {"none": 88.0, "noise:2": 80.0}).endswith("(-8.0 points).")
+    several = results.robustness_sentence(
+        "G", {"none": 61.1, "jpeg:30": 56.5, "mean:5": 55.6, "gauss:3": 59.4}, interval=(58.3, 63.8)
+    )
+    assert several.startswith(
+        "G's AUC falls below its untouched interval (61.1 [58.3, 63.8]) under 2 conditions: mean:5 55.6 "
+        "(a blur) and jpeg:30 56.5 (JPEG). The lowest is mean:5 (-5.5 points), but"
+    )
+    assert "not tested" in several and "relies on" not in several + one
+    assert results.robustness_sentence("G", {"none": 70.0, "jpeg:90": 65.0}) == (
+        "G's AUC is lowest under jpeg:90 (65.0, 70.0 untouched); with no interval for the untouched AUC, "
+        "whether that is a loss is not tested."
+    )
     assert results.robustness_sentence("G", {"none": 52.0, "jpeg:90": 50.0}, learned=False).startswith(
         "G did not learn (untouched AUC 52.0, its interval holding 50)"
     )
-    assert results.robustness_sentence("G", {"none": 70.0, "jpeg:90": 71.0}) == (
-        "No post-processing of the sweep lowers G's AUC (70.0 untouched)."
-    )
 
 
-@pytest.mark.parametrize("learned, word", [(True, "**learned** (p)."), (False, "**did not learn** (p)")])
-def test_learned_sentence_both_ways(learned, word):
-    assert results.learned_sentence("The run", learned, "p").startswith(f"The run {word}")
+def test_robustness_expectation_met_missed_and_not_measured_per_detector():
+    interval = (58.0, 64.0)
+    blur = results.robustness_expectation({"none": 61.0, "mean:5": 55.0, "jpeg:60": 59.0}, interval)
+    assert blur == (True, "only a blur takes its AUC below the untouched interval (mean:5)")
+    jpeg = results.robustness_expectation({"none": 61.0, "mean:5": 59.0, "jpeg:60": 55.0}, interval)
+    assert jpeg[0] is False
+    flat = results.robustness_expectation({"none": 61.0, "mean:5": 58.8, "jpeg:60": 59.0}, interval)
+    assert flat == (None, "no condition moves its AUC below the untouched interval")
+    both = results.robustness_expectation({"none": 61.0, "mean:5": 55.0, "jpeg:30": 56.0}, interval)
+    assert both[0] is None and "which costs more is not tested" in both[1]
+    assert results.robustness_expectation({"none": 61.0, "mean:5": 40.0}, interval, learned=False)[0] is None
+    assert results.robustness_expectation({"none": 61.0, "mean:5": 40.0}, None)[0] is None
 
 
 def test_stream_sentence_each_stream_and_equal():
@@ -262,6 +404,30 @@ def test_stream_weights_sentence_leaves_out_runs_that_did_not_learn():
     assert pooled == results.stream_weights_sentence(high, low)
 
 
+def test_stream_weights_sentence_compares_like_with_like_not_a_pooled_mix():
+    # pooled, the high side mixes multi-class runs (weights near 0.65) with binary ones (near 0.55):
+    # 0.600 against 0.552 reads "lower at low quality"; binary against binary it is the same
+    high = {"mc raw (7)": 0.65, "bin raw (7)": 0.55}
+    low = {"bin JP60 (7)": 0.552, "bin LQ (8)": 0.55}
+    pairs = {
+        "mc raw (7)": ("multiclass", 7, "raw"),
+        "bin raw (7)": ("binary", 7, "raw"),
+        "bin JP60 (7)": ("binary", 7, "JP60"),
+        "bin LQ (8)": ("binary", 8, "LQ"),
+    }
+    assert "(lower at low quality)" in results.stream_weights_sentence(high, low)
+    text = results.stream_weights_sentence(high, low, pairs=pairs)
+    assert "lower at low quality" not in text and "mean weight" not in text
+    assert text.endswith(
+        "Like for like, each low-quality run against the high-quality run of the same dataset, task and "
+        "seed (one weight per run, no interval): binary, JP60 against raw (1 pair): 0.55 against 0.55, "
+        "about the same (mean difference +0.00; lower in 0 of 1). Not compared (no high-quality run of "
+        "the same dataset, task and seed): bin LQ (8)."
+    )
+    lower = results.stream_weights_sentence(high, {"bin JP60 (7)": 0.50}, pairs=pairs)
+    assert "binary, JP60 against raw (1 pair): 0.50 against 0.55, lower at low quality" in lower
+
+
 def test_stream_weights_sentence_means_equal_at_print_are_about_the_same():
     text = results.stream_weights_sentence({"raw": 0.588}, {"JP60": 0.585})
     assert text.endswith("is 0.588 on high-quality runs and 0.585 on low-quality ones (about the same).")
@@ -302,15 +468,45 @@ def test_curve_sentence_names_the_kept_checkpoint_only_for_the_selection_metric(
     by_acc = results.curve_sentence(rows, "val_auc", selected_by="val_acc")
     assert by_acc == (
         "Validation AUC per epoch: 60.9, 58.9, 58.7 %. It peaked at epoch 1 (60.9 %) and fell afterwards "
-        "(the kept checkpoint was chosen by validation accuracy instead); more epochs at this schedule would "
-        "likely not help."
+        "(the kept checkpoint was chosen by validation accuracy instead); these epochs do not show that "
+        "more of them at this schedule would help."
     )
     by_auc = results.curve_sentence(rows, "val_auc", selected_by="auc")
-    assert "fell afterwards: the kept checkpoint is that epoch's, and more epochs" in by_auc
+    assert "fell afterwards: the kept checkpoint is that epoch's, and these epochs" in by_auc
     acc_rows = [{"epoch": e, "val_acc": v, "lr": 0} for e, v in enumerate((0.6, 0.5), 1)]
     assert "(the kept checkpoint was chosen by validation AUC instead)" in results.curve_sentence(
         acc_rows, selected_by="val_auc"
     )
+
+
+def test_curve_sentence_says_whether_the_validation_accuracy_left_the_majority_rate():
+    # notebook 07's run: 38.7, 30.6, 39.0 % on a validation split of 310 images whose majority is 38.7 %
+    rows = history((0.387, 0, 1, 1), (0.306, 0, 1, 1), (0.390, 0, 1, 1))
+    stuck = results.curve_sentence(rows, majority=(120 / 310, 310))
+    assert stuck.endswith(
+        "The validation accuracy never leaves the validation split's majority rate (38.7 %, 310 images): "
+        "at no epoch is it above that rate by more than chance (binomial p >= 0.01 at every epoch; best "
+        "39.0 %), so on validation the run is not shown to do better than always naming the most "
+        "frequent class."
+    )
+    left = results.curve_sentence(history((0.39, 0, 1, 1), (0.50, 0, 1, 1)), majority=(120 / 310, 310))
+    assert "leaves the validation split's majority rate (38.7 %, 310 images) at epoch 2 (50.0 %" in left
+    assert "majority" not in results.curve_sentence(rows, "val_auc", majority=(120 / 310, 310))
+    assert results.curve_sentence(rows, majority=None) == results.curve_sentence(rows)
+    fallen = results.curve_sentence(history((0.2, 0, 1, 1), (0.6, 0, 1, 1), (0.4, 0, 1, 1)))
+    assert fallen.endswith("these epochs do not show that more of them at this schedule would help.")
+
+
+def test_validation_majority_reads_the_val_split(tmp_path):
+    index = "path,label,class,video,split,donor,identity\n" + "".join(
+        f"{split}/{c}/{i}.png,{int(c != 'real')},{c},,{split},,{split}/{c}/{i}\n"
+        for split, classes in (("train", ["real"] * 5), ("val", ["real", "real", "A", "B"]))
+        for i, c in enumerate(classes)
+    )
+    (tmp_path / "index.csv").write_text(index)
+    assert results.validation_majority(tmp_path, "multiclass") == (0.5, 4)
+    assert results.validation_majority(tmp_path, "binary") == (0.5, 4)
+    assert results.validation_majority(tmp_path / "absent", "binary") is None
 
 
 def test_curve_sentence_no_steady_rise_after_a_dip_back_to_the_start():
@@ -379,12 +575,29 @@ def test_tradeoff_sentence_every_some_and_no_radius():
     assert results.tradeoff_sentence({**grid, "edge_leak": rising}).startswith("At every radius")
     some = results.tradeoff_sentence({**grid, "edge_leak": np.array([[1.0, 1.5], [1.4, 1.2]])})
     assert some == (
-        "A larger eps keeps more of the trace and lets more content leak in at radius 2 only; at radius 8 "
-        "the edge leak does not rise with eps (radius 8: 1.40, 1.20), so there eps does not trade one "
-        "against the other."
+        "At radius 2, eps 0.1 keeps more of the trace and lets more content leak in than eps 0.01 (radius 2: "
+        "trace kept 0.10 -> 0.50, edge leak 1.00 -> 1.50); at radius 8 it does not (radius 8: trace kept "
+        "0.20 -> 0.60, edge leak 1.40 -> 1.20), so there eps does not trade one against the other."
     )
     none = results.tradeoff_sentence({**grid, "edge_leak": np.array([[1.5, 1.0], [1.4, 1.2]])})
-    assert none.startswith("At no radius") and "radius 2: 1.50, 1.00; radius 8: 1.40, 1.20" in none
+    assert none.startswith("At no radius") and "edge leak 1.50 -> 1.00" in none
+
+
+def test_tradeoff_sentence_reads_the_ends_of_eps_not_every_step():
+    import numpy as np
+
+    # notebook 15's grid at radius 4: the leak dips, then rises 1.13 -> 1.56 with the trace kept
+    grid = {"radius": [4], "eps": [0.001, 0.01, 0.1], "trace_kept": np.array([[0.45, 0.52, 0.80]])}
+    text = results.tradeoff_sentence({**grid, "edge_leak": np.array([[1.16, 1.13, 1.56]])})
+    assert text == (
+        "At every radius, eps 0.1 keeps more of the trace and lets more content leak in than eps 0.001 "
+        "(radius 4: trace kept 0.45 -> 0.80, edge leak 1.16 -> 1.56): eps trades one against the other "
+        "across the grid. Not with every step of eps (radius 4: edge leak 1.16, 1.13, 1.56): the trade-off "
+        "holds between the ends of eps."
+    )
+    # equal at the printed rounding is no rise
+    flat = results.tradeoff_sentence({**grid, "edge_leak": np.array([[1.161, 1.0, 1.158]])})
+    assert flat.startswith("At no radius")
 
 
 def test_shrink_sentence_each_reading():
@@ -421,29 +634,65 @@ def test_at_majority_sentence_exact_holding_and_none():
     assert "E scores exactly the majority rate (50.0 %) with an interval of no width" in text
     assert "the interval of N holds the chance or majority rate" in text
     assert results.at_majority_sentence([clear], "T").startswith("No row of T sits at its chance")
+    # read as printed: a lower end of 50.04 prints as 50.0, at the rate, not clear of it
+    edge = cell("P", 52, 50.04, 54)
+    assert "the interval of P holds the chance or majority rate" in results.at_majority_sentence([edge], "T")
+    assert "its interval holding the chance or majority rate" in results.cell_sentence(edge, "x")
 
 
-def test_video_frame_sentence_higher_lower_equal_and_not_learned():
-    learned = (0.6, 0.9)
-    assert "**the video AUC is higher**" in results.video_frame_sentence(
-        (800, 0.80), (400, 0.85), "R", learned
+def test_video_frame_sentence_higher_lower_same_and_not_learned():
+    learned = (0.6, 0.82)
+    higher = results.video_frame_sentence((800, 0.75), (400, 0.85), "R", learned)
+    assert "**the video AUC is higher**, above the frame AUC's interval. One possible reason" in higher
+    assert "**the video AUC is lower**, below the frame AUC's interval" in results.video_frame_sentence(
+        (800, 0.75), (400, 0.55), "R", learned
     )
-    assert "**the video AUC is lower**" in results.video_frame_sentence(
-        (800, 0.85), (400, 0.80), "R", learned
-    )
-    assert "can be chance" not in results.video_frame_sentence((800, 0.85), (400, 0.80), "R", learned)
-    assert results.video_frame_sentence((16, 0.7), (8, 0.8), "R", learned).endswith(
+    assert "can be chance" not in higher
+    assert results.video_frame_sentence((16, 0.7), (8, 0.9), "R", learned).endswith(
         "On only 8 videos the difference can be chance."
     )
-    assert results.video_frame_sentence((16, 0.7), (8, 0.7), "R", learned) == (
-        "R: 16 test frames from 8 videos; AUC 70.0 [60.0, 90.0] over frames, 70.0 over videos: equal to a "
-        "tenth of a point, averaging changes nothing here."
-    )
+    # a video AUC inside the frame AUC's interval is no change, whichever side of its centre it falls
+    for video in (0.804, 0.79, 0.82):
+        assert results.video_frame_sentence((800, 0.801), (400, video), "R", (0.771, 0.831)) == (
+            f"R: 800 test frames from 400 videos; AUC 80.1 [77.1, 83.1] over frames, {100 * video:.1f} over "
+            "videos: **about the same**: the video AUC lies inside the frame AUC's interval, so averaging a "
+            "video's frames changed the AUC by no more than the test frames can tell."
+        )
     # a run that did not learn (its interval holds 50) or a reversed one shows nothing about averaging
     flat = results.video_frame_sentence((16, 0.539), (8, 0.562), "R", (0.3, 0.75))
     assert "**the run did not learn**" in flat and "shows nothing" in flat and "higher" not in flat
     backwards = results.video_frame_sentence((400, 0.3), (40, 0.2), "R", (0.25, 0.35))
     assert "reversed" in backwards and "lower" not in backwards
+
+
+def test_video_frame_outcome_reads_the_frame_interval_not_the_third_decimal():
+    assert results.video_frame_outcome(0.801, 0.804, (0.771, 0.831)) == "equal"
+    assert results.video_frame_outcome(0.801, 0.840, (0.771, 0.831)) == "video higher"
+    assert results.video_frame_outcome(0.801, 0.760, (0.771, 0.831)) == "video lower"
+
+
+def test_cam_learned_sentence_names_the_maps_of_runs_that_did_not_learn():
+    some = results.cam_learned_sentence({"highpass": True, "srm": True, "bayar": False, "mte": False})
+    assert some.startswith(
+        "The maps of bayar and mte (marked †) come from runs of Table II that did not learn"
+    )
+    assert "no learned cue" in some and some.endswith(
+        "those of highpass and srm come from runs that learned."
+    )
+    assert results.cam_learned_sentence({"highpass": True, "srm": True}) == (
+        "Every map above comes from a run that learned."
+    )
+    none = results.cam_learned_sentence({"bayar": False, "mte": False})
+    assert none.startswith("No map above comes from a run that learned (bayar and mte did not")
+    stand_in = results.cam_learned_sentence({"highpass": True, "srm": None})
+    assert stand_in.endswith("Whether the stand-in runs of srm learned is not read here.")
+    blank = results.cam_learned_sentence({"highpass": True}, empty={"highpass": ["real"], "srm": []})
+    assert blank.endswith(
+        "The map of highpass is zero everywhere on real: Grad-CAM keeps only positive evidence for the class "
+        "and finds none there, so the panel is blank rather than a map that looks nowhere."
+    )
+    assert results.cam_panel("mte", False) == "mte†\n(did not learn)"
+    assert results.cam_panel("mte", True) == results.cam_panel("mte", None) == "mte"
 
 
 def test_cam_region_sentence_on_off_mixed_and_nothing():
@@ -965,6 +1214,11 @@ def test_final_stream_weights_splits_grnet_afm_runs_by_quality(tmp_path):
     assert results.final_stream_weights(tmp_path / "none") == ({}, {})
     assert results.final_stream_learned(tmp_path) == dict.fromkeys([*high, *low], True)
     assert results.final_stream_learned(tmp_path / "none") == {}
+    assert results.final_stream_pairs(tmp_path) == {
+        "hff raw binary (seed 7)": ("HFF-like binary", 7, "raw"),
+        "hff JP60 binary (seed 7)": ("HFF-like binary", 7, "JP60"),
+        "ffpp_c40 LQ binary (seed 7)": ("FF++-like binary", 7, "LQ"),
+    }
 
 
 def test_expectation_cases_sentence_held_in_part_not_and_nothing():

@@ -162,17 +162,6 @@ def test_table_comparison_and_scatter_show_the_report_with_intervals_and_chance(
     assert "no tables" in empty.axes[0].texts[0].get_text()
 
 
-def test_table_comparison_draws_a_cell_whose_interval_is_a_float_step_off_its_mean(tmp_path):
-    # every resample at one value: the mean and the interval summed in other orders (Table IV, ME5)
-    cell = {"row": "GRnet", "column": "ME5", "paper": 90.0, "mean": 38.70967741935484, "n": 3}
-    cell |= {"low": 38.70967741935483, "high": 38.70967741935483, "learned": False, "chance": 38.7}
-    table4 = {"table": 4, "roman": "IV", "caption": "HFF", "cells": [cell], "claims": []}
-    (tmp_path / "table4.json").write_text(json.dumps(table4))
-    fig = figures.table_comparison(4, tmp_path)  # matplotlib refuses a negative error-bar arm
-    assert figures.bar_arms([(1e-14, -1e-14), (2.0, 3.0)]).tolist() == [[1e-14, 2.0], [0.0, 3.0]]
-    assert fig.axes
-
-
 def test_row_labels_spell_out_the_label_columns():
     labels = [figures.row_label(table(1).paper, row) for row in table(1).paper.rows]
     assert labels == [

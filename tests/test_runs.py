@@ -66,10 +66,12 @@ def test_a_copy_of_the_dataset_elsewhere_is_another_run(data, tmp_path):
 
 def test_a_rebuild_that_keeps_the_index_is_another_run(data, tmp_path):
     # Another stored size or other networks: every path and label the same, other pixels.
-    before = run_key(config(data), tmp_path / "runs")
     summary = data / "summary.json"
-    settings = json.loads(summary.read_text()) if summary.is_file() else {}
-    summary.write_text(json.dumps({**settings, "size": 12345}))
+    summary.write_text(json.dumps({"hff_size": 128}))
+    before = run_key(config(data), tmp_path / "runs")
+    summary.write_text(json.dumps({"hff_size": 128}))  # rewritten, the same: the same run
+    assert run_key(config(data), tmp_path / "runs") == before
+    summary.write_text(json.dumps({"hff_size": 64}))  # same index.csv, another build
     assert run_key(config(data), tmp_path / "runs") != before
 
 

@@ -34,6 +34,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from grnet.pipeline import artifacts
 from grnet.pipeline.artifacts import (
     ReportCell,
@@ -44,6 +46,7 @@ from grnet.pipeline.artifacts import (
     read_report_markdown,
     read_report_table,
 )
+from grnet.pipeline.stats import clear_above, clear_below, majority_rate
 
 
 class ResultNotSupported(AssertionError):
@@ -87,38 +90,109 @@ def names(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _ordinal(n: int) -> str:
+    """``"1st"``, ``"2nd"``, ``"3rd"``, ``"11th"``, ``"22nd"``."""
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _idle_rows(idle: Sequence[ReportCell]) -> str:
+    """``"Meso-4 (39.8† [...]) and MISLnet (39.5† [...])"``: the rows that did not learn, with their cells."""
+    return names([f"{c.row} ({c.text()})" for c in idle])
+
+
 def leader_sentence(cells: Iterable[ReportCell], where: str, k: int = 1) -> str:
-    """Who leads ``where`` (the ``k`` best rows that ran): ``"**X** leads Table IV's average with
-    63.9 [61.8, 65.9], above every other row with the intervals apart."``, or, where some row's
-    interval reaches the leaders', ``"... but its interval overlaps those of Y (...)."``; with
-    ``k = 2``: ``"**X** and **Y** lead ..."`` (the lower of the two against the other rows).
-    ``"Nothing of <where> ran."`` when nothing did."""
+    """Who leads ``where`` (the ``k`` best rows that ran), read only among the rows that learned:
+    a cell whose runs did not learn (its dagger) sits at the chance or majority rate and has no
+    place in an order. One branch each:
+
+    - every row that ran learned: ``"**X** leads Table IV's average with 63.9 [61.8, 65.9], above
+      every other row with the intervals apart."``, or, where some row's interval reaches the
+      leaders', ``"... but its interval overlaps those of Y (...)."``; with ``k = 2``: ``"**X** and
+      **Y** lead ..."`` (the lower of the two against the other rows); ``"...; no other row ran."``
+      where only the leaders ran;
+    - some learned, more than ``k``: the same among them, ``"**X** leads <where> among the 3 rows
+      that learned, with ..."``, then ``"; the other 5 did not learn (daggers): A (...) and B (...),
+      so their order says nothing."`` (``"; the other one did not learn (its dagger): A (...), so its
+      place says nothing."``);
+    - ``k`` or fewer learned: ``"**X** is the only row that learned (<where>: ...)"`` (or ``"**X**
+      and **Y** are the only rows ..."``), then the same list of the rows that did not learn;
+    - none learned: ``"No row learned (<where>: all 8 cells carry a dagger, a run behind each at
+      the chance or majority rate, 38.7 %), so the order of their means says nothing and no row
+      leads."``;
+    - ``"Nothing of <where> ran."`` when nothing did."""
     order = ranked(cells)
     if not order:
         return f"Nothing of {where} ran."
-    top, rest = order[:k], order[k:]
+    learned = [c for c in order if c.learned]
+    idle = [c for c in order if not c.learned]
+    if not learned:
+        rate = f", {order[0].chance:.1f} %" if order[0].chance is not None else ""
+        return (
+            f"No row learned ({where}: all {len(order)} cells carry a dagger, a run behind each at the "
+            f"chance or majority rate{rate}), so the order of their means says nothing and no row leads."
+        )
+    if not idle:
+        others = ""
+    elif len(idle) == 1:
+        others = f"; the other one did not learn (its dagger): {_idle_rows(idle)}, so its place says nothing."
+    else:
+        others = (
+            f"; the other {len(idle)} did not learn (daggers): {_idle_rows(idle)}, so their order says "
+            "nothing."
+        )
+    top, rest = learned[:k], learned[k:]
     lead = " and ".join(f"**{c.row}**" for c in top)
     scores = ", ".join(c.text() for c in top)
-    head = f"{lead} {'leads' if len(top) == 1 else 'lead'} {where} with {scores}"
+    if idle and not rest:
+        only = "is the only row" if len(top) == 1 else "are the only rows"
+        return f"{lead} {only} that learned ({where}: {scores}){others}"
+    among = f" among the {len(learned)} rows that learned," if idle else ""
+    head = f"{lead} {'leads' if len(top) == 1 else 'lead'} {where}{among} with {scores}"
     if not rest:
         return f"{head}; no other row ran."
     close = [c for c in rest if not separated(top[-1], c)]
     if not close:
-        return f"{head}, above every other row with the intervals apart."
-    whose = "its interval overlaps" if len(top) == 1 else f"the interval of {top[-1].row} overlaps"
-    return f"{head}, but {whose} those of {names([f'{c.row} ({c.text()})' for c in close])}."
+        body = f"{head}, above every other {'learned ' if idle else ''}row with the intervals apart"
+    else:
+        whose = "its interval overlaps" if len(top) == 1 else f"the interval of {top[-1].row} overlaps"
+        body = f"{head}, but {whose} those of {names([f'{c.row} ({c.text()})' for c in close])}"
+    return f"{body}{others or '.'}"
 
 
 def rank_sentence(cells: Iterable[ReportCell], row: str, where: str) -> str:
-    """Where ``row`` ranks among the rows of ``where`` that ran, by mean: ``"GRnet ranks 1st of 8 in
-    Table IV's average (63.9 [61.8, 65.9])."``, or ``"GRnet did not run in <where>."``."""
+    """Where ``row`` ranks among the rows of ``where`` that ran, by mean, read only among the rows
+    that learned (a cell whose runs did not learn, its dagger, has no place in an order). One branch
+    each: every row learned, ``"GRnet ranks 1st of 8 in Table IV's average (63.9 [61.8, 65.9])."``;
+    ``row`` learned and some others did not, ``"GRnet ranks 2nd in <where> among the 3 rows that
+    learned (...); the other 5 did not learn."`` (or ``"GRnet is the only row in <where> that
+    learned (...); the other 7 did not learn."``); ``row`` did not learn, ``"GRnet did not learn in
+    <where> (40.9† [...]), so it has no rank there; 2 of the 8 rows there learned: A and B."`` (or
+    ``"...; none of the 8 rows there learned."``); or ``"GRnet did not run in <where>."``."""
     order = ranked(cells)
-    place = [i for i, c in enumerate(order, 1) if c.row == row]
-    if not place:
+    mine = [c for c in order if c.row == row]
+    if not mine:
         return f"{row} did not run in {where}."
-    n = place[0]
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{row} ranks {n}{suffix} of {len(order)} in {where} ({order[n - 1].text()})."
+    cell = mine[0]
+    learned = [c for c in order if c.learned]
+    if not cell.learned:
+        who = (
+            f"{len(learned)} of the {len(order)} rows there learned: {names([c.row for c in learned])}"
+            if learned
+            else f"none of the {len(order)} rows there learned"
+        )
+        return f"{row} did not learn in {where} ({cell.text()}), so it has no rank there; {who}."
+    if len(learned) == len(order):
+        return f"{row} ranks {_ordinal(order.index(cell) + 1)} of {len(order)} in {where} ({cell.text()})."
+    idle = len(order) - len(learned)
+    if len(learned) == 1:
+        return (
+            f"{row} is the only row in {where} that learned ({cell.text()}); the other {idle} did not learn."
+        )
+    place = _ordinal(learned.index(cell) + 1)
+    return (
+        f"{row} ranks {place} in {where} among the {len(learned)} rows that learned ({cell.text()}); the "
+        f"other {idle} did not learn."
+    )
 
 
 def _rate(cell: ReportCell) -> str:
@@ -179,15 +253,20 @@ def effect_sentence(what: str, pairs: Mapping[str, tuple[ReportCell, ReportCell]
     """What adding ``what`` (e.g. "The guided residual (MTE)") does in each condition of ``pairs``
     (condition -> (the cell with it, the cell without it)), by :func:`separated`: ``"<what> helps
     on raw images (88.2 [85.8, 90.5] with it, 53.2 [49.8, 56.3] without, the intervals apart);
-    is not resolved under JP60 (...); hurts under ME5 (...)."``, a condition whose cells did not
-    both run ``is not measured``."""
+    is not resolved under JP60 (...); hurts under ME5 (...)."``. A condition whose cells did not
+    both run ``is not measured``; one where a cell's runs did not all learn (a dagger) ``is not
+    tested`` (its numbers, and which cell has a run that did not learn): a difference to a run
+    that learned nothing says nothing about ``what``."""
     parts = []
     for condition, (with_, without) in pairs.items():
         if not (with_.ran and without.ran):
             parts.append(f"is not measured {condition}")
             continue
         shown = f"{with_.text()} with it, {without.text()} without"
-        if separated(with_, without):
+        idle = [c.row for c in (with_, without) if not c.learned]
+        if idle:
+            parts.append(f"is not tested {condition} ({shown}; not every run of {names(idle)} learned)")
+        elif separated(with_, without):
             parts.append(f"helps {condition} ({shown}, the intervals apart)")
         elif separated(without, with_):
             parts.append(f"hurts {condition} ({shown}, the intervals apart)")
@@ -222,10 +301,9 @@ def share_sentence(which: Sequence[str], among: Sequence[str], what: str) -> str
 
 def above_chance_sentence(cells: Iterable[ReportCell], where: str) -> str:
     """:func:`share_sentence` for the cells of ``where`` that ran: which have their whole 95 %
-    interval above their chance or majority rate."""
+    interval above their chance or majority rate, as printed (:func:`grnet.pipeline.stats.clear_above`)."""
     ran = [c for c in cells if c.ran]
-    # beyond rounding: a run answering one class has its interval a float step off the rate
-    above = [c.row for c in ran if c.chance is not None and c.low > c.chance + 1e-9]
+    above = [c.row for c in ran if c.chance is not None and clear_above(c.low, c.chance)]
     rate = f" ({ran[0].chance:.1f} %)" if ran and ran[0].chance is not None else ""
     return share_sentence(
         above,
@@ -242,7 +320,10 @@ def at_majority_sentence(cells: Iterable[ReportCell], where: str) -> str:
     (every row's interval clear of the rate)."""
     ran = [c for c in cells if c.ran and c.chance is not None]
     exact = [c.row for c in ran if abs(c.low - c.chance) < 0.05 and abs(c.high - c.chance) < 0.05]
-    holding = [c.row for c in ran if c.low <= c.chance <= c.high and c.row not in exact]
+    holding = [  # as printed (grnet.pipeline.stats.clear_above), as every reading of the rate
+        c.row for c in ran
+        if not (clear_above(c.low, c.chance) or clear_below(c.high, c.chance)) and c.row not in exact
+    ]
     parts = []
     if exact:
         rate = next(c.chance for c in ran if c.row in exact)
@@ -271,9 +352,9 @@ def cell_sentence(cell: ReportCell, what: str) -> str:
         return f"{what} was not measured."
     if cell.chance is None:
         chance = ""
-    elif cell.low > cell.chance:
+    elif clear_above(cell.low, cell.chance):  # as printed, as every reading of the rate
         chance = f", above the chance or majority rate ({cell.chance:.1f} %) with its whole interval"
-    elif cell.high < cell.chance:
+    elif clear_below(cell.high, cell.chance):
         chance = f", below the chance or majority rate ({cell.chance:.1f} %) with its whole interval"
     else:
         chance = f", its interval holding the chance or majority rate ({cell.chance:.1f} %)"
@@ -285,28 +366,43 @@ def cell_sentence(cell: ReportCell, what: str) -> str:
     return f"{what} is {cell.text()} %{chance}{paper}."
 
 
-def interval_width_sentence(groups: Mapping[str, Iterable[ReportCell]]) -> str:
-    """The median width (high - low, points) of the 95 % intervals of the measured cells of each
-    group (e.g. "the HFF-like tables (I-V)": their cells), and which group's are widest:
-    ``"Median 95 % interval width: A 6.1 points (40 cells), B 9.8 points (24 cells); widest in
-    B."``, or ``"...; the same in every group."``; a group without a measured cell is left out,
-    and with none at all, ``NOT_RUN``."""
+def _widths_clause(groups: Mapping[str, Sequence[ReportCell]]) -> str | None:
+    """``"A 6.1 points (40 cells), B 9.8 points (24 cells); widest in B"`` (or ``"; the same in
+    every group"``, or no comparison with one group) over the measured cells of each group; None
+    where no group has one."""
     widths = {}
     for name, cells in groups.items():
         ran = [c.high - c.low for c in cells if c.ran and c.low is not None and c.high is not None]
         if ran:
             widths[name] = (statistics.median(ran), len(ran))
     if not widths:
-        return NOT_RUN
-    shown = "Median 95 % interval width: " + ", ".join(
-        f"{name} {w:.1f} points ({n} cells)" for name, (w, n) in widths.items()
-    )
-    values = {round(w, 1) for w, _ in widths.values()}
+        return None
+    shown = ", ".join(f"{name} {w:.1f} points ({n} cells)" for name, (w, n) in widths.items())
     if len(widths) == 1:
-        return f"{shown}."
-    if len(values) == 1:
-        return f"{shown}; the same in every group."
-    return f"{shown}; widest in {max(widths, key=lambda k: widths[k][0])}."
+        return shown
+    if len({round(w, 1) for w, _ in widths.values()}) == 1:
+        return f"{shown}; the same in every group"
+    return f"{shown}; widest in {max(widths, key=lambda k: widths[k][0])}"
+
+
+def interval_width_sentence(groups: Mapping[str, Iterable[ReportCell]], learned_too: bool = False) -> str:
+    """The median width (high - low, points) of the 95 % intervals of the measured cells of each
+    group (e.g. "the HFF-like tables (I-V)": their cells), and which group's are widest:
+    ``"Median 95 % interval width: A 6.1 points (40 cells), B 9.8 points (24 cells); widest in
+    B."``, or ``"...; the same in every group."``; a group without a measured cell is left out,
+    and with none at all, ``NOT_RUN``. With ``learned_too``, the same again over the cells whose
+    runs all learned (a run at the majority rate can give an interval of no width, which pulls a
+    median down): ``"... Over the cells whose runs all learned: A 4.1 points (42 cells), B 4.3
+    points (67 cells); widest in B."``, or ``"... Over the cells whose runs all learned: none."``."""
+    groups = {name: list(cells) for name, cells in groups.items()}
+    every = _widths_clause(groups)
+    if every is None:
+        return NOT_RUN
+    text = f"Median 95 % interval width: {every}."
+    if learned_too:
+        learned = _widths_clause({name: [c for c in cells if c.learned] for name, cells in groups.items()})
+        text += f" Over the cells whose runs all learned: {learned or 'none'}."
+    return text
 
 
 def paper_gap_sentence(cells: Iterable[ReportCell]) -> str:
@@ -340,35 +436,107 @@ def higher_sentence(values: Mapping[str, float], where: str) -> str:
     return f"**{order[0][0]}** is highest {where} ({order[0][1]:.1f}; {rest})."
 
 
-def robustness_sentence(detector: str, auc: Mapping[str, float], learned: bool = True) -> str:
+def _kind(spec: str) -> str:
+    """``"a blur"`` (``mean:K``, ``gauss:K``), ``"JPEG"`` (``jpeg:Q``) or the spec itself."""
+    kind = spec.partition(":")[0]
+    return "a blur" if kind in ("mean", "gauss") else "JPEG" if kind == "jpeg" else spec
+
+
+def robustness_losses(auc: Mapping[str, float], interval: tuple[float, float] | None) -> list[str]:
+    """The post-processings of a sweep (``auc``: spec -> AUC in percent, ``"none"`` untouched) whose
+    AUC lies below the lower end of the untouched AUC's 95 % ``interval`` (low, high, in percent),
+    lowest first: the only drops :func:`robustness_sentence` names a loss. Empty where none does, or
+    where there is no interval (a drop is then not tested)."""
+    if interval is None:
+        return []
+    below = [(k, v) for k, v in auc.items() if k != "none" and v < interval[0]]
+    return [k for k, _ in sorted(below, key=lambda kv: kv[1])]
+
+
+def robustness_sentence(
+    detector: str,
+    auc: Mapping[str, float],
+    learned: bool = True,
+    *,
+    interval: tuple[float, float] | None = None,
+) -> str:
     """Which post-processing of a robustness sweep (:func:`grnet.analysis.robustness`; ``auc``:
-    spec -> AUC in percent, ``"none"`` the untouched test images) costs ``detector`` the most,
-    and what that says, one branch per kind: a blur (``mean:K``, ``gauss:K``: it removes the
-    finest frequencies outright), JPEG (``jpeg:Q``: it quantises them away block by block),
-    another spec; or that no post-processing lowers its AUC. Where the detector did not learn
-    (``learned`` False: its untouched AUC's interval holds 50), that its drops say nothing."""
+    spec -> AUC in percent, ``"none"`` the untouched test images) costs ``detector`` AUC, read
+    against ``interval``, the untouched AUC's 95 % interval (low, high, in percent). One branch each:
+
+    - ``learned`` False (the untouched AUC's interval holds 50): that its drops say nothing.
+    - No interval: the lowest condition, and that with no interval the drop is not tested.
+    - No condition below the interval's lower end: ``"No post-processing of the sweep moves D's AUC
+      below its untouched interval (...; lowest: S, A)."``
+    - One condition below it: ``"D loses AUC under S (a blur) only: it falls from B [lo, hi]
+      untouched to A (-x points), below the untouched interval."``
+    - Several: ``"D's AUC falls below its untouched interval (B [lo, hi]) under n conditions: S A
+      (a blur), T A' (JPEG) ... The lowest is S (-x points), but ... the order among them is not
+      tested."`` (one AUC per condition, no interval of its own).
+
+    No reading of what the detector relies on: the sweep does not measure it."""
     base = auc["none"]
     if not learned:
         return (
             f"{detector} did not learn (untouched AUC {base:.1f}, its interval holding 50): what the "
             "post-processing does to it says nothing about traces."
         )
-    spec, worst = min(((k, v) for k, v in auc.items() if k != "none"), key=lambda kv: kv[1])
-    if worst >= base:
-        return f"No post-processing of the sweep lowers {detector}'s AUC ({base:.1f} untouched)."
-    head = (
-        f"{detector} loses most under {spec}: its AUC falls from {base:.1f} untouched to {worst:.1f} "
-        f"({worst - base:+.1f} points)"
-    )
-    kind = spec.partition(":")[0]
-    if kind in ("mean", "gauss"):
-        return f"{head}; a blur removes the finest frequencies outright, so those are what it relies on most."
-    if kind == "jpeg":
+    others = [(k, v) for k, v in auc.items() if k != "none"]
+    if not others:
+        return f"The sweep of {detector} has no post-processing ({base:.1f} untouched)."
+    spec, worst = min(others, key=lambda kv: kv[1])
+    if interval is None:
         return (
-            f"{head}; JPEG quantises the finest frequencies away block by block, so it relies on traces "
-            "there, and a blur of the sweep's sizes leaves more of them than this quality does."
+            f"{detector}'s AUC is lowest under {spec} ({worst:.1f}, {base:.1f} untouched); with no interval "
+            "for the untouched AUC, whether that is a loss is not tested."
         )
-    return f"{head}."
+    low, high = interval
+    shown = f"{base:.1f} [{low:.1f}, {high:.1f}]"
+    below = robustness_losses(auc, interval)
+    if not below:
+        return (
+            f"No post-processing of the sweep moves {detector}'s AUC below its untouched interval "
+            f"({shown}; lowest: {spec}, {worst:.1f}): the sweep shows no loss."
+        )
+    fall = f"from {shown} untouched to {worst:.1f} ({worst - base:+.1f} points)"
+    if len(below) == 1:
+        return (
+            f"{detector} loses AUC under {spec} ({_kind(spec)}) "
+            f"only: it falls {fall}, below the untouched interval."
+        )
+    listed = names([f"{k} {auc[k]:.1f} ({_kind(k)})" for k in below])
+    return (
+        f"{detector}'s AUC falls below its untouched interval ({shown}) under {len(below)} conditions: "
+        f"{listed}. The lowest is {spec} ({worst - base:+.1f} points), but each condition is one AUC with no "
+        "interval of its own, so the order among them is not tested."
+    )
+
+
+def robustness_expectation(
+    auc: Mapping[str, float], interval: tuple[float, float] | None, learned: bool = True
+) -> tuple[bool | None, str]:
+    """Whether a sweep meets the expectation "loses most to blur, less to JPEG" (notebook 15), with
+    the reason: True where a blur takes the AUC below the untouched ``interval`` and no JPEG does;
+    False where a JPEG does and no blur does; None (not measured) where the detector did not learn,
+    there is no interval, no condition leaves the interval, or both kinds do (one AUC per
+    condition: which costs more is not tested). Conditions of other kinds are not read."""
+    if not learned:
+        return None, "did not learn"
+    if interval is None:
+        return None, "no interval for its untouched AUC"
+    below = robustness_losses(auc, interval)
+    blur = [k for k in below if _kind(k) == "a blur"]
+    jpeg = [k for k in below if _kind(k) == "JPEG"]
+    if blur and not jpeg:
+        return True, f"only a blur takes its AUC below the untouched interval ({names(blur)})"
+    if jpeg and not blur:
+        return False, f"only JPEG takes its AUC below the untouched interval ({names(jpeg)})"
+    if blur and jpeg:
+        return None, (
+            f"both a blur ({names(blur)}) and JPEG ({names(jpeg)}) take its AUC below the untouched "
+            "interval, and with one AUC per condition which costs more is not tested"
+        )
+    return None, "no condition moves its AUC below the untouched interval"
 
 
 def learned_sentence(subject: str, learned: bool, evidence: str) -> str:
@@ -425,9 +593,10 @@ LOW_QUALITY = {"jpeg:60": "JP60", "mean:5": "ME5"}
 """The post-processings of the low-quality HFF-like columns (Tables I, III-V), by column name."""
 
 
-def _stream_runs(reports: Path) -> list[tuple[str, bool, float, bool]]:
-    """(label, high quality, final alpha_gr, learned) of every GRnet run with the MTE and the AFM
-    that :func:`final_stream_weights` splits; empty before the pipeline wrote its histories."""
+def _stream_runs(reports: Path) -> list[tuple[str, bool, float, bool, tuple[str, int, str]]]:
+    """(label, high quality, final alpha_gr, learned, (dataset and task, seed, quality)) of every
+    GRnet run with the MTE and the AFM that :func:`final_stream_weights` splits; empty before the
+    pipeline wrote its histories."""
     path = Path(reports) / "results" / "histories.csv"
     if not path.is_file():
         return []
@@ -447,7 +616,9 @@ def _stream_runs(reports: Path) -> list[tuple[str, bool, float, bool]]:
             quality, is_high = ("raw" if run.dataset == "hff" else "HQ"), True
         else:
             continue
-        out.append((f"{run.dataset} {quality} {run.task} (seed {run.seed})", is_high, alpha, run.learned))
+        group = f"{'HFF-like' if run.dataset == 'hff' else 'FF++-like'} {run.task}"
+        label = f"{run.dataset} {quality} {run.task} (seed {run.seed})"
+        out.append((label, is_high, alpha, run.learned, (group, run.seed, quality)))
     return out
 
 
@@ -459,8 +630,8 @@ def final_stream_weights(reports: Path) -> tuple[dict[str, float], dict[str, flo
     Celeb-DF-like runs are in neither. Both empty before the pipeline wrote its histories; input of
     :func:`stream_weights_sentence` (notebook 04)."""
     runs = _stream_runs(reports)
-    high = {label: alpha for label, is_high, alpha, _ in runs if is_high}
-    low = {label: alpha for label, is_high, alpha, _ in runs if not is_high}
+    high = {label: alpha for label, is_high, alpha, _, _ in runs if is_high}
+    low = {label: alpha for label, is_high, alpha, _, _ in runs if not is_high}
     return high, low
 
 
@@ -468,11 +639,73 @@ def final_stream_learned(reports: Path) -> dict[str, bool]:
     """Whether each run of :func:`final_stream_weights` learned (``runs.csv``), by the same labels:
     the ``learned`` argument of :func:`stream_weights_sentence`. Empty before the pipeline wrote
     its histories."""
-    return {label: learned for label, _, _, learned in _stream_runs(reports)}
+    return {label: learned for label, _, _, learned, _ in _stream_runs(reports)}
+
+
+def final_stream_pairs(reports: Path) -> dict[str, tuple[str, int, str]]:
+    """What pairs each run of :func:`final_stream_weights` with its like, by the same labels:
+    (dataset and task, e.g. "HFF-like binary", seed, quality, e.g. "JP60"); the ``pairs`` argument
+    of :func:`stream_weights_sentence`. Empty before the pipeline wrote its histories."""
+    return {label: key for label, _, _, _, key in _stream_runs(reports)}
+
+
+def _paired_weights(
+    high: Mapping[str, float], low: Mapping[str, float], pairs: Mapping[str, tuple[str, int, str]]
+) -> str:
+    """The like-for-like reading of :func:`stream_weights_sentence`: each low-quality run against
+    the high-quality run of the same dataset and task and seed (``pairs``), per dataset and task,
+    the two means over the paired runs and their mean difference to 2 decimals ("about the same"
+    where it rounds to 0.00, else lower or higher at low quality) and how many pairs are lower;
+    the low-quality runs with no such partner named as not compared. ``""`` when ``low`` is empty."""
+    partner = {pairs[k][:2]: k for k in high if k in pairs}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    alone = []
+    for k in low:
+        h = partner.get(pairs[k][:2]) if k in pairs else None
+        if h is None:
+            alone.append(k)
+        else:
+            groups.setdefault(pairs[k][0], []).append((k, h))
+    parts = []
+    for group, members in groups.items():
+        diffs = [low[k] - high[h] for k, h in members]
+        mean_low = sum(low[k] for k, _ in members) / len(members)
+        highs = list(dict.fromkeys(h for _, h in members))
+        mean_high = sum(high[h] for h in highs) / len(highs)
+        mean = sum(diffs) / len(diffs)
+        trend = (
+            "about the same"
+            if round(mean, 2) == 0
+            else "lower at low quality"
+            if mean < 0
+            else "higher at low quality"
+        )
+        lows = names(list(dict.fromkeys(pairs[k][2] for k, _ in members)))
+        highs_q = names(list(dict.fromkeys(pairs[h][2] for h in highs)))
+        n = len(members)
+        parts.append(
+            f"{group}, {lows} against {highs_q} ({n} pair{'s' if n > 1 else ''}): {mean_low:.2f} against "
+            f"{mean_high:.2f}, {trend} (mean difference {mean:+.2f}; lower in {sum(d < 0 for d in diffs)} "
+            f"of {n})"
+        )
+    head = (
+        "Like for like, each low-quality run against the high-quality run of the same dataset, task and "
+        "seed (one weight per run, no interval): "
+    )
+    text = (
+        head + "; ".join(parts) + "." if parts else "No low-quality run has a high-quality like to compare."
+    )
+    if alone:
+        text += f" Not compared (no high-quality run of the same dataset, task and seed): {names(alone)}."
+    return text
 
 
 def stream_weights_sentence(
-    high: Mapping[str, float], low: Mapping[str, float], *, learned: Mapping[str, bool] | None = None
+    high: Mapping[str, float],
+    low: Mapping[str, float],
+    *,
+    learned: Mapping[str, bool] | None = None,
+    pairs: Mapping[str, tuple[str, int, str]] | None = None,
 ) -> str:
     """The residual stream's weight alpha_gr (Eq 14) at the last epoch of GRnet's runs with the AFM,
     ``{run label: alpha_gr}`` on high-quality (raw, HQ) and on low-quality (JPEG 60, mean blur,
@@ -488,6 +721,9 @@ def stream_weights_sentence(
     ones (``"Of the 18 low-quality runs, 8 did not learn (...): ..."``) and counts the high-quality
     ones; where no low-quality run learned, that sentence and ``"No low-quality run learned, so
     these runs cannot show whether the RGB stream takes over."``. Without it every run is pooled.
+    ``pairs`` (run label -> (dataset and task, seed, quality), :func:`final_stream_pairs`): where
+    given, the means are compared like for like instead of pooled (:func:`_paired_weights`: a
+    pooled mean mixes tasks and datasets whose weights differ, so its difference can be a mix's).
     """
     if not low:
         return "No GRnet run with the AFM on low-quality images is in the results."
@@ -509,6 +745,7 @@ def stream_weights_sentence(
         rest = stream_weights_sentence(
             {k: v for k, v in high.items() if k not in idle_high},
             {k: v for k, v in low.items() if k not in idle},
+            pairs=pairs,
         )
         if len(idle) == len(low):
             rest = "No low-quality run learned, so these runs cannot show whether the RGB stream takes over."
@@ -523,14 +760,17 @@ def stream_weights_sentence(
         reading = (
             "**Not what the paper argues**: on low-quality images the residual stream keeps the larger "
             f"weight in every run (alpha_gr {min(low.values()):.2f} to {max(low.values()):.2f}), so these "
-            "runs do not show the RGB stream taking over. Likeliest reasons: Eq 14 sets the weights from "
-            "the streams' training losses, and the residual stream's head still fits the training images "
-            "better after JPEG 60 or the mean filter (the benchmark's traces survive them in part, see "
-            "notebook 06's audit); and the runs are short (alpha moves once per epoch, from 0.5)."
+            "runs do not show the RGB stream taking over. Possible reasons, not measured here: Eq 14 sets "
+            "the weights from the streams' training losses, and the residual stream's head still fits "
+            "the training images better after JPEG 60 or the mean filter (the benchmark's traces survive "
+            "them in part, see notebook 06's audit); and the runs are short (alpha moves once per epoch, "
+            "from 0.5)."
         )
     else:
         reading = "Neither the paper's reading nor its opposite holds for every low-quality run."
-    if high:
+    if pairs is not None:
+        reading += " " + _paired_weights(high, low, pairs)
+    elif high:
         means = (sum(high.values()) / len(high), sum(low.values()) / len(low))
         if abs(means[1] - means[0]) < 0.01:
             trend = "about the same"
@@ -692,7 +932,64 @@ CURVE_NAMES = {"val_acc": "Validation accuracy", "val_auc": "Validation AUC"}
 """How :func:`curve_sentence` names a history's validation metrics."""
 
 
+def validation_majority(data: Path, task: str) -> tuple[float, int] | None:
+    """The validation split's majority rate of the prepared dataset ``data`` (its ``index.csv``)
+    for ``task`` (``"multiclass"``: the classes; else real vs fake), as (fraction, number of
+    images): the ``majority`` argument of :func:`curve_sentence`. None where the dataset is not
+    here or has no validation split."""
+    from grnet.data.index import read_index
+
+    if not (Path(data) / "index.csv").is_file():
+        return None
+    key = "class" if task == "multiclass" else "label"
+    targets = [str(r[key]) for r in read_index(data) if r["split"] == "val"]
+    if not targets:
+        return None
+    return majority_rate(np.array(targets)), len(targets)
+
+
 def curve_sentence(
+    history: Sequence[Mapping[str, float | None]],
+    metric: str = "val_acc",
+    *,
+    selected_by: str | None = None,
+    majority: tuple[float, int] | None = None,
+) -> str:
+    """:func:`_curve_reading` of a run's validation ``metric``, then, for an accuracy (``val_acc``)
+    with ``majority`` given (the validation split's majority rate, a fraction, and its number of
+    images), whether the accuracy ever left that rate: the epochs whose accuracy beats it by the
+    one-sided binomial test at p < 0.01 (the test that decides whether a run learned, on the test
+    split), ``"... leaves the validation split's majority rate (38.7 %, 310 images) at epoch 3
+    (45.2 %, binomial p = 1e-05)."``, or ``"... never leaves ...: at no epoch is it above that rate
+    by more than chance (binomial p >= 0.01 at every epoch; best 39.0 %), so on validation the run
+    is not shown to do better than always naming the most frequent class."``. Nothing is added for
+    another metric, without ``majority``, or where no epoch has the metric."""
+    text = _curve_reading(history, metric, selected_by=selected_by)
+    if majority is None or metric != "val_acc":
+        return text
+    from scipy.stats import binomtest
+
+    from grnet.pipeline.stats import LEARNED_P
+
+    rate, n = majority
+    points = [(h["epoch"], h[metric]) for h in history if h.get(metric) is not None]
+    if not points or n <= 0:
+        return text
+    tested = [(e, v, binomtest(round(v * n), n, rate, alternative="greater").pvalue) for e, v in points]
+    left = [(e, v, p) for e, v, p in tested if p < LEARNED_P]
+    where = f"the validation split's majority rate ({100 * rate:.1f} %, {n} images)"
+    if left:
+        epochs = names([f"{e:.0f} ({100 * v:.1f} %, binomial p = {p:.2g})" for e, v, p in left])
+        return f"{text} The validation accuracy leaves {where} at epoch {epochs}."
+    best = max(v for _, v in points)
+    return (
+        f"{text} The validation accuracy never leaves {where}: at no epoch is it above that rate by more "
+        f"than chance (binomial p >= {LEARNED_P:g} at every epoch; best {100 * best:.1f} %), so on "
+        "validation the run is not shown to do better than always naming the most frequent class."
+    )
+
+
+def _curve_reading(
     history: Sequence[Mapping[str, float | None]],
     metric: str = "val_acc",
     *,
@@ -705,7 +1002,7 @@ def curve_sentence(
     smaller step as the learning rate decays); rising by under a point (close to a plateau, on the
     same condition); up at the last epoch without that (``"no steady rise"``: it dipped and came
     back, or ends no more than 0.5 points above the first epoch); flat at the last epoch; or down
-    from an earlier peak (more epochs at this schedule would likely not help). ``selected_by``: the
+    from an earlier peak (these epochs do not show that more of them would help). ``selected_by``: the
     metric that chose the kept checkpoint (``"val_acc"`` or ``"val_auc"``; ``"acc"``, ``"auc"``
     too): where it is ``metric``, the peak branch adds that the kept checkpoint is the peak's
     epoch; where it is the other, ``"(the kept checkpoint was chosen by validation accuracy
@@ -766,7 +1063,7 @@ def curve_sentence(
         kept = ";"
     return (
         f"{head} It peaked at epoch {peak_epoch:.0f} ({100 * peak:.1f} %) and fell afterwards{kept} "
-        "more epochs at this schedule would likely not help."
+        "these epochs do not show that more of them at this schedule would help."
     )
 
 
@@ -791,32 +1088,58 @@ def grid_trend_sentence(
 
 
 def tradeoff_sentence(sensitivity: Mapping[str, Any]) -> str:
-    """Whether the trade-off of the MTE's eps holds at each radius of
-    :func:`grnet.analysis.mte_sensitivity`'s grid: a larger eps keeps more of the trace *and*
-    lets more content leak in (both rise with every step of eps). Branches: at every radius; at
-    some (naming those where it does not, and what the edge leak does there); at none."""
-    radii = list(sensitivity["radius"])
+    """Whether the trade-off of the MTE's eps shows at each radius of
+    :func:`grnet.analysis.mte_sensitivity`'s grid, read at the two ends of eps (the smallest and the
+    largest, the values as printed, to 2 decimals): at a radius the largest eps keeps more of the
+    trace *and* lets more content leak in than the smallest. Each radius's ends are printed. Branches:
+    at every radius (``"At every radius, eps B keeps more of the trace and lets more content leak in
+    than eps A (...): eps trades one against the other across the grid."``); at some (``"At radius
+    X, eps B ... than eps A; at radius Y it does not (...)."``); at none (``"At no radius ..."``).
+    Where the two rise end to end but one of them not with every step of eps, that series is
+    printed (``" Not with every step of eps (radius Y: edge leak 1.16, 1.13, 1.56): ..."``)."""
+    radii, eps = list(sensitivity["radius"]), list(sensitivity["eps"])
     kept, leak = sensitivity["trace_kept"], sensitivity["edge_leak"]
-    both = [
-        r for i, r in enumerate(radii) if _direction(list(kept[i])) == _direction(list(leak[i])) == "rises"
-    ]
-    if len(both) == len(radii):
+    first, last = f"{eps[0]:g}", f"{eps[-1]:g}"
+
+    def ends(i: int) -> str:
         return (
-            "At every radius a larger eps keeps more of the trace and lets more content leak in: eps "
-            "trades one against the other across the whole grid."
+            f"radius {radii[i]:g}: trace kept {kept[i][0]:.2f} -> {kept[i][-1]:.2f}, "
+            f"edge leak {leak[i][0]:.2f} -> {leak[i][-1]:.2f}"
         )
-    others = [r for r in radii if r not in both]
-    leaks = "; ".join(f"radius {r:g}: {', '.join(f'{v:.2f}' for v in leak[radii.index(r)])}" for r in others)
+
+    def rises(row: Sequence[float]) -> bool:
+        return round(float(row[-1]), 2) > round(float(row[0]), 2)
+
+    both = [i for i in range(len(radii)) if rises(kept[i]) and rises(leak[i])]
+    others = [i for i in range(len(radii)) if i not in both]
+    trade = f"eps {last} keeps more of the trace and lets more content leak in than eps {first}"
     if not both:
-        return (
-            "At no radius does a larger eps both keep more of the trace and let more content leak in: "
-            f"the edge leak does not rise with eps ({leaks}), so the trade-off is not what this grid shows."
-        )
-    where, elsewhere = names([f"{r:g}" for r in both]), names([f"{r:g}" for r in others])
+        shown = "; ".join(ends(i) for i in others)
+        return f"At no radius does {trade} ({shown}): the trade-off is not what this grid shows."
+
+    def rounded(row: Sequence[float]) -> list[float]:
+        return [round(float(v), 2) for v in row]
+
+    bumps = [
+        f"radius {radii[i]:g}: {what} {', '.join(f'{v:.2f}' for v in grid[i])}"
+        for i in both
+        for what, grid in (("trace kept", kept), ("edge leak", leak))
+        if _direction(rounded(grid[i])) != "rises"
+    ]
+    steps = (
+        f" Not with every step of eps ({'; '.join(bumps)}): the trade-off holds between the ends of eps."
+        if bumps
+        else ""
+    )
+    if not others:
+        shown = "; ".join(ends(i) for i in both)
+        return f"At every radius, {trade} ({shown}): eps trades one against the other across the grid.{steps}"
+    where = names([f"{radii[i]:g}" for i in both])
+    elsewhere = names([f"{radii[i]:g}" for i in others])
     return (
-        f"A larger eps keeps more of the trace and lets more content leak in at radius {where} only; "
-        f"at radius {elsewhere} the edge leak does not rise with eps ({leaks}), so there eps does not "
-        "trade one against the other."
+        f"At radius {where}, {trade} ({'; '.join(ends(i) for i in both)}); at radius {elsewhere} it does "
+        f"not ({'; '.join(ends(i) for i in others)}), so there eps does not trade one against the "
+        f"other.{steps}"
     )
 
 
@@ -934,6 +1257,62 @@ def cam_region_sentence(shares: Mapping[str, tuple[float, float] | None], map_na
     return f"{share.removesuffix('.')} ({detail}). {reading}{nothing}{test}"
 
 
+def cam_panel(name: str, learned: bool | None) -> str:
+    """A Grad-CAM panel's title for the map of run ``name``: ``name`` where its run learned (or
+    where that is not known, ``learned`` None: a stand-in run), else ``name`` with a dagger and, on
+    a second line, ``(did not learn)``."""
+    return f"{name}†\n(did not learn)" if learned is False else name
+
+
+def cam_learned_sentence(
+    learned: Mapping[str, bool | None],
+    where: str = "Table II",
+    *,
+    empty: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """Which Grad-CAM maps come from runs that learned (``learned``: map name -> the run's learned
+    flag in ``runs.csv``; None for a stand-in run, not read here). One branch each: every run
+    learned (``"Every map above comes from a run that learned."``); none did (that no map shows a
+    learned cue); some did not (``"The maps of A and B (marked †) come from runs of <where> that did
+    not learn: ... no learned cue ...; those of C and D come from runs that learned."``); and the
+    stand-ins named where there are any. ``empty`` (map name -> the images whose map is zero
+    everywhere): where any, ``"The map of A is zero everywhere on real: ..."`` (a blank panel, not a
+    map that looks nowhere). ``"No map to read."`` when ``learned`` is empty."""
+    if not learned:
+        return "No map to read."
+    yes = [k for k, v in learned.items() if v is True]
+    no = [k for k, v in learned.items() if v is False]
+    unknown = [k for k, v in learned.items() if v is None]
+    caveat = (
+        "such a map shows no learned cue (the network answers at its majority rate), only where the "
+        "gradient of a network that learned nothing falls, so it cannot be set beside the paper's "
+        "reading of its Fig. 10"
+    )
+    parts = []
+    if no and not yes:
+        parts.append(
+            f"No map above comes from a run that learned ({names(no)} did not, in {where}): {caveat}."
+        )
+    elif no:
+        parts.append(
+            f"The maps of {names(no)} (marked †) come from runs of {where} that did not learn: {caveat}; "
+            f"those of {names(yes)} come from runs that learned."
+        )
+    elif yes:
+        parts.append(
+            f"Every map above{' but the stand-ins' if unknown else ''} comes from a run that learned."
+        )
+    if unknown:
+        parts.append(f"Whether the stand-in runs of {names(unknown)} learned is not read here.")
+    blank = [f"{k} is zero everywhere on {names(list(v))}" for k, v in (empty or {}).items() if v]
+    if blank:
+        parts.append(
+            f"The map of {'; that of '.join(blank)}: Grad-CAM keeps only positive evidence for the class and "
+            "finds none there, so the panel is blank rather than a map that looks nowhere."
+        )
+    return " ".join(parts)
+
+
 def imbalance_sentence(majority: float, reference: float, reference_name: str) -> str:
     """What a binary test split's majority rate (percent) means, against a reference dataset's
     (percent, e.g. 61.3 for the real HFF's 60k real : 95k fake): the split's larger class is
@@ -995,8 +1374,8 @@ def acc_auc_sentence(row: str, acc: ReportCell, auc: ReportCell) -> str:
     apart). That one of them did not run, otherwise."""
     if not (acc.ran and auc.ran):
         return f"{row}'s accuracy and AUC are not both measured."
-    at_chance = acc.low <= acc.chance <= acc.high
-    if at_chance and auc.low > auc.chance:
+    at_chance = not (clear_above(acc.low, acc.chance) or clear_below(acc.high, acc.chance))  # as printed
+    if at_chance and clear_above(auc.low, auc.chance):
         return (
             f"**{row}'s accuracy sits at the chance rate ({acc.text()} against {acc.chance:.1f}) while its "
             f"AUC, {auc.text()}, lies above {auc.chance:.0f}**: it ranks fakes above reals, but its fake "
@@ -1022,6 +1401,17 @@ FEW_VIDEOS = 50
 """Below this many test videos, :func:`video_frame_sentence` says a frame/video difference can be chance."""
 
 
+def video_frame_outcome(frame_auc: float, video_auc: float, frame_interval: tuple[float, float]) -> str:
+    """The video AUC against the frame AUC (fractions) by the frame AUC's 95 % interval
+    ``frame_interval``: ``"equal"`` where the video AUC lies inside it (the same within what the
+    test frames can tell), else ``"video higher"`` (above its high end) or ``"video lower"`` (below
+    its low end). ``frame_auc`` is the interval's centre and does not decide."""
+    low, high = frame_interval
+    if low <= video_auc <= high:
+        return "equal"
+    return "video higher" if video_auc > high else "video lower"
+
+
 def video_frame_sentence(
     frames: tuple[int, float], videos: tuple[int, float], label: str, frame_interval: tuple[float, float]
 ) -> str:
@@ -1030,10 +1420,13 @@ def video_frame_sentence(
     interval (fractions, :func:`grnet.pipeline.stats.auc_interval`). First whether the run learned
     (:func:`grnet.pipeline.stats.learned`'s rule): an interval wholly below 0.5 (reversed: the run
     ranks the classes backwards) or one that includes 0.5 (it did not learn) makes its two AUCs show
-    nothing about averaging. Else one branch each: the video AUC higher (averaging a video's frames
-    cancels errors that differ from frame to frame), lower (errors a video's frames share do not
-    average out, and fewer items weigh each mistake more), or equal; under :data:`FEW_VIDEOS`
-    videos, a note that the difference can be chance."""
+    nothing about averaging. Else by :func:`video_frame_outcome`, one branch each: the video AUC
+    inside the frame AUC's interval, ``"...: **about the same**: the video AUC lies inside the frame
+    AUC's interval, so averaging a video's frames changed the AUC by no more than the test frames
+    can tell."``; above it, **the video AUC is higher** with one possible reason, not measured here
+    (averaging cancels errors that differ from frame to frame); below it, **the video AUC is
+    lower**, with one possible reason (errors a video's frames share do not average out, and each
+    video weighs more); under :data:`FEW_VIDEOS` videos, a note that the difference can be chance."""
     (n_frames, frame_auc), (n_videos, video_auc) = frames, videos
     low, high = frame_interval
     head = (
@@ -1051,16 +1444,22 @@ def video_frame_sentence(
             "gap between its frame and video AUCs shows nothing about what averaging a video's frames does."
         )
     few = f" On only {n_videos} videos the difference can be chance." if n_videos < FEW_VIDEOS else ""
-    if round(video_auc, 3) == round(frame_auc, 3):
-        return f"{head}: equal to a tenth of a point, averaging changes nothing here."
-    if video_auc > frame_auc:
+    outcome = video_frame_outcome(frame_auc, video_auc, frame_interval)
+    if outcome == "equal":
         return (
-            f"{head}: **the video AUC is higher**; averaging a video's frame scores cancels errors that "
-            f"differ from frame to frame.{few}"
+            f"{head}: **about the same**: the video AUC lies inside the frame AUC's interval, so averaging a "
+            "video's frames changed the AUC by no more than the test frames can tell."
+        )
+    if outcome == "video higher":
+        return (
+            f"{head}: **the video AUC is higher**, above the frame AUC's interval. One possible reason, not "
+            "measured here: averaging a video's frame scores cancels errors that differ from frame to "
+            f"frame.{few}"
         )
     return (
-        f"{head}: **the video AUC is lower**; errors that a video's frames share (a hard clip) do not "
-        f"average out, and with fewer items each wrong video weighs more.{few}"
+        f"{head}: **the video AUC is lower**, below the frame AUC's interval. One possible reason, not "
+        "measured here: errors that a video's frames share (a hard clip) do not average out, and with fewer "
+        f"items each wrong video weighs more.{few}"
     )
 
 
@@ -1547,8 +1946,7 @@ def learned_line(table: ReportTable) -> str:
     the scores rank the classes backwards, which is not "did not learn" alone; notebook 13)."""
     ran = [c for c in table.cells.values() if c.ran]
     missed = [f"{c.row} ({c.column})" for c in ran if not c.learned]
-    # beyond rounding: a run answering one class has its interval a float step off the rate
-    below = [f"{c.row} ({c.column})" for c in ran if not c.learned and c.high < c.chance - 1e-9]
+    below = [f"{c.row} ({c.column})" for c in ran if not c.learned and clear_below(c.high, c.chance)]
     line = f"{len(ran) - len(missed)} of {len(ran)} measured cells rest on runs that learned"
     if below:
         line += (
@@ -1840,6 +2238,108 @@ def expectation_sentence(expected: str, met: bool | None, evidence: str, reasons
     if met:
         return f"*{expected}*: **met** ({evidence})."
     return f"*{expected}*: **missed** ({evidence})." + (f" Likeliest reasons: {reasons}" if reasons else "")
+
+
+def _the(n: int, measured: str) -> str:
+    """``"the one that learned"``, ``"the 6 that learned"``."""
+    return f"the {'one' if n == 1 else n} {measured}"
+
+
+def expectation_subset_sentence(
+    expected: str,
+    held: Sequence[str],
+    missed: Sequence[str],
+    unmeasured: Sequence[str],
+    evidence: str,
+    reasons: str = "",
+    measured: str = "that learned",
+) -> str:
+    """An expectation about every detector (written before the results) read only from the
+    detectors ``measured`` (e.g. "that learned at HQ"): ``held`` and ``missed`` name those where it
+    came out as expected or not, ``unmeasured`` those it could not be read from (their runs did not
+    learn). Where every detector was measured, :func:`expectation_sentence` (met or missed). Else
+    one branch each: none measured, ``"*<expected>*: **not measured** (<evidence>)."``; every
+    measured one as expected, ``"*<expected>*: **met** for the 2 that learned (A and B); **not
+    measured** for the other 2, C and D (<evidence>)."``; some not, ``"*<expected>*: **missed** for
+    1 of the 2 that learned (A; as expected: B); **not measured** for the other 2, C and D
+    (<evidence>)."`` followed by "Likeliest reasons: <reasons>" where given."""
+    evidence = evidence.rstrip(".")
+    if not unmeasured:
+        return expectation_sentence(expected, not missed, evidence, reasons)
+    n = len(held) + len(missed)
+    if not n:
+        return f"*{expected}*: **not measured** ({evidence})."
+    rest = f"**not measured** for the other {len(unmeasured)}, {names(unmeasured)} ({evidence})."
+    if not missed:
+        return f"*{expected}*: **met** for {_the(n, measured)} ({names(held)}); {rest}"
+    as_expected = f"; as expected: {names(held)}" if held else ""
+    which = f"{names(missed)}{as_expected}"
+    head = f"*{expected}*: **missed** for {len(missed)} of {_the(n, measured)} ({which}); "
+    return head + rest + (f" Likeliest reasons: {reasons}" if reasons else "")
+
+
+def loss_sentence(table: ReportTable, base: str, conditions: Sequence[str], what: str) -> str:
+    """Which rows of ``table`` score a lower mean under every one of ``conditions`` (columns) than
+    under ``base``, read only from the rows whose ``base`` cell learned (a run at the chance or
+    majority rate has nothing to lose: its differences are noise around the rate). ``what`` opens
+    the sentence (e.g. "Lower accuracy under JP60 and under ME5 than on raw images"). One branch
+    each: every row that ran learned under ``base``, :func:`share_sentence` over them; some did not,
+    ``"<what>, among the 2 rows that learned on raw images: all 2 (A and B); not measured for the
+    other 6, which did not learn under Raw (daggers): C, ..."``; none did, ``"<what>: not measured:
+    none of the 8 rows learned under Raw (daggers)."``; nothing ran, ``"<what>: nothing
+    measured."``."""
+    rows = [
+        c.row for c in table.column(base) if c.ran and all(table.cell(c.row, col).ran for col in conditions)
+    ]
+    learned = [r for r in rows if table.cell(r, base).learned]
+    idle = [r for r in rows if r not in learned]
+    loses = [
+        r for r in learned if all(table.cell(r, col).mean < table.cell(r, base).mean for col in conditions)
+    ]
+    if not rows:
+        return f"{what}: nothing measured."
+    if not idle:
+        return share_sentence(loses, learned, what)
+    if not learned:
+        return f"{what}: not measured: none of the {len(rows)} rows learned under {base} (daggers)."
+    read = share_sentence(loses, learned, f"{what}, among the {len(learned)} rows that learned under {base}")
+    return (
+        f"{read.rstrip('.')}; not measured for the other {len(idle)}, which did not learn under {base} "
+        f"(daggers): {names(idle)}."
+    )
+
+
+def ahead_reading(
+    ahead: Sequence[ReportCell],
+    behind: Sequence[ReportCell],
+    what: str,
+    labels: tuple[str, str] = ("the first", "the second"),
+) -> tuple[bool | None, str]:
+    """Whether the rows of ``ahead`` (e.g. the residual detectors' cells of one column) are ahead of
+    those of ``behind`` (the RGB networks'), read pair by pair by :func:`separated` and only among
+    cells that learned: (met, evidence). met is True where every pair is apart with the ``ahead``
+    row above, False where some ``behind`` row is above an ``ahead`` row with the intervals apart,
+    None where no pair of learned cells exists or the intervals leave some pair unresolved. The
+    evidence, with ``labels`` naming one row of each (e.g. ("a residual detector", "an RGB network")):
+    ``"<what>, pairs of cells that both learned: 16; a residual detector above, the intervals apart:
+    3 (A over B, ...); an RGB network above, the intervals apart: 2 (C over D, ...); overlapping:
+    11; left out, did not learn: E"``."""
+    ran_a, ran_b = [c for c in ahead if c.ran], [c for c in behind if c.ran]
+    idle = [c.row for c in ran_a + ran_b if not c.learned]
+    pairs = [(a, b) for a in ran_a if a.learned for b in ran_b if b.learned]
+    up = [f"{a.row} over {b.row}" for a, b in pairs if separated(a, b)]
+    down = [f"{b.row} over {a.row}" for a, b in pairs if separated(b, a)]
+    overlap = len(pairs) - len(up) - len(down)
+    left = f"; left out, did not learn: {names(idle)}" if idle else ""
+    if not pairs:
+        return None, f"{what}: no pair of cells that both learned{left}"
+    parts = [f"{what}, pairs of cells that both learned: {len(pairs)}"]
+    for label, found in zip(labels, (up, down), strict=True):
+        listed = f" ({names(found)})" if found else ""
+        parts.append(f"{label} above, the intervals apart: {len(found)}{listed}")
+    parts.append(f"overlapping: {overlap}")
+    met = False if down else (True if not overlap else None)
+    return met, "; ".join(parts) + left
 
 
 def story(paper: str, expected: str, saw: str) -> str:

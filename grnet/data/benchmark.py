@@ -136,7 +136,7 @@ class Profile:
     gen_width: int
     gen_batch: int
     swap_size: int  # side at which an autoencoder swap decodes the donor's face (below the target face's)
-    hff_size: int  # stored side; the runs' input side, so that the loader does not resample (data/README.md)
+    hff_size: int  # stored side; mini and paper: the runs' input side, not resampled (data/README.md)
     hff_train: int  # PGGAN (and StyleGAN) images per split; the others by hff_counts
     hff_val: int
     hff_test: int

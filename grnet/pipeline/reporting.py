@@ -45,7 +45,6 @@ import argparse
 import csv
 import io
 import json
-import math
 import os
 import statistics
 import sys
@@ -139,9 +138,7 @@ def measure(
         interval = stats.percentile_interval(100 * estimate.replicates)
         chance = 50.0 if cell.metric == "auc" else float(cell.majority_rate)
         mean, learned = statistics.fmean(values), all(cell.learned)
-        out[(row, column)] = Measured(
-            mean, interval.low, interval.high, len(values), learned, chance, estimate.replicates
-        )
+        out[(row, column)] = _measured(mean, interval, len(values), learned, chance, estimate.replicates)
     for row in spec.paper.row_names:
         for column in spec.columns:
             if column == AVERAGE:
@@ -167,9 +164,16 @@ def _average(
     replicates = np.mean([p.replicates for p in parts], axis=0)
     interval = stats.percentile_interval(100 * replicates)
     learned, chance = all(p.learned for p in parts), statistics.fmean(p.chance for p in parts)
-    return Measured(
-        statistics.fmean(means), interval.low, interval.high, len(means), learned, chance, replicates
-    )
+    return _measured(statistics.fmean(means), interval, len(means), learned, chance, replicates)
+
+
+def _measured(
+    mean: float, interval: stats.Interval, n: int, learned: bool, chance: float, replicates: np.ndarray
+) -> Measured:
+    """A cell with its interval widened, where needed, to contain its mean: where every resample
+    sits at one value (a run that answers one class) the mean and the percentiles are summed in
+    other orders and may lie a float step apart, which would draw a negative error bar."""
+    return Measured(mean, min(interval.low, mean), max(interval.high, mean), n, learned, chance, replicates)
 
 
 def judge(claim: Claim, ours: Mapping[tuple[str, str], Measured | None]) -> Verdict:
@@ -241,10 +245,9 @@ def check_paper(claim: Claim, values: Mapping[tuple[str, str], float | None]) ->
 
 
 def below_chance(value: Measured) -> bool:
-    """Whether the whole interval lies below the chance or majority rate, beyond rounding: a cell
-    whose every resample sits at the rate (a run answering one class) has its interval computed
-    in another summation order than the rate, a float step apart, and is at the rate, not below."""
-    return value.high < value.chance and not math.isclose(value.high, value.chance, abs_tol=1e-9)
+    """Whether the whole interval lies below the chance or majority rate as printed
+    (:func:`grnet.pipeline.stats.clear_below`)."""
+    return stats.clear_below(value.high, value.chance)
 
 
 def _fmt(value: Measured | None) -> str:

@@ -40,6 +40,7 @@ from grnet.pipeline.artifacts import Predictions, verdict_status
 
 LEVEL = 0.95
 RESAMPLES = 2000
+PRINTED_DIGITS = 1  # decimals of every percentage the tables and the course print
 LEARNED_P = 0.01
 
 
@@ -175,6 +176,30 @@ def percentile_interval(replicates: np.ndarray, level: float = LEVEL) -> Interva
     tail = 100 * (1 - level) / 2
     low, high = np.percentile(replicates, [tail, 100 - tail])
     return Interval(float(low), float(high))
+
+
+def clear_below(high: float, rate: float, digits: int = PRINTED_DIGITS) -> bool:
+    """Whether an interval whose upper end is ``high`` lies wholly below ``rate``, both as printed
+    (rounded to ``digits`` decimals; percent): what a reader sees, so a mark and the numbers beside
+    it never disagree ("60.8 [60.1, 61.3]" is not below 61.3), and a run that answers one class,
+    whose every resample sits at the rate, is at it, not a float step below.
+
+    >>> clear_below(61.27, 61.29), clear_below(38.709677419354826, 38.70967741935484)
+    (False, False)
+    >>> clear_below(60.2, 61.3)
+    True
+    """
+    return round(high, digits) < round(rate, digits)
+
+
+def clear_above(low: float, rate: float, digits: int = PRINTED_DIGITS) -> bool:
+    """Whether an interval whose lower end is ``low`` lies wholly above ``rate``, both as printed
+    (see :func:`clear_below`).
+
+    >>> clear_above(38.70967741935485, 38.70967741935484), clear_above(41.0, 38.7)
+    (False, True)
+    """
+    return round(low, digits) > round(rate, digits)
 
 
 # ---------------------------------------------------------------------------------------------
