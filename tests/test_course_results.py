@@ -212,8 +212,14 @@ def test_effect_sentence_helps_hurts_unresolved_not_measured_and_not_tested():
     idle = cell("I", 40, 38, 41, learned=False)
     text = results.effect_sentence(
         "X",
-        {"on raw": (up, down), "under J": (down, up), "under M": (up, close), "under Q": (up, cell("N")),
-         "under E": (up, idle), "under F": (idle, idle)},
+        {
+            "on raw": (up, down),
+            "under J": (down, up),
+            "under M": (up, close),
+            "under Q": (up, cell("N")),
+            "under E": (up, idle),
+            "under F": (idle, idle),
+        },
     )
     assert text == (
         "X helps on raw (80.0 [78.0, 82.0] with it, 70.0 [68.0, 72.0] without, the intervals apart); "

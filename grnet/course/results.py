@@ -321,7 +321,8 @@ def at_majority_sentence(cells: Iterable[ReportCell], where: str) -> str:
     ran = [c for c in cells if c.ran and c.chance is not None]
     exact = [c.row for c in ran if abs(c.low - c.chance) < 0.05 and abs(c.high - c.chance) < 0.05]
     holding = [  # as printed (grnet.pipeline.stats.clear_above), as every reading of the rate
-        c.row for c in ran
+        c.row
+        for c in ran
         if not (clear_above(c.low, c.chance) or clear_below(c.high, c.chance)) and c.row not in exact
     ]
     parts = []
