@@ -460,7 +460,10 @@ def history(*rows):
 def test_curve_sentence_rising_plateau_flat_fallen_and_nothing():
     rising = results.curve_sentence(history((0.2, 1e-3, 1, 1), (0.5, 5e-4, 1, 1)))
     assert "**It is still rising at the last epoch** (20.0 -> 50.0 %" in rising
-    assert "learning rate is down to 0.0005 in epoch 2" in rising
+    assert "learning rate is down to 0.0005 in epoch 2" in rising and "each by less" in rising
+    constant = results.curve_sentence(history((0.2, 5e-4, 1, 1), (0.5, 5e-4, 1, 1)))
+    assert "would likely raise it." in constant  # a constant rate: no shrinking steps, no "down to"
+    assert "each by less" not in constant and "down to" not in constant
     assert "under a point" in results.curve_sentence(history((0.5, 0, 1, 1), (0.508, 0, 1, 1)))
     assert "It is flat" in results.curve_sentence(history((0.5, 0, 1, 1), (0.5, 0, 1, 1)))
     fallen = results.curve_sentence(history((0.2, 0, 1, 1), (0.6, 0, 1, 1), (0.4, 0, 1, 1)))

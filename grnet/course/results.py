@@ -999,8 +999,8 @@ def _curve_reading(
     """Whether a run's validation ``metric`` (a column of its history, a fraction) was still rising
     when training stopped, and what that says of the epoch budget. Branches: still rising at the
     last epoch (only where the last epoch is the curve's maximum and more than 0.5 points above the
-    first: the run stopped while improving, more epochs would likely raise it, though each takes a
-    smaller step as the learning rate decays); rising by under a point (close to a plateau, on the
+    first: the run stopped while improving, more epochs would likely raise it; where the learning
+    rate decays, each by a smaller step); rising by under a point (close to a plateau, on the
     same condition); up at the last epoch without that (``"no steady rise"``: it dipped and came
     back, or ends no more than 0.5 points above the first epoch); flat at the last epoch; or down
     from an earlier peak (these epochs do not show that more of them would help). ``selected_by``: the
@@ -1021,7 +1021,8 @@ def _curve_reading(
     first = points[0][1]
     peak_epoch, peak, _ = max(points, key=lambda p: p[1])
     head = f"{name} per epoch: {shown} %."
-    step = f" (the learning rate is down to {lr:g} in epoch {last_epoch:.0f})" if lr else ""
+    decayed = lr is not None and points[0][2] is not None and lr < points[0][2]
+    step = f" (the learning rate is down to {lr:g} in epoch {last_epoch:.0f})" if decayed else ""
     steady = last >= peak and last - first > 0.005
     if last > before and not steady:
         where = (
@@ -1042,8 +1043,8 @@ def _curve_reading(
         return (
             f"{head} **It is still rising at the last epoch** ({100 * before:.1f} -> {100 * last:.1f} % "
             f"from epoch {before_epoch:.0f} to {last_epoch:.0f}): the run stopped while improving, so "
-            f"the epoch budget, not only the model, sets this score; more epochs would likely raise it, "
-            f"each by less than the one before{step}."
+            f"the epoch budget, not only the model, sets this score; more epochs would likely raise it"
+            + (f", each by less than the one before{step}." if decayed else ".")
         )
     if last == before:
         return (
