@@ -293,6 +293,17 @@ def _expectation(expected: str, met: bool) -> str:
     return f"*{expected}*: **{'met' if met else 'missed'}**"
 
 
+def _ahead(residual: list[dict], rgb: list[dict]) -> str:
+    """The residual detectors against the RGB networks, pair by pair among the cells that learned
+    (grnet.course.results.ahead_reading; notebooks 11 and 12)."""
+    pairs = [(a, b) for a in residual if a["learned"] for b in rgb if b["learned"]]
+    if any(_above(b, a) for a, b in pairs):
+        return "**missed**"
+    if pairs and all(_above(a, b) for a, b in pairs):
+        return "**met**"
+    return "**not measured**"
+
+
 def _11(reports: Path) -> str:
     grnet = _cells(reports, 6)[("GRnet", "LQ")]
     learned = "**learned**" if grnet["learned"] else "**did not learn**"
@@ -325,13 +336,7 @@ def _11(reports: Path) -> str:
         among = "*Table VII: GRnet among the leaders of the average*: **not measured**"
     residual = [average7[r] for r in ("HighPass [7]", "MISLnet [34]", "AMTENnet [8]", "GRnet")]
     rgb = [average7[r] for r in ("Meso-4 [5]", "MesoInception-4 [5]", "XceptionNet [52]", "Capsule [53]")]
-    pairs = [(a, b) for a in residual if a["learned"] for b in rgb if b["learned"]]
-    if any(_above(b, a) for a, b in pairs):
-        ahead = "**missed**"
-    elif pairs and all(_above(a, b) for a, b in pairs):
-        ahead = "**met**"
-    else:
-        ahead = "**not measured**"
+    ahead = _ahead(residual, rgb)
     hq, lq = ({**cells7[("GRnet", q)], "row": f"GRnet at {q}"} for q in ("HQ", "LQ"))
     return "\n".join(
         (
@@ -355,15 +360,7 @@ def _12(reports: Path) -> str:
         reading = f"XceptionNet [52]'s accuracy, {_text(acc)}, is {side}"
     residual = ("HighPass [7]", "MISLnet [34]", "AMTENnet [8]", "GRnet")
     rgb = ("Meso-4 [5]", "MesoInception-4 [5]", "XceptionNet [52]", "Capsule [53]")
-    # pair by pair among the cells that learned, as Table VII's in _11
-    pairs = [(cells[(a, "AUC")], cells[(b, "AUC")]) for a in residual for b in rgb]
-    pairs = [(a, b) for a, b in pairs if a["learned"] and b["learned"]]
-    if any(_above(b, a) for a, b in pairs):
-        ahead = "**missed**"
-    elif pairs and all(_above(a, b) for a, b in pairs):
-        ahead = "**met**"
-    else:
-        ahead = "**not measured**"
+    ahead = _ahead([cells[(r, "AUC")] for r in residual], [cells[(r, "AUC")] for r in rgb])
     order = sorted(_column(reports, 8, "AUC"), key=lambda c: -c["mean"])
     return "\n".join(
         (
