@@ -122,6 +122,24 @@ def test_a_claim_on_runs_that_did_not_learn_is_not_judged(tmp_path):
     assert result.status == NOT_JUDGED and "AFM (ACC)" in result.detail
 
 
+def idle_competitor_verdict(tmp_path: Path, afm: float):
+    """Table III's claim with AFM at ``afm`` against competitors at 0.5, one of which did not learn."""
+    spec = TABLES[3]
+    rows = [r for r in spec.paper.row_names if r != "AFM"]
+    cells = [cell(tmp_path, r, [0.50], seed=i, learned=i > 0) for i, r in enumerate(rows)]
+    table = ResultTable(3, "mini", [7], [*cells, cell(tmp_path, "AFM", [afm], seed=99)])
+    return judge(spec.claims[0], measure(spec, table, resamples=1000)), rows[0]
+
+
+def test_one_learned_competitor_above_the_winner_fails_the_claim_whatever_the_idle_runs(tmp_path):
+    lost, idle = idle_competitor_verdict(tmp_path / "lost", 0.30)
+    assert lost.status == FAILS and lost.high < 0
+    assert "rows above the claimed winner" in lost.detail and f"did not learn: {idle} (ACC)" in lost.detail
+    # without such a counterexample the idle competitor still leaves the claim unjudged
+    won, _ = idle_competitor_verdict(tmp_path / "won", 0.80)
+    assert won.status == NOT_JUDGED and idle in won.detail
+
+
 def test_several_seeds_widen_the_interval_by_their_spread(tmp_path):
     spec = TABLES[3]
     steady = measure(spec, table3(tmp_path / "a", [0.60, 0.60, 0.60], 0.5), resamples=1000)[("AFM", "ACC")]

@@ -33,10 +33,12 @@ claim (winner against each competitor, in a column), the bootstrap interval of t
 the two cells' metric, from the same draws of seeds (seed i with seed i) and clusters. A claim
 *holds* when every difference's interval lies above 0, *does not hold* when some competitor is
 better with its interval below 0, and is *inconclusive* otherwise; it is *not judged* when a run
-behind it did not learn (a run at chance says nothing
-about the methods), and *not computable* without values. The intervals are not adjusted for the
-number of comparisons a claim makes. The paper's own numbers are single runs with no spread
-published, so they are checked on their means only.
+behind it did not learn (a run at chance says nothing about the methods), unless a competitor
+that learned is already above a claimed winner that learned with the interval apart: the claim
+that a row beats every other fails on one such counterexample, whatever the runs that did not
+learn would have shown, so it *does not hold*. It is *not computable* without values. The
+intervals are not adjusted for the number of comparisons a claim makes. The paper's own numbers
+are single runs with no spread published, so they are checked on their means only.
 """
 
 from __future__ import annotations
@@ -193,23 +195,29 @@ def judge(claim: Claim, ours: Mapping[tuple[str, str], Measured | None]) -> Verd
                     not_learned.append(f"{label} ({comparison.column})")
             interval = stats.percentile_interval(100 * (winner.replicates - loser.replicates))
             what = f"{comparison.winner} vs {name}, {comparison.column}"
-            diffs.append((winner.mean - loser.mean, interval, what, name, comparison))
+            both = winner.learned and loser.learned
+            diffs.append((winner.mean - loser.mean, interval, what, name, comparison, both))
     if missing:
         return Verdict(UNKNOWN, "no value for " + ", ".join(missing))
     if not diffs:
         return Verdict(UNKNOWN, "nothing to compare")
-    if not_learned:
+    # a learned competitor above a learned claimed winner, the interval apart: a counterexample
+    counter = [d for d in diffs if d[5] and d[1].high < 0]
+    if not_learned and not counter:
         names = sorted(set(not_learned))
         return Verdict(NOT_JUDGED, "runs that did not learn: " + ", ".join(names))
-    margin, interval, what, *_ = min(diffs, key=lambda d: d[0])
-    worse = [d for d in diffs if d[1].high < 0]
-    status = verdict_status([(d[1].low, d[1].high) for d in diffs])
+    judged = [d for d in diffs if d[5]] if not_learned else diffs
+    margin, interval, what, *_ = min(judged, key=lambda d: d[0])
+    worse = [d for d in judged if d[1].high < 0]
+    status = verdict_status([(d[1].low, d[1].high) for d in judged])
     detail = f"smallest margin {margin:+.2f} points [{interval.low:+.2f}, {interval.high:+.2f}] ({what})"
     if worse:  # said from the better row's side: by how much it beats the claimed winner
         detail += "; rows above the claimed winner, the interval apart: " + "; ".join(
             f"{name} above {c.winner} on {c.column} by {-d:.2f} points [{-i.high:.2f}, {-i.low:.2f}]"
-            for d, i, _, name, c in worse[:3]
+            for d, i, _, name, c, _ in worse[:3]
         )
+    if not_learned:
+        detail += "; not needed for this, runs that did not learn: " + ", ".join(sorted(set(not_learned)))
     return Verdict(status, detail, margin, interval.low, interval.high)
 
 
@@ -499,7 +507,9 @@ def readme(
         "on the same seeds and test clusters: *holds* when the 95 % hierarchical bootstrap interval of "
         "every difference (the claimed winner minus each competitor) lies above 0, "
         "*does not hold* when some competitor is better with its interval below 0, *inconclusive* "
-        "otherwise, *not judged* when a run behind it did not learn. The paper's column checks its own "
+        "otherwise, *not judged* when a run behind it did not learn, unless a competitor that learned is "
+        "above a claimed winner that learned with the interval apart (one counterexample is enough: it "
+        "*does not hold*). The paper's column checks its own "
         "means (single runs, no spread published).",
         "",
         _md_row(
