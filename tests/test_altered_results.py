@@ -142,10 +142,14 @@ def _leads(reports: Path, number: int, column: str, where: str = "the average") 
     if not learned:
         return f"No row learned ({where}: all {len(cells)} cells carry a dagger"
     top = learned[0]
-    if len(learned) == len(cells):
-        return f"**{top['row']}** leads {where} with {_text(top)}"
-    if len(learned) == 1:
+    if len(learned) == 1 and len(cells) > 1:
         return f"**{top['row']}** is the only row that learned ({where}: {_text(top)})"
+    among = len(learned) < len(cells)
+    if any(not _above(top, c) for c in learned[1:]):  # first by mean only
+        among_text = f", among the {len(learned)} rows that learned" if among else ""
+        return f"**{top['row']}** is first by mean ({where}{among_text}: {_text(top)})"
+    if not among:
+        return f"**{top['row']}** leads {where} with {_text(top)}"
     return f"**{top['row']}** leads {where} among the {len(learned)} rows that learned, with {_text(top)}"
 
 
@@ -261,7 +265,9 @@ def _09(reports: Path) -> str:
         ),
         key=lambda c: c["mean"],
     )
-    met = "**met**" if residual["mean"] > rgb["mean"] else "**missed**"
+    met = (
+        "**met**" if _above(residual, rgb) else "**missed**" if _above(rgb, residual) else "**not resolved**"
+    )
     if not (residual["learned"] or rgb["learned"]):  # two runs at the majority rate have no order
         met = "**not measured**"
     return (
@@ -299,9 +305,9 @@ def _ahead(residual: list[dict], rgb: list[dict]) -> str:
     pairs = [(a, b) for a in residual if a["learned"] for b in rgb if b["learned"]]
     if any(_above(b, a) for a, b in pairs):
         return "**missed**"
-    if pairs and all(_above(a, b) for a, b in pairs):
-        return "**met**"
-    return "**not measured**"
+    if not pairs:
+        return "**not measured**"
+    return "**met**" if all(_above(a, b) for a, b in pairs) else "**not resolved**"
 
 
 def _11(reports: Path) -> str:
@@ -313,17 +319,22 @@ def _11(reports: Path) -> str:
     hq = {r: c for (r, col), c in cells6.items() if col == "HQ" and c.get("mean") is not None}
     rows6 = sorted(r for r, c in hq.items() if c["learned"])
     stuck6 = [r for r, c in hq.items() if not c["learned"]]
-    lower6 = [r for r in rows6 if cells6[(r, "LQ")]["mean"] < cells6[(r, "HQ")]["mean"]]
+    # by the two cells' intervals: lower, higher (missed), or overlapping (not resolved)
+    lower6 = [r for r in rows6 if _above(cells6[(r, "HQ")], cells6[(r, "LQ")])]
+    higher6 = [r for r in rows6 if _above(cells6[(r, "LQ")], cells6[(r, "HQ")])]
+    overlap6 = len(rows6) - len(lower6) - len(higher6)
     what = "*Table VI: LQ below HQ for every detector*: "
     the = "the one" if len(rows6) == 1 else f"the {len(rows6)}"
     if not rows6:
         lq_line = what + "**not measured**"
-    elif not stuck6:
-        lq_line = _expectation("Table VI: LQ below HQ for every detector", len(lower6) == len(rows6))
-    elif len(lower6) == len(rows6):
-        lq_line = f"{what}**met** for {the} that learned at HQ"
+    elif not stuck6 and not overlap6:
+        lq_line = _expectation("Table VI: LQ below HQ for every detector", not higher6)
+    elif higher6:
+        lq_line = f"{what}**missed** for {len(higher6)} of {the} that learned at HQ"
+    elif overlap6:
+        lq_line = f"{what}**not resolved** for {overlap6} of {the} that learned at HQ"
     else:
-        lq_line = f"{what}**missed** for {len(rows6) - len(lower6)} of {the} that learned at HQ"
+        lq_line = f"{what}**met** for {the} that learned at HQ"
     # GRnet among the leaders and the residual detectors against the RGB networks: learned cells only
     average7 = {c["row"]: c for c in _column(reports, 7, "Average")}
     learned7 = [c for c in average7.values() if c["learned"]]
@@ -405,21 +416,20 @@ def _13(reports: Path) -> str:
     lower = [n for n in rows if _above(own[n], cross[n])]
     higher = [n for n in rows if _above(cross[n], own[n])]
     what = "AUC on the Celeb-DF-like test split below the one on its own test split, the intervals apart"
+    pattern = "the pattern cross-dataset tests report"
+    neither = f"Neither {pattern}"
     if len(lower) == len(rows):
-        share, reading = f"{what}: all 4 ({_joined(list(rows))}).", "The paper's pattern"
+        share, reading = f"{what}: all 4 ({_joined(list(rows))}).", pattern.capitalize()
     elif not lower:
         share = f"{what}: none of the 4."
-        reading = "The opposite of the paper's pattern" if len(higher) == len(rows) else "Neither the paper's"
+        reading = f"The opposite of {pattern}" if len(higher) == len(rows) else neither
     else:
         others = [n for n in rows if n not in lower]
-        share, reading = (
-            f"{what}: {len(lower)} of 4, {_joined(lower)}; not {_joined(others)}.",
-            "Neither the paper's",
-        )
-    if reading == "Neither the paper's" and higher:
+        share, reading = (f"{what}: {len(lower)} of 4, {_joined(lower)}; not {_joined(others)}.", neither)
+    if reading == neither and higher:
         whose = "its" if len(higher) == 1 else "their"
         reading = (
-            "Neither the paper's pattern nor its opposite holds for every run "
+            f"{neither} (a loss out of the domain) nor its opposite holds for every run "
             f"({_joined(higher)} higher out of {whose} domain)"
         )
     return "\n".join(

@@ -466,6 +466,14 @@ def test_read_race_reads_any_outcome_and_never_raises(capsys):
         {"a": [{"acc": 0.3, "auc": 0.6}, {"acc": 0.32, "auc": 0.62}], "b": [{"acc": 0.7, "auc": 0.8}] * 2}
     )
     assert "b leads a by 39.0 ACC points: 27.6 times the larger seed spread (1.4)." in capsys.readouterr().out
+    # at the slice's majority rate (3 of 5 test images in one class: 60 %), no leader is named
+    flat = [[3, 0], [2, 0]]
+    checks.read_race(
+        {"a": [{"acc": 0.6, "auc": 0.5, "confusion_matrix": flat}] * 2, "b": [{"acc": 0.59, "auc": 0.5}] * 2}
+    )
+    out = capsys.readouterr().out
+    assert "The test slice's majority rate: 60.0 %" in out and "leads" not in out
+    assert "Neither a nor b is more than 2 points above the majority rate" in out
     checks.read_race({"a": "not runs", "b": [{"acc": 0.5}]})
     out = capsys.readouterr().out
     assert "✘ a:" in out and "Train at least two detectors" in out

@@ -38,15 +38,16 @@ def test_leader_sentence_clear_overlapping_alone_and_nothing():
         "**A** leads the average with 80.0 [78.0, 82.0], above every other row with the intervals apart."
     )
     assert results.leader_sentence([b, a, c], "the average") == (
-        "**A** leads the average with 80.0 [78.0, 82.0], but its interval overlaps those of C "
-        "(77.0 [75.0, 79.0])."
+        "**A** is first by mean (the average: 80.0 [78.0, 82.0]), but its interval overlaps those of C "
+        "(77.0 [75.0, 79.0]), so no row leads with the intervals apart."
     )
     assert results.leader_sentence([a, c, b], "the average", k=2) == (
         "**A** and **C** lead the average with 80.0 [78.0, 82.0], 77.0 [75.0, 79.0], above every other row "
         "with the intervals apart."
     )
-    assert "the interval of C overlaps those of B" in results.leader_sentence(
-        [a, c, cell("B", 74, 72, 76)], "x", k=2
+    assert results.leader_sentence([a, c, cell("B", 74, 72, 76)], "x", k=2) == (
+        "**A** and **C** are first by mean (x: 80.0 [78.0, 82.0], 77.0 [75.0, 79.0]), but the interval of "
+        "C overlaps those of B (74.0 [72.0, 76.0]), so the 2 do not lead with the intervals apart."
     )
     assert (
         results.leader_sentence([a, cell("N")], "x")
@@ -74,8 +75,9 @@ def test_leader_sentence_reads_no_leader_among_cells_that_did_not_learn():
     # the lead is read among the rows that learned, the others named as saying nothing
     b, c = cell("B", 44, 43, 45, chance=38.7), cell("C", 42, 41, 43, chance=38.7)
     assert results.leader_sentence([*idle, b, c], "under Raw") == (
-        "**B** leads under Raw among the 2 rows that learned, with 44.0 [43.0, 45.0], but its interval "
-        "overlaps those of C (42.0 [41.0, 43.0]); the other 3 did not learn (daggers): "
+        "**B** is first by mean (under Raw, among the 2 rows that learned: 44.0 [43.0, 45.0]), but its "
+        "interval overlaps those of C (42.0 [41.0, 43.0]), so no row leads with the intervals apart; the "
+        "other 3 did not learn (daggers): "
         "H (45.1† [44.1, 46.1]), A (41.6† [40.6, 42.6]) and G (40.9† [39.9, 41.9]), so their order says "
         "nothing."
     )
@@ -150,6 +152,19 @@ def test_expectation_subset_sentence_met_missed_for_those_measured():
     assert results.expectation_subset_sentence("e", ["A"], [], [], "ev") == "*e*: **met** (ev)."
 
 
+def test_expectation_subset_sentence_says_where_the_intervals_cannot_tell():
+    # overlapping intervals are neither met nor missed, wherever they sit among the others
+    assert results.expectation_subset_sentence("e", ["A"], [], [], "ev", unresolved=["B", "C"]) == (
+        "*e*: **not resolved** for 2 of the 3 that learned (B and C, the intervals overlap; as expected: A) "
+        "(ev)."
+    )
+    assert results.expectation_subset_sentence("e", [], ["A"], ["D"], "ev", "why.", unresolved=["B"]) == (
+        "*e*: **missed** for 1 of the 2 that learned (A; not resolved: B, the intervals overlap); **not "
+        "measured** for the other 1, D (ev). Likeliest reasons: why."
+    )
+    assert results.expectation_sentence("e", results.UNRESOLVED, "ev.") == "*e*: **not resolved** (ev)."
+
+
 def test_ahead_reading_pairs_of_learned_cells_by_their_intervals():
     r1, r2 = cell("R1", 62.8, 60.8, 65.0), cell("R2", 54.7, 53.2, 56.2)
     g1, g2 = cell("G1", 58.3, 56.4, 60.5), cell("G2", 51.9, 50.2, 53.5, learned=False)
@@ -161,7 +176,7 @@ def test_ahead_reading_pairs_of_learned_cells_by_their_intervals():
         "left out, did not learn: G2",
     )
     assert results.ahead_reading([r1], [g1], "x", labels)[0] is True
-    assert results.ahead_reading([r1], [cell("G3", 61, 59, 63)], "x", labels)[0] is None
+    assert results.ahead_reading([r1], [cell("G3", 61, 59, 63)], "x", labels)[0] == results.UNRESOLVED
     assert results.ahead_reading([r1], [g2], "x", labels) == (
         None,
         "x: no pair of cells that both learned; left out, did not learn: G2",
@@ -555,7 +570,11 @@ def test_confusion_sentence_real_pair_fake_pair_scattered_and_collapsed():
     classes = ["real", "A", "B"]
     real = results.confusion_sentence([[60, 40, 0], [30, 70, 0], [0, 0, 100]], classes)
     assert real.startswith("real taken for A on 40 of 100 (40 %); A taken for real on 30 of 100 (30 %).")
-    assert "real and A are confused both ways" in real and "trace of A is faint" in real
+    assert "real and A are confused both ways" in real and "A taken for real: the trace is faint" in real
+    # a real face taken for B is a false alarm: B's trace is not called faint for it
+    alarm = results.confusion_sentence([[70, 0, 30], [40, 60, 0], [0, 0, 100]], classes)
+    assert "Likeliest cause of A taken for real: the trace is faint" in alarm
+    assert "B is faint" not in alarm and "Likeliest cause of real taken for B: " in alarm
     fakes = results.confusion_sentence([[100, 0, 0], [0, 80, 20], [0, 5, 95]], classes)
     assert fakes.startswith("A taken for B on 20 of 100") and "two generators' up-sampling" in fakes
     scattered = results.confusion_sentence([[95, 5, 0], [0, 100, 0], [0, 3, 97]], classes)
@@ -711,7 +730,14 @@ def test_cam_region_sentence_on_off_mixed_and_nothing():
     )
     on = results.cam_region_sentence({"swap": (0.8, 0.3), "mouth": (0.2, 0.1)}, "The map")
     assert "all 2 (swap and mouth)" in on and "swap 80 % of the mass on 30 % of the face" in on
-    assert "the map sits on the manipulated regions" in on and "occlude the region" in on
+    assert "On these frames (one per family) the map sits on the manipulated regions" in on
+    assert "One frame per family is an anecdote" in on and "occlude the region" not in on
+    # over every test frame the reading says so, and names the next tests instead
+    whole = results.cam_region_sentence(
+        results.cam_region_means({"swap": [(0.8, 0.3), (0.6, 0.3)]}), "M", True
+    )
+    assert "swap (2 frames) 70 % of the mass on 30 % of the face" in whole
+    assert "Over every test frame of these families the map sits" in whole and "occlude the region" in whole
     off = results.cam_region_sentence({"swap": (0.2, 0.3)}, "The map")
     assert "does not sit on the manipulated regions" in off
     empty = results.cam_region_sentence({"swap": (0.8, 0.3), "mouth": None}, "The map")
@@ -719,7 +745,7 @@ def test_cam_region_sentence_on_off_mixed_and_nothing():
     assert results.cam_region_sentence({"mouth": None}, "The map").startswith(
         "The map is zero everywhere on mouth"
     )
-    assert "in some images and not in others" in results.cam_region_sentence(
+    assert "sits on the manipulated region in some and not in others" in results.cam_region_sentence(
         {"swap": (0.8, 0.3), "mouth": (0.05, 0.1)}, "The map"
     )
 
@@ -888,8 +914,20 @@ def test_learned_line_names_cells_below_chance_apart():
         "1 of 2 measured cells rest on runs that learned; not: B (AUC)."
     )
     backwards = cell("C", 30, 25, 35, column="AUC", learned=False)
-    line = results.learned_line(table([ok, flat, backwards]))
-    assert "not: B (AUC), C (AUC)" in line and "reversed" in line and line.endswith(": C (AUC).")
+    dfdc = ReportTable(8, "VIII", "caption", {(c.row, c.column): c for c in (ok, flat, backwards)}, ())
+    line = results.learned_line(dfdc)  # Table VIII's AUC column reads the AUC
+    assert (
+        "not: B (AUC), C (AUC)" in line
+        and "(an AUC there is reversed" in line
+        and line.endswith(": C (AUC).")
+    )
+    # a binary run learns by its AUC: its ACC cell may hold the rate, and the line says so
+    flat_acc = cell("X", 50, 48, 52, column="ACC", chance=50.0)
+    assert results.learned_line(table([ok, flat_acc])) == (
+        "2 of 2 measured cells rest on runs that learned; of those that learned, the chance or majority "
+        "rate inside the interval all the same (a run is called learned by its own test, a binary one by "
+        "its AUC, a multi-class one by its accuracy above the rate, not by the cell's interval): X (ACC)."
+    )
 
 
 def test_cross_domain_sentence_lower_higher_neither_and_nothing():
@@ -897,16 +935,20 @@ def test_cross_domain_sentence_lower_higher_neither_and_nothing():
     high = {"H": cell("H", 70, 67, 73), "L": cell("L", 72, 69, 75)}
     low = {"H": cell("H", 50, 47, 53), "L": cell("L", 56, 53, 59)}
     assert "none of the 2." in results.cross_domain_sentence(own, high)
-    assert "The opposite of the paper's pattern" in results.cross_domain_sentence(own, high)
+    assert "The opposite of the pattern cross-dataset tests report" in results.cross_domain_sentence(
+        own, high
+    )
     assert "all 2 (H and L)" in results.cross_domain_sentence(own, low)
-    assert "The paper's pattern: every run loses AUC" in results.cross_domain_sentence(own, low)
+    assert "The pattern cross-dataset tests report: every run loses AUC" in results.cross_domain_sentence(
+        own, low
+    )
     mixed = results.cross_domain_sentence(own, {"H": high["H"], "L": low["L"]})
     assert (
-        "Neither the paper's pattern nor its opposite holds for every run (H higher out of its domain)"
-        in mixed
+        "Neither the pattern cross-dataset tests report (a loss out of the domain) nor its opposite holds "
+        "for every run (H higher out of its domain)" in mixed
     )
     close = results.cross_domain_sentence(own, {"H": cell("H", 61, 59, 63), "L": cell("L", 64, 62, 66)})
-    assert "Neither the paper's pattern nor its opposite holds for every run:" in close
+    assert "nor its opposite holds for every run:" in close
     assert results.cross_domain_sentence(own, {}).endswith("nothing measured.")
 
 
@@ -973,7 +1015,9 @@ def test_degradation_sentence_renders_what_jp60_and_me5_leave_from_the_audit():
     kept = results.degradation_sentence({"datasets": {"hff": dataset({"PGGAN": family()}, 1.0, 0.4)}})
     assert kept.startswith("on HFF-like leave 100% and 40% of the reals' high-pass energy (at 64 px")
     assert "ME5 removes much more of the fine detail than JP60" in kept
-    assert "should be the harder condition (the tables say whether they were)" in kept  # a prediction
+    assert (
+        "should be the harder condition (notebooks 08 and 09 read it against Tables I and IV)" in kept
+    )  # a prediction
     blocks = results.degradation_sentence({"datasets": {"hff": dataset({"PGGAN": family()}, 1.05, 0.4)}})
     assert "(at 64 px, the input; above 100 %: JPEG's block edges" in blocks  # one parenthesis, not two
     text = results.degradation_sentence({"datasets": {"hff": dataset({"PGGAN": family()}, 0.2, 0.9)}})
@@ -1100,7 +1144,7 @@ def test_reversed_reading_and_summary_none_and_found():
     flipped = cell("HighPass", 30.6, 25.9, 35.5, column="AUC(ME5)")
     text = results.reversed_reading([(table([flipped]), flipped)], ["- a run"])
     assert text.startswith("In the tables: Table IV, HighPass, AUC(ME5): 30.6 [25.9, 35.5].")
-    assert '"did not learn" misreads it' in text
+    assert "so they are not noise around 50; nor has the run learned the task" in text
     summary = results.reversed_summary([(table([flipped]), flipped)], [_run()])
     assert summary.startswith("Reversed AUCs (interval wholly below 50): 1 table cell(s) and 1 single run(s)")
 
@@ -1245,6 +1289,18 @@ def test_expectation_cases_sentence_held_in_part_not_and_nothing():
     assert results.expectation_cases_sentence("e", {}) == "We expected e: nothing measured here tests it."
 
 
+def test_expectation_cases_sentence_never_reads_one_measured_case_as_the_whole():
+    assert results.expectation_cases_sentence("both to lose", {"X: ok": True}, "Why.", ["G (tied)"]) == (
+        "We expected both to lose: **it held where measured** (X: ok). Not measured: G (tied)."
+    )
+    assert results.expectation_cases_sentence("e", {"X": False}, "Why.", ["G"]) == (
+        "We expected e: **it did not hold** (not as expected: X). Why. Not measured: G."
+    )
+    assert results.expectation_cases_sentence("e", {}, unmeasured=["G", "X"]) == (
+        "We expected e: **not measured** (G and X)."
+    )
+
+
 def test_seeds_sentence_one_seed_several_mixed_and_nothing():
     from grnet.pipeline.artifacts import RunRow
 
@@ -1327,7 +1383,7 @@ def test_learned_line_does_not_call_a_cell_at_its_rate_below_it():
     )
     table = ReportTable(4, "IV", "HFF", {("HighPass [7]", "ME5"): at, ("Meso-4 [5]", "ME5"): below}, (), "")
     line = results.learned_line(table)
-    assert line.endswith(
-        "wholly below the chance rate (an AUC there is reversed: the scores rank the classes "
-        "backwards): Meso-4 [5] (ME5)."
+    assert line.endswith(  # Table IV's ME5 column reads accuracy: nothing there is a reversed AUC
+        "wholly below the chance rate (an accuracy there answers worse than naming the most common class "
+        "for every image): Meso-4 [5] (ME5)."
     )

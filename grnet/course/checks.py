@@ -29,6 +29,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from grnet.course.results import SLICE_MARGIN
 from grnet.course.samples import portraits
 from grnet.data.regions import Ellipse, ellipse_mask
 from grnet.fusion import channel_attention_matrix, stream_weights
@@ -316,9 +317,11 @@ def read_race(scores: Mapping[str, Any], prediction: Any = None) -> None:
         ),
         None,
     )
+    majority = None
     if counts is not None and counts.sum():
+        majority = 100 * counts.sum(1).max() / counts.sum()
         print(
-            f"The test slice's majority rate: {100 * counts.sum(1).max() / counts.sum():.1f} % "
+            f"The test slice's majority rate: {majority:.1f} % "
             "(always answering its largest class: no learning needed)."
         )
     (first, (a, _)), (second, (b, _)) = sorted(rows.items(), key=lambda kv: -statistics.fmean(kv[1][0]))[:2]
@@ -331,7 +334,19 @@ def read_race(scores: Mapping[str, Any], prediction: Any = None) -> None:
             if noise > 0
             else "the seeds agree exactly"
         )
-    print(f"{first} leads {second} by {gap:.1f} ACC points: {size}.")
+    idle = [
+        n
+        for n, v in ((first, a), (second, b))
+        if majority is not None and statistics.fmean(v) < majority + SLICE_MARGIN
+    ]
+    if idle:  # a run at the majority rate has no place in an order: no leader is named
+        who = f"Neither {first} nor {second} is" if len(idle) == 2 else f"{idle[0]} is not"
+        print(
+            f"{who} more than {SLICE_MARGIN:g} points above the majority rate (did not learn on this "
+            f"slice), so the {gap:.1f}-point ACC gap between them orders nothing ({size})."
+        )
+    else:
+        print(f"{first} leads {second} by {gap:.1f} ACC points: {size}.")
     if prediction is not None:
         print(f"You predicted: {prediction}.")
     print(

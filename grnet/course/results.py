@@ -107,11 +107,14 @@ def leader_sentence(cells: Iterable[ReportCell], where: str, k: int = 1) -> str:
 
     - every row that ran learned: ``"**X** leads Table IV's average with 63.9 [61.8, 65.9], above
       every other row with the intervals apart."``, or, where some row's interval reaches the
-      leaders', ``"... but its interval overlaps those of Y (...)."``; with ``k = 2``: ``"**X** and
-      **Y** lead ..."`` (the lower of the two against the other rows); ``"...; no other row ran."``
-      where only the leaders ran;
+      leaders', ``"**X** is first by mean (Table IV's average: 63.9 [...]), but its interval
+      overlaps those of Y (...), so no row leads with the intervals apart."``; with ``k = 2``:
+      ``"**X** and **Y** lead ..."`` or ``"... are first by mean ..., but the interval of Y overlaps
+      those of Z (...), so the 2 do not lead with the intervals apart."`` (the lower of the two
+      against the other rows); ``"...; no other row ran."`` where only the leaders ran;
     - some learned, more than ``k``: the same among them, ``"**X** leads <where> among the 3 rows
-      that learned, with ..."``, then ``"; the other 5 did not learn (daggers): A (...) and B (...),
+      that learned, with ..."`` (``"... first by mean (<where>, among the 3 rows that learned:
+      ...)"``), then ``"; the other 5 did not learn (daggers): A (...) and B (...),
       so their order says nothing."`` (``"; the other one did not learn (its dagger): A (...), so its
       place says nothing."``);
     - ``k`` or fewer learned: ``"**X** is the only row that learned (<where>: ...)"`` (or ``"**X**
@@ -153,9 +156,15 @@ def leader_sentence(cells: Iterable[ReportCell], where: str, k: int = 1) -> str:
     close = [c for c in rest if not separated(top[-1], c)]
     if not close:
         body = f"{head}, above every other {'learned ' if idle else ''}row with the intervals apart"
-    else:
+    else:  # first by mean only: the order within the overlapping intervals is not resolved
+        among = f", among the {len(learned)} rows that learned" if idle else ""
         whose = "its interval overlaps" if len(top) == 1 else f"the interval of {top[-1].row} overlaps"
-        body = f"{head}, but {whose} those of {names([f'{c.row} ({c.text()})' for c in close])}"
+        apart = "no row leads" if len(top) == 1 else f"the {len(top)} do not lead"
+        body = (
+            f"{lead} {'is' if len(top) == 1 else 'are'} first by mean ({where}{among}: {scores}), but "
+            f"{whose} those of {names([f'{c.row} ({c.text()})' for c in close])}, so {apart} with the "
+            "intervals apart"
+        )
     return f"{body}{others or '.'}"
 
 
@@ -842,8 +851,9 @@ def confusion_sentence(
     with which: every off-diagonal cell holding at least ``share`` of its row, largest first, with
     the pairs confused both ways named; then what might cause it and how to test that, one branch
     per case: one class answered for at least half of the other classes' images (a run that has
-    not learned), a forgery confused with the ``real`` class, two forgeries confused with each
-    other, or no cell reaching ``share`` (the largest mistake named); at most four cells listed.
+    not learned), a forgery taken for the ``real`` class (its trace missed) or a real face taken for
+    a forgery (a false alarm), each with its own cause, two forgeries confused with each other, or
+    no cell reaching ``share`` (the largest mistake named); at most four cells listed.
     Notebooks 07 and 09.
 
     Raises:
@@ -887,15 +897,28 @@ def confusion_sentence(
         if mutual
         else ""
     )
-    with_real = [(a, b) for _, a, b in big if real in (classes[a], classes[b])]
-    if with_real:
-        fakes = sorted({classes[b] if classes[a] == real else classes[a] for a, b in with_real})
-        one = len(fakes) == 1
-        why = (
-            f" Likeliest cause: the {'trace' if one else 'traces'} of {names(fakes)} "
-            f"{'is' if one else 'are'} faint in part of {'its' if one else 'their'} images at this "
-            f"input size and training budget, so the run has not found the boundary with real faces. "
-            f"To test it: the audit's probe AUC and sharpness ratio of each family (`grnet data audit`) "
+    # a forgery taken for real (its trace missed) and a real face taken for a forgery (a false alarm)
+    # are different mistakes with different likeliest causes
+    missed = sorted({classes[a] for _, a, b in big if classes[b] == real})
+    alarms = sorted({classes[b] for _, a, b in big if classes[a] == real})
+    if missed or alarms:
+        why = ""
+        if missed:
+            one = len(missed) == 1
+            why += (
+                f" Likeliest cause of {names(missed)} taken for {real}: the {'trace' if one else 'traces'} "
+                f"{'is' if one else 'are'} faint in part of {'its' if one else 'their'} images at this "
+                f"input size and training budget, so the run has not found the boundary with real faces."
+            )
+        if alarms:
+            which = f"{real} taken for {names(alarms)}"
+            why += (
+                f" Likeliest cause of {which}: the run reads something that some real faces share with "
+                f"{'that family' if len(alarms) == 1 else 'those families'} (a pose, lighting, blur or "
+                f"compression) as a trace: its boundary is drawn too wide."
+            )
+        why += (
+            f" To test it: the audit's probe AUC and sharpness ratio of each family (`grnet data audit`) "
             f"say whether simple statistics separate it from reals at all; a run trained longer, or at a "
             f"larger input, or on {real} and one such family alone, shows whether the confusion shrinks."
         )
@@ -1210,15 +1233,39 @@ def compression_sentence(change: Mapping[str, float], hq: ReportCell, lq: Report
     return f"{residual}, {reading}"
 
 
-def cam_region_sentence(shares: Mapping[str, tuple[float, float] | None], map_name: str) -> str:
+def cam_region_means(
+    shares: Mapping[str, Sequence[tuple[float, float] | None]],
+) -> dict[str, tuple[float, float] | None]:
+    """Per family, the mean over its frames of :func:`grnet.analysis.cam_in_region`'s (share of the
+    map's mass inside the region, the region's share of the face), keyed ``"<family> (<n> frames)"``
+    (n counts the frames whose map is not zero everywhere); None where every frame's map is. The
+    input of :func:`cam_region_sentence` with ``whole=True`` (notebook 15).
+
+    >>> cam_region_means({"A": [(0.8, 0.5), (0.6, 0.5), None], "B": [None]})
+    {'A (2 frames)': (0.7, 0.5), 'B (0 frames)': None}
+    """
+    out: dict[str, tuple[float, float] | None] = {}
+    for family, values in shares.items():
+        seen = [v for v in values if v is not None]
+        means = tuple(round(statistics.fmean(x), 12) for x in zip(*seen, strict=True)) if seen else None
+        out[f"{family} ({len(seen)} frames)"] = means  # type: ignore[assignment]
+    return out
+
+
+def cam_region_sentence(
+    shares: Mapping[str, tuple[float, float] | None], map_name: str, whole: bool = False
+) -> str:
     """A Grad-CAM map against the forgery regions, per fake image ``{label: (share of the map's mass
     inside the region, the region's share of the image)}``, or None where the map is zero
     everywhere (:func:`grnet.analysis.cam_in_region`): :func:`share_sentence` of the images where
     the map puts more of its mass in the region than the region's area (more than a map blind to
     the region would), then one branch: all (the map sits on the manipulated regions, as the paper
     reads its Fig. 10), none (it does not), some; the images whose map is empty; and how to test
-    the reading further. ``"No fake image with a forgery region to read <map_name> against."``
-    when ``shares`` is empty. ``map_name`` opens sentences (e.g. "The rgb stream's map")."""
+    the reading further. With ``whole``, each label is a family and its shares the means over every
+    test frame of it (:func:`cam_region_means`), and the reading says so; else the images are a
+    handful, and the reading says that is an anecdote. ``"No fake image with a forgery region to
+    read <map_name> against."`` when ``shares`` is empty. ``map_name`` opens sentences (e.g. "The
+    rgb stream's map")."""
     if not shares:
         return f"{map_name}: no fake image with a forgery region to read it against."
     measured = {name: s for name, s in shares.items() if s is not None}
@@ -1230,10 +1277,12 @@ def cam_region_sentence(shares: Mapping[str, tuple[float, float] | None], map_na
         else ""
     )
     test = (
-        " A handful of images is an anecdote: to test the reading, average the two shares over every "
-        "fake of the test split, compare an earlier block (finer maps), and occlude the region itself "
-        "(does the fake score drop?)."
+        " Means over every test frame are still read frame by frame, not per video; to test further, "
+        "compare an earlier block (finer maps), and occlude the region itself (does the fake score drop?)."
+        if whole
+        else " One frame per family is an anecdote: the shares over every test frame (below) test it."
     )
+    these = "Over every test frame of these families" if whole else "On these frames (one per family)"
     if not measured:
         return f"{nothing.strip()}{test}"
     on = [name for name, (inside, area) in measured.items() if inside > area]
@@ -1247,15 +1296,15 @@ def cam_region_sentence(shares: Mapping[str, tuple[float, float] | None], map_na
         f"{map_name}, more of its mass inside the forgery region than the region's share of the face",
     )
     if len(on) == len(measured):
-        reading = "On these images the map sits on the manipulated regions, as the paper reads its Fig. 10."
+        reading = f"{these} the map sits on the manipulated regions, as the paper reads its Fig. 10."
     elif not on:
         reading = (
-            "On these images the map does not sit on the manipulated regions: it looks where a map blind "
+            f"{these} the map does not sit on the manipulated regions: it looks where a map blind "
             "to them would, or elsewhere (the detector may read traces outside the region, e.g. blending "
             "seams or the whole frame's compression, or the block's resolution is too coarse to tell)."
         )
     else:
-        reading = "The map sits on the manipulated region in some images and not in others."
+        reading = f"{these} the map sits on the manipulated region in some and not in others."
     return f"{share.removesuffix('.')} ({detail}). {reading}{nothing}{test}"
 
 
@@ -1465,6 +1514,12 @@ def video_frame_sentence(
     )
 
 
+SLICE_MARGIN = 2.0
+"""Points: a small run (notebook 08's train-it-yourself exercise) whose mean accuracy over seeds is
+not this far above its test slice's majority rate did not learn on the slice (a few hundred test
+images: a point or two above the rate is within what one answer more or less moves)."""
+
+
 def replication_sentence(
     small: Mapping[str, Sequence[float]],
     big: Mapping[str, ReportCell],
@@ -1478,10 +1533,11 @@ def replication_sentence(
     intervals overlap (nothing to reproduce); agree, decisive or within seed noise; disagree,
     decisive (the setting decides the order) or within seed noise (the small runs cannot contradict
     the table); and first, with the small runs' majority rate ``chance`` (points) given, a detector
-    whose mean accuracy is within 2 points of it did not learn on the slice: the sentence opens with
-    that (``"Neither A nor B learned on your slice ..."`` or ``"A did not learn ..."``), names no
-    leader and closes with the table's :func:`comparison_sentence`; then, where a table cell did not
-    learn, the small lead against a table whose order cannot be read (nothing to reproduce).
+    whose mean accuracy is within :data:`SLICE_MARGIN` points of it did not learn on the slice:
+    the sentence opens with that (``"Neither A nor B learned on your slice ..."`` or ``"A did not
+    learn ..."``), names no leader and closes with the table's :func:`comparison_sentence`; then,
+    where a table cell did not learn, the small lead against a table whose order cannot be read
+    (nothing to reproduce).
     Notebook 08's train-it-yourself exercise.
 
     Raises:
@@ -1503,12 +1559,14 @@ def replication_sentence(
     mine = f"In your runs **{lead}** leads {other} by {gap:.1f} points ({size})."
     x, y = big[lead], big[other]
     table = comparison_sentence(x, y, where)
-    idle = [k for k in (lead, other) if chance is not None and statistics.fmean(runs[k]) < chance + 2]
+    idle = [
+        k for k in (lead, other) if chance is not None and statistics.fmean(runs[k]) < chance + SLICE_MARGIN
+    ]
     if idle:
         who = f"Neither {lead} nor {other}" if len(idle) == 2 else names(idle)
         verb = "learned" if len(idle) == 2 else "did not learn"
         return (
-            f"{who} {verb} on your slice (mean accuracy within 2 points of its majority rate, "
+            f"{who} {verb} on your slice (mean accuracy within {SLICE_MARGIN:g} points of its majority rate, "
             f"{chance:.1f} %): your runs order nothing, and the comparison says nothing about "
             f"{'its residual' if len(idle) == 1 else 'their residuals'} yet; give the runs more epochs, "
             f"images or a larger input first. {table}"
@@ -1630,6 +1688,11 @@ def agreement_sentence(table: ReportTable, claim: ReportClaim, row: str, column:
 
 TABLE2_FIXED = ("High pass filter", "SRM filter")
 """Table II's fixed predictors, the rows the MTE is read against (:func:`table2_sentence`)."""
+RESIDUAL_DETECTORS = ("HighPass [7]", "MISLnet [34]", "AMTENnet [8]", "GRnet")
+"""The rows of Tables IV-VIII whose detector reads a residual (a fixed or learned high-pass
+filter, the MTE's guided residual) rather than the RGB image alone (notebooks 09, 11, 12)."""
+RGB_DETECTORS = ("Meso-4 [5]", "MesoInception-4 [5]", "XceptionNet [52]", "Capsule [53]")
+"""The rows of Tables IV-VIII whose detector reads the RGB image (notebooks 09, 11, 12)."""
 
 
 def table2_sentence(
@@ -1725,9 +1788,10 @@ def cross_domain_sentence(own: Mapping[str, ReportCell], cross: Mapping[str, Rep
     """Table IX's runs, each AUC on the Celeb-DF-like test split (``cross``) against its AUC on its
     own test split (``own``, e.g. Table VII's ``AUC(HQ)``), by their 95 % intervals
     (:func:`separated`): :func:`share_sentence` of those lower out of the domain, then what a
-    cross-dataset test on this benchmark can say, one branch each: every run lower (the paper's
-    pattern), every run higher (the opposite: the stand-in is easier for them), or neither for
-    every run (some overlap or go either way).
+    cross-dataset test on this benchmark can say, one branch each: every run lower (the pattern
+    cross-dataset tests report; the paper prints only the Celeb-DF column, not the runs' own AUCs),
+    every run higher (the opposite: the stand-in is easier for them), or neither for every run (some
+    overlap or go either way).
 
     Returns:
         Markdown, or :func:`share_sentence`'s "nothing measured" where no run has both cells.
@@ -1746,10 +1810,15 @@ def cross_domain_sentence(own: Mapping[str, ReportCell], cross: Mapping[str, Rep
         "on Celeb-DF or on real forgeries."
     )
     if len(lower) == len(among):
-        reading = f"The paper's pattern: every run loses AUC when it leaves its training domain. {scope}"
+        reading = (
+            "The pattern cross-dataset tests report: every run loses AUC when it leaves its training "
+            "domain (the paper prints only the Celeb-DF column, not its runs' own AUCs, so it shows the "
+            f"low cross-dataset AUCs, not the loss itself). {scope}"
+        )
     elif len(higher) == len(among):
         reading = (
-            "The opposite of the paper's pattern: every run scores higher on the Celeb-DF-like split than "
+            "The opposite of the pattern cross-dataset tests report: every run scores higher on the "
+            "Celeb-DF-like split than "
             "on its own, so this stand-in is easier for them than the techniques they were trained on and "
             "the column does not measure a loss from leaving the domain. It can still say which training "
             "(HQ or LQ) transfers better to this one synthesis, which is what the claim compares."
@@ -1758,7 +1827,8 @@ def cross_domain_sentence(own: Mapping[str, ReportCell], cross: Mapping[str, Rep
         whose = "its" if len(higher) == 1 else "their"
         also = f" ({names(higher)} higher out of {whose} domain)" if higher else ""
         reading = (
-            f"Neither the paper's pattern nor its opposite holds for every run{also}: the runs' own "
+            f"Neither the pattern cross-dataset tests report (a loss out of the domain) nor its opposite "
+            f"holds for every run{also}: the runs' own "
             f"and cross-domain AUCs do not move one way. {scope}"
         )
     return f"{share} {reading}"
@@ -1843,8 +1913,8 @@ def reversed_reading(cells: Sequence[tuple[ReportTable, ReportCell]], runs: Sequ
     """The reading of every reversed AUC found (:func:`reversed_cells`; ``runs``: the
     :func:`reversed_run_sentence` of each of :func:`reversed_runs`): none (no detector here ranks
     the classes backwards with its interval), or the list, then what can cause a reversal and how
-    to test each cause. A reversed AUC is not "did not learn": reversed, the scores rank the
-    classes (100 - AUC)."""
+    to test each cause. A reversed AUC is neither noise around 50 (reversed, the scores rank the
+    classes: 100 - AUC) nor the task learned (that would rank them the right way)."""
     if not cells and not runs:
         return (
             "No AUC in the tables, and no single run's, has its 95 % interval wholly below 50: no "
@@ -1860,9 +1930,11 @@ def reversed_reading(cells: Sequence[tuple[ReportTable, ReportCell]], runs: Sequ
     run_part = "\n".join(f"- {r}" for r in runs) if runs else "None lies wholly below 50."
     return (
         f"{table_part} Single runs (`runs.csv`):\n\n{run_part}\n\n"
-        "Each ranks the classes backwards: its scores carry information (reversed, the AUC is "
-        '100 minus it), so "did not learn" misreads it. What can cause a reversal, and how to test '
-        "each: (1) *a feature whose sign training never fixed*: a run whose training loss stays at "
+        "Each ranks the classes backwards: its scores differ between the classes (reversed, the AUC is "
+        "100 minus it), so they are not noise around 50; nor has the run learned the task, which would "
+        "rank them the right way (its dagger), and whether it fitted its training labels at all its "
+        "history says (above). What can cause a reversal, and how to test each: (1) *a feature whose "
+        "sign training never fixed*: a run whose training loss stays at "
         "the class shares' entropy still computes features that differ between the classes; test: "
         "its history (training loss, validation AUC) and another seed (the sign comes and goes); "
         "(2) *a trace turned around*: a degradation or another domain that makes the fakes' trace "
@@ -1883,8 +1955,8 @@ def reversed_summary(cells: Sequence[tuple[ReportTable, ReportCell]], runs: Sequ
     where += [f"{r.model} ({r.task}, {r.postprocess}) on {r.dataset}, seed {r.seed}" for r in runs]
     return (
         f"Reversed AUCs (interval wholly below 50): {len(cells)} table cell(s) and {len(runs)} single "
-        f"run(s) ({'; '.join(where)}): each ranks the classes backwards, which is not the same as "
-        "learning nothing."
+        f"run(s) ({'; '.join(where)}): each ranks the classes backwards, so its scores are not noise "
+        "around 50, though it has not learned the task (that would rank them the right way)."
     )
 
 
@@ -1942,21 +2014,60 @@ def seeds_phrase(cells: Iterable[ReportCell]) -> str:
     return f"the mean over {counts[0]} to {counts[-1]} seeds (the cells differ)"
 
 
+def _metric(table: ReportTable, column: str) -> str | None:
+    """The metric ``column`` of ``table`` reads (``"acc"`` or ``"auc"``,
+    :meth:`grnet.pipeline.tables.TableSpec.metric`), None where the table or column is unknown."""
+    from grnet.pipeline.tables import TABLES
+
+    try:
+        return TABLES[table.number].metric(column)
+    except KeyError:
+        return None
+
+
 def learned_line(table: ReportTable) -> str:
     """How many of the table's cells rest on runs that all learned, and which did not; of those,
     the cells whose whole interval lies below their chance rate named apart (for an AUC: reversed,
-    the scores rank the classes backwards, which is not "did not learn" alone; notebook 13)."""
+    the scores rank the classes backwards, which is not "did not learn" alone; notebook 13); and
+    the cells that rest on runs that learned while their interval holds the chance or majority
+    rate (a binary run learns by its AUC: it can rank the classes while its answers at the 0.5
+    threshold do not beat the rate; a multi-class run by its own accuracy above the rate), so that
+    "learned" is never read as "above the rate with the interval apart"."""
     ran = [c for c in table.cells.values() if c.ran]
     missed = [f"{c.row} ({c.column})" for c in ran if not c.learned]
-    below = [f"{c.row} ({c.column})" for c in ran if not c.learned and clear_below(c.high, c.chance)]
+    under = [c for c in ran if not c.learned and clear_below(c.high, c.chance)]
+    below = [f"{c.row} ({c.column})" for c in under]
+    at_rate = [
+        f"{c.row} ({c.column})"
+        for c in ran
+        if c.learned
+        and c.chance is not None
+        and not (clear_above(c.low, c.chance) or clear_below(c.high, c.chance))
+    ]
     line = f"{len(ran) - len(missed)} of {len(ran)} measured cells rest on runs that learned"
     if below:
-        line += (
-            f"; not: {', '.join(missed)}; of these, wholly below the chance rate (an AUC there is reversed: "
-            f"the scores rank the classes backwards): {', '.join(below)}"
+        metrics = {_metric(table, c.column) for c in under}
+        what = {
+            "auc": "an AUC there is reversed: the scores rank the classes backwards",
+            "acc": "an accuracy there answers worse than naming the most common class for every image",
+        }
+        why = "; ".join(
+            f"{'for ' if len(metrics) > 1 else ''}{what[m]}" for m in sorted(metrics) if m in what
         )
-        return line + "."
-    return line + (f"; not: {', '.join(missed)}." if missed else ".")
+        line += (
+            f"; not: {', '.join(missed)}; of these, wholly below the chance rate"
+            + (f" ({why})" if why else "")
+            + f": {', '.join(below)}"
+        )
+    elif missed:
+        line += f"; not: {', '.join(missed)}"
+    if at_rate:
+        line += (
+            f"; of those that learned, the chance or majority rate inside the interval all the same (a "
+            f"run is called learned by its own test, a binary one by its AUC, a multi-class one by its "
+            f"accuracy above the rate, not by the cell's interval): {', '.join(at_rate)}"
+        )
+    return line + "."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2052,12 +2163,12 @@ def degradation_sentence(audit: Mapping[str, Any]) -> str:
     if me < jp - 0.1:
         effect = (
             "ME5 removes much more of the fine detail than JP60, so the ME5 columns of Tables I, IV "
-            "and V should be the harder condition (the tables say whether they were)"
+            "and V should be the harder condition (notebooks 08 and 09 read it against Tables I and IV)"
         )
     elif jp < me - 0.1:
         effect = (
-            "JP60 removes more of the fine detail than ME5, so JP60 should be the harder condition (the "
-            "tables say whether it was)"
+            "JP60 removes more of the fine detail than ME5, so JP60 should be the harder condition "
+            "(notebooks 08 and 09 read it against Tables I and IV)"
         )
     else:
         effect = "the two remove about as much fine detail"
@@ -2229,14 +2340,21 @@ def seeds_line(table: ReportTable) -> str:
     return f"Each measured cell of Table {table.roman} is {phrase}."
 
 
-def expectation_sentence(expected: str, met: bool | None, evidence: str, reasons: str = "") -> str:
+UNRESOLVED = "not resolved"
+"""An expectation's outcome where it was measured but the intervals cannot tell (they overlap)."""
+
+
+def expectation_sentence(expected: str, met: bool | str | None, evidence: str, reasons: str = "") -> str:
     """One expectation (written before the results) against the results, one branch each: met
     (``"*<expected>*: **met** (<evidence>)."``), missed (the same with **missed**, then "Likeliest
-    reasons: <reasons>" where given) or, with ``met`` None, that the results cannot say
-    (``"*<expected>*: **not measured** (<evidence>)."``)."""
+    reasons: <reasons>" where given), with ``met`` :data:`UNRESOLVED` that it was measured but the
+    intervals cannot tell (``"*<expected>*: **not resolved** (<evidence>)."``) or, with ``met``
+    None, that the results cannot say (``"*<expected>*: **not measured** (<evidence>)."``)."""
     evidence = evidence.rstrip(".")
     if met is None:
         return f"*{expected}*: **not measured** ({evidence})."
+    if met == UNRESOLVED:
+        return f"*{expected}*: **{UNRESOLVED}** ({evidence})."
     if met:
         return f"*{expected}*: **met** ({evidence})."
     return f"*{expected}*: **missed** ({evidence})." + (f" Likeliest reasons: {reasons}" if reasons else "")
@@ -2255,29 +2373,43 @@ def expectation_subset_sentence(
     evidence: str,
     reasons: str = "",
     measured: str = "that learned",
+    unresolved: Sequence[str] = (),
 ) -> str:
     """An expectation about every detector (written before the results) read only from the
     detectors ``measured`` (e.g. "that learned at HQ"): ``held`` and ``missed`` name those where it
-    came out as expected or not, ``unmeasured`` those it could not be read from (their runs did not
-    learn). Where every detector was measured, :func:`expectation_sentence` (met or missed). Else
-    one branch each: none measured, ``"*<expected>*: **not measured** (<evidence>)."``; every
-    measured one as expected, ``"*<expected>*: **met** for the 2 that learned (A and B); **not
-    measured** for the other 2, C and D (<evidence>)."``; some not, ``"*<expected>*: **missed** for
-    1 of the 2 that learned (A; as expected: B); **not measured** for the other 2, C and D
-    (<evidence>)."`` followed by "Likeliest reasons: <reasons>" where given."""
+    came out as expected or not (the intervals apart), ``unresolved`` those where the intervals
+    overlap, ``unmeasured`` those it could not be read from (their runs did not learn). Where every
+    detector was measured and resolved, :func:`expectation_sentence` (met or missed). Else one
+    branch each: none measured, ``"*<expected>*: **not measured** (<evidence>)."``; every measured
+    one as expected, ``"*<expected>*: **met** for the 2 that learned (A and B); **not measured** for
+    the other 2, C and D (<evidence>)."``; some not, ``"*<expected>*: **missed** for 1 of the 2 that
+    learned (A; as expected: B); ..."`` followed by "Likeliest reasons: <reasons>" where given; none
+    missed but some unresolved, ``"*<expected>*: **not resolved** for 1 of the 2 that learned (A, the
+    intervals overlap; as expected: B) (<evidence>)."``, with the unmeasured as above."""
     evidence = evidence.rstrip(".")
-    if not unmeasured:
+    if not unmeasured and not unresolved:
         return expectation_sentence(expected, not missed, evidence, reasons)
-    n = len(held) + len(missed)
+    n = len(held) + len(missed) + len(unresolved)
     if not n:
         return f"*{expected}*: **not measured** ({evidence})."
-    rest = f"**not measured** for the other {len(unmeasured)}, {names(unmeasured)} ({evidence})."
-    if not missed:
-        return f"*{expected}*: **met** for {_the(n, measured)} ({names(held)}); {rest}"
-    as_expected = f"; as expected: {names(held)}" if held else ""
-    which = f"{names(missed)}{as_expected}"
-    head = f"*{expected}*: **missed** for {len(missed)} of {_the(n, measured)} ({which}); "
-    return head + rest + (f" Likeliest reasons: {reasons}" if reasons else "")
+    rest = (
+        f"; **not measured** for the other {len(unmeasured)}, {names(unmeasured)} ({evidence})."
+        if unmeasured
+        else f" ({evidence})."
+    )
+    overlap = f"{names(unresolved)}, the intervals overlap"
+    if missed:
+        others = [
+            f"as expected: {names(held)}" if held else "",
+            f"not resolved: {overlap}" if unresolved else "",
+        ]
+        which = "; ".join([names(missed), *[o for o in others if o]])
+        head = f"*{expected}*: **missed** for {len(missed)} of {_the(n, measured)} ({which})"
+        return head + rest + (f" Likeliest reasons: {reasons}" if reasons else "")
+    if unresolved:
+        which = overlap + (f"; as expected: {names(held)}" if held else "")
+        return f"*{expected}*: **{UNRESOLVED}** for {len(unresolved)} of {_the(n, measured)} ({which})" + rest
+    return f"*{expected}*: **met** for {_the(n, measured)} ({names(held)})" + rest
 
 
 def loss_sentence(table: ReportTable, base: str, conditions: Sequence[str], what: str) -> str:
@@ -2311,17 +2443,58 @@ def loss_sentence(table: ReportTable, base: str, conditions: Sequence[str], what
     )
 
 
+def harder_reading(table: ReportTable, harder: str, easier: str) -> dict[str, Any]:
+    """Whether column ``harder`` (e.g. "ME5") of ``table`` was the harder condition than ``easier``
+    ("JP60"), row by row by the two cells' 95 % intervals (:func:`separated`), as the keyword
+    arguments of :func:`expectation_subset_sentence`: ``held`` the rows lower under ``harder`` with
+    the intervals apart, ``missed`` those higher, ``unresolved`` those overlapping, ``unmeasured``
+    those that learned under neither (both at the chance or majority rate: which condition took more
+    cannot be read), and the ``evidence``. Notebooks 08 and 09 read the audit's prediction with it.
+
+    >>> cell = lambda row, column, m: ReportCell(row, column, None, m, m - 1, m + 1, 3, True, 38.7)
+    >>> t = ReportTable(4, "IV", "x", {(r, c): cell(r, c, m) for r, c, m in
+    ...     [("A", "JP60", 50), ("A", "ME5", 45), ("B", "JP60", 50), ("B", "ME5", 49.5)]}, ())
+    >>> r = harder_reading(t, "ME5", "JP60"); (r["held"], r["unresolved"])
+    (['A'], ['B'])
+    """
+    rows = [c.row for c in table.column(easier) if c.ran and table.cell(c.row, harder).ran]
+    pairs = {r: (table.cell(r, harder), table.cell(r, easier)) for r in rows}
+    read = [r for r, (h, e) in pairs.items() if h.learned or e.learned]
+    held = [r for r in read if separated(pairs[r][1], pairs[r][0])]
+    missed = [r for r in read if separated(pairs[r][0], pairs[r][1])]
+    idle = [r for r in rows if r not in read]
+    evidence = (
+        f"Table {table.roman}, {harder} against {easier} row by row by their 95 % intervals, among the rows "
+        f"that learned under one of them: lower under {harder}, apart: {len(held)}; higher, apart: "
+        f"{len(missed)}; overlapping: {len(read) - len(held) - len(missed)}"
+        if read
+        else f"Table {table.roman}: no row learned under {harder} or {easier}"
+    )
+    if idle:
+        evidence += (
+            f"; not measured: at the {'chance or majority' if read else 'same'} rate under both (daggers)"
+        )
+    return {
+        "held": held,
+        "missed": missed,
+        "unresolved": [r for r in read if r not in held + missed],
+        "unmeasured": idle,
+        "evidence": evidence,
+    }
+
+
 def ahead_reading(
     ahead: Sequence[ReportCell],
     behind: Sequence[ReportCell],
     what: str,
     labels: tuple[str, str] = ("the first", "the second"),
-) -> tuple[bool | None, str]:
+) -> tuple[bool | str | None, str]:
     """Whether the rows of ``ahead`` (e.g. the residual detectors' cells of one column) are ahead of
     those of ``behind`` (the RGB networks'), read pair by pair by :func:`separated` and only among
     cells that learned: (met, evidence). met is True where every pair is apart with the ``ahead``
     row above, False where some ``behind`` row is above an ``ahead`` row with the intervals apart,
-    None where no pair of learned cells exists or the intervals leave some pair unresolved. The
+    :data:`UNRESOLVED` where none is but the intervals of some pair overlap, None where no pair of
+    learned cells exists. The
     evidence, with ``labels`` naming one row of each (e.g. ("a residual detector", "an RGB network")):
     ``"<what>, pairs of cells that both learned: 16; a residual detector above, the intervals apart:
     3 (A over B, ...); an RGB network above, the intervals apart: 2 (C over D, ...); overlapping:
@@ -2340,7 +2513,7 @@ def ahead_reading(
         listed = f" ({names(found)})" if found else ""
         parts.append(f"{label} above, the intervals apart: {len(found)}{listed}")
     parts.append(f"overlapping: {overlap}")
-    met = False if down else (True if not overlap else None)
+    met: bool | str = False if down else (True if not overlap else UNRESOLVED)
     return met, "; ".join(parts) + left
 
 
@@ -2354,25 +2527,36 @@ def story(paper: str, expected: str, saw: str) -> str:
     )
 
 
-def expectation_cases_sentence(expectation: str, outcomes: Mapping[str, bool], why_not: str = "") -> str:
+def expectation_cases_sentence(
+    expectation: str, outcomes: Mapping[str, bool], why_not: str = "", unmeasured: Sequence[str] = ()
+) -> str:
     """Whether an expectation written before the results held: ``outcomes`` maps each case it
     covers (a label naming what came out, e.g. "Table II (does not hold)") to whether it came out
-    as expected. ``"We expected <expectation>: **it held** (A and B)."``, ``"...: **it held in
+    as expected; ``unmeasured`` names the cases it covers that the results cannot read (each with
+    its reason). ``"We expected <expectation>: **it held** (A and B)."``, ``"...: **it held in
     part** (as expected: A; not as expected: B). <why_not>"``, ``"...: **it did not hold** (not as
     expected: A and B). <why_not>"``, or that nothing measured tests it; ``why_not`` (the likeliest
-    reasons, rendered from the results) is added only where some case missed. A label may be a
-    whole sentence ("MTE ranks 3rd of 5 in Table II's ACC (...)"): it is never negated in place."""
+    reasons, rendered from the results) is added only where some case missed. Where some cases are
+    unmeasured, a case that held is never read as the whole: ``"...: **it held where measured**
+    (A). Not measured: C (why)."`` (and the same closing sentence after the other branches). A label
+    may be a whole sentence ("MTE ranks 3rd of 5 in Table II's ACC (...)"): it is never negated in
+    place."""
+    rest = f" Not measured: {names(unmeasured)}." if unmeasured else ""
     if not outcomes:
+        if unmeasured:
+            return f"We expected {expectation}: **not measured** ({names(unmeasured)})."
         return f"We expected {expectation}: nothing measured here tests it."
     held = [k for k, v in outcomes.items() if v]
     missed = [k for k, v in outcomes.items() if not v]
     reasons = f" {why_not}" if why_not else ""
     if not missed:
-        return f"We expected {expectation}: **it held** ({names(held)})."
+        where = " where measured" if unmeasured else ""
+        return f"We expected {expectation}: **it held{where}** ({names(held)}).{rest}"
     if not held:
-        return f"We expected {expectation}: **it did not hold** (not as expected: {names(missed)}).{reasons}"
+        cases = f"not as expected: {names(missed)}"
+        return f"We expected {expectation}: **it did not hold** ({cases}).{reasons}{rest}"
     cases = f"as expected: {names(held)}; not as expected: {names(missed)}"
-    return f"We expected {expectation}: **it held in part** ({cases}).{reasons}"
+    return f"We expected {expectation}: **it held in part** ({cases}).{reasons}{rest}"
 
 
 def lesson_support(statuses: Iterable[str]) -> bool | str | None:
