@@ -723,6 +723,23 @@ def test_cam_learned_sentence_names_the_maps_of_runs_that_did_not_learn():
     assert results.cam_panel("mte", True) == results.cam_panel("mte", None) == "mte"
 
 
+def test_cam_region_reading_resamples_whole_videos_and_reads_each_family():
+    # A: every frame well inside the region; B: the map as blind to the region as chance, frames of
+    # a video alike, videos differing (only whole videos are resampled, so the interval holds 0)
+    a = [(0.8, 0.5)] * 6
+    b = [(0.5 + d, 0.5) for d in (0.2, 0.2, -0.2, -0.2, 0.1, 0.1)]
+    videos = {"A": ["a1", "a1", "a2", "a2", "a3", "a3"], "B": ["b1", "b1", "b2", "b2", "b3", "b3"]}
+    text = results.cam_region_reading({"A": a, "B": b}, videos, "The map", resamples=500)
+    assert "A +30.0 points [+30.0, +30.0] (6 of 6 frames)" in text
+    assert "B +3.3 points [-20.0, +" in text  # a frame bootstrap would be far narrower
+    assert "sits on the manipulated region for A, not for the others" in text
+    assert "For B the interval holds 0" in text
+    zero = results.cam_region_reading({"A": [None, (0.8, 0.5)]}, {"A": ["a1", "a2"]}, "M", resamples=200)
+    assert "(1 of 2 frames; the map is zero on the others)" in zero and "On every family" in zero
+    with pytest.raises(ValueError, match="A: 2 frames but 1 video ids"):
+        results.cam_region_reading({"A": a[:2]}, {"A": ["a1"]}, "M")
+
+
 def test_cam_region_sentence_on_off_mixed_and_nothing():
     assert (
         results.cam_region_sentence({}, "The map")
@@ -732,12 +749,6 @@ def test_cam_region_sentence_on_off_mixed_and_nothing():
     assert "all 2 (swap and mouth)" in on and "swap 80 % of the mass on 30 % of the face" in on
     assert "On these frames (one per family) the map sits on the manipulated regions" in on
     assert "One frame per family is an anecdote" in on and "occlude the region" not in on
-    # over every test frame the reading says so, and names the next tests instead
-    whole = results.cam_region_sentence(
-        results.cam_region_means({"swap": [(0.8, 0.3), (0.6, 0.3)]}), "M", True
-    )
-    assert "swap (2 frames) 70 % of the mass on 30 % of the face" in whole
-    assert "Over every test frame of these families the map sits" in whole and "occlude the region" in whole
     off = results.cam_region_sentence({"swap": (0.2, 0.3)}, "The map")
     assert "does not sit on the manipulated regions" in off
     empty = results.cam_region_sentence({"swap": (0.8, 0.3), "mouth": None}, "The map")

@@ -1233,39 +1233,17 @@ def compression_sentence(change: Mapping[str, float], hq: ReportCell, lq: Report
     return f"{residual}, {reading}"
 
 
-def cam_region_means(
-    shares: Mapping[str, Sequence[tuple[float, float] | None]],
-) -> dict[str, tuple[float, float] | None]:
-    """Per family, the mean over its frames of :func:`grnet.analysis.cam_in_region`'s (share of the
-    map's mass inside the region, the region's share of the face), keyed ``"<family> (<n> frames)"``
-    (n counts the frames whose map is not zero everywhere); None where every frame's map is. The
-    input of :func:`cam_region_sentence` with ``whole=True`` (notebook 15).
-
-    >>> cam_region_means({"A": [(0.8, 0.5), (0.6, 0.5), None], "B": [None]})
-    {'A (2 frames)': (0.7, 0.5), 'B (0 frames)': None}
-    """
-    out: dict[str, tuple[float, float] | None] = {}
-    for family, values in shares.items():
-        seen = [v for v in values if v is not None]
-        means = tuple(round(statistics.fmean(x), 12) for x in zip(*seen, strict=True)) if seen else None
-        out[f"{family} ({len(seen)} frames)"] = means  # type: ignore[assignment]
-    return out
-
-
-def cam_region_sentence(
-    shares: Mapping[str, tuple[float, float] | None], map_name: str, whole: bool = False
-) -> str:
+def cam_region_sentence(shares: Mapping[str, tuple[float, float] | None], map_name: str) -> str:
     """A Grad-CAM map against the forgery regions, per fake image ``{label: (share of the map's mass
     inside the region, the region's share of the image)}``, or None where the map is zero
     everywhere (:func:`grnet.analysis.cam_in_region`): :func:`share_sentence` of the images where
     the map puts more of its mass in the region than the region's area (more than a map blind to
     the region would), then one branch: all (the map sits on the manipulated regions, as the paper
     reads its Fig. 10), none (it does not), some; the images whose map is empty; and how to test
-    the reading further. With ``whole``, each label is a family and its shares the means over every
-    test frame of it (:func:`cam_region_means`), and the reading says so; else the images are a
-    handful, and the reading says that is an anecdote. ``"No fake image with a forgery region to
-    read <map_name> against."`` when ``shares`` is empty. ``map_name`` opens sentences (e.g. "The
-    rgb stream's map")."""
+    the reading further: one frame per family is an anecdote, which :func:`cam_region_reading`
+    tests over every test frame. ``"No fake image with a forgery region to read <map_name>
+    against."`` when ``shares`` is empty. ``map_name`` opens sentences (e.g. "The rgb stream's
+    map")."""
     if not shares:
         return f"{map_name}: no fake image with a forgery region to read it against."
     measured = {name: s for name, s in shares.items() if s is not None}
@@ -1276,13 +1254,8 @@ def cam_region_sentence(
         if empty
         else ""
     )
-    test = (
-        " Means over every test frame are still read frame by frame, not per video; to test further, "
-        "compare an earlier block (finer maps), and occlude the region itself (does the fake score drop?)."
-        if whole
-        else " One frame per family is an anecdote: the shares over every test frame (below) test it."
-    )
-    these = "Over every test frame of these families" if whole else "On these frames (one per family)"
+    test = " One frame per family is an anecdote: the shares over every test frame (below) test it."
+    these = "On these frames (one per family)"
     if not measured:
         return f"{nothing.strip()}{test}"
     on = [name for name, (inside, area) in measured.items() if inside > area]
@@ -1306,6 +1279,78 @@ def cam_region_sentence(
     else:
         reading = f"{these} the map sits on the manipulated region in some and not in others."
     return f"{share.removesuffix('.')} ({detail}). {reading}{nothing}{test}"
+
+
+def cam_region_reading(
+    shares: Mapping[str, Sequence[tuple[float, float] | None]],
+    videos: Mapping[str, Sequence[str]],
+    map_name: str,
+    resamples: int = 2000,
+) -> str:
+    """A Grad-CAM map against the forgery regions over every fake test frame of each family:
+    ``shares[family]`` the frames' :func:`grnet.analysis.cam_in_region` pairs (None where the map
+    is zero everywhere), ``videos[family]`` each frame's source video, aligned. Per family, the
+    mean over the frames with a map of (share of the mass inside the region) - (the region's share
+    of the face), in points, with its 95 % interval from a bootstrap of whole videos
+    (:func:`grnet.pipeline.stats.cluster_resampling`: frames of one video are alike, so they are
+    never drawn apart); then one branch: every family above 0 with its interval (the map sits on the
+    manipulated regions more than a map blind to them would, as the paper reads its Fig. 10), none
+    (it does not), some (named, with those whose interval holds 0); and how to test further.
+
+    Raises:
+        ValueError: a family's ``videos`` is not aligned with its ``shares``.
+    """
+    from grnet.pipeline.stats import cluster_resampling, percentile_interval
+
+    parts, on, off, empty = [], [], [], []
+    for family, values in shares.items():
+        ids = list(videos.get(family, ()))
+        if len(ids) != len(values):
+            raise ValueError(f"{family}: {len(values)} frames but {len(ids)} video ids")
+        kept = [(v, i) for v, i in zip(values, ids, strict=True) if v is not None]
+        if not kept:
+            empty.append(family)
+            continue
+        excess = np.array([100 * (inside - area) for (inside, area), _ in kept])
+        plan = cluster_resampling(np.zeros(len(kept), int), [i for _, i in kept], 1, resamples, 0)
+        counts = np.bincount(plan.member, minlength=len(plan.clusters)).astype(float)
+        sums = np.bincount(plan.member, weights=excess, minlength=len(plan.clusters))
+        interval = percentile_interval((plan.weights @ sums) / (plan.weights @ counts))
+        mean = float(excess.mean())
+        frames = f"{len(kept)} of {len(values)} frames" + (
+            "; the map is zero on the others" if len(kept) < len(values) else ""
+        )
+        parts.append(f"{family} {mean:+.1f} points [{interval.low:+.1f}, {interval.high:+.1f}] ({frames})")
+        if interval.low > 0:
+            on.append(family)
+        elif interval.high < 0:
+            off.append(family)
+    head = (
+        f"{map_name}, its mass inside the forgery region minus the region's share of the face, mean over "
+        "each family's fake test frames (95 % interval, resampling whole videos)"
+    )
+    if not parts:
+        return f"{head}: the map is zero everywhere on every frame ({names(empty)})."
+    read = [f for f in shares if f not in empty]
+    unresolved = [f for f in read if f not in on + off]
+    if len(on) == len(read):
+        reading = (
+            "On every family the map sits on the manipulated regions more than a map blind to them would, "
+            "as the paper reads its Fig. 10."
+        )
+    elif not on:
+        reading = "On no family does the map sit on the manipulated region more than a map blind to it would."
+    else:
+        reading = f"The map sits on the manipulated region for {names(on)}, not for the others."
+    if unresolved:
+        reading += (
+            f" For {names(unresolved)} the interval holds 0: a map blind to the region would do as well."
+        )
+    zero = f" The map is zero on every frame of {names(empty)}." if empty else ""
+    return (
+        f"{head}: {'; '.join(parts)}. {reading}{zero} To test further: an earlier block (finer maps), and "
+        "the region occluded (does the fake score drop?)."
+    )
 
 
 def cam_panel(name: str, learned: bool | None) -> str:
@@ -2468,12 +2513,11 @@ def harder_reading(table: ReportTable, harder: str, easier: str) -> dict[str, An
         f"that learned under one of them: lower under {harder}, apart: {len(held)}; higher, apart: "
         f"{len(missed)}; overlapping: {len(read) - len(held) - len(missed)}"
         if read
-        else f"Table {table.roman}: no row learned under {harder} or {easier}"
+        else f"Table {table.roman}: no row learned under {harder} or {easier} (daggers): each at the chance "
+        "or majority rate under both, which of the two took more cannot be read"
     )
-    if idle:
-        evidence += (
-            f"; not measured: at the {'chance or majority' if read else 'same'} rate under both (daggers)"
-        )
+    if idle and read:
+        evidence += "; not measured: the rows that learned under neither (daggers)"
     return {
         "held": held,
         "missed": missed,
