@@ -1807,7 +1807,9 @@ def table2_sentence(
             "above the MTE with the intervals apart, where the paper puts the MTE first. What might cause "
             "it: the benchmark's fakes carry high-frequency traces (a generator's up-sampling, low bit "
             "depth, resampling) that a fixed high-pass filter already isolates, so a residual built to keep "
-            "traces while removing content gains little here; the guided filter's radius and eps are not "
+            "traces while removing content has nothing to add here (that alone would leave the two about "
+            "level, not the MTE behind, so it cannot be the whole cause); the guided filter's radius and "
+            "eps are not "
             "published (grnet's defaults were chosen on notebook 15's two measures, not on this table)"
             f"{kept}; "
             f"the runs train {trained}, and the guided residual, whose peaks are lower than a high-pass "
@@ -2319,7 +2321,7 @@ def audit_sentence(audit: Mapping[str, Any]) -> str:
         where = (
             "every video family changes far more of the frame inside its region than outside it"
             if not spill
-            else f"{names(spill)} change the frame outside the region almost as much as inside it "
+            else f"{names(spill)} change the frame outside the region at least half as much as inside it "
             "(a swap's colour and blend spill over, or the region misses the change)"
         )
         intra = [
