@@ -901,6 +901,15 @@ def confusion_sentence(
     # are different mistakes with different likeliest causes
     missed = sorted({classes[a] for _, a, b in big if classes[b] == real})
     alarms = sorted({classes[b] for _, a, b in big if classes[a] == real})
+    between = [
+        f"{classes[a]} taken for {classes[b]}" for _, a, b in big if real not in (classes[a], classes[b])
+    ]
+    alike = (
+        f" Likeliest cause of {names(between)}: those forgeries leave traces that look alike to this run "
+        "(a shared mechanism, e.g. two generators' up-sampling)."
+        if between
+        else ""
+    )
     if missed or alarms:
         why = ""
         if missed:
@@ -917,7 +926,7 @@ def confusion_sentence(
                 f"{'that family' if len(alarms) == 1 else 'those families'} (a pose, lighting, blur or "
                 f"compression) as a trace: its boundary is drawn too wide."
             )
-        why += (
+        why += alike + (
             f" To test it: the audit's probe AUC and sharpness ratio of each family (`grnet data audit`) "
             f"say whether simple statistics separate it from reals at all; a run trained longer, or at a "
             f"larger input, or on {real} and one such family alone, shows whether the confusion shrinks."
@@ -1327,7 +1336,7 @@ def cam_region_reading(
             off.append(family)
     head = (
         f"{map_name}, its mass inside the forgery region minus the region's share of the face, mean over "
-        "each family's fake test frames (95 % interval, resampling whole videos)"
+        "each family's fake test frames where the map is not zero (95 % interval, resampling whole videos)"
     )
     if not parts:
         return f"{head}: the map is zero everywhere on every frame ({names(empty)})."
@@ -1335,8 +1344,8 @@ def cam_region_reading(
     unresolved = [f for f in read if f not in on + off]
     if len(on) == len(read):
         reading = (
-            "On every family the map sits on the manipulated regions more than a map blind to them would, "
-            "as the paper reads its Fig. 10."
+            "On every family the map, where it is not zero, sits on the manipulated regions more than a map "
+            "blind to them would, as the paper reads its Fig. 10."
         )
     elif not on:
         reading = "On no family does the map sit on the manipulated region more than a map blind to it would."
@@ -2460,8 +2469,9 @@ def expectation_subset_sentence(
 
 
 def loss_sentence(table: ReportTable, base: str, conditions: Sequence[str], what: str) -> str:
-    """Which rows of ``table`` score a lower mean under every one of ``conditions`` (columns) than
-    under ``base``, read only from the rows whose ``base`` cell learned (a run at the chance or
+    """Which rows of ``table`` score lower under every one of ``conditions`` (columns) than under
+    ``base``, the two cells' 95 % intervals apart (:func:`separated`; overlapping cells are not
+    counted as a loss), read only from the rows whose ``base`` cell learned (a run at the chance or
     majority rate has nothing to lose: its differences are noise around the rate). ``what`` opens
     the sentence (e.g. "Lower accuracy under JP60 and under ME5 than on raw images"). One branch
     each: every row that ran learned under ``base``, :func:`share_sentence` over them; some did not,
@@ -2475,7 +2485,7 @@ def loss_sentence(table: ReportTable, base: str, conditions: Sequence[str], what
     learned = [r for r in rows if table.cell(r, base).learned]
     idle = [r for r in rows if r not in learned]
     loses = [
-        r for r in learned if all(table.cell(r, col).mean < table.cell(r, base).mean for col in conditions)
+        r for r in learned if all(separated(table.cell(r, base), table.cell(r, col)) for col in conditions)
     ]
     if not rows:
         return f"{what}: nothing measured."
@@ -2515,8 +2525,8 @@ def harder_reading(table: ReportTable, harder: str, easier: str) -> dict[str, An
         f"that learned under one of them: lower under {harder}, apart: {len(held)}; higher, apart: "
         f"{len(missed)}; overlapping: {len(read) - len(held) - len(missed)}"
         if read
-        else f"Table {table.roman}: no row learned under {harder} or {easier} (daggers): each at the chance "
-        "or majority rate under both, which of the two took more cannot be read"
+        else f"Table {table.roman}: no row learned under {harder} or {easier} (daggers), so which of the two "
+        "took more cannot be read"
     )
     if idle and read:
         evidence += "; not measured: the rows that learned under neither (daggers)"

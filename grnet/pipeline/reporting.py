@@ -520,7 +520,8 @@ def readme(
     for claim, number, here, theirs in verdicts:
         margin = "" if here.margin is None else f"{here.margin:+.2f} [{here.low:+.2f}, {here.high:+.2f}]"
         here_text = f"{here.status} ({here.detail})"
-        lines.append(_md_row([TABLES[number].roman, claim.text, here_text, margin, theirs.status]))
+        whose = "" if claim.source == "paper" else " (the companion's question, not the paper's claim)"
+        lines.append(_md_row([TABLES[number].roman, claim.text + whose, here_text, margin, theirs.status]))
     if any(number == 9 for _, number, _, _ in verdicts):
         lines += ["", cross_dataset_caveat(profile)]
     lines += ["", "## Tables", ""]
