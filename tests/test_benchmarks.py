@@ -52,6 +52,18 @@ def test_train_throughput_runs_every_section(tmp_path):
 
 
 @pytest.mark.slow
+def test_precision_prints_both_precisions_and_what_auto_picks(tmp_path):
+    out = run(
+        "precision.py",
+        *("--models", "meso4", "--steps", "1", "--turns", "1", "--batch", "2", "--size", "32"),
+        cwd=tmp_path,
+    )
+    assert "precision auto trains in" in out, out
+    row = next(line.split() for line in out.splitlines() if line.startswith("meso4 "))
+    assert len(row) == 4 and row[3].endswith("x"), out
+
+
+@pytest.mark.slow
 def test_loader_throughput_prints_both_loaders_without_and_with_augmentation_on_cpu_and_device(tmp_path):
     out = run(
         "loader_throughput.py",
