@@ -64,6 +64,18 @@ def test_precision_prints_both_precisions_and_what_auto_picks(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_step_overheads_prints_both_checks_and_the_step_for_every_model(tmp_path):
+    out = run(
+        "step_overheads.py",
+        *("--models", "meso4", "resnet18", "--steps", "1", "--turns", "1", "--batch", "2", "--size", "32"),
+        cwd=tmp_path,
+    )
+    rows = [line.split() for line in out.splitlines() if line.split()[:1] in (["meso4"], ["resnet18"])]
+    assert [r[0] for r in rows] == ["meso4", "resnet18"], out
+    assert all(float(r[1]) > 0 and float(r[2]) > 0 and float(r[4]) > 0 for r in rows), out
+
+
 def test_loader_throughput_prints_both_loaders_without_and_with_augmentation_on_cpu_and_device(tmp_path):
     out = run(
         "loader_throughput.py",

@@ -21,7 +21,7 @@ from grnet.distributed import init_distributed
 from grnet.models import available_models, build_model
 from grnet.models.grnet import GRnet
 from grnet.runs import config_from_args
-from grnet.train import TrainConfig, class_weight, selected, train
+from grnet.train import TrainConfig, class_weight, gradients_finite, selected, train
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -503,6 +503,19 @@ def test_a_loss_not_finite_on_one_process_stops_every_process_at_that_step():
     results = mp.Manager().dict()
     mp.start_processes(_finite_on_every_process, args=(port, results), nprocs=2, start_method="spawn")
     assert dict(results) == {0: (True, False), 1: (True, False)}
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_one_non_finite_value_in_any_gradient_makes_the_step_not_finite(bad):
+    grads = [torch.randn(64, 3, 3, 3), torch.randn(10), torch.full((3,), 1e30)]
+    assert gradients_finite(grads) and gradients_finite([])
+    for g in grads:
+        kept = g.flatten()[-1].item()
+        g.view(-1)[-1] = bad
+        assert not gradients_finite(grads)
+        g.view(-1)[-1] = kept
+    grads[0][0, 0, 0, 0], grads[1][0] = float("inf"), -float("inf")  # they do not cancel
+    assert not gradients_finite(grads)
 
 
 def test_a_non_finite_gradient_skips_its_step_and_says_so(binary_data, tmp_path, capsys, monkeypatch):
