@@ -1,4 +1,5 @@
-"""Atomic file writes: a finished file is either the old one or the new one, never half of each.
+"""Atomic file writes: a finished file is either the old one or the new one, never half of each;
+folders written whole (:func:`replace_folder`).
 
 A write that the OS refuses (no space left, read-only, no permission) raises
 :class:`grnet.errors.OutputError` naming the file and the OS's reason, never a bare
@@ -62,6 +63,41 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], object]) -> Pa
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+    return path
+
+
+def replace_folder(path: str | os.PathLike, write: Callable[[Path], object]) -> Path:
+    """Call ``write(tmp)`` on a new empty folder beside ``path``, then put it in ``path``'s place:
+    the old folder (if any) goes only once the new one is complete, so an interrupted ``write``
+    leaves the old one as it was, and no file of the old one survives in the new.
+
+    Raises:
+        OutputError: the OS refused to create or rename a folder (its reason named).
+    """
+    path = Path(path)
+    tmp, old = (path.with_name(f".{path.name}.{part}") for part in ("partial", "old"))
+    try:
+        for leftover in (tmp, old):
+            if leftover.exists():
+                shutil.rmtree(leftover)
+        tmp.mkdir(parents=True)
+    except OSError as err:
+        raise _output_error(tmp, err) from None
+    try:
+        write(tmp)
+        if path.exists():
+            os.replace(path, old)
+        try:
+            os.replace(tmp, path)
+        except OSError:
+            if old.exists():
+                os.replace(old, path)
+            raise
+    except OSError as err:
+        raise _output_error(path, err) from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
     return path
 
 

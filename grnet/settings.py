@@ -375,6 +375,17 @@ def check_choices(settings: Any) -> None:
             raise ValueError(f"{f.name} must be one of {allowed}, got {value!r}")
 
 
+def check_schedule(settings: Any) -> None:
+    """Raise ``ValueError`` unless ``settings`` (a dataclass instance with ``epochs``,
+    ``batch_size`` and ``gamma``) trains at least one epoch of batches of at least one image with a
+    learning rate that decays by ``gamma`` in (0, 1] per epoch (1: constant; 0 would stop it after
+    the first epoch, above 1 make it grow)."""
+    if settings.epochs < 1 or settings.batch_size < 1:
+        raise ValueError(f"epochs and batch_size must be >= 1, got {settings.epochs}, {settings.batch_size}")
+    if not 0 < settings.gamma <= 1:
+        raise ValueError(f"gamma, the decay per epoch, must be in (0, 1], got {settings.gamma!r}")
+
+
 @dataclass
 class TrainConfig:
     """Everything a run depends on. Defaults follow the paper and the authors' public PyTorch code
@@ -481,11 +492,9 @@ class TrainConfig:
         # Canonical: every option with its default, so equal runs have equal settings (and keys).
         self.model_options = model_options(self.model, self.model_options, "model_options")
         check_choices(self)
-        if self.epochs < 1 or self.batch_size < 1 or self.image_size < 8:
-            raise ValueError(
-                f"epochs and batch_size must be >= 1 and image_size >= 8, got {self.epochs}, "
-                f"{self.batch_size}, {self.image_size}"
-            )
+        check_schedule(self)
+        if self.image_size < 8:
+            raise ValueError(f"image_size must be >= 8, got {self.image_size}")
         if self.residual_in_workers and self.augment and self.augment_on == "device":
             raise ValueError(
                 "residual_in_workers needs augment_on='cpu' (or no augmentation): the workers' residual "

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from grnet.io import replace_folder
 from grnet.pipeline import stats
 from grnet.pipeline.artifacts import (
     ResultCell,
@@ -191,17 +192,11 @@ def write_results(
     cache: Path,
 ) -> dict[str, Any]:
     """Write ``results_dir`` (see the module docstring) for the finished runs ``folders`` (by
-    :func:`grnet.pipeline.plan.config_id`); returns the summary."""
+    :func:`grnet.pipeline.plan.config_id`), whole (:func:`grnet.io.replace_folder`: no file of an
+    earlier collection survives beside the new ones); returns the summary."""
     configs = {config_id(p.config): p.config for p in planned}
     rows = {key: run_row(config, folders[key]) for key, config in configs.items()}
-    for table in table_results(settings, planned, folders, rows).values():
-        write_result_table(results_dir, table)
-    write_runs(results_dir / "runs.csv", list(rows.values()))
-    _write_rocs(planned, folders, results_dir)
-    write_histories(
-        results_dir / "histories.csv",
-        [(rows[key].run, config.model, folders[key] / "metrics.csv") for key, config in configs.items()],
-    )
+    tables = table_results(settings, planned, folders, rows)
     timed = [r for r in rows.values() if r.seconds is not None]
     summary = {
         "profile": settings.profile,
@@ -218,7 +213,19 @@ def write_results(
         "wall_seconds_last_invocation": round(wall_seconds, 1),
         "run_cache": relative(cache),
     }
-    write_summary(results_dir, summary)
+
+    def write(folder: Path) -> None:
+        for table in tables.values():
+            write_result_table(folder, table)
+        write_runs(folder / "runs.csv", list(rows.values()))
+        _write_rocs(planned, folders, folder)
+        write_histories(
+            folder / "histories.csv",
+            [(rows[key].run, config.model, folders[key] / "metrics.csv") for key, config in configs.items()],
+        )
+        write_summary(folder, summary)
+
+    replace_folder(results_dir, write)
     return summary
 
 

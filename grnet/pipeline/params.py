@@ -41,6 +41,7 @@ from grnet.settings import (
     Precision,
     Selection,
     check_choices,
+    check_schedule,
     fusion_options,
     model_options,
     residual_options,
@@ -106,11 +107,8 @@ class Train:
     selection: Selection = "auto"
 
     def __post_init__(self) -> None:
-        if self.epochs < 1 or self.batch_size < 1:
-            raise ValueError(f"epochs and batch_size must be >= 1, got {self.epochs}, {self.batch_size}")
-        if not 0 < self.gamma <= 1:
-            raise ValueError(f"gamma, the decay per epoch, must be in (0, 1], got {self.gamma!r}")
-        check_choices(self)  # the Literal fields, as TrainConfig checks its own
+        check_schedule(self)  # as TrainConfig checks its own
+        check_choices(self)
 
 
 @dataclass(frozen=True)
