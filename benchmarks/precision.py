@@ -20,24 +20,15 @@ Run it on a quiet machine::
 
 from __future__ import annotations
 
-import argparse
-
 import torch
-from timing import best_seconds
+from timing import best_seconds, step_parser
 from train_throughput import random_batches, trainer
 
 from grnet.precision import autocast_dtype, native_bf16
 
-DEFAULT_MODELS = ("meso4", "resnet18", "xception", "capsule", "grnet")
-
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", nargs="+", default=list(DEFAULT_MODELS))
-    parser.add_argument("--size", type=int, default=64)
-    parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--steps", type=int, default=2, help="training steps per timed turn")
-    parser.add_argument("--turns", type=int, default=2, help="turns of each precision (best kept)")
+    parser = step_parser(__doc__, turns=2, what="precision")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (the pipeline: one per run)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

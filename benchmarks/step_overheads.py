@@ -37,25 +37,16 @@ Run it on a quiet machine::
 
 from __future__ import annotations
 
-import argparse
-
 import torch
-from timing import best_seconds
+from timing import best_seconds, step_parser
 from train_throughput import random_batches, trainer
 
 from grnet.distributed import default_device
 from grnet.train import gradients_finite
 
-DEFAULT_MODELS = ("meso4", "resnet18", "xception", "capsule", "grnet")
-
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", nargs="+", default=list(DEFAULT_MODELS))
-    parser.add_argument("--size", type=int, default=64)
-    parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--steps", type=int, default=2, help="training steps per timed turn")
-    parser.add_argument("--turns", type=int, default=3, help="turns of each check and step (best kept)")
+    parser = step_parser(__doc__, turns=3, what="check and step")
     args = parser.parse_args()
     device = default_device()
     torch.set_num_threads(1)

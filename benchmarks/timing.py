@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import time
 from collections.abc import Callable
 
@@ -31,3 +32,16 @@ def best_seconds(fns: list[Callable[[], object]], repeats: int, device: torch.de
             sync(device)
             best[i] = min(best[i], time.perf_counter() - start)
     return best
+
+
+def step_parser(doc: str, turns: int, what: str) -> argparse.ArgumentParser:
+    """The options of a benchmark that times training steps per model, variant against variant:
+    ``--models``, ``--size``, ``--batch``, ``--steps`` (per timed turn), ``--turns`` (of each
+    ``what``, the best kept). ``doc``: the script's docstring (its first line describes it)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--models", nargs="+", default=["meso4", "resnet18", "xception", "capsule", "grnet"])
+    parser.add_argument("--size", type=int, default=64)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--steps", type=int, default=2, help="training steps per timed turn")
+    parser.add_argument("--turns", type=int, default=turns, help=f"turns of each {what} (best kept)")
+    return parser
