@@ -374,7 +374,12 @@ def test_a_gamma_outside_0_1_is_refused_before_training(gamma, tmp_path):
     args = build_parser().parse_args(train_args(tmp_path / "data", tmp_path / "run", "--gamma", gamma))
     with pytest.raises(ValueError, match=rf"gamma, the decay per epoch, must be in \(0, 1\], got {gamma}"):
         config_from_args(args)
-    assert config_from_args(build_parser().parse_args(train_args(tmp_path, tmp_path / "run", "--gamma", "1"))).gamma == 1
+    assert (
+        config_from_args(
+            build_parser().parse_args(train_args(tmp_path, tmp_path / "run", "--gamma", "1"))
+        ).gamma
+        == 1
+    )
 
 
 def test_settings_are_type_checked_at_load_and_a_yaml_1_1_number_is_the_number(tmp_path, capsys):

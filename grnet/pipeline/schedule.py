@@ -3,8 +3,9 @@
 On a CPU, ``jobs`` runs train at once in spawned processes, each on ``cpu_count // jobs`` threads
 (small convolutions scale better across processes than across threads); on a GPU one at a time.
 Runs start longest first, by their last measured time (the results' ``runs.csv``, which the
-pipeline keeps until the new one is collected: ``persist`` in dvc.yaml; runs never timed first), so that the cores do not end with one long run alone (longest-processing-time-first
-scheduling). Every run goes through the run cache (:func:`grnet.runs.get_or_train`): a finished
+pipeline keeps until the new one is collected: ``persist`` in dvc.yaml; runs never timed first),
+so that the cores do not end with one long run alone (longest-processing-time-first scheduling).
+Every run goes through the run cache (:func:`grnet.runs.get_or_train`): a finished
 run is read back, an interrupted one resumes.
 """
 
