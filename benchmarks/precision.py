@@ -12,6 +12,16 @@ the ratios mean anything): a bfloat16 autocast step took 8.98x (Meso-4), 10.91x 
 stream) and 10.07x (GRnet) the time of a float32 step: emulated bfloat16 is no option there, and
 auto's float32 is the right pick.
 
+It also prints how close the float32 step comes to the core's own float32 rate: the step's
+arithmetic (three times the forward pass's, torch's ``FlopCounterMode``: the backward pass computes
+two products for each of the forward's, the usual convention) over its time, against a 2048^3
+float32 matrix product timed in the same turns (this VM's speed drifts). On that machine (quiet,
+one thread, best of 3 turns; the product at 71-93 GFLOP/s) the float32 steps ran at 83 %
+(Capsule), 70 % (ResNet-18), 57 % (GRnet), 48 % (XceptionNet) and 36 % (Meso-4, too small to fill
+the core) of it. Weighted by their shares of the training time (README), even steps at the
+product's rate would leave about 3 h of float32 training there: the pipeline's 150 minutes on
+such a CPU need less arithmetic, not faster code.
+
 Run it on a quiet machine::
 
     python benchmarks/precision.py                                   # the real measurement
@@ -20,11 +30,31 @@ Run it on a quiet machine::
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from timing import best_seconds, step_parser
+from torch.utils.flop_counter import FlopCounterMode
 from train_throughput import random_batches, trainer
 
+from grnet.models import build_model
 from grnet.precision import autocast_dtype, native_bf16
+
+
+def step_gflop(name: str, size: int, batch: int) -> float:
+    """GFLOP of one training step of model ``name``: three times its forward pass's (counted by
+    torch's ``FlopCounterMode``; a backward pass computes two products per forward one)."""
+    model = build_model(name, num_classes=2)
+    with FlopCounterMode(display=False) as counter, torch.no_grad():
+        model(torch.rand(batch, 3, size, size))
+    return 3 * counter.get_total_flops() / 1e9
+
+
+def matmul() -> tuple[float, Callable[[], object]]:
+    """(GFLOP, function) of a 2048^3 float32 matrix product: the core's own float32 rate on torch's
+    threads, timed in the same turns as the steps (this VM's speed drifts from minute to minute)."""
+    a, b = torch.rand(2048, 2048), torch.rand(2048, 2048)
+    return 2 * 2048**3 / 1e9, lambda: a @ b
 
 
 def main() -> None:
@@ -39,15 +69,23 @@ def main() -> None:
         f"{'bfloat16' if auto == torch.bfloat16 else 'float32'} here; torch threads {args.threads}, "
         f"{args.size} px, batch {args.batch}, {args.steps} steps a turn, best of {args.turns} turns"
     )
-    print(f"{'model':<18} {'fp32 s/step':>12} {'bf16 s/step':>12} {'bf16 / fp32':>12}")
+    product_gflop, product = matmul()
+    print(
+        f"{'model':<18} {'fp32 s/step':>12} {'bf16 s/step':>12} {'bf16 / fp32':>12} {'fp32 GFLOP/s':>13}"
+        "  of a float32 2048^3 matrix product's (GFLOP/s)"
+    )
     for name in args.models:
         batches = random_batches(args.size, args.batch, args.steps, device)
         steps = [trainer(name, device, precision)[1] for precision in ("fp32", "bf16")]
-        fp32, bf16 = (
-            seconds / args.steps
-            for seconds in best_seconds([lambda s=s, b=batches: s(b) for s in steps], args.turns, device)
+        fp32, bf16, product_seconds = best_seconds(
+            [lambda s=s, b=batches: s(b) for s in steps] + [product], args.turns, device
         )
-        print(f"{name:<18} {fp32:>12.3f} {bf16:>12.3f} {bf16 / fp32:>11.2f}x")
+        fp32, bf16 = fp32 / args.steps, bf16 / args.steps
+        peak = product_gflop / product_seconds
+        rate = step_gflop(name, args.size, args.batch) / fp32
+        share = 100 * rate / peak
+        times = f"{fp32:>12.3f} {bf16:>12.3f} {bf16 / fp32:>11.2f}x"
+        print(f"{name:<18} {times} {rate:>13.1f}  {share:.0f} % ({peak:.1f})")
 
 
 if __name__ == "__main__":

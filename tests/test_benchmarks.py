@@ -60,10 +60,10 @@ def test_precision_prints_both_precisions_and_what_auto_picks(tmp_path):
     )
     assert "precision auto trains in" in out, out
     row = next(line.split() for line in out.splitlines() if line.startswith("meso4 "))
-    assert len(row) == 4 and row[3].endswith("x"), out
+    assert len(row) == 8 and row[3].endswith("x") and float(row[4]) > 0 and row[6] == "%", out
+    assert float(row[7].strip("()")) > 0, out  # the matrix product's GFLOP/s in the same turns
 
 
-@pytest.mark.slow
 @pytest.mark.slow
 def test_step_overheads_prints_both_checks_and_the_step_for_every_model(tmp_path):
     out = run(
@@ -76,6 +76,7 @@ def test_step_overheads_prints_both_checks_and_the_step_for_every_model(tmp_path
     assert all(float(r[1]) > 0 and float(r[2]) > 0 and float(r[4]) > 0 for r in rows), out
 
 
+@pytest.mark.slow
 def test_loader_throughput_prints_both_loaders_without_and_with_augmentation_on_cpu_and_device(tmp_path):
     out = run(
         "loader_throughput.py",
