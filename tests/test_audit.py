@@ -10,7 +10,7 @@ import pytest
 
 from grnet.cli import main
 from grnet.data import audit
-from grnet.data.benchmark import HFF_CLASSES, build
+from grnet.data.benchmark import HFF_CLASSES, PROFILES, build
 from grnet.data.images import write_rgb
 from grnet.data.index import REAL, write_index
 
@@ -25,7 +25,7 @@ def ci_audit(tmp_path_factory) -> tuple[Path, dict]:
 
 def test_the_ci_build_audit_has_every_dataset_family_and_figure(ci_audit):
     out, result = ci_audit
-    assert result == audit.audit(out)  # the file is what the function gives
+    assert result == audit.audit(out) == audit.audit(out, jobs=2)  # the file is what the function gives
     assert set(result["datasets"]) == {"hff", "ffpp_c23", "ffpp_c40", "dfdc", "celebdf"}
     hff = result["datasets"]["hff"]
     assert set(hff["families"]) == set(HFF_CLASSES)
@@ -39,7 +39,11 @@ def test_the_ci_build_audit_has_every_dataset_family_and_figure(ci_audit):
                 assert fig[key] is None or 0 <= fig[key] <= 1, (name, cls, key)
             assert fig["sharpness_ratio"] > 0
         assert set(ds["degradations"]["retained_highpass_energy"]) == {"JP60", "ME5"}
-        assert ds["degradations"]["retained_highpass_energy"]["ME5"] < 0.5  # a 5x5 mean removes most
+        # a 5x5 mean removes most at the stored size; HFF's, applied at its 256 px source, far less
+        scale = ds["degradations"]["scale"]
+        ci = PROFILES["ci"]
+        assert scale == (ci.hff_source_size // ci.hff_size if name == "hff" else 1), name
+        assert (ds["degradations"]["retained_highpass_energy"]["ME5"] < 0.5) == (scale == 1), name
     ff = result["datasets"]["ffpp_c23"]
     for cls, fig in ff["families"].items():
         assert 0 < fig["changed_area"] <= 1 and fig["mean_abs_change"] > 0
@@ -150,3 +154,17 @@ def test_degradations_are_measured_at_the_detectors_input(tmp_path):
     assert audit.at_input(large[0], 32).shape == (32, 32, 3) and audit.at_input(small[0], None) is small[0]
     kept, kept_large = (r["degradations"]["retained_highpass_energy"] for r in (at_stored, at_input))
     assert 5 * kept["ME5"] < kept_large["ME5"]  # white noise: 0.008 at 32 px, 0.087 from 64 px
+
+
+def test_degradations_act_at_the_scale_the_summary_records(tmp_path):
+    """A folder whose summary.json says its images stand for sources 4 times their side: JP60 and
+    ME5 act there, so a 5 x 5 mean keeps far more of the high-pass energy at the stored side."""
+    textures = [cv2.GaussianBlur(t, (3, 3), 0.6) for t in _textures(10, 0)]  # not white noise
+    stored = audit.audit_dataset(_dataset(tmp_path / "stored", textures, textures, video=False))
+    root = _dataset(tmp_path / "source", textures, textures, video=False)
+    (root / "summary.json").write_text(json.dumps({"degrade_scale": 4}))
+    at_source = audit.audit_dataset(root)
+    assert stored["degradations"]["scale"] == 1 and at_source["degradations"]["scale"] == 4
+    kept, kept_source = (r["degradations"]["retained_highpass_energy"] for r in (stored, at_source))
+    assert 4 * kept["ME5"] < kept_source["ME5"]  # 0.01 at the stored side, 0.41 at the source
+    assert "degraded at 4x the stored side" in audit.format_audit({"datasets": {"x": at_source}})

@@ -34,7 +34,7 @@ from grnet.data.content import FaceContent, stream
 from grnet.data.dcgan import LANDMARKS
 from grnet.data.generators import LastBlock, SynthesisGenerator, Translator
 from grnet.data.images import read_rgb
-from grnet.data.index import REAL, SPLITS, class_names, read_index
+from grnet.data.index import REAL, SPLITS, class_names, degrade_scale, read_index
 from grnet.data.manifest import check_build, checksums, compare, manifest_path, read_manifest
 from grnet.data.photos import PHOTO_NAMES, split_photos
 from grnet.data.regions import CENTRAL, ellipse_mask
@@ -155,6 +155,9 @@ def test_hff_has_every_class_and_split_with_the_promised_counts(built):
     assert summary["total"] == len(rows) and summary["settings"]["seed"] == 0
     assert summary["settings"]["content"] == "faces"
     assert read_rgb(built / "hff" / rows[0]["path"]).shape == (CI.hff_size, CI.hff_size, 3)
+    # JP60 and ME5 act at the source side the images stand for (grnet.data.degrade); videos: as stored
+    assert degrade_scale(built / "hff") == CI.hff_source_size // CI.hff_size == 4
+    assert degrade_scale(built / "ffpp_c23") == 1
 
 
 def test_video_datasets_have_the_promised_counts(built):
@@ -433,6 +436,8 @@ def test_bad_overrides_raise():
         profile_with("ci", ["hff_trian=3"])
     with pytest.raises(ValueError, match="ff_frame must be even"):
         profile_with("ci", ["ff_frame=47"])
+    with pytest.raises(ValueError, match="hff_source_size must be a multiple of hff_size 64"):
+        profile_with("ci", ["hff_source_size=100"])
 
 
 @pytest.fixture(scope="module")

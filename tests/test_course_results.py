@@ -1038,6 +1038,11 @@ def test_degradation_sentence_renders_what_jp60_and_me5_leave_from_the_audit():
     assert "JP60 removes more" in text
     with pytest.raises(KeyError):
         results.degradation_sentence({"datasets": {}})
+    scaled = dataset({"PGGAN": family()}, 0.99, 0.61)
+    scaled["degradations"]["scale"] = 4
+    text = results.degradation_sentence({"datasets": {"hff": scaled}})
+    assert "(at 64 px, the input, degraded at 4x the stored side)" in text
+    assert "degraded at 4x the stored side |" in results.audit_markdown({"datasets": {"hff": scaled}})
 
 
 def test_audit_sentence_cross_dataset_and_videos():

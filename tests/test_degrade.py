@@ -79,3 +79,70 @@ def test_bad_specs_raise_naming_the_spec(image, spec):
 def test_bad_images_raise(bad):
     with pytest.raises(ValueError, match="HxWx3 uint8"):
         degrade.apply(bad, "mean:3")
+
+
+def _random_images():
+    rng = np.random.default_rng(3)
+    noise = rng.integers(0, 256, (24, 20, 3), dtype=np.uint8)
+    saturated = noise.copy()
+    saturated[:10] = 255
+    saturated[:, :6] = 0
+    checker = np.zeros((16, 16, 3), np.uint8)
+    checker[::2, ::2] = checker[1::2, 1::2] = 255  # bicubic overshoots everywhere: clipped blocks
+    return [noise, saturated, checker]
+
+
+@pytest.mark.parametrize("scale", [1, 2, 3, 4])
+def test_an_upsampled_source_reduces_to_the_image_byte_for_byte(image, scale):
+    for x in [image, *_random_images()]:
+        source = degrade.upsample(x, scale)
+        assert source.shape == (x.shape[0] * scale, x.shape[1] * scale, 3) and source.dtype == np.uint8
+        assert np.array_equal(degrade.downsample(source, scale), x)
+
+
+def test_the_source_is_smooth_not_blocky(image):
+    # A bicubic source, not pixel replication: neighbours inside a block differ.
+    source = degrade.upsample(image, 4).astype(int)
+    replicated = np.repeat(np.repeat(image, 4, 0), 4, 1).astype(int)
+    step = lambda im: np.abs(np.diff(im, axis=1)).max()  # noqa: E731
+    assert step(source) < step(replicated)
+    assert np.abs(np.diff(source, axis=1)[:, 0::4]).mean() > 0  # within-block variation
+
+
+def test_downsample_is_the_block_mean():
+    x = np.arange(2 * 4 * 3, dtype=np.uint8).reshape(2, 4, 3) * 10
+    expected = np.rint(x.reshape(1, 2, 2, 2, 3).astype(float).mean(axis=(1, 3)) + 1e-9)
+    assert np.array_equal(degrade.downsample(x, 2), expected.astype(np.uint8))
+
+
+@pytest.mark.parametrize("spec", ["none", "mean:1", "gauss:1"])
+def test_nothing_to_do_returns_the_image_at_every_scale(image, spec):
+    for scale in (1, 2, 4):
+        assert np.array_equal(degrade.apply(image, spec, scale), image)
+
+
+def test_a_degradation_at_a_larger_source_changes_the_image_less(image):
+    def change(spec, scale):
+        return np.abs(degrade.apply(image, spec, scale).astype(int) - image).mean()
+
+    for spec in ("mean:5", "jpeg:60"):
+        assert change(spec, 1) > change(spec, 2) > change(spec, 4) > 0, spec
+
+
+def test_a_degradation_at_scale_is_that_degradation_of_the_source(image):
+    source = degrade.upsample(image, 2)
+    expected = degrade.downsample(cv2.blur(source, (5, 5)), 2)
+    assert np.array_equal(degrade.apply(image, "mean:5", 2), expected)
+
+
+@pytest.mark.parametrize("scale", [0, -1, 1.5, True, "2"])
+def test_bad_scales_raise(image, scale):
+    with pytest.raises(ValueError, match="scale must be an integer >= 1"):
+        degrade.apply(image, "mean:3", scale)
+    with pytest.raises(ValueError, match="scale must be an integer >= 1"):
+        degrade.upsample(image, scale)
+
+
+def test_downsample_needs_sides_that_the_scale_divides(image):
+    with pytest.raises(ValueError, match="not multiples of the scale 3"):
+        degrade.downsample(image, 3)

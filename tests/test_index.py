@@ -9,6 +9,7 @@ import pytest
 from grnet.data.index import (
     IndexFormatError,
     class_names,
+    degrade_scale,
     read_index,
     write_index,
     write_summary,
@@ -67,3 +68,18 @@ def test_write_refuses_bad_labels(tmp_path):
     with pytest.raises(ValueError, match="label"):
         write_index(tmp_path, [{**ROWS[0], "label": 5}])
     assert not (tmp_path / "index.csv").exists()
+
+
+def test_degrade_scale_is_the_summarys_or_one(tmp_path):
+    assert degrade_scale(tmp_path) == 1  # no summary: the stored size
+    write_summary(tmp_path, ROWS, {"seed": 0})
+    assert degrade_scale(tmp_path) == 1  # a summary without the key (the real datasets)
+    write_summary(tmp_path, ROWS, {"seed": 0}, extra={"degrade_scale": 4})
+    assert degrade_scale(tmp_path) == 4
+    for bad in (0, 2.5, "4", True):
+        (tmp_path / "summary.json").write_text(json.dumps({"degrade_scale": bad}))
+        with pytest.raises(ValueError, match=r"summary\.json: degrade_scale must be an integer >= 1"):
+            degrade_scale(tmp_path)
+    (tmp_path / "summary.json").write_text("[1, 2]")
+    with pytest.raises(ValueError, match=r"summary\.json: expected a JSON object"):
+        degrade_scale(tmp_path)

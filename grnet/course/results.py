@@ -2195,9 +2195,14 @@ def audit_markdown(audit: Mapping[str, Any]) -> str:
         kept, size = ds["degradations"]["retained_highpass_energy"], ds["degradations"].get("input_size")
         rows.append(
             f"| {AUDIT_NAMES.get(name, name)} | {shares} | {kept['JP60']:.2f} | {kept['ME5']:.2f} "
-            f"| {f'{size} px (the input)' if size else 'the stored size'} |"
+            f"| {f'{size} px (the input)' if size else 'the stored size'}"
+            f"{_degraded_at(ds['degradations'].get('scale', 1))} |"
         )
     return "\n".join(rows)
+
+
+def _degraded_at(scale: int) -> str:
+    return f", degraded at {scale}x the stored side" if scale > 1 else ""
 
 
 def degradation_sentence(audit: Mapping[str, Any]) -> str:
@@ -2230,6 +2235,7 @@ def degradation_sentence(audit: Mapping[str, Any]) -> str:
         effect = "the two remove about as much fine detail"
     blocks = "; above 100 %: JPEG's block edges add high frequencies of their own" if jp > 1 else ""
     where = f"at {size} px, the input" if size else "at the stored size"
+    where += _degraded_at(degradations.get("scale", 1))
     energy = f"{jp:.0%} and {me:.0%} of the reals' high-pass energy ({where}{blocks})"
     return f"on HFF-like leave {energy}: {effect}."
 

@@ -33,8 +33,9 @@ dataset folder under DATA (a folder with ``index.csv``: ``hff``, ``ffpp_c23``, `
 
 - ``all_fakes``: the same figures for every fake class together against the reals;
 - ``degradations``: for JP60 (``jpeg:60``) and ME5 (``mean:5``), the share of the reals'
-  high-pass energy that survives the degradation applied at the stored resolution, as the loader
-  applies it (:mod:`grnet.data.degrade`).
+  high-pass energy that survives the degradation, applied as the loader applies it: at the
+  folder's ``degrade_scale`` (``scale``: 1 at the stored resolution; S at a source S times its
+  side, :func:`grnet.data.degrade.apply`), before the resize to ``size``.
 
 With ``size`` (the runs' image size, ``--size``; the data stage passes each dataset's) every
 figure is measured on what the detector gets: each image (and each degraded image) first resized
@@ -64,7 +65,7 @@ import numpy as np
 
 from grnet.data import degrade
 from grnet.data.images import read_rgb
-from grnet.data.index import REAL, SPLITS, read_index
+from grnet.data.index import REAL, SPLITS, degrade_scale, read_index
 from grnet.io import write_json_atomic
 
 FEATURES = (
@@ -274,30 +275,31 @@ def audit_dataset(root: str | Path, split: str = "test", size: int | None = None
     classes = sorted({r["class"] for r in chosen} - {REAL})
     families = {c: figures([r for r in chosen if r["class"] == c]) for c in classes}
     real_intra = [_intra(root, r) for r in reals]
-    retained = {}
-    for name, spec in DEGRADATIONS.items():
-        kept = [
-            highpass_energy(luminance(at_input(degrade.apply(stored[r["path"]], spec), size)))
-            / max(highpass_energy(luminance(images[r["path"]])), 1e-12)
-            for r in reals
-        ]
-        retained[name] = round(float(np.mean(kept)), 4)
+    scale = degrade_scale(root)
+    kept: dict[str, list[float]] = {name: [] for name in DEGRADATIONS}
+    for r in reals:
+        before = max(highpass_energy(luminance(images[r["path"]])), 1e-12)
+        degraded = degrade.apply_each(stored[r["path"]], list(DEGRADATIONS.values()), scale)
+        for name, image in zip(DEGRADATIONS, degraded, strict=True):
+            kept[name].append(highpass_energy(luminance(at_input(image, size))) / before)
+    retained = {name: round(float(np.mean(values)), 4) for name, values in kept.items()}
     return {
         "split": split,
         "class_shares": class_shares(rows),
         "real": {"n": len(reals), "intra_share": _mean(None if i is None else float(i) for i in real_intra)},
         "families": families,
         "all_fakes": figures([r for r in chosen if r["class"] != REAL]),
-        "degradations": {"input_size": size, "retained_highpass_energy": retained},
+        "degradations": {"input_size": size, "scale": scale, "retained_highpass_energy": retained},
     }
 
 
 def audit(
-    data: str | Path, split: str = "test", size: int | Mapping[str, int] | None = None
+    data: str | Path, split: str = "test", size: int | Mapping[str, int] | None = None, jobs: int = 1
 ) -> dict[str, Any]:
     """Every dataset folder directly under ``data`` (those with ``index.csv``), by folder name;
     ``size`` as in :func:`audit_dataset`, one for every folder or by folder name (a folder not
-    named: at its stored size).
+    named: at its stored size); ``jobs`` folders at a time (each in its own process; the same
+    figures).
 
     Raises:
         FileNotFoundError: ``data`` holds no dataset folder.
@@ -306,13 +308,19 @@ def audit(
     folders = sorted(p for p in data.iterdir() if (p / "index.csv").is_file()) if data.is_dir() else []
     if not folders:
         raise FileNotFoundError(f"{data}: no dataset folders (sub-folders with index.csv) to audit")
+    sizes = [size.get(p.name) if isinstance(size, Mapping) else size for p in folders]
+    if jobs > 1 and len(folders) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(min(jobs, len(folders)), mp_context=get_context("spawn")) as pool:
+            results = list(pool.map(audit_dataset, folders, [split] * len(folders), sizes))
+    else:
+        results = [audit_dataset(p, split, s) for p, s in zip(folders, sizes, strict=True)]
     return {
         "features": list(FEATURES),
         "change_threshold": CHANGE_THRESHOLD,
-        "datasets": {
-            p.name: audit_dataset(p, split, size.get(p.name) if isinstance(size, Mapping) else size)
-            for p in folders
-        },
+        "datasets": {p.name: r for p, r in zip(folders, results, strict=True)},
     }
 
 
@@ -321,9 +329,10 @@ def write_audit(
     out: str | Path | None = None,
     split: str = "test",
     size: int | Mapping[str, int] | None = None,
+    jobs: int = 1,
 ) -> Path:
     """:func:`audit` written as JSON to ``out`` (default ``data/audit.json``); returns the path."""
-    return write_json_atomic(Path(out) if out else Path(data) / "audit.json", audit(data, split, size))
+    return write_json_atomic(Path(out) if out else Path(data) / "audit.json", audit(data, split, size, jobs))
 
 
 def format_audit(result: dict[str, Any]) -> str:
@@ -339,6 +348,8 @@ def format_audit(result: dict[str, Any]) -> str:
         retained = ", ".join(f"{k} {v:.3f}" for k, v in kept.items())
         at = ds["degradations"].get("input_size")
         retained += f" (at {at} px)" if at else " (at the stored size)"
+        scale = ds["degradations"].get("scale", 1)
+        retained += f", degraded at {scale}x the stored side" if scale > 1 else ""
         lines += [
             f"{name} ({ds['split']}): real share {shares}; retained high-pass energy {retained}",
             f"  {'class':16s}" + "".join(f"{c:>16s}" for c in columns),

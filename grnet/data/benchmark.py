@@ -137,6 +137,10 @@ class Profile:
     gen_batch: int
     swap_size: int  # side at which an autoencoder swap decodes the donor's face (below the target face's)
     hff_size: int  # stored side; mini and paper: the runs' input side, not resampled (data/README.md)
+    # Side of the source at which JP60 and ME5 act (a multiple of hff_size; summary.json's
+    # degrade_scale = hff_source_size / hff_size, grnet.data.degrade): HFF's images are 178 x 218 to
+    # 1024 px, about 290 px on average (geometric mean over its 155k images) when they are degraded.
+    hff_source_size: int
     hff_train: int  # PGGAN (and StyleGAN) images per split; the others by hff_counts
     hff_val: int
     hff_test: int
@@ -177,6 +181,11 @@ class Profile:
                 raise ValueError(
                     f"profile: {name} must be a multiple of 8 (the generators), got {getattr(self, name)}"
                 )
+        if self.hff_source_size % self.hff_size:
+            raise ValueError(
+                f"profile: hff_source_size must be a multiple of hff_size {self.hff_size}, "
+                f"got {self.hff_source_size}"
+            )
         for prefix in ("ff", "dfdc", "celebdf"):
             most = max(getattr(self, f"{prefix}_{k}", 0) for k in ("real_frames", "fake_frames", "frames"))
             if most > getattr(self, f"{prefix}_length"):
@@ -194,7 +203,7 @@ PROFILES: dict[str, Profile] = {
     "ci": Profile(
         photo_side=128, gen_faces=16, gen_size=16, gen_steps=4, translator_steps=4, block_steps=4,
         gen_width=8, gen_batch=4,
-        swap_size=16, hff_size=64, hff_train=2, hff_val=2, hff_test=2,
+        swap_size=16, hff_size=64, hff_source_size=256, hff_train=2, hff_val=2, hff_test=2,
         ff_size=32, ff_frame=48, ff_train=2, ff_val=1, ff_test=2, ff_length=8, ff_real_frames=4,
         ff_fake_frames=1,
         dfdc_size=32, dfdc_frame=48, dfdc_train=2, dfdc_val=1, dfdc_test=2, dfdc_length=4, dfdc_frames=2,
@@ -207,7 +216,7 @@ PROFILES: dict[str, Profile] = {
         photo_side=256, gen_faces=512, gen_size=32, gen_steps=300, translator_steps=150, block_steps=400,
         gen_width=24,
         gen_batch=16, swap_size=32,
-        hff_size=64, hff_train=80, hff_val=20, hff_test=100,
+        hff_size=64, hff_source_size=256, hff_train=80, hff_val=20, hff_test=100,
         ff_size=64, ff_frame=80, ff_train=150, ff_val=60, ff_test=200, ff_length=8, ff_real_frames=4,
         ff_fake_frames=1,
         dfdc_size=64, dfdc_frame=80, dfdc_train=150, dfdc_val=50, dfdc_test=200, dfdc_length=4,
@@ -219,7 +228,7 @@ PROFILES: dict[str, Profile] = {
         photo_side=512, gen_faces=2048, gen_size=64, gen_steps=1500, translator_steps=1000, block_steps=1500,
         gen_width=64,
         gen_batch=32, swap_size=64,
-        hff_size=128, hff_train=800, hff_val=200, hff_test=400,
+        hff_size=128, hff_source_size=256, hff_train=800, hff_val=200, hff_test=400,
         ff_size=128, ff_frame=160, ff_train=720, ff_val=140, ff_test=300, ff_length=32, ff_real_frames=8,
         ff_fake_frames=2,
         dfdc_size=224, dfdc_frame=256, dfdc_train=600, dfdc_val=200, dfdc_test=300, dfdc_length=60,
@@ -438,9 +447,9 @@ class _Dataset:
             if any(r["split"] == split for r in self.rows)
         }
 
-    def finish(self, settings: dict[str, Any]) -> Path:
+    def finish(self, settings: dict[str, Any], extra: dict[str, Any] | None = None) -> Path:
         write_index(self.root, self.rows)
-        write_summary(self.root, self.rows, {**settings, "identities": self.identities()})
+        write_summary(self.root, self.rows, {**settings, "identities": self.identities()}, extra=extra)
         if self.final.exists():
             shutil.rmtree(self.final)
         os.replace(self.root, self.final)
@@ -530,7 +539,10 @@ def build_hff(
             )
             for i, (image, identity) in enumerate(zip(images, sources.identities, strict=True)):
                 ds.add(f"{split}/{cls}/{i:05d}.png", image, cls, split, identity)
-    return ds.finish({**settings, "dataset": "hff", "size": size})
+    return ds.finish(
+        {**settings, "dataset": "hff", "size": size},
+        {"degrade_scale": profile.hff_source_size // size},
+    )
 
 
 @dataclass(frozen=True)

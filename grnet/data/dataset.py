@@ -6,11 +6,12 @@ class in :func:`grnet.data.index.class_names` (task ``"multiclass"``: real = 0).
 
 The pipeline per image follows the paper (Section IV-B): read the face image, apply the
 dataset-wide post-processing the experiment studies (JPEG 60, mean filter 5x5, ... with
-:func:`grnet.data.degrade.apply`; the same deterministic operation on train, val and test as
-the ablation of Table I does), resize to the run's image size, and for training only augment with
-horizontal flip, rotation of +-10 degrees and a random perspective (:mod:`grnet.data.augment`),
-here on the CPU or, with ``augment_on="device"``, later on the training device (the item then
-carries the image unwarped and its parameters).
+:func:`grnet.data.degrade.apply`, at the source's scale the folder's ``summary.json`` records; the
+same deterministic operation on train, val and test as the ablation of Table I does), resize to
+the run's image size, and for training only augment with horizontal flip, rotation of +-10
+degrees and a random perspective (:mod:`grnet.data.augment`), here on the CPU or, with
+``augment_on="device"``, later on the training device (the item then carries the image unwarped
+and its parameters).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from torchvision.transforms import v2
 from grnet.data import degrade
 from grnet.data.augment import draw, warp_cpu
 from grnet.data.images import read_rgb
-from grnet.data.index import SPLITS, class_names, read_index
+from grnet.data.index import SPLITS, class_names, degrade_scale, read_index
 from grnet.residuals import GuidedResidualTransform
 from grnet.settings import AUGMENT_ON, AugmentOn
 from grnet.settings import TASKS as TASKS  # re-exported: the settings live in grnet.settings
@@ -87,11 +88,13 @@ def limit_rows(rows: Sequence[Mapping[str, Any]], limit: int | None, seed: int) 
 CACHE_FORMAT = 1
 
 
-def cache_key(root: Path, rows: Sequence[Mapping[str, Any]], image_size: int, postprocess: str | None) -> str:
+def cache_key(
+    root: Path, rows: Sequence[Mapping[str, Any]], image_size: int, postprocess: str | None, scale: int = 1
+) -> str:
     """A hex digest of everything that decides a split's cached bytes: each image's path, size and
     modification time (a file replaced is a new key, without reading it), the image size, the
-    post-processing, :data:`CACHE_FORMAT` and the versions of the decoders and the resizer
-    (Pillow, OpenCV for the post-processing, torch and torchvision)."""
+    post-processing and its scale, :data:`CACHE_FORMAT` and the versions of the decoders and the
+    resizer (Pillow, OpenCV for the post-processing, torch and torchvision)."""
     import cv2
 
     digest = hashlib.sha256()
@@ -99,6 +102,7 @@ def cache_key(root: Path, rows: Sequence[Mapping[str, Any]], image_size: int, po
         "format": CACHE_FORMAT,
         "image_size": image_size,
         "postprocess": postprocess,
+        "degrade_scale": scale,
         "versions": [PIL.__version__, cv2.__version__, torch.__version__, torchvision.__version__],
     }
     digest.update(json.dumps(settings, sort_keys=True).encode())
@@ -123,7 +127,8 @@ class IndexedImages(Dataset):
             item's image then ``(image, params)``: the uint8 (3, S, S) image unwarped and its
             :class:`grnet.data.augment.WarpParams`, for :func:`grnet.data.augment.warp_batch` on
             the collated batch.
-        postprocess: a :func:`grnet.data.degrade.apply` spec (``"jpeg:60"``, ``"mean:5"``) or None.
+        postprocess: a :func:`grnet.data.degrade.apply` spec (``"jpeg:60"``, ``"mean:5"``) or None,
+            applied at the folder's :func:`grnet.data.index.degrade_scale` (``summary.json``).
         classes: class names for multiclass targets; by default those of the whole index, so
             every split maps a technique to the same index.
         limit: keep at most this many rows (seeded random subset), for tiny runs.
@@ -180,6 +185,7 @@ class IndexedImages(Dataset):
         if task == "multiclass" and unknown:
             raise ValueError(f"{self.root / 'index.csv'}: classes {sorted(unknown)} not in {self.classes}")
         self.split, self.task, self.postprocess = split, task, postprocess
+        self.degrade_scale = degrade_scale(self.root) if postprocess else 1
         self.augment, self.augment_on, self.seed, self.epoch = augment, augment_on, seed, 0
         self.resize, self.finish = resize_transform(image_size), finish_transform()
         self.residual = GuidedResidualTransform(**residual) if residual is not None else None
@@ -211,7 +217,7 @@ class IndexedImages(Dataset):
         """Item ``i``'s image read, post-processed and resized: uint8 (3, S, S)."""
         image = read_rgb(self.root / self.rows[i]["path"])
         if self.postprocess:
-            image = degrade.apply(image, self.postprocess)
+            image = degrade.apply(image, self.postprocess, self.degrade_scale)
         return self.resize(to_chw_uint8(image))
 
     def _fill(self, array: np.ndarray) -> np.ndarray:
@@ -223,7 +229,7 @@ class IndexedImages(Dataset):
     def _cached(self, folder: Path) -> np.ndarray:
         """The split's (N, S, S, 3) uint8 array memory-mapped from ``folder`` (copy-on-write), written
         first (atomically) when no file has its key."""
-        key = cache_key(self.root, self.rows, self.image_size, self.postprocess)
+        key = cache_key(self.root, self.rows, self.image_size, self.postprocess, self.degrade_scale)
         path = folder / f"{self.split}-{self.image_size}px-{key}.npy"
         if not path.is_file():
             folder.mkdir(parents=True, exist_ok=True)

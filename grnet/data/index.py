@@ -6,13 +6,15 @@ A prepared dataset is a folder of images plus:
   the folder, ``label`` 1 = fake and 0 = real (our convention everywhere; adapters convert the
   datasets that use the reverse), ``class`` the technique name (``"real"`` for real images),
   ``video`` the source video or image id (empty where none), ``split`` one of train/val/test;
-- ``summary.json``: counts per split and class, the settings, and every skipped input with why.
+- ``summary.json``: counts per split and class, the settings, and every skipped input with why;
+  optionally ``degrade_scale`` (:func:`degrade_scale`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -127,3 +129,26 @@ def write_summary(
         **(extra or {}),
     }
     return write_json_atomic(Path(root) / "summary.json", summary)
+
+
+def degrade_scale(root: str | os.PathLike) -> int:
+    """The scale at which post-processing acts on a prepared dataset's images
+    (:func:`grnet.data.degrade.apply`): ``summary.json``'s ``degrade_scale``, an integer >= 1 (the
+    embedded HFF's 64 px faces stand for larger sources: ``hff_source_size`` of
+    :mod:`grnet.data.benchmark`), or 1, the stored size, where the folder has no summary or the
+    summary no such key (the real datasets, stored at their own resolution).
+
+    Raises:
+        ValueError: ``summary.json`` is not JSON, or its ``degrade_scale`` is not an integer >= 1
+            (the message names the file).
+    """
+    path = Path(root) / "summary.json"
+    if not path.is_file():
+        return 1
+    try:
+        scale = json.loads(path.read_text(encoding="utf-8")).get("degrade_scale", 1)
+    except (json.JSONDecodeError, AttributeError) as e:
+        raise ValueError(f"{path}: expected a JSON object (a prepared dataset's summary): {e}") from None
+    if isinstance(scale, bool) or not isinstance(scale, int) or scale < 1:
+        raise ValueError(f"{path}: degrade_scale must be an integer >= 1, got {scale!r}")
+    return scale

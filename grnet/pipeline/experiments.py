@@ -91,7 +91,7 @@ def build_data(settings: Settings) -> list[Path]:
         jobs = available_cores()
         paths = build(out, profile, seed=data.seed, fold=data.fold, content=data.content, jobs=jobs)
         # data/<profile>/audit.json: the benchmark's method-free figures, at the runs' input size
-        write_audit(out, size={name: d.image_size for name, d in settings.datasets.items()})
+        write_audit(out, size={name: d.image_size for name, d in settings.datasets.items()}, jobs=jobs)
         return paths
     from grnet.data.prepare import prepare
 
