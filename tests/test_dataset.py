@@ -13,7 +13,7 @@ from torchvision.transforms import v2
 from grnet.data import dataset as dataset_module
 from grnet.data import degrade
 from grnet.data.augment import draw, warp_cpu
-from grnet.data.dataset import IndexedImages, cache_key, image_transform, make_loader, to_chw_uint8
+from grnet.data.dataset import IndexedImages, image_transform, make_loader, to_chw_uint8
 from grnet.data.images import BadImageError, read_rgb
 from grnet.data.index import read_index, write_index
 from grnet.residuals import GuidedResidualTransform
@@ -227,10 +227,11 @@ def test_postprocess_acts_at_the_scale_the_summary_records(data, tmp_path):
     expected = image_transform(32)(to_chw_uint8(degrade.apply(source, "mean:5", 4)))
     assert torch.equal(ds[1][0], expected)
     assert not torch.equal(ds[1][0], IndexedImages(data, "test", image_size=32, postprocess="mean:5")[1][0])
-    raw_scaled, raw = (IndexedImages(d, "test", image_size=32)[1][0] for d in (scaled, data))
-    assert torch.equal(raw_scaled, raw)  # raw images are the same whatever the scale
-    # the cached array is keyed by the scale too
-    assert cache_key(scaled, ds.rows, 32, "mean:5", 4) != cache_key(scaled, ds.rows, 32, "mean:5", 1)
+    # The cached array is keyed by the scale: filled at scale 1, then read at scale 4.
+    summary.write_text(json.dumps({**recorded, "degrade_scale": 1}))
+    at_one = IndexedImages(scaled, "test", image_size=32, postprocess="mean:5", cache=tmp_path / "cache")
+    assert not torch.equal(at_one[1][0], expected)
+    summary.write_text(json.dumps({**recorded, "degrade_scale": 4}))
     cached = IndexedImages(scaled, "test", image_size=32, postprocess="mean:5", cache=tmp_path / "cache")
     assert torch.equal(cached[1][0], expected)
 
@@ -239,7 +240,7 @@ def test_a_bad_degrade_scale_names_the_summary(data, tmp_path):
     bad = tmp_path / "bad"
     shutil.copytree(data, bad)
     (bad / "summary.json").write_text(json.dumps({"degrade_scale": 0}))
-    with pytest.raises(ValueError, match=r"summary\.json: degrade_scale must be an integer >= 1"):
+    with pytest.raises(ValueError, match=r"summary\.json: degrade_scale must be an integer from 1 to 16"):
         IndexedImages(bad, "test", image_size=32, postprocess="jpeg:60")
     IndexedImages(bad, "test", image_size=32)  # raw images never read it
     (bad / "summary.json").write_text("not json")

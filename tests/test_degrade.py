@@ -92,9 +92,11 @@ def _random_images():
     return [noise, saturated, checker]
 
 
-@pytest.mark.parametrize("scale", [1, 2, 3, 4])
+@pytest.mark.parametrize("scale", [1, 2, 3, 4, 5, 8])
 def test_an_upsampled_source_reduces_to_the_image_byte_for_byte(image, scale):
-    for x in [image, *_random_images()]:
+    thin = np.random.default_rng(4).integers(0, 256, (1, 7, 3), dtype=np.uint8)  # one row
+    flat = [np.zeros((3, 5, 3), np.uint8), np.full((2, 2, 3), 255, np.uint8)]
+    for x in [image, *_random_images(), thin, *flat]:
         source = degrade.upsample(x, scale)
         assert source.shape == (x.shape[0] * scale, x.shape[1] * scale, 3) and source.dtype == np.uint8
         assert np.array_equal(degrade.downsample(source, scale), x)
@@ -115,9 +117,9 @@ def test_downsample_is_the_block_mean():
     assert np.array_equal(degrade.downsample(x, 2), expected.astype(np.uint8))
 
 
-@pytest.mark.parametrize("spec", ["none", "mean:1", "gauss:1"])
+@pytest.mark.parametrize("spec", ["mean:1", "gauss:1"])
 def test_nothing_to_do_returns_the_image_at_every_scale(image, spec):
-    for scale in (1, 2, 4):
+    for scale in (1, 2, 4, 5):
         assert np.array_equal(degrade.apply(image, spec, scale), image)
 
 

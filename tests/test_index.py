@@ -76,10 +76,15 @@ def test_degrade_scale_is_the_summarys_or_one(tmp_path):
     assert degrade_scale(tmp_path) == 1  # a summary without the key (the real datasets)
     write_summary(tmp_path, ROWS, {"seed": 0}, extra={"degrade_scale": 4})
     assert degrade_scale(tmp_path) == 4
-    for bad in (0, 2.5, "4", True):
+    for bad in (0, 17, 2.5, "4", True):
         (tmp_path / "summary.json").write_text(json.dumps({"degrade_scale": bad}))
-        with pytest.raises(ValueError, match=r"summary\.json: degrade_scale must be an integer >= 1"):
+        with pytest.raises(ValueError, match=r"summary\.json: degrade_scale must be an integer from 1 to 16"):
             degrade_scale(tmp_path)
-    (tmp_path / "summary.json").write_text("[1, 2]")
+    for text in (b"[1, 2]", b"\xff\xfe{}"):  # not an object; not UTF-8
+        (tmp_path / "summary.json").write_bytes(text)
+        with pytest.raises(ValueError, match=r"summary\.json: expected a JSON object"):
+            degrade_scale(tmp_path)
+    (tmp_path / "summary.json").unlink()
+    (tmp_path / "summary.json").mkdir()  # not a file
     with pytest.raises(ValueError, match=r"summary\.json: expected a JSON object"):
         degrade_scale(tmp_path)

@@ -228,7 +228,8 @@ def audit_dataset(root: str | Path, split: str = "test", size: int | None = None
 
     Raises:
         FileNotFoundError: ``root`` has no ``index.csv``.
-        ValueError: ``split`` has no rows, or no real rows.
+        ValueError: ``split`` has no rows, or no real rows; a malformed ``summary.json``
+            (:func:`grnet.data.index.degrade_scale`).
     """
     root = Path(root)
     rows = read_index(root)

@@ -131,6 +131,11 @@ def write_summary(
     return write_json_atomic(Path(root) / "summary.json", summary)
 
 
+#: The largest source a degradation is applied at, in multiples of the stored side (the paper's
+#: HFF images are up to 16 times a 64 px face's side).
+MAX_DEGRADE_SCALE = 16
+
+
 def degrade_scale(root: str | os.PathLike) -> int:
     """The scale at which post-processing acts on a prepared dataset's images
     (:func:`grnet.data.degrade.apply`): ``summary.json``'s ``degrade_scale``, an integer >= 1 (the
@@ -139,16 +144,19 @@ def degrade_scale(root: str | os.PathLike) -> int:
     summary no such key (the real datasets, stored at their own resolution).
 
     Raises:
-        ValueError: ``summary.json`` is not JSON, or its ``degrade_scale`` is not an integer >= 1
-            (the message names the file).
+        ValueError: ``summary.json`` is not a file of UTF-8 JSON holding an object, or its
+            ``degrade_scale`` is not an integer from 1 to :data:`MAX_DEGRADE_SCALE` (the message
+            names the file).
     """
     path = Path(root) / "summary.json"
-    if not path.is_file():
+    if not path.exists():
         return 1
     try:
         scale = json.loads(path.read_text(encoding="utf-8")).get("degrade_scale", 1)
-    except (json.JSONDecodeError, AttributeError) as e:
+    except (OSError, ValueError, AttributeError, RecursionError) as e:  # ValueError: bad UTF-8 or JSON
         raise ValueError(f"{path}: expected a JSON object (a prepared dataset's summary): {e}") from None
-    if isinstance(scale, bool) or not isinstance(scale, int) or scale < 1:
-        raise ValueError(f"{path}: degrade_scale must be an integer >= 1, got {scale!r}")
+    if isinstance(scale, bool) or not isinstance(scale, int) or not 1 <= scale <= MAX_DEGRADE_SCALE:
+        raise ValueError(
+            f"{path}: degrade_scale must be an integer from 1 to {MAX_DEGRADE_SCALE}, got {scale!r}"
+        )
     return scale
