@@ -140,7 +140,8 @@ def end_to_end(name: str, size: int, batch: int, precision: str, preload: bool) 
     from grnet.train import TrainConfig, train
 
     with tempfile.TemporaryDirectory() as tmp:
-        sizes = [f"hff_size={size}", "hff_train=80", "hff_val=20", "hff_test=100"]
+        sizes = [f"hff_size={size}", f"hff_source_size={4 * size}", "hff_train=80", "hff_val=20"]
+        sizes.append("hff_test=100")
         (data,) = build(Path(tmp) / "data", profile_with("ci", sizes), datasets=["hff"])
         config = TrainConfig(
             model=name, data=str(data), task="multiclass", image_size=size, epochs=1, batch_size=batch,

@@ -277,7 +277,7 @@ def _identity_families(monkeypatch) -> None:
     monkeypatch.setattr(
         benchmark,
         "still_families",
-        lambda nets: {c: lambda sources, masks, rng, seed: np.asarray(sources.images) for c in classes},
+        lambda nets, *_: {c: lambda sources, masks, rng, seed: np.asarray(sources.images) for c in classes},
     )
     monkeypatch.setattr(
         benchmark, "video_techniques", lambda nets, size: {c: lambda t, d, rng, s: t.frames for c in classes}
@@ -481,3 +481,13 @@ def test_low_bit_depth_keeps_five_bits_and_adds_dequantisation_noise_only_with_a
     assert len(np.unique(fake & 7)) == 8
     sample = forgeries.low_bit_depth(target)  # what Glow's sampling code writes: the bin's level
     assert np.array_equal(sample, target >> 3 << 3) and not np.array_equal(sample, target)
+
+
+def test_glow_quantises_at_the_source_and_the_resize_mixes_its_levels(scene):
+    target, _ = scene
+    assert np.array_equal(forgeries.glow_sample(target[None], 1)[0], forgeries.low_bit_depth(target))
+    glow = forgeries.glow_sample(target[None], 4)[0].astype(int)
+    lowered = target.astype(int) - glow
+    assert lowered.min() >= 0 and lowered.max() <= 7  # every source pixel floored by 0-7 levels
+    assert 2.5 < lowered.mean() < 4.5  # Glow's bins' lowest levels: 3.5 below on average
+    assert (glow % 8).any()  # at the stored side the levels are no longer multiples of 8

@@ -39,6 +39,7 @@ NOTEBOOK_BENCHMARK = (
     "gen_steps=30",
     "translator_steps=30",
     "hff_size=48",
+    "hff_source_size=192",  # JP60 and ME5 at 4x the stored side, as in mini (data/README.md)
     "swap_size=24",
     "ff_size=48",
     "ff_frame=64",

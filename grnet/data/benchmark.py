@@ -461,8 +461,12 @@ class _Dataset:
 StillFamily = Callable[[Sources, np.ndarray, np.random.Generator, int], np.ndarray]
 
 
-def still_families(nets: Networks) -> dict[str, StillFamily]:
+def still_families(nets: Networks, source_scale: int = 1) -> dict[str, StillFamily]:
     """HFF's families by class name (:mod:`grnet.data.forgeries`); ``real`` is the identity.
+
+    Glow quantises at the source side, ``source_scale`` times the stored one
+    (:func:`grnet.data.forgeries.glow_sample`: HFF's Glow images are Glow's 256 px samples,
+    resized by the detector as every HFF image is).
 
     PGGAN and StyleGAN redraw each drawn face from its latent with the DCGAN's last block replaced
     by the family's (:class:`grnet.data.generators.LastBlock`): the same face at the DCGAN's
@@ -507,7 +511,7 @@ def still_families(nets: Networks) -> dict[str, StillFamily]:
         REAL: lambda sources, masks, rng, seed: np.asarray(sources.images),
         "PGGAN": gan(nets.pggan_block, nets.pggan),
         "StyleGAN": gan(nets.stylegan_block, nets.stylegan),
-        "Glow": lambda sources, masks, rng, seed: forgeries.low_bit_depth(np.asarray(sources.images)),
+        "Glow": lambda sources, masks, rng, seed: forgeries.glow_sample(sources.images, source_scale),
         "Face2Face": face2face,
         "StarGAN": stargan,
     }
@@ -936,7 +940,8 @@ def build_dataset(
     (:func:`reproducible`)."""
     with reproducible(seed):
         if name == "hff":
-            return [build_hff(out, content, still_families(nets), profile, seed, settings)]
+            scale = profile.hff_source_size // profile.hff_size
+            return [build_hff(out, content, still_families(nets, scale), profile, seed, settings)]
         techniques = video_techniques(nets, profile.swap_size)
         return build_videos(out, name, content, techniques, profile, seed, settings)
 

@@ -13,8 +13,9 @@ PGGAN              whole image through :class:`SynthesisGenerator`  nearest-upsa
                    (nearest up-sampling + conv + pixel norm)
 StyleGAN           the same with transposed-conv up-sampling and    checkerboard spectral peaks,
                    noise injection                                  injected noise
-Glow               :func:`low_bit_depth`: 5-bit quantisation, as    missing low bits (levels
-                   Glow's sampling code writes its samples          multiples of 8)
+Glow               :func:`glow_sample`: 5-bit quantisation, as      missing low bits at the source
+                   Glow's sampling code writes its 256 px samples,  (levels multiples of 8), mixed
+                   at the source side, then the resize              by the resize
 Face2Face          :func:`warp_region` (stills): smooth displace-   bilinear resampling inside the
                    ment of the inner face (an expression change),   face, blend boundary; in videos
                    feathered blend; :func:`reenact` (videos): the   also a smooth shading change
@@ -105,6 +106,23 @@ def low_bit_depth(image: np.ndarray, rng: np.random.Generator | None = None, bit
     if rng is not None:
         kept = kept + rng.integers(0, step, image.shape)
     return kept.astype(np.uint8)
+
+
+def glow_sample(images: np.ndarray, scale: int = 1, bits: int = 5) -> np.ndarray:
+    """The HFF Glow stand-in: each (H, W, 3) uint8 image of ``images`` (N, H, W, 3) as Glow's
+    sampling code writes it at the source side, ``scale`` times the stored one (HFF's Glow images
+    are 256 px, the side of Glow's CelebA-HQ model), then brought to the stored side as a
+    detector's resize brings them: :func:`low_bit_depth` of :func:`grnet.data.degrade.upsample`,
+    then :func:`grnet.data.degrade.downsample` (the same source the loader degrades JP60 and ME5
+    at). ``scale`` 1: :func:`low_bit_depth` of the image itself. Returns (N, H, W, 3) uint8."""
+    from grnet.data import degrade
+
+    images = np.asarray(images)
+    if scale == 1:
+        return low_bit_depth(images, bits=bits)
+    return np.stack(
+        [degrade.downsample(low_bit_depth(degrade.upsample(im, scale), bits=bits), scale) for im in images]
+    )
 
 
 def smooth_field(h: int, w: int, rng: np.random.Generator, amplitude: float, grid: int = 4) -> np.ndarray:
