@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from grnet.cli import main
-from grnet.data import benchmark, forgeries
+from grnet.data import benchmark, dcgan, forgeries
 from grnet.data.benchmark import (
     CELEBDF_CLASS,
     DFDC_CLASSES,
@@ -30,7 +30,7 @@ from grnet.data.benchmark import (
     profile_with,
     video_techniques,
 )
-from grnet.data.content import FaceContent, stream
+from grnet.data.content import FaceContent, still_size, stream
 from grnet.data.dcgan import LANDMARKS
 from grnet.data.generators import LastBlock, SynthesisGenerator, Translator
 from grnet.data.images import read_rgb
@@ -55,6 +55,38 @@ def test_same_seed_gives_byte_identical_files_whatever_the_jobs(built, tmp_path)
     first, second = checksums(built), checksums(tmp_path)
     assert len(first) > 100 and first == second
     assert not any(name.startswith(".") for name in (p.name for p in tmp_path.iterdir()))  # no partials
+
+
+def test_tasks_run_after_what_they_need_with_the_same_results_whatever_the_jobs():
+    tasks = {
+        "a": benchmark._Task(int, lambda r: ("3",)),
+        "b": benchmark._Task(pow, lambda r: (r["a"], 2), ("a",)),
+        "c": benchmark._Task(max, lambda r: (r["a"], r["b"], 5), ("a", "b")),
+        "d": benchmark._Task(abs, lambda r: (-7,)),
+    }
+    expected = {"a": 3, "b": 9, "c": 9, "d": 7}
+    assert benchmark._run_tasks(tasks, ["d", "a", "b", "c"], 1) == expected
+    assert benchmark._run_tasks(tasks, ["a", "d", "b", "c", "unused"], 2) == expected
+    with pytest.raises(ValueError, match="'b' repeated or before what it needs"):
+        benchmark._run_tasks(tasks, ["b", "a", "c", "d"], 1)
+    with pytest.raises(ValueError, match=r"leaves out \['d'\]"):
+        benchmark._run_tasks(tasks, ["a", "b", "c"], 2)
+    with pytest.raises(ValueError, match="invalid literal"):  # a task's own error reaches the caller
+        benchmark._run_tasks({"a": benchmark._Task(int, lambda r: ("x",))}, ["a"], 2)
+
+
+def test_still_faces_are_drawn_once_and_only_when_read(monkeypatch):
+    """HFF's PGGAN, StyleGAN and StarGAN stand-ins redraw from the latents: their sources' faces
+    need never be drawn."""
+    drawn, draw = [], dcgan.draw_faces
+    monkeypatch.setattr(dcgan, "draw_faces", lambda z, *a, **k: drawn.append(len(z)) or draw(z, *a, **k))
+    sources = FaceContent(0).stills("hff", "test", "PGGAN", 6, 32)
+    assert len(sources.images) == 6 and drawn == []
+    faces = np.asarray(sources.images)
+    assert faces.shape == (6, 32, 32, 3) and faces.dtype == np.uint8
+    assert np.array_equal(faces, still_size(draw(sources.latents), 32))
+    assert np.array_equal(sources.images[2], faces[2]) and len(list(sources.images)) == 6
+    assert drawn == [6]
 
 
 # The most conservative settings the libraries offer: every library's choice of CPU kernels capped

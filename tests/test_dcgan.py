@@ -65,8 +65,15 @@ def test_attribute_edits_move_their_attribute_and_nothing_at_step_zero():
     attribute raises that attribute (lighter hair, paler skin) on average, a step away lowers it."""
     from grnet.data.forgeries import edit_attributes
 
-    directions = dcgan.attribute_directions(dcgan.latents(np.random.default_rng(2), 60))
+    drawn = dcgan.latents(np.random.default_rng(2), 60)
+    directions = dcgan.attribute_directions(drawn)
     assert directions.shape == (len(dcgan.ATTRIBUTES), dcgan.LATENT)
+    # the faces a caller drew already give the same directions; faces of other latents do not
+    assert np.array_equal(dcgan.attribute_directions(drawn, dcgan.draw_faces(drawn)), directions)
+    others = dcgan.draw_faces(drawn[::-1].copy())
+    assert not np.array_equal(dcgan.attribute_directions(drawn, others), directions)
+    with pytest.raises(ValueError, match="for 60 latents"):
+        dcgan.attribute_directions(drawn, dcgan.draw_faces(drawn[:59]))
     assert np.allclose(np.linalg.norm(directions, axis=1), 1)
     z = dcgan.latents(np.random.default_rng(3), 20)
     own = dcgan.load_generator().main[dcgan.LAST_BLOCK :]

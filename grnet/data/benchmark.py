@@ -60,7 +60,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -305,14 +305,14 @@ BLOCK_WIDTH = 32
 
 
 def train_network(
-    name: str, images: Sequence[np.ndarray], latents: np.ndarray | None, profile: Profile, seed: int
+    name: str, images: Sequence[np.ndarray] | None, latents: np.ndarray | None, profile: Profile, seed: int
 ) -> nn.Module:
     """Train one of :data:`NETWORKS` on ``images``, or distil one of :data:`BLOCKS` on the DCGAN's
     features and output for ``latents`` (N, 100), seeded, single-threaded, float64 (see
     :mod:`grnet.data.generators`); returns it in eval mode.
 
     Raises:
-        ValueError: a block was asked for without latents.
+        ValueError: a block was asked for without latents, or a network without images.
     """
     size, batch = profile.gen_size, profile.gen_batch
     with single_threaded(_seed(seed, "net", name)):
@@ -328,6 +328,8 @@ def train_network(
             block = LastBlock(BLOCK_KINDS[name], width=BLOCK_WIDTH)
             steps = profile.block_steps
             return train_last_block(block, features, targets, steps, _seed(seed, "data", name), batch)
+        if images is None:
+            raise ValueError(f"{name}: the networks train on images")
         if name == "translator":
             net = Translator(width=profile.gen_width)
             steps = profile.translator_steps
@@ -384,21 +386,88 @@ def _build_environment() -> Iterator[None]:
                 os.environ[key] = value
 
 
-def train_networks(
-    images: Sequence[np.ndarray], latents: np.ndarray | None, profile: Profile, seed: int, jobs: int = 1
-) -> Networks:
-    """The two synthesis generators and the translator, and with ``latents`` (drawn faces) the
-    three last blocks (:func:`train_network`), ``jobs`` at a time in worker processes (the same
-    networks whatever ``jobs``), and the attribute directions found on ``latents``' faces."""
-    names = NETWORKS + (BLOCKS if latents is not None else ())
-    directions = None if latents is None else dcgan.attribute_directions(latents)
+# The order in which the networks' work starts when several jobs share it: the most work first
+# (at the mini profile the PGGAN block's distillation is the longest, the translator's training
+# next), the faces the generators train on drawn beside it, so that no worker waits long for the
+# last network.
+NETWORK_ORDER = (
+    "pggan_block", "images", "translator", "stylegan_block", "pggan", "stargan_block", "stylegan",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Task:
+    """A call for :func:`_run_tasks`: ``fn(*args(results))``, once the tasks ``needs`` names have
+    their results."""
+
+    fn: Callable[..., Any]
+    args: Callable[[dict[str, Any]], tuple[Any, ...]]
+    needs: tuple[str, ...] = ()
+
+
+def _run_tasks(tasks: dict[str, _Task], order: Sequence[str], jobs: int) -> dict[str, Any]:
+    """Every task's result by name. With ``jobs`` > 1 in that many worker processes
+    (:func:`_pool`), a worker that frees up taking the first task of ``order`` whose needs are
+    met; otherwise here, in ``order``. The results do not depend on ``jobs``: each task draws
+    from its own seeded stream.
+
+    Raises:
+        ValueError: ``order`` does not list every task once, each after the tasks it needs.
+        Exception: what a task raised (after the running ones finish).
+    """
+    order = [name for name in order if name in tasks]
+    known: set[str] = set()
+    for name in order:
+        if name in known or not set(tasks[name].needs) <= known:
+            raise ValueError(f"task order {order}: {name!r} repeated or before what it needs")
+        known.add(name)
+    if known != set(tasks):
+        raise ValueError(f"task order {order} leaves out {sorted(set(tasks) - known)}")
+    results: dict[str, Any] = {}
     if jobs <= 1:
-        nets = [train_network(name, images, latents, profile, seed) for name in names]
-    else:
-        with _build_environment(), _pool(jobs) as pool:
-            futures = [pool.submit(train_network, name, images, latents, profile, seed) for name in names]
-            nets = [f.result() for f in futures]
-    return Networks(*nets, attribute_directions=directions)
+        for name in order:
+            results[name] = tasks[name].fn(*tasks[name].args(results))
+        return results
+    waiting = list(order)
+    with _build_environment(), _pool(jobs) as pool:
+        running: dict[Future[Any], str] = {}
+        while waiting or running:
+            for name in [n for n in waiting if set(tasks[n].needs) <= results.keys()]:
+                if len(running) == jobs:
+                    break
+                waiting.remove(name)
+                running[pool.submit(tasks[name].fn, *tasks[name].args(results))] = name
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                results[running.pop(future)] = future.result()
+    return results
+
+
+def _generator_images(source: Content, count: int, seed: int) -> list[np.ndarray]:
+    with reproducible(seed):
+        return source.generator_images(count)
+
+
+def train_networks(source: Content, profile: Profile, seed: int, jobs: int = 1) -> Networks:
+    """The two synthesis generators and the translator, trained on ``source``'s
+    ``profile.gen_faces`` generator images, and for drawn faces (content with latents) the three
+    last blocks, distilled on their latents (:func:`train_network`), and the attribute directions
+    found on those faces (:func:`grnet.data.dcgan.attribute_directions`). ``jobs`` > 1: the faces
+    drawn and the networks trained in that many worker processes, in :data:`NETWORK_ORDER` as
+    workers free up; the same networks whatever ``jobs``."""
+    n = profile.gen_faces
+    latents = source.generator_latents(n)
+
+    def network(name: str) -> _Task:
+        if name in BLOCKS:
+            return _Task(train_network, lambda r: (name, None, latents, profile, seed))
+        return _Task(train_network, lambda r: (name, r["images"], None, profile, seed), ("images",))
+
+    names = NETWORKS + (BLOCKS if latents is not None else ())
+    tasks = {"images": _Task(_generator_images, lambda r: (source, n, seed))} | {k: network(k) for k in names}
+    nets = _run_tasks(tasks, NETWORK_ORDER, jobs)
+    directions = None if latents is None else dcgan.attribute_directions(latents, np.asarray(nets["images"]))
+    return Networks(*(nets.get(name) for name in NETWORKS + BLOCKS), attribute_directions=directions)
 
 
 class _Dataset:
@@ -907,8 +976,7 @@ def _build(
 ) -> list[Path]:
     with reproducible(seed):
         source = make_content(content, profile, seed, fold, test_photos)
-        n = profile.gen_faces
-        nets = train_networks(source.generator_images(n), source.generator_latents(n), profile, seed, jobs)
+        nets = train_networks(source, profile, seed, jobs)
     settings = {
         "profile": dataclasses.asdict(profile),
         "seed": seed,

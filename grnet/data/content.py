@@ -22,6 +22,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 import cv2
@@ -59,6 +60,29 @@ def still_size(faces: np.ndarray, size: int) -> np.ndarray:
         return faces
     interp = cv2.INTER_AREA if size < dcgan.SIDE else cv2.INTER_CUBIC
     return np.stack([cv2.resize(f, (size, size), interpolation=interp) for f in faces])
+
+
+class DrawnFaces(Sequence[np.ndarray]):
+    """The faces of latents ``z`` (N, 100) at ``size`` px (:func:`still_size` of
+    :func:`grnet.data.dcgan.draw_faces`), drawn when first read, then kept: a family that redraws
+    its images from the latents (HFF's PGGAN, StyleGAN and StarGAN stand-ins) never pays for
+    drawing the sources. ``np.asarray`` of it: (N, size, size, 3) uint8."""
+
+    def __init__(self, z: np.ndarray, size: int) -> None:
+        self.z, self.size = z, size
+
+    @cached_property
+    def faces(self) -> np.ndarray:
+        return still_size(dcgan.draw_faces(self.z), self.size)
+
+    def __len__(self) -> int:
+        return len(self.z)
+
+    def __getitem__(self, index: Any) -> Any:  # an image (size, size, 3), or a slice of them
+        return self.faces[index]
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        return self.faces if dtype is None else self.faces.astype(dtype)
 
 
 @dataclass(frozen=True)
@@ -127,9 +151,10 @@ class FaceContent:
         return dcgan.draw_faces(z), ids
 
     def stills(self, dataset: str, split: str, stream_name: str, n: int, size: int) -> Sources:
-        """The faces as drawn (64 px), resized to ``size`` by :func:`still_size`."""
+        """The faces as drawn (64 px), resized to ``size`` by :func:`still_size`, drawn when first
+        read (:class:`DrawnFaces`)."""
         z, ids = self._latents(dataset, split, stream_name, n=n)
-        return Sources(still_size(dcgan.draw_faces(z), size), ids, z)
+        return Sources(DrawnFaces(z, size), ids, z)
 
     def clip_sources(
         self, dataset: str, split: str, n: int, frame: int, zoom: tuple[float, float]

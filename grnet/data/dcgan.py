@@ -171,13 +171,24 @@ def attributes(faces: np.ndarray, landmarks: Landmarks | None = None) -> np.ndar
 ATTRIBUTES = ("hair", "pale")
 
 
-def attribute_directions(z: np.ndarray) -> np.ndarray:
+def attribute_directions(z: np.ndarray, faces: np.ndarray | None = None) -> np.ndarray:
     """Unit latent directions (len(ATTRIBUTES), 100) along which each attribute grows, found on
     the faces of latents ``z`` (N, 100), N >= 3: for each attribute the mean latent of the third
     of faces where it is highest minus that of the third where it is lowest, normalised (the
     linear attribute boundaries of latent-space face editing, e.g. InterFaceGAN, by class means).
+
+    ``faces``: ``draw_faces(z)`` where the caller has drawn them already (N, 64, 64, 3) uint8;
+    drawn here otherwise.
+
+    Raises:
+        ValueError: ``faces`` are not one (64, 64, 3) face per latent.
     """
-    measured = attributes(draw_faces(z))
+    if faces is None:
+        faces = draw_faces(z)
+    elif np.shape(faces) != (len(z), SIDE, SIDE, 3):
+        expected = (len(z), SIDE, SIDE, 3)
+        raise ValueError(f"faces of shape {np.shape(faces)} for {len(z)} latents; expected {expected}")
+    measured = attributes(faces)
     k = max(1, len(z) // 3)
     out = []
     for column in measured.T:
