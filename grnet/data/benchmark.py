@@ -984,14 +984,11 @@ def _build(
         "networks": nets.digests(),
         "note": f"{source.name} content; see data/README.md",
     }
-    args = [(name, out, source, nets, profile, seed, settings) for name in datasets]
-    if jobs <= 1:
-        parts = {name: build_dataset(*a) for name, a in zip(datasets, args, strict=True)}
-    else:
-        order = sorted(range(len(datasets)), key=lambda i: WORK_ORDER.index(datasets[i]))
-        with _build_environment(), _pool(jobs) as pool:
-            futures = {datasets[i]: pool.submit(build_dataset, *args[i]) for i in order}
-            parts = {name: futures[name].result() for name in datasets}
+
+    def dataset(name: str) -> _Task:
+        return _Task(build_dataset, lambda r: (name, out, source, nets, profile, seed, settings))
+
+    parts = _run_tasks({name: dataset(name) for name in datasets}, WORK_ORDER, jobs)
     return [path for name in datasets for path in parts[name]]
 
 
