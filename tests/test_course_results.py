@@ -1068,7 +1068,7 @@ def test_audit_markdown_one_row_per_family_and_dataset():
 
 def test_audit_answer_best_and_worst_probed_family():
     easy = dataset({"A": family(probe=0.9), "B": family(probe=0.55), "C": family(probe=0.7)})
-    calm = dataset({"A": family(probe=0.7), "B": family(probe=0.6)})
+    calm = dataset({"A": family(probe=0.7), "B": family(probe=0.68)})
     text = results.audit_answer(
         {
             "datasets": {
@@ -1084,6 +1084,8 @@ def test_audit_answer_best_and_worst_probed_family():
         in text
     )
     assert "least on A, the family global statistics separate best (probe AUC 0.70), though none" in text
+    assert "most on B, the family they separate worst (probe AUC 0.68), though they still partly" in text
+    assert text.count("needs the forgery's own trace") == 1  # hff's B (0.55), not dfdc's B (0.68)
     assert "one family probed, X (probe AUC 0.60)" in text and "no family probed" in text
 
 

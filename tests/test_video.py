@@ -133,3 +133,14 @@ def test_frames_are_encoded_as_they_come_and_a_failed_encode_leaves_no_file(tmp_
     video = encode_h264(frames(fail=False), tmp_path / "ok.mp4", qp=23)
     assert [p.name for p in tmp_path.iterdir()] == ["ok.mp4"]
     assert len(list(read_frames(video))) == 60
+
+
+def test_only_the_frames_asked_for_are_read_as_a_full_read_gives_them(tmp_path):
+    frames = [np.roll(STORED, 8 * k, axis=1) for k in range(12)]
+    video = encode_h264(frames, tmp_path / "v.mp4", qp=23)
+    full = dict(read_frames(video))
+    picked = list(read_frames(video, only=[9, 2, 5]))
+    assert [i for i, _ in picked] == [2, 5, 9]
+    assert all(np.array_equal(f, full[i]) for i, f in picked)
+    assert [i for i, _ in read_frames(video, every=2, only=[3, 4, 10, 40])] == [4, 10]
+    assert list(read_frames(video, only=[])) == []

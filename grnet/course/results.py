@@ -2358,7 +2358,8 @@ def audit_sentence(audit: Mapping[str, Any]) -> str:
 def audit_answer(audit: Mapping[str, Any]) -> str:
     """The answer to notebook 06's open question (where a high score tells least and most about
     a method), rendered from the audit: per dataset with two or more probed families, the family
-    the global-statistics probe separates best and the one it separates worst, as Markdown
+    the global-statistics probe separates best and the one it separates worst (said to need the
+    forgery's own trace only at a probe AUC of at most :data:`PROBE_BARELY`), as Markdown
     bullets; a dataset with one probed family or none is said as such.
 
     Args:
@@ -2385,10 +2386,14 @@ def audit_answer(audit: Mapping[str, Any]) -> str:
                 f"least on {best}, the family global statistics separate best (probe AUC {high:.2f}), "
                 f"though none separates easily"
             )
-        lines.append(
-            f"- **{label}**: {least}; most on {worst} (probe AUC {low:.2f}), where a detector needs the "
-            "forgery's own trace."
-        )
+        if low <= PROBE_BARELY:
+            most = f"most on {worst} (probe AUC {low:.2f}), where a detector needs the forgery's own trace"
+        else:
+            most = (
+                f"most on {worst}, the family they separate worst (probe AUC {low:.2f}), though they "
+                "still partly separate it"
+            )
+        lines.append(f"- **{label}**: {least}; {most}.")
     return "\n".join(lines)
 
 

@@ -856,7 +856,7 @@ def build_videos(
                         sampled = [(i, frames[i]) for i in chosen]
                     else:
                         path = encode_h264(frames, ds.root / "videos" / cls / f"{vid}.mp4", qp=qp)
-                        decoded = dict(read_frames(path, max_frames=max(chosen) + 1))
+                        decoded = dict(read_frames(path, only=chosen))
                         sampled = [(i, decoded[i]) for i in chosen]
                     for i, f in sampled:
                         ds.add(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,10 +94,15 @@ def upright_rgb(frame: av.VideoFrame) -> np.ndarray:
 
 
 def read_frames(
-    path: str | os.PathLike, every: int = 1, max_frames: int | None = None
+    path: str | os.PathLike,
+    every: int = 1,
+    max_frames: int | None = None,
+    only: Collection[int] | None = None,
 ) -> Iterator[tuple[int, np.ndarray]]:
     """Yield ``(frame_index, rgb_uint8)`` for every ``every``-th frame, at most ``max_frames``,
-    upright (the container's rotation applied, see :func:`upright_rgb`).
+    upright (the container's rotation applied, see :func:`upright_rgb`). ``only``: of those, the
+    frames with these indices, decoding no further than the last of them (every frame before it
+    is still decoded, as a stream's pictures depend on each other; only theirs are converted).
 
     Raises :class:`VideoReadError` naming the file when it cannot be opened or decoded, or when
     its display matrix is not a multiple of a quarter turn."""
@@ -111,10 +116,13 @@ def read_frames(
     with container:
         if not container.streams.video:
             raise VideoReadError(f"{path}: no video stream")
-        taken = 0
+        taken, wanted = 0, None if only is None else frozenset(only)
+        last = None if wanted is None else max(wanted, default=-1)
         try:
             for index, frame in enumerate(container.decode(video=0)):
-                if index % every:
+                if last is not None and index > last:
+                    return
+                if index % every or (wanted is not None and index not in wanted):
                     continue
                 try:
                     rgb = upright_rgb(frame)
