@@ -75,6 +75,21 @@ def test_tasks_run_after_what_they_need_with_the_same_results_whatever_the_jobs(
         benchmark._run_tasks({"a": benchmark._Task(int, lambda r: ("x",))}, ["a"], 2)
 
 
+def test_faces_drawn_in_parts_of_whole_batches_are_one_draws_faces():
+    z = dcgan.latents(np.random.default_rng(5), 2 * dcgan.BATCH + 3)
+    features, faces = benchmark._draw(z, 0)
+    parts = [benchmark._draw(z[i : i + dcgan.BATCH], 0) for i in range(0, len(z), dcgan.BATCH)]
+    assert np.array_equal(np.concatenate([f for f, _ in parts]), features)
+    assert np.array_equal(np.concatenate([x for _, x in parts]), faces)
+    assert features.shape == (len(z), 64, 32, 32) and np.array_equal(faces, dcgan.draw_faces(z))
+
+
+def test_networks_are_the_same_whatever_the_parts_their_faces_are_drawn_in():
+    profile = dataclasses.replace(CI, gen_faces=2 * dcgan.BATCH + 3)  # 2 jobs: 2 parts; 3 jobs: 3
+    two, three = (benchmark.train_networks(FaceContent(0), profile, 0, jobs).digests() for jobs in (2, 3))
+    assert two == three and len(two) == len(benchmark.NETWORKS + benchmark.BLOCKS) + 1  # + directions
+
+
 def test_still_faces_are_drawn_once_and_only_when_read(monkeypatch):
     """HFF's PGGAN, StyleGAN and StarGAN stand-ins redraw from the latents: their sources' faces
     need never be drawn."""

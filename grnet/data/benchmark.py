@@ -305,11 +305,17 @@ BLOCK_WIDTH = 32
 
 
 def train_network(
-    name: str, images: Sequence[np.ndarray] | None, latents: np.ndarray | None, profile: Profile, seed: int
+    name: str,
+    images: Sequence[np.ndarray] | None,
+    latents: np.ndarray | None,
+    profile: Profile,
+    seed: int,
+    features: np.ndarray | None = None,
 ) -> nn.Module:
     """Train one of :data:`NETWORKS` on ``images``, or distil one of :data:`BLOCKS` on the DCGAN's
     features and output for ``latents`` (N, 100), seeded, single-threaded, float64 (see
-    :mod:`grnet.data.generators`); returns it in eval mode.
+    :mod:`grnet.data.generators`); returns it in eval mode. ``features``: the latents'
+    :func:`grnet.data.dcgan.draw_features` (N, 64, 32, 32) float64 where drawn already.
 
     Raises:
         ValueError: a block was asked for without latents, or a network without images.
@@ -319,15 +325,15 @@ def train_network(
         if name in BLOCKS:
             if latents is None:
                 raise ValueError(f"{name}: the last blocks are distilled on drawn faces' latents")
-            features = dcgan.draw_features(latents)
+            drawn = dcgan.draw_features(latents) if features is None else torch.from_numpy(features)
             with torch.no_grad():
-                targets = dcgan.load_generator().main[dcgan.LAST_BLOCK :](features)
+                targets = dcgan.load_generator().main[dcgan.LAST_BLOCK :](drawn)
             # Seeded again: loading the DCGAN (once per process) draws its modules' initial weights
             # from torch's stream, so the block's own would depend on whether it was loaded before.
             torch.manual_seed(_seed(seed, "net", name))
             block = LastBlock(BLOCK_KINDS[name], width=BLOCK_WIDTH)
             steps = profile.block_steps
-            return train_last_block(block, features, targets, steps, _seed(seed, "data", name), batch)
+            return train_last_block(block, drawn, targets, steps, _seed(seed, "data", name), batch)
         if images is None:
             raise ValueError(f"{name}: the networks train on images")
         if name == "translator":
@@ -386,13 +392,11 @@ def _build_environment() -> Iterator[None]:
                 os.environ[key] = value
 
 
-# The order in which the networks' work starts when several jobs share it: the most work first
-# (at the mini profile the PGGAN block's distillation is the longest, the translator's training
-# next), the faces the generators train on drawn beside it, so that no worker waits long for the
-# last network.
-NETWORK_ORDER = (
-    "pggan_block", "images", "translator", "stylegan_block", "pggan", "stargan_block", "stylegan",
-)  # fmt: skip
+# The order in which the networks' work starts when several jobs share it, once the faces they
+# learn from are drawn (in parts, one per job): the most work first (at the mini profile the PGGAN
+# block's distillation is the longest, the translator's training next), so that no worker waits
+# long for the last network.
+NETWORK_ORDER = ("pggan_block", "translator", "stylegan_block", "pggan", "stargan_block", "stylegan")
 
 
 @dataclass(frozen=True)
@@ -448,26 +452,53 @@ def _generator_images(source: Content, count: int, seed: int) -> list[np.ndarray
         return source.generator_images(count)
 
 
+def _draw(z: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The DCGAN's features (N, 64, 32, 32) float64 and faces (N, 64, 64, 3) uint8 of latents
+    ``z`` (:func:`grnet.data.dcgan.draw_features`, :func:`grnet.data.dcgan.draw_with` its own last
+    block: :func:`grnet.data.dcgan.draw_faces`'s faces)."""
+    with reproducible(seed):
+        features = dcgan.draw_features(z)
+        own = dcgan.load_generator().main[dcgan.LAST_BLOCK :]
+        return features.numpy(), dcgan.draw_with(z, own, features=features)
+
+
 def train_networks(source: Content, profile: Profile, seed: int, jobs: int = 1) -> Networks:
     """The two synthesis generators and the translator, trained on ``source``'s
     ``profile.gen_faces`` generator images, and for drawn faces (content with latents) the three
-    last blocks, distilled on their latents (:func:`train_network`), and the attribute directions
-    found on those faces (:func:`grnet.data.dcgan.attribute_directions`). ``jobs`` > 1: the faces
-    drawn and the networks trained in that many worker processes, in :data:`NETWORK_ORDER` as
-    workers free up; the same networks whatever ``jobs``."""
+    last blocks, distilled on the DCGAN's features of their latents (:func:`train_network`), and
+    the attribute directions found on those faces (:func:`grnet.data.dcgan.attribute_directions`).
+
+    Drawn faces are the faces of their latents (the :class:`grnet.data.content.Content` protocol),
+    so their features and faces are drawn once, in parts of whole drawing batches (the batches
+    of one draw), and shared by every network. ``jobs`` > 1: the parts drawn and the networks
+    trained in that many worker processes, in :data:`NETWORK_ORDER` as workers free up; the same
+    networks whatever ``jobs``."""
     n = profile.gen_faces
     latents = source.generator_latents(n)
+    if latents is None:  # photographs: the images as the content gives them, no features
+        parts = {"images": _Task(_generator_images, lambda r: (source, n, seed))}
+    else:
+        step = dcgan.BATCH * -(-n // (dcgan.BATCH * max(jobs, 1)))  # whole batches, a part per job
+        chunks = {f"faces:{i}": latents[i : i + step] for i in range(0, n, step)}
+        parts = {k: _Task(_draw, lambda r, z=z: (z, seed)) for k, z in chunks.items()}
+
+    def images(r: dict[str, Any]) -> list[np.ndarray]:
+        return r["images"] if latents is None else list(np.concatenate([r[k][1] for k in parts]))
+
+    def features(r: dict[str, Any]) -> np.ndarray:
+        return np.concatenate([r[k][0] for k in parts])
 
     def network(name: str) -> _Task:
         if name in BLOCKS:
-            return _Task(train_network, lambda r: (name, None, latents, profile, seed))
-        return _Task(train_network, lambda r: (name, r["images"], None, profile, seed), ("images",))
+            return _Task(train_network, lambda r: (name, None, latents, profile, seed, features(r)), needs)
+        return _Task(train_network, lambda r: (name, images(r), None, profile, seed), needs)
+
+    needs = tuple(parts)
 
     names = NETWORKS + (BLOCKS if latents is not None else ())
-    tasks = {"images": _Task(_generator_images, lambda r: (source, n, seed))} | {k: network(k) for k in names}
-    nets = _run_tasks(tasks, NETWORK_ORDER, jobs)
-    directions = None if latents is None else dcgan.attribute_directions(latents, np.asarray(nets["images"]))
-    return Networks(*(nets.get(name) for name in NETWORKS + BLOCKS), attribute_directions=directions)
+    done = _run_tasks(parts | {k: network(k) for k in names}, [*parts, *NETWORK_ORDER], jobs)
+    directions = None if latents is None else dcgan.attribute_directions(latents, np.asarray(images(done)))
+    return Networks(*(done.get(name) for name in NETWORKS + BLOCKS), attribute_directions=directions)
 
 
 class _Dataset:

@@ -43,6 +43,7 @@ PACKAGE = "gan-face-generate"
 VERSION = "1.1.1"
 INSTALL_COMMAND = f"python -m pip install --no-deps {PACKAGE}=={VERSION}"
 LATENT = 100
+BATCH = 64  # latents drawn at once (the drawing functions' default)
 SIDE = 64
 LAST_BLOCK = -2  # index in DCGANGenerator.main of its last block (transposed conv to RGB, tanh)
 
@@ -111,7 +112,7 @@ def latents(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 @torch.no_grad()
-def draw_faces(z: np.ndarray, batch: int = 64) -> np.ndarray:
+def draw_faces(z: np.ndarray, batch: int = BATCH) -> np.ndarray:
     """The faces of latents ``z`` (N, 100): (N, 64, 64, 3) uint8 RGB.
 
     float64 throughout (see the module docstring); ``[-1, 1]`` maps to 0-255 by
@@ -125,7 +126,7 @@ def draw_faces(z: np.ndarray, batch: int = 64) -> np.ndarray:
 
 
 @torch.no_grad()
-def draw_features(z: np.ndarray, batch: int = 64) -> torch.Tensor:
+def draw_features(z: np.ndarray, batch: int = BATCH) -> torch.Tensor:
     """What the generator's last block up-samples for latents ``z`` (N, 100): the activations
     after its fourth block, (N, 64, 32, 32) float64 (non-negative: after ReLU)."""
     net = load_generator()
@@ -135,12 +136,22 @@ def draw_features(z: np.ndarray, batch: int = 64) -> torch.Tensor:
 
 
 @torch.no_grad()
-def draw_with(z: np.ndarray, last_block: nn.Module, seed: int = 0, batch: int = 64) -> np.ndarray:
+def draw_with(
+    z: np.ndarray,
+    last_block: nn.Module,
+    seed: int = 0,
+    batch: int = BATCH,
+    features: torch.Tensor | None = None,
+) -> np.ndarray:
     """The faces of latents ``z`` (N, 100) with the generator's last block (a stride-2 transposed
     convolution to 3 channels and tanh) replaced by ``last_block``, a module mapping
     (N, 64, 32, 32) to (N, 3, 64, 64) in [-1, 1]: (N, 64, 64, 3) uint8 RGB, quantised as
-    :func:`draw_faces` does. ``seed`` seeds torch first (a block with noise injection)."""
-    features = draw_features(z, batch)
+    :func:`draw_faces` does. ``seed`` seeds torch first (a block with noise injection).
+    ``features``: ``draw_features(z, batch)`` where the caller has them (drawn here otherwise).
+    With the generator's own last block (``load_generator().main[LAST_BLOCK:]``) the faces are
+    :func:`draw_faces`'s, byte for byte."""
+    if features is None:
+        features = draw_features(z, batch)
     torch.manual_seed(seed)  # after the features: loading the generator the first time draws from it
     out = [last_block(features[i : i + batch]) for i in range(0, len(features), batch)]
     x = torch.cat(out) if out else torch.empty(0, 3, SIDE, SIDE, dtype=torch.float64)
