@@ -360,6 +360,12 @@ BUILD_ENVIRONMENT: dict[str, str] = {
     # NumPy's OpenBLAS kernels and its dispatched SIMD loops (float64 maths in the families)
     "OPENBLAS_CORETYPE": "Prescott",
     "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR",
+    # Speed, not bytes: glibc's malloc keeps freed memory for reuse (4 GiB thresholds) instead of
+    # mapping every large tensor afresh and unmapping it when freed, whose page faults cost the
+    # networks' training more kernel time than arithmetic (benchmarks/build_malloc.py). Where a
+    # tensor's memory comes from changes no result: torch aligns every tensor to 64 bytes.
+    "MALLOC_MMAP_THRESHOLD_": "4294967296",
+    "MALLOC_TRIM_THRESHOLD_": "4294967296",
 }
 
 
