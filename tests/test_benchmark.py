@@ -67,6 +67,10 @@ def test_tasks_run_after_what_they_need_with_the_same_results_whatever_the_jobs(
     expected = {"a": 3, "b": 9, "c": 9, "d": 7}
     assert benchmark._run_tasks(tasks, ["d", "a", "b", "c"], 1) == expected
     assert benchmark._run_tasks(tasks, ["a", "d", "b", "c", "unused"], 2) == expected
+    ran: list[str] = []  # one job: in ``order``, each after what it needs
+    log = {k: benchmark._Task(ran.append, lambda r, k=k: (k,), t.needs) for k, t in tasks.items()}
+    benchmark._run_tasks(log, ["d", "a", "b", "c"], 1)
+    assert ran == ["d", "a", "b", "c"]
     with pytest.raises(ValueError, match="'b' repeated or before what it needs"):
         benchmark._run_tasks(tasks, ["b", "a", "c", "d"], 1)
     with pytest.raises(ValueError, match=r"leaves out \['d'\]"):
@@ -101,6 +105,9 @@ def test_still_faces_are_drawn_once_and_only_when_read(monkeypatch):
     assert faces.shape == (6, 32, 32, 3) and faces.dtype == np.uint8
     assert np.array_equal(faces, still_size(draw(sources.latents), 32))
     assert np.array_equal(sources.images[2], faces[2]) and len(list(sources.images)) == 6
+    copied = np.array(sources.images)  # a copy, as np.array promises: writing to it changes no later read
+    copied[:] = 0
+    assert np.array_equal(np.asarray(sources.images), still_size(draw(sources.latents), 32))
     assert drawn == [6]
 
 

@@ -325,7 +325,8 @@ def train_network(
         if name in BLOCKS:
             if latents is None:
                 raise ValueError(f"{name}: the last blocks are distilled on drawn faces' latents")
-            drawn = dcgan.draw_features(latents) if features is None else torch.from_numpy(features)
+            # torch's own copy of given features: its memory aligned as torch aligns every tensor
+            drawn = dcgan.draw_features(latents) if features is None else torch.from_numpy(features).clone()
             with torch.no_grad():
                 targets = dcgan.load_generator().main[dcgan.LAST_BLOCK :](drawn)
             # Seeded again: loading the DCGAN (once per process) draws its modules' initial weights
@@ -363,7 +364,8 @@ BUILD_ENVIRONMENT: dict[str, str] = {
     # Speed, not bytes: glibc's malloc keeps freed memory for reuse (4 GiB thresholds) instead of
     # mapping every large tensor afresh and unmapping it when freed, whose page faults cost the
     # networks' training more kernel time than arithmetic (benchmarks/build_malloc.py). Where a
-    # tensor's memory comes from changes no result: torch aligns every tensor to 64 bytes.
+    # tensor's memory comes from changes no result: torch aligns every tensor it allocates to 64
+    # bytes whichever way malloc serves it (arrays from NumPy are copied into torch's first).
     "MALLOC_MMAP_THRESHOLD_": "4294967296",
     "MALLOC_TRIM_THRESHOLD_": "4294967296",
 }
@@ -453,11 +455,6 @@ def _run_tasks(tasks: dict[str, _Task], order: Sequence[str], jobs: int) -> dict
     return results
 
 
-def _generator_images(source: Content, count: int, seed: int) -> list[np.ndarray]:
-    with reproducible(seed):
-        return source.generator_images(count)
-
-
 def _draw(z: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """The DCGAN's features (N, 64, 32, 32) float64 and faces (N, 64, 64, 3) uint8 of latents
     ``z`` (:func:`grnet.data.dcgan.draw_features`, :func:`grnet.data.dcgan.draw_with` its own last
@@ -469,41 +466,42 @@ def _draw(z: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def train_networks(source: Content, profile: Profile, seed: int, jobs: int = 1) -> Networks:
-    """The two synthesis generators and the translator, trained on ``source``'s
-    ``profile.gen_faces`` generator images, and for drawn faces (content with latents) the three
-    last blocks, distilled on the DCGAN's features of their latents (:func:`train_network`), and
-    the attribute directions found on those faces (:func:`grnet.data.dcgan.attribute_directions`).
+    """The two synthesis generators and the translator, trained on the content's generator images,
+    and for drawn faces (content with latents) the three last blocks, distilled on the DCGAN's
+    features of those latents (:func:`train_network`), and the attribute directions found on
+    their faces (:func:`grnet.data.dcgan.attribute_directions`); ``profile.gen_faces`` of them.
 
-    Drawn faces are the faces of their latents (the :class:`grnet.data.content.Content` protocol),
-    so their features and faces are drawn once, in parts of whole drawing batches (the batches
-    of one draw), and shared by every network. ``jobs`` > 1: the parts drawn and the networks
-    trained in that many worker processes, in :data:`NETWORK_ORDER` as workers free up; the same
-    networks whatever ``jobs``."""
+    Drawn faces are the faces of their latents (:class:`grnet.data.content.Content`'s
+    ``generator_latents``), so they and their features are drawn here, once, in parts of whole
+    drawing batches (the batches of one draw), and shared by every network. ``jobs`` > 1: the
+    parts drawn and the networks trained in that many worker processes, in
+    :data:`NETWORK_ORDER` as workers free up; the same networks whatever ``jobs``."""
     n = profile.gen_faces
     latents = source.generator_latents(n)
-    if latents is None:  # photographs: the images as the content gives them, no features
-        parts = {"images": _Task(_generator_images, lambda r: (source, n, seed))}
-    else:
+    parts: dict[str, _Task] = {}
+    if latents is not None:
         step = dcgan.BATCH * -(-n // (dcgan.BATCH * max(jobs, 1)))  # whole batches, a part per job
         chunks = {f"faces:{i}": latents[i : i + step] for i in range(0, n, step)}
         parts = {k: _Task(_draw, lambda r, z=z: (z, seed)) for k, z in chunks.items()}
+    needs = tuple(parts)
+    joined: dict[int, Any] = {}  # each drawn part's faces (1) and features (0), joined once
+
+    def drawn(r: dict[str, Any], which: int) -> Any:
+        if which not in joined:
+            joined[which] = np.concatenate([r[k][which] for k in parts])
+        return joined[which]
 
     def images(r: dict[str, Any]) -> list[np.ndarray]:
-        return r["images"] if latents is None else list(np.concatenate([r[k][1] for k in parts]))
-
-    def features(r: dict[str, Any]) -> np.ndarray:
-        return np.concatenate([r[k][0] for k in parts])
+        return source.generator_images(n) if latents is None else list(drawn(r, 1))
 
     def network(name: str) -> _Task:
         if name in BLOCKS:
-            return _Task(train_network, lambda r: (name, None, latents, profile, seed, features(r)), needs)
+            return _Task(train_network, lambda r: (name, None, latents, profile, seed, drawn(r, 0)), needs)
         return _Task(train_network, lambda r: (name, images(r), None, profile, seed), needs)
-
-    needs = tuple(parts)
 
     names = NETWORKS + (BLOCKS if latents is not None else ())
     done = _run_tasks(parts | {k: network(k) for k in names}, [*parts, *NETWORK_ORDER], jobs)
-    directions = None if latents is None else dcgan.attribute_directions(latents, np.asarray(images(done)))
+    directions = None if latents is None else dcgan.attribute_directions(latents, drawn(done, 1))
     return Networks(*(done.get(name) for name in NETWORKS + BLOCKS), attribute_directions=directions)
 
 

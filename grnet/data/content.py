@@ -82,7 +82,8 @@ class DrawnFaces(Sequence[np.ndarray]):
         return self.faces[index]
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        return self.faces if dtype is None else self.faces.astype(dtype)
+        faces = self.faces if dtype is None else self.faces.astype(dtype)
+        return faces.copy() if copy and faces is self.faces else faces
 
 
 @dataclass(frozen=True)

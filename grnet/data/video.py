@@ -130,7 +130,7 @@ def read_frames(
                     raise VideoReadError(f"{path}: {err}") from None
                 yield index, rgb
                 taken += 1
-                if max_frames is not None and taken >= max_frames:
+                if (max_frames is not None and taken >= max_frames) or index == last:
                     return
         except av.FFmpegError as err:
             raise VideoReadError(f"{path}: decoding failed after {taken} frame(s) ({err})") from err
